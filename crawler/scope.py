@@ -1,0 +1,112 @@
+"""What the crawl may fetch next: discovery hops, pages per site, depth within a site,
+and the URLs already asked for (deduplicated before any Request object is built).
+
+The spider asks ``CrawlScope.admit(url, from_site, hop, depth)`` for every link it could
+follow; the answer is the (hop, depth) the request gets, or None with the reason counted
+in stats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.urls import host_of, site_of
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """A URL the crawl will fetch: its discovery hop and its depth within its site."""
+
+    url: str
+    site: str
+    hop: int
+    depth: int
+    #: True when this admission made the site known (its home page is worth a visit).
+    new_site: bool = False
+
+
+class CrawlScope:
+    """In-process scope state. One per crawl (per worker when distributed)."""
+
+    def __init__(self, *, max_pages_per_site: int, discovery_hops: int, depth_limit: int) -> None:
+        self.max_pages_per_site = max_pages_per_site
+        self.discovery_hops = discovery_hops
+        self.depth_limit = depth_limit
+        self.site_hops: dict[str, int] = {}
+        self.site_pages: dict[str, int] = {}
+        self._seen: set[str] = set()
+        #: Why links were not followed: reason -> count (the spider copies these to stats).
+        self.cut: dict[str, int] = {}
+
+    def _cut(self, reason: str) -> None:
+        self.cut[reason] = self.cut.get(reason, 0) + 1
+
+    def add_seed(self, url: str) -> Admission | None:
+        site = site_of(host_of(url))
+        self.site_hops[site] = 0
+        return self._take(url, site, 0, 0, new_site=False)
+
+    def admit(self, url: str, from_site: str, hop: int, depth: int) -> Admission | None:
+        """Whether to fetch ``url``, found on a page of ``from_site`` at (hop, depth)."""
+        if url in self._seen:
+            return None
+        site = site_of(host_of(url))
+        if site == from_site:
+            next_depth = depth + 1
+            if self.depth_limit and next_depth > self.depth_limit:
+                self._cut("depth")
+                return None
+            return self._take(url, site, hop, next_depth)
+        known = self.site_hops.get(site)
+        if known is not None:
+            return self._take(url, site, known, 0)
+        next_hop = hop + 1
+        if next_hop > self.discovery_hops:
+            self._cut("hops")
+            return None
+        self.site_hops[site] = next_hop
+        return self._take(url, site, next_hop, 0, new_site=True)
+
+    def admit_page(self, urls: list[str], from_site: str, hop: int, depth: int) -> list[Admission]:
+        """``admit`` for all the followable links of one page, plus the home page of every
+        site the page made known. One call per page, so a shared (Redis) scope can answer
+        it in one round trip."""
+        admitted: list[Admission] = []
+        for url in urls:
+            admission = self.admit(url, from_site, hop, depth)
+            if admission is None:
+                continue
+            admitted.append(admission)
+            if admission.new_site:
+                home = self.home_of(admission)
+                if home is not None:
+                    admitted.append(home)
+        return admitted
+
+    def _take(self, url: str, site: str, hop: int, depth: int, *, new_site: bool) -> Admission | None:
+        if url in self._seen:
+            return None
+        pages = self.site_pages.get(site, 0)
+        if self.max_pages_per_site and pages >= self.max_pages_per_site:
+            self._cut("site_cap")
+            return None
+        self._seen.add(url)
+        self.site_pages[site] = pages + 1
+        return Admission(url=url, site=site, hop=hop, depth=depth, new_site=new_site)
+
+    def home_of(self, admission: Admission) -> Admission | None:
+        """The home page of a newly discovered site, taken at depth 0."""
+        url = admission.url
+        scheme_end = url.index("://") + 3
+        home = url[: url.index("/", scheme_end)] + "/" if "/" in url[scheme_end:] else url + "/"
+        return self._take(home, admission.site, admission.hop, 0, new_site=False)
+
+
+def scope_from_crawler(crawler) -> CrawlScope:
+    """The scope for a crawl, from its settings."""
+    settings = crawler.settings
+    return CrawlScope(
+        max_pages_per_site=settings.getint("BACKLINKS_MAX_PAGES_PER_SITE", 200),
+        discovery_hops=settings.getint("BACKLINKS_DISCOVERY_HOPS", 1),
+        depth_limit=settings.getint("DEPTH_LIMIT", 3),
+    )

@@ -1,0 +1,88 @@
+"""Every setting of the crawler, with its default.
+
+Our own settings carry the ``BACKLINKS_`` prefix. Each one can be overridden by an
+environment variable of the same name (``BACKLINKS_INDEX_URI=mongodb://... scrapy crawl``),
+by ``-s NAME=VALUE`` on the command line, or in a spider's ``custom_settings``.
+scrapy-redis keeps its own names (``REDIS_URL``); Scrapy's settings keep theirs.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _env(name: str, default: str) -> str:
+    """The environment variable ``name`` if set and not empty, else ``default``."""
+    value = os.environ.get(name, "")
+    return value if value.strip() else default
+
+
+BOT_NAME = "backlinks"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# --- The index -------------------------------------------------------------------------
+# Where backlinks are stored: sqlite:///path.db (embedded, the default) or
+# mongodb://host:port/db (production). Env var BACKLINKS_INDEX_URI.
+BACKLINKS_INDEX_URI = _env("BACKLINKS_INDEX_URI", "sqlite:///backlinks.db")
+# Pages buffered by the index pipeline before one batched write. Env var BACKLINKS_INDEX_BATCH_SIZE.
+BACKLINKS_INDEX_BATCH_SIZE = int(_env("BACKLINKS_INDEX_BATCH_SIZE", "200"))
+
+# --- Scope and bounds --------------------------------------------------------------------
+# Most pages fetched per site (registered domain). Env var BACKLINKS_MAX_PAGES_PER_SITE.
+BACKLINKS_MAX_PAGES_PER_SITE = int(_env("BACKLINKS_MAX_PAGES_PER_SITE", "200"))
+# How many site-to-site hops away from the seed sites the crawl follows outbound links
+# (0: seed sites only; 1: also the sites they link to). Env var BACKLINKS_DISCOVERY_HOPS.
+BACKLINKS_DISCOVERY_HOPS = int(_env("BACKLINKS_DISCOVERY_HOPS", "1"))
+# Clicks from a site's entry page (its home page or the page a link led to) that the crawl
+# goes within one site. 0 means no limit. Scrapy's own name; counted per site here.
+DEPTH_LIMIT = int(_env("DEPTH_LIMIT", "3"))
+# Scheme used for seeds given as bare domains ("example.com"). Env var BACKLINKS_SEED_SCHEME.
+BACKLINKS_SEED_SCHEME = _env("BACKLINKS_SEED_SCHEME", "https")
+# Follow rel=nofollow links for discovery (their backlinks are recorded either way).
+BACKLINKS_FOLLOW_NOFOLLOW = _env("BACKLINKS_FOLLOW_NOFOLLOW", "true").lower() in ("1", "true", "yes")
+
+# --- Politeness ------------------------------------------------------------------------------
+# A contact URL for site owners, carried in the user agent. Env var BACKLINKS_CONTACT_URL.
+BACKLINKS_CONTACT_URL = _env(
+    "BACKLINKS_CONTACT_URL", "https://github.com/backlinks-crawler/backlinks-crawler"
+)
+USER_AGENT = _env("USER_AGENT", f"BacklinksCrawler/0.1 (+{BACKLINKS_CONTACT_URL})")
+ROBOTSTXT_OBEY = _env("ROBOTSTXT_OBEY", "true").lower() in ("1", "true", "yes")
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+AUTOTHROTTLE_ENABLED = _env("AUTOTHROTTLE_ENABLED", "true").lower() in ("1", "true", "yes")
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = int(_env("CONCURRENT_REQUESTS", "32"))
+CONCURRENT_REQUESTS_PER_DOMAIN = int(_env("CONCURRENT_REQUESTS_PER_DOMAIN", "4"))
+DOWNLOAD_DELAY = float(_env("DOWNLOAD_DELAY", "0"))
+DOWNLOAD_TIMEOUT = int(_env("DOWNLOAD_TIMEOUT", "30"))
+# Responses bigger than this are dropped (bytes); Scrapy's own settings.
+DOWNLOAD_MAXSIZE = int(_env("DOWNLOAD_MAXSIZE", str(10 * 1024 * 1024)))
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 1
+
+# Every status reaches the spider, so 404s and 5xx are recorded (broken backlinks);
+# redirects are still followed by RedirectMiddleware and recorded from redirect_urls.
+HTTPERROR_ALLOW_ALL = True
+# Meta refresh is a link (kind "redirect") that the extractor reports and the spider follows.
+METAREFRESH_ENABLED = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# The spider counts depth per site itself (see DEPTH_LIMIT above), so Scrapy's
+# DepthMiddleware, which counts from the seeds across sites, is switched off.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.outbound.OutboundLinksPipeline": 100,
+    "pipelines.classify.ClassifyPipeline": 200,
+    "pipelines.index.IndexPipeline": 300,
+}
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = _env("LOG_LEVEL", "INFO")

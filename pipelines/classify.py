@@ -1,0 +1,54 @@
+"""Pipeline 2: type, origin and toxicity of every outbound backlink, from the page facts
+and link records extraction already produced (no second parse)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.classify import Classifier
+from crawler.backlinks import link_of
+from crawler.items import PageItem
+from crawler.toxicity import SubnetTracker, ToxicityScorer
+
+
+class ClassifyPipeline:
+    def __init__(self, stats: Any, classifier: Classifier, scorer: ToxicityScorer) -> None:
+        self.stats = stats
+        self.classifier = classifier
+        self.scorer = scorer
+        self.subnets = SubnetTracker()
+
+    @classmethod
+    def from_crawler(cls, crawler) -> ClassifyPipeline:
+        return cls(crawler.stats, Classifier(), ToxicityScorer())
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, PageItem) or item.page is None or not item.backlinks:
+            return item
+        page = item.page
+        ctx = self.classifier.page_context(page)
+        for record in item.backlinks:
+            link = link_of(record)
+            cls = self.classifier.classify(
+                link, ctx, source_site=record.source_site, target_site=record.target_site
+            )
+            self.subnets.add(record.source_ip, record.source_site, record.target_site)
+            tox = self.scorer.score(
+                link,
+                ctx,
+                cls,
+                source_url=record.source_url,
+                source_site=record.source_site,
+                target_site=record.target_site,
+                source_ip=record.source_ip,
+                subnets=self.subnets,
+            )
+            record.type = cls.type
+            record.origin = cls.origin
+            record.type_reason = cls.reason
+            record.toxicity = tox.score
+            record.toxic_markers = [marker.name for marker in tox.markers]
+            self.stats.inc_value(f"backlinks/type/{cls.type}")
+            if tox.band == "toxic":
+                self.stats.inc_value("backlinks/toxic")
+        return item

@@ -1,0 +1,29 @@
+"""Pipeline 1: a page item becomes its outbound backlinks (anchor, rel, position ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.backlinks import build_backlinks
+from crawler.items import PageItem
+
+
+class OutboundLinksPipeline:
+    """Fills ``PageItem.backlinks`` with one record per outbound target of the page."""
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler) -> OutboundLinksPipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, PageItem) or item.page is None:
+            return item
+        item.backlinks = build_backlinks(
+            item.page, source_url=item.url, fetched_at=item.fetched_at, source_ip=item.source_ip
+        )
+        if item.backlinks:
+            self.stats.inc_value("backlinks/extracted", len(item.backlinks))
+        return item
