@@ -34,7 +34,7 @@ COMMON = [
 
 def run(command: list[str], env: dict[str, str], stats_file: Path) -> dict:
     started = time.perf_counter()
-    result = subprocess.run([*command, "-s", f"STATS_DUMP=True", "-s", "LOG_FILE=" + str(stats_file)],
+    result = subprocess.run([*command, "-s", "STATS_DUMP=True", "-s", "LOG_FILE=" + str(stats_file)],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crawler.traps import TrapFilter
 from crawler.urls import host_of, site_of
 
 
@@ -28,18 +29,34 @@ class Admission:
 class CrawlScope:
     """In-process scope state. One per crawl (per worker when distributed)."""
 
-    def __init__(self, *, max_pages_per_site: int, discovery_hops: int, depth_limit: int) -> None:
+    def __init__(
+        self,
+        *,
+        max_pages_per_site: int,
+        discovery_hops: int,
+        depth_limit: int,
+        traps: TrapFilter | None = None,
+        stats=None,
+    ) -> None:
+        self.stats = stats
         self.max_pages_per_site = max_pages_per_site
+        self.traps = traps
         self.discovery_hops = discovery_hops
         self.depth_limit = depth_limit
         self.site_hops: dict[str, int] = {}
         self.site_pages: dict[str, int] = {}
+        #: Dedup keys (canonical URLs) of everything admitted.
         self._seen: set[str] = set()
+        #: Raw URLs already admitted or found duplicate: a fast path that skips the
+        #: canonicalisation for the many links to pages already asked for.
+        self._taken: set[str] = set()
         #: Why links were not followed: reason -> count (the spider copies these to stats).
         self.cut: dict[str, int] = {}
 
     def _cut(self, reason: str) -> None:
         self.cut[reason] = self.cut.get(reason, 0) + 1
+        if self.stats is not None:
+            self.stats.inc_value(f"backlinks/scope/cut/{reason}")
 
     def add_seed(self, url: str) -> Admission | None:
         site = site_of(host_of(url))
@@ -48,8 +65,16 @@ class CrawlScope:
 
     def admit(self, url: str, from_site: str, hop: int, depth: int) -> Admission | None:
         """Whether to fetch ``url``, found on a page of ``from_site`` at (hop, depth)."""
-        if url in self._seen:
+        if url in self._taken:
             return None
+        if self._key(url) in self._seen:
+            self._taken.add(url)
+            return None
+        if self.traps is not None:
+            trap = self.traps.trap(url)
+            if trap is not None:
+                self._cut(trap)
+                return None
         site = site_of(host_of(url))
         if site == from_site:
             next_depth = depth + 1
@@ -83,14 +108,19 @@ class CrawlScope:
                     admitted.append(home)
         return admitted
 
+    def _key(self, url: str) -> str:
+        return self.traps.key(url) if self.traps is not None else url
+
     def _take(self, url: str, site: str, hop: int, depth: int, *, new_site: bool) -> Admission | None:
-        if url in self._seen:
+        key = self._key(url)
+        if key in self._seen:
             return None
         pages = self.site_pages.get(site, 0)
         if self.max_pages_per_site and pages >= self.max_pages_per_site:
             self._cut("site_cap")
             return None
-        self._seen.add(url)
+        self._seen.add(key)
+        self._taken.add(url)
         self.site_pages[site] = pages + 1
         return Admission(url=url, site=site, hop=hop, depth=depth, new_site=new_site)
 
@@ -109,4 +139,11 @@ def scope_from_crawler(crawler) -> CrawlScope:
         max_pages_per_site=settings.getint("BACKLINKS_MAX_PAGES_PER_SITE", 200),
         discovery_hops=settings.getint("BACKLINKS_DISCOVERY_HOPS", 1),
         depth_limit=settings.getint("DEPTH_LIMIT", 3),
+        traps=TrapFilter(
+            max_url_length=settings.getint("URLLENGTH_LIMIT", 2083) or 2083,
+            max_path_segments=settings.getint("BACKLINKS_MAX_PATH_SEGMENTS", 20),
+            max_repeated_segments=settings.getint("BACKLINKS_MAX_REPEATED_SEGMENTS", 2),
+            max_query_variants=settings.getint("BACKLINKS_MAX_QUERY_VARIANTS", 100),
+        ),
+        stats=crawler.stats,
     )

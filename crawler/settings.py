@@ -43,6 +43,34 @@ BACKLINKS_SEED_SCHEME = _env("BACKLINKS_SEED_SCHEME", "https")
 # Follow rel=nofollow links for discovery (their backlinks are recorded either way).
 BACKLINKS_FOLLOW_NOFOLLOW = _env("BACKLINKS_FOLLOW_NOFOLLOW", "true").lower() in ("1", "true", "yes")
 
+# --- Traps ---------------------------------------------------------------------------------
+# URLs are deduplicated on their canonical form without session ids (crawler/traps.py).
+# A path segment repeated more than this many times in one URL marks a link loop.
+BACKLINKS_MAX_REPEATED_SEGMENTS = int(_env("BACKLINKS_MAX_REPEATED_SEGMENTS", "2"))
+# URLs with more path segments than this are not followed.
+BACKLINKS_MAX_PATH_SEGMENTS = int(_env("BACKLINKS_MAX_PATH_SEGMENTS", "20"))
+# Distinct query strings followed per path of one host (faceted search, calendars).
+BACKLINKS_MAX_QUERY_VARIANTS = int(_env("BACKLINKS_MAX_QUERY_VARIANTS", "100"))
+# Longest URL followed (Scrapy's own setting, also enforced by its UrlLengthMiddleware).
+URLLENGTH_LIMIT = int(_env("URLLENGTH_LIMIT", "2083"))
+
+# --- Crawl budget ------------------------------------------------------------------------------
+# Stop the crawl after this many responses / seconds (0: no limit). Scrapy's own settings.
+CLOSESPIDER_PAGECOUNT = int(_env("CLOSESPIDER_PAGECOUNT", "0"))
+CLOSESPIDER_TIMEOUT = int(_env("CLOSESPIDER_TIMEOUT", "0"))
+
+# --- Safety ----------------------------------------------------------------------------------
+# Networks the crawler may fetch from although they are loopback, private, link-local,
+# multicast or reserved (all of which are refused by default). Comma-separated CIDRs,
+# e.g. "127.0.0.0/8" for the sandbox web. Env var BACKLINKS_ALLOWED_NETWORKS.
+BACKLINKS_ALLOWED_NETWORKS = [
+    n.strip() for n in _env("BACKLINKS_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+# Stop downloading non-HTML answers (images, PDFs ...) as soon as their headers arrive.
+BACKLINKS_HTML_ONLY = _env("BACKLINKS_HTML_ONLY", "true").lower() in ("1", "true", "yes")
+# Name resolution that refuses host names resolving to a forbidden address.
+DNS_RESOLVER = "crawler.middlewares.address_guard.GuardedResolver"
+
 # --- Politeness ------------------------------------------------------------------------------
 # A contact URL for site owners, carried in the user agent. Env var BACKLINKS_CONTACT_URL.
 BACKLINKS_CONTACT_URL = _env(
@@ -51,6 +79,8 @@ BACKLINKS_CONTACT_URL = _env(
 USER_AGENT = _env("USER_AGENT", f"BacklinksCrawler/0.1 (+{BACKLINKS_CONTACT_URL})")
 ROBOTSTXT_OBEY = _env("ROBOTSTXT_OBEY", "true").lower() in ("1", "true", "yes")
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+# robots.txt Crawl-delay is honoured per site, up to this many seconds.
+BACKLINKS_MAX_CRAWL_DELAY = float(_env("BACKLINKS_MAX_CRAWL_DELAY", "30"))
 AUTOTHROTTLE_ENABLED = _env("AUTOTHROTTLE_ENABLED", "true").lower() in ("1", "true", "yes")
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = int(_env("CONCURRENT_REQUESTS", "32"))
@@ -75,6 +105,21 @@ TELNETCONSOLE_ENABLED = False
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
 }
+
+DOWNLOADER_MIDDLEWARES = {
+    # The address guard runs first, so not even robots.txt is fetched from a private host.
+    "crawler.middlewares.address_guard.AddressGuardMiddleware": 50,
+    # robots.txt with Crawl-delay, in place of Scrapy's RobotsTxtMiddleware.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsCrawlDelayMiddleware": 100,
+}
+
+EXTENSIONS = {
+    "crawler.extensions.content_type.HtmlOnly": 100,
+    "crawler.extensions.progress.CrawlProgress": 500,
+}
+# Seconds between progress log lines (0: only the summary at the end).
+BACKLINKS_PROGRESS_INTERVAL = float(_env("BACKLINKS_PROGRESS_INTERVAL", "60"))
 
 ITEM_PIPELINES = {
     "pipelines.outbound.OutboundLinksPipeline": 100,

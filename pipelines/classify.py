@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.classify import Classifier
+from crawler.toxicity import SubnetTracker, ToxicityScorer
+
 from crawler.backlinks import link_of
 from crawler.items import PageItem
-from crawler.toxicity import SubnetTracker, ToxicityScorer
 
 
 class ClassifyPipeline:

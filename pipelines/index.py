@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from crawler import signals as our_signals
 from crawler.index import PageLinks, open_index
+
+from crawler import signals as our_signals
 from crawler.items import PageItem
 
 logger = logging.getLogger(__name__)

@@ -13,6 +13,8 @@ class OutboundLinksPipeline:
 
     def __init__(self, stats: Any) -> None:
         self.stats = stats
+        #: Source sites with at least one outbound backlink: the referring domains found.
+        self.referring: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler) -> OutboundLinksPipeline:
@@ -26,4 +28,8 @@ class OutboundLinksPipeline:
         )
         if item.backlinks:
             self.stats.inc_value("backlinks/extracted", len(item.backlinks))
+            site = item.backlinks[0].source_site
+            if site not in self.referring:
+                self.referring.add(site)
+                self.stats.set_value("backlinks/referring_domains", len(self.referring))
         return item

@@ -7,14 +7,14 @@ import json
 import os
 import subprocess
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
 from crawler.index import open_index
+
 from crawler.urls import host_of, site_of
 from tests.sandbox_fixture import running_sandbox
+from tests.truth import expected_keys, key, read_truth
 
 pytestmark = pytest.mark.e2e
 
@@ -59,10 +59,6 @@ def run_crawl(sandbox, uri: str, log: Path) -> subprocess.CompletedProcess:
     )
 
 
-def key(source: str, target: str, anchor: str, rel) -> tuple[str, str, str, tuple[str, ...]]:
-    return (source, target, anchor, tuple(sorted(rel)))
-
-
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """One crawl of a 60-site sandbox, then a second crawl into the same index."""
@@ -81,7 +77,7 @@ def crawled(tmp_path_factory):
         with open_index(uri) as index:
             rows_after_second = index.count_backlinks()
             lost_after_second = list(index.iter_backlinks(status="lost"))
-    truth = [json.loads(line) for line in truth_path.read_text(encoding="utf-8").splitlines()]
+    truth = read_truth(truth_path)
     return {
         "uri": uri,
         "truth": truth,
@@ -94,22 +90,9 @@ def crawled(tmp_path_factory):
     }
 
 
-def outbound_truth(truth: list[dict]) -> dict[str, set]:
-    by_source: dict[str, set] = defaultdict(set)
-    for line in truth:
-        if site_of(host_of(line["source_url"])) == site_of(host_of(line["target_url"])):
-            continue
-        by_source[line["source_url"]].add(
-            key(line["source_url"], line["target_url"], line["anchor"], line["rel"])
-        )
-    return by_source
-
-
 def test_index_equals_ground_truth_for_every_crawled_page(crawled):
-    truth_sources = {line["source_url"] for line in crawled["truth"]}
-    crawled_urls = {url for url, status, _ in crawled["pages"] if status < 400}
-    expected_by_source = outbound_truth(crawled["truth"])
-    expected = set().union(*(expected_by_source[url] for url in crawled_urls if url in truth_sources))
+    crawled_urls = {url for url, status, _ in crawled["pages"] if 0 < status < 400}
+    expected = expected_keys(crawled["truth"], crawled_urls)
     actual = {key(b.source_url, b.target_url, b.anchor, b.rel) for b in crawled["stored"]}
     missing = sorted(expected - actual)
     invented = sorted(actual - expected)

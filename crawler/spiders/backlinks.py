@@ -20,6 +20,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.backlinks import followable, redirect_page
+from crawler.focus import FocusTracker
 from crawler.items import PageItem
 from crawler.links import parse_page
 from crawler.scope import Admission, scope_from_crawler
@@ -55,6 +56,7 @@ class BacklinksSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.scope = scope_from_crawler(crawler)
+        spider.focus = FocusTracker(spider.targets)
         spider.follow_nofollow = settings.getbool("BACKLINKS_FOLLOW_NOFOLLOW", True)
         scheme = settings.get("BACKLINKS_SEED_SCHEME", "https")
         if spider.seeds_arg is not None or not settings.get("REDIS_URL"):
@@ -73,12 +75,12 @@ class BacklinksSpider(Spider):
             if admission is not None:
                 yield self._request(admission)
 
-    def _request(self, admission: Admission) -> Request:
+    def _request(self, admission: Admission, boost: int = 0) -> Request:
         return Request(
             admission.url,
             callback=self.parse,
             errback=self.on_error,
-            priority=-admission.depth - 4 * admission.hop,
+            priority=boost - admission.depth - 4 * admission.hop,
             meta={"hop": admission.hop, "site_depth": admission.depth},
         )
 
@@ -105,9 +107,11 @@ class BacklinksSpider(Spider):
         hop = meta.get("hop", 0)
         depth = meta.get("site_depth", 0)
         from_site = site_of(host_of(response.url))
+        if self.focus and self.focus.observe(from_site, links):
+            self.crawler.stats.inc_value("backlinks/focus/referring_pages")
         urls = [link.url for link in followable(links, self.follow_nofollow)]
         for admission in self.scope.admit_page(urls, from_site, hop, depth):
-            yield self._request(admission)
+            yield self._request(admission, self.focus.boost(admission.site, from_site))
 
     def _redirect_items(self, response: Response, fetched_at: str,
                         source_ip: str | None) -> Iterator[Any]:
@@ -135,6 +139,4 @@ class BacklinksSpider(Spider):
 
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats
-        for cut, count in self.scope.cut.items():
-            stats.set_value(f"backlinks/scope/cut/{cut}", count)
         stats.set_value("backlinks/sites/known", len(self.scope.site_hops))

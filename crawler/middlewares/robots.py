@@ -1,0 +1,45 @@
+"""robots.txt with its ``Crawl-delay``.
+
+Scrapy's ``RobotsTxtMiddleware`` obeys Allow/Disallow but ignores ``Crawl-delay``. This
+subclass also applies the delay a site asks for to that site's download slot (capped at
+``BACKLINKS_MAX_CRAWL_DELAY`` seconds) and tells AutoThrottle not to lower it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.http import Request
+from scrapy.robotstxt import RobotParser
+
+
+class RobotsCrawlDelayMiddleware(RobotsTxtMiddleware):
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self.max_crawl_delay = crawler.settings.getfloat("BACKLINKS_MAX_CRAWL_DELAY", 30.0)
+        self._delays: dict[str, float] = {}
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        super().process_request_2(rp, request)
+        if rp is None or not hasattr(rp, "crawl_delay"):
+            return
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        delay = self._delays.get(key)
+        if delay is None:
+            useragent = self._robotstxt_useragent or request.headers.get(
+                b"User-Agent", self._default_useragent
+            )
+            asked = rp.crawl_delay(useragent)
+            delay = min(float(asked), self.max_crawl_delay) if asked else 0.0
+            self._delays[key] = delay
+            if delay:
+                self._stats.inc_value("backlinks/robots/crawl_delay_sites")
+                settings = downloader.per_slot_settings.setdefault(key, {})
+                settings["delay"] = max(delay, float(settings.get("delay", 0.0)))
+        if delay:
+            slot = downloader.slots.get(key)
+            if slot is not None and slot.delay < delay:
+                slot.delay = delay
+            request.meta["autothrottle_dont_adjust_delay"] = True
