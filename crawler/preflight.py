@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crawler.index import open_index
+from crawler.networks import parse_networks
 from crawler.seeds import read_seeds
 
 
@@ -25,6 +26,10 @@ def check_crawl(settings: Any, spider_args: Mapping[str, str]) -> None:
             read_seeds(seeds, settings.get("BACKLINKS_SEED_SCHEME", "https"))
         except ValueError as exc:
             raise PreflightError(str(exc), 2) from exc
+    try:
+        parse_networks(settings.getlist("BACKLINKS_ALLOWED_NETWORKS"))
+    except ValueError as exc:
+        raise PreflightError(str(exc), 2) from exc
     uri = settings.get("BACKLINKS_INDEX_URI", "sqlite:///backlinks.db")
     try:
         index = open_index(uri)

@@ -120,6 +120,8 @@ EXTENSIONS = {
 }
 # Seconds between progress log lines (0: only the summary at the end).
 BACKLINKS_PROGRESS_INTERVAL = float(_env("BACKLINKS_PROGRESS_INTERVAL", "60"))
+# Write the final crawl stats to this file as JSON (empty: don't). Env var BACKLINKS_STATS_FILE.
+BACKLINKS_STATS_FILE = _env("BACKLINKS_STATS_FILE", "")
 
 ITEM_PIPELINES = {
     "pipelines.outbound.OutboundLinksPipeline": 100,

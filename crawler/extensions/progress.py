@@ -1,12 +1,15 @@
 """Progress of a crawl, from Scrapy stats: a log line every ``BACKLINKS_PROGRESS_INTERVAL``
 seconds (pages/min, backlinks stored, referring domains found, errors) and a summary when
-the spider closes. Set the interval to 0 to switch the periodic line off.
+the spider closes. Set the interval to 0 to switch the periodic line off. With
+``BACKLINKS_STATS_FILE`` set, the final stats are also written there as JSON, for scripts.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
@@ -25,8 +28,9 @@ def error_count(stats: dict[str, Any]) -> int:
 
 
 class CrawlProgress:
-    def __init__(self, stats: Any, interval: float) -> None:
+    def __init__(self, stats: Any, interval: float, stats_file: str = "") -> None:
         self.stats = stats
+        self.stats_file = stats_file
         self.interval = interval
         self.task = None
         self.started = time.monotonic()
@@ -35,7 +39,12 @@ class CrawlProgress:
 
     @classmethod
     def from_crawler(cls, crawler) -> CrawlProgress:
-        extension = cls(crawler.stats, crawler.settings.getfloat("BACKLINKS_PROGRESS_INTERVAL", 60.0))
+        settings = crawler.settings
+        extension = cls(
+            crawler.stats,
+            settings.getfloat("BACKLINKS_PROGRESS_INTERVAL", 60.0),
+            settings.get("BACKLINKS_STATS_FILE", ""),
+        )
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -89,3 +98,8 @@ class CrawlProgress:
                 "cut": ", ".join(f"{k} {v}" for k, v in sorted(cut.items())) or "none",
             },
         )
+        if self.stats_file:
+            values = {k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v))
+                      for k, v in self.stats.get_stats().items()}
+            values["finish_reason"] = reason
+            Path(self.stats_file).write_text(json.dumps(values, indent=1, sort_keys=True), encoding="utf-8")
