@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from crawler.sandbox.process import SandboxProcess
@@ -33,18 +32,13 @@ COMMON = [
 
 
 def run(command: list[str], env: dict[str, str], stats_file: Path) -> dict:
-    started = time.perf_counter()
-    result = subprocess.run([*command, "-s", "STATS_DUMP=True", "-s", "LOG_FILE=" + str(stats_file)],
+    """Run one crawl; pages fetched and seconds from spider open to close (no start-up)."""
+    result = subprocess.run([*command, "-s", f"BACKLINKS_STATS_FILE={stats_file}"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"crawl failed: {result.stderr[-2000:]}")
-    text = stats_file.read_text(encoding="utf-8", errors="replace")
-    pages = 0
-    for line in text.splitlines():
-        if "'response_received_count':" in line:
-            pages = int(line.split(":")[-1].strip().rstrip(",}"))
-    return {"pages": pages, "seconds": elapsed}
+    stats = json.loads(stats_file.read_text(encoding="utf-8"))
+    return {"pages": stats.get("response_received_count", 0), "seconds": stats["backlinks/elapsed_seconds"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
                     "-s", "DEPTH_LIMIT=0"]
         bare_cmd = [SCRAPY, "runspider", str(ROOT / "bench" / "bare_spider.py"), "-a", f"seeds={seeds}",
                     *COMMON]
-        bare = run(bare_cmd, env, Path(tmp) / "bare.log")
-        ours = run(ours_cmd, env, Path(tmp) / "ours.log")
+        bare = run(bare_cmd, env, Path(tmp) / "bare.json")
+        ours = run(ours_cmd, env, Path(tmp) / "ours.json")
         bare_rate = bare["pages"] / bare["seconds"]
         ours_rate = ours["pages"] / ours["seconds"]
         print(json.dumps({"sites": args.sites, "bare": bare, "ours": ours}))

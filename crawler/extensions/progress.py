@@ -102,4 +102,5 @@ class CrawlProgress:
             values = {k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v))
                       for k, v in self.stats.get_stats().items()}
             values["finish_reason"] = reason
+            values["backlinks/elapsed_seconds"] = round(elapsed, 3)
             Path(self.stats_file).write_text(json.dumps(values, indent=1, sort_keys=True), encoding="utf-8")
