@@ -1,0 +1,289 @@
+"""Backlink type and origin, decided from the source page and the link's place in it.
+
+Classification works only from the records extraction produced (``crawler.items.Page``
+and ``Link``): it never parses HTML again. The page-level facts (is this a forum? a social
+network? a business listing? an article? a guest post? an advertorial? a link farm?) are
+computed once per page in :meth:`Classifier.page_context`; :meth:`Classifier.classify`
+then applies the rules below to each outbound link, first match wins, and keeps the
+evidence that decided (``Classification.reason``):
+
+ 1. rel=sponsored, or an ad block                       -> sponsored
+ 2. navigation, header, footer or sidebar               -> sitewide
+ 3. a forum page                                        -> forum
+ 4. a social-network page                               -> social
+ 5. a comment section, or rel=ugc                       -> comment
+ 6. a business directory / review / listing page        -> business_profile
+ 7. an author bio box, or the guest-post byline         -> guest_post
+ 8. the content of a sponsored post / advertorial       -> sponsored
+ 9. a link-farm page                                    -> other
+10. a redirect (meta refresh / HTTP 3xx)                -> other
+11. the main content of an article-like page            -> editorial
+12. anything else                                       -> other
+
+The markers behind each page kind are data (``crawler/rules/page_kinds.toml`` and the
+``*_domains.txt`` lists, see ``crawler/rules/README.md``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from crawler.items import Link, Page
+from crawler.ruleset import KindRules, MarkerSet, Rules, load_rules
+from crawler.urls import host_of, site_of
+from crawler.vocab import ORIGIN_OF_TYPE
+
+#: Positions of site-wide boilerplate: links there repeat on every page of a site.
+SITEWIDE_POSITIONS: frozenset[str] = frozenset({"nav", "header", "footer", "sidebar"})
+#: Link kinds that count as outbound links of a page (as in crawler.backlinks).
+OUTBOUND_KINDS: frozenset[str] = frozenset({"text", "image", "area", "redirect"})
+
+
+class SiteLanguages:
+    """Per-crawl map site -> language, filled as pages are classified: the language most
+    of a site's classified pages declared. Used by the language-mismatch marker, which
+    therefore only fires once the target site has been crawled."""
+
+    __slots__ = ("_counts", "_best")
+
+    def __init__(self) -> None:
+        self._counts: dict[str, Counter[str]] = {}
+        self._best: dict[str, str] = {}
+
+    def note(self, site: str, lang: str) -> None:
+        if not site or not lang:
+            return
+        counts = self._counts.setdefault(site, Counter())
+        counts[lang] += 1
+        best = self._best.get(site)
+        if best is None or (best != lang and counts[lang] > counts[best]):
+            self._best[site] = lang
+
+    def get(self, site: str) -> str:
+        return self._best.get(site, "")
+
+    def __len__(self) -> int:
+        return len(self._best)
+
+
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    """What the page is, computed once per page. Each kind field holds the evidence that
+    made the page that kind ("generator=phpBB 3.3, url~/viewtopic.php?") or "" when it
+    is not."""
+
+    url: str
+    host: str
+    site: str
+    #: Primary language tag of the page ("en"), or "".
+    lang: str = ""
+    noindex: bool = False
+    forum: str = ""
+    social: str = ""
+    directory: str = ""
+    article: str = ""
+    guest_post: str = ""
+    sponsored_post: str = ""
+    link_farm: str = ""
+    #: Distinct sites other than the page's own that the page links to.
+    outbound_sites: int = 0
+    #: The per-crawl site -> language map (shared with the classifier, for toxicity).
+    languages: SiteLanguages = field(default_factory=SiteLanguages, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """A backlink's type and origin, and why."""
+
+    type: str
+    origin: str
+    #: The evidence, e.g. "rel=ugc", "forum: generator=phpBB", "position=footer".
+    reason: str
+    #: Which rule decided: rel_sponsored, ad_block, sitewide, forum, social, comment,
+    #: business_profile, guest_post, sponsored_post, link_farm, redirect, editorial, other.
+    rule: str = ""
+
+
+def _make(type_: str, reason: str, rule: str) -> Classification:
+    return Classification(type_, ORIGIN_OF_TYPE[type_], reason, rule)
+
+
+def _host_matches(host: str, domains: frozenset[str]) -> str:
+    """The entry of ``domains`` that ``host`` is or is a subdomain of, else ""."""
+    if not domains or not host:
+        return ""
+    if host in domains:
+        return host
+    dot = host.find(".")
+    while dot >= 0:
+        suffix = host[dot + 1 :]
+        if suffix in domains:
+            return suffix
+        dot = host.find(".", dot + 1)
+    return ""
+
+
+class _Facts:
+    """The page facts the markers look at, lower-cased once."""
+
+    __slots__ = ("url", "host", "generator", "generator_lower", "schema", "og_type", "classes",
+                 "title", "text")
+
+    def __init__(self, page: Page, host: str) -> None:
+        self.url = page.url
+        self.host = host
+        self.generator = page.generator.strip()
+        self.generator_lower = self.generator.lower()
+        self.schema = {s.lower(): s for s in page.schema_types}
+        self.og_type = page.og_type.strip().lower()
+        self.classes = frozenset(c.lower() for c in page.page_classes)
+        self.title = page.title
+        self.text = page.text
+
+
+def _evidence(markers: MarkerSet, facts: _Facts) -> list[str]:
+    """Every marker of ``markers`` the page carries, as evidence strings."""
+    found: list[str] = []
+    if markers.generators and facts.generator_lower:
+        for generator in markers.generators:
+            if generator in facts.generator_lower:
+                found.append(f"generator={facts.generator[:40]}")
+                break
+    if markers.domains:
+        domain = _host_matches(facts.host, markers.domains)
+        if domain:
+            found.append(f"domain={domain}")
+    for schema in markers.schema_types.intersection(facts.schema):
+        found.append(f"schema={facts.schema[schema]}")
+    if facts.og_type and facts.og_type in markers.og_types:
+        found.append(f"og:type={facts.og_type}")
+    for token in sorted(markers.page_classes.intersection(facts.classes)):
+        found.append(f"class={token}")
+    for pattern in markers.url_patterns:
+        match = pattern.search(facts.url)
+        if match:
+            found.append(f"url~{match.group(0)}")
+            break
+    if markers.title_re is not None and facts.title:
+        match = markers.title_re.search(facts.title)
+        if match:
+            found.append(f"title~{match.group(0)}")
+    if markers.text_re is not None and facts.text:
+        match = markers.text_re.search(facts.text)
+        if match:
+            found.append(f"text~{' '.join(match.group(0).split())}")
+    return found
+
+
+def _kind_evidence(kind: KindRules, facts: _Facts) -> str:
+    strong = _evidence(kind.strong, facts)
+    if strong:
+        return ", ".join(strong[:3])
+    weak = _evidence(kind.weak, facts)
+    if len(weak) >= kind.min_weak:
+        return ", ".join(weak[:3])
+    return ""
+
+
+class Classifier:
+    """Decides the type and origin of backlinks. One per crawl: it also keeps the
+    crawl's site -> language map (``languages``)."""
+
+    def __init__(self, rules: Rules | None = None, *, rules_dir: str | None = None) -> None:
+        self.rules = rules if rules is not None else load_rules(rules_dir or None)
+        self.languages = SiteLanguages()
+        kinds = self.rules.kinds
+        self._forum = kinds["forum"]
+        self._social = kinds["social"]
+        self._directory = kinds["directory"]
+        self._article = kinds["article"]
+        self._guest = kinds["guest_post"]
+        self._sponsored = kinds["sponsored_post"]
+        self._farm = kinds["link_farm"]
+
+    # -- per page -------------------------------------------------------------------------------
+
+    def page_context(self, page: Page) -> PageContext:
+        """The facts about ``page`` that every one of its links shares, with evidence."""
+        host = host_of(page.url)
+        site = site_of(host)
+        lang = page.lang.split("-", 1)[0].strip().lower()
+        self.languages.note(site, lang)
+        facts = _Facts(page, host)
+        outbound_sites, link_farm = self._link_farm(page, site, facts)
+        return PageContext(
+            url=page.url,
+            host=host,
+            site=site,
+            lang=lang,
+            noindex="noindex" in page.robots or "none" in page.robots,
+            forum=_kind_evidence(self._forum, facts),
+            social=_kind_evidence(self._social, facts),
+            directory=_kind_evidence(self._directory, facts),
+            article=_kind_evidence(self._article, facts),
+            guest_post=_kind_evidence(self._guest, facts),
+            sponsored_post=_kind_evidence(self._sponsored, facts),
+            link_farm=link_farm,
+            outbound_sites=outbound_sites,
+            languages=self.languages,
+        )
+
+    def _link_farm(self, page: Page, site: str, facts: _Facts) -> tuple[int, str]:
+        sites: set[str] = set()
+        outbound = total = 0
+        for link in page.links:
+            if link.kind not in OUTBOUND_KINDS:
+                continue
+            total += 1
+            target = site_of(host_of(link.url))
+            if target != site:
+                outbound += 1
+                sites.add(target)
+        farm = self._farm
+        if len(sites) < farm.min_outbound_sites or outbound < farm.min_outbound_share * total:
+            return len(sites), ""
+        evidence = [f"{len(sites)} outbound sites", f"{outbound}/{total} links outbound"]
+        evidence.extend(_evidence(farm.weak, facts)[:1])
+        return len(sites), ", ".join(evidence)
+
+    # -- per link -------------------------------------------------------------------------------
+
+    def classify(
+        self, link: Link, ctx: PageContext, *, source_site: str, target_site: str
+    ) -> Classification:
+        """The type and origin of ``link`` (one outbound link of the page of ``ctx``)."""
+        if link.sponsored or "sponsored" in link.rel:
+            return _make("sponsored", "rel=sponsored", "rel_sponsored")
+        if link.region == "ad":
+            return _make("sponsored", "region=ad", "ad_block")
+        if link.position in SITEWIDE_POSITIONS:
+            return _make("sitewide", f"position={link.position}", "sitewide")
+        if ctx.forum:
+            detail = ", region=signature" if link.region == "signature" else ""
+            return _make("forum", f"forum: {ctx.forum}{detail}", "forum")
+        if ctx.social:
+            detail = ", region=profile" if link.region == "profile" else ""
+            return _make("social", f"social: {ctx.social}{detail}", "social")
+        if link.position == "comment":
+            return _make("comment", "position=comment", "comment")
+        if link.ugc or "ugc" in link.rel:
+            return _make("comment", "rel=ugc", "comment")
+        if ctx.directory:
+            return _make("business_profile", f"directory: {ctx.directory}", "business_profile")
+        if link.region == "author_bio":
+            detail = f", guest post: {ctx.guest_post}" if ctx.guest_post else ""
+            return _make("guest_post", f"region=author_bio{detail}", "guest_post")
+        if ctx.guest_post and link.context and self._guest.strong.text_re is not None:
+            match = self._guest.strong.text_re.search(link.context)
+            if match:
+                return _make("guest_post", f"context~{match.group(0)}", "guest_post")
+        if ctx.sponsored_post:
+            return _make("sponsored", f"sponsored post: {ctx.sponsored_post}", "sponsored_post")
+        if ctx.link_farm:
+            return _make("other", f"link farm: {ctx.link_farm}", "link_farm")
+        if link.kind == "redirect":
+            return _make("other", "kind=redirect", "redirect")
+        if link.position == "content" and ctx.article:
+            return _make("editorial", f"position=content, article: {ctx.article}", "editorial")
+        return _make("other", f"position={link.position}, not an article page", "other")

@@ -1,0 +1,293 @@
+"""The classification and toxicity rules, loaded from the data files in ``crawler/rules/``.
+
+Rules are data: domain lists, URL patterns, HTML markers, word lists and marker weights
+live in documented files (``crawler/rules/README.md``) that an operator can extend without
+touching code, by pointing ``BACKLINKS_RULES_DIR`` at a directory of files with the same
+names: their entries are added to the shipped ones (``!entry`` in a list removes one),
+their scalars (weights, thresholds) replace the shipped ones.
+
+``load_rules()`` reads and compiles everything once (regexes compiled, lists turned into
+frozensets) and caches the result per overlay directory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+#: Plain-text list files: one entry a line, "#" comments.
+LIST_FILES: tuple[str, ...] = (
+    "spam_tlds.txt",
+    "spam_words.txt",
+    "commercial_words.txt",
+    "commercial_intent.txt",
+    "generic_anchors.txt",
+    "social_domains.txt",
+    "directory_domains.txt",
+    "forum_domains.txt",
+)
+TOML_FILES: tuple[str, ...] = ("page_kinds.toml", "toxicity.toml")
+#: The page kinds of page_kinds.toml, in the order classification consults them.
+PAGE_KINDS: tuple[str, ...] = (
+    "forum",
+    "social",
+    "directory",
+    "article",
+    "guest_post",
+    "sponsored_post",
+    "link_farm",
+)
+#: Page kinds that also take a host list from ``<kind>_domains.txt``.
+DOMAIN_KINDS: dict[str, str] = {
+    "forum": "forum_domains.txt",
+    "social": "social_domains.txt",
+    "directory": "directory_domains.txt",
+}
+MARKER_KEYS: frozenset[str] = frozenset(
+    {"generators", "schema_types", "og_types", "page_classes", "url_patterns", "title_words",
+     "text_phrases"}
+)
+KIND_SCALARS: frozenset[str] = frozenset({"min_weak", "min_outbound_sites", "min_outbound_share"})
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerSet:
+    """The markers of one strength (strong or weak) of one page kind, compiled."""
+
+    generators: tuple[str, ...] = ()
+    schema_types: frozenset[str] = frozenset()
+    og_types: frozenset[str] = frozenset()
+    page_classes: frozenset[str] = frozenset()
+    url_patterns: tuple[re.Pattern[str], ...] = ()
+    #: One alternation of the title words / text phrases, whole words, case-insensitive.
+    title_re: re.Pattern[str] | None = None
+    text_re: re.Pattern[str] | None = None
+    #: Hosts (a subdomain matches too); only the strong set of forum/social/directory.
+    domains: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class KindRules:
+    name: str
+    strong: MarkerSet
+    weak: MarkerSet
+    #: How many different weak markers make the kind without a strong one.
+    min_weak: int = 2
+    #: link_farm only.
+    min_outbound_sites: int = 100
+    min_outbound_share: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerRule:
+    """One toxicity marker: its weight and its explanation template."""
+
+    name: str
+    weight: int
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    kinds: Mapping[str, KindRules]
+    spam_tlds: frozenset[str]
+    spam_words: tuple[str, ...]
+    commercial_words: frozenset[str]
+    commercial_intent: frozenset[str]
+    #: Multi-word intent phrases ("pas cher"), matched inside the anchor.
+    commercial_intent_phrases: tuple[str, ...]
+    generic_anchors: frozenset[str]
+    markers: Mapping[str, MarkerRule]
+    subnet_min_domains: int
+    domain_min_digits: int
+    domain_min_hyphens: int
+    commercial_max_words: int
+
+
+# -- reading and merging ----------------------------------------------------------------------
+
+
+def _read_list(text: str) -> list[str]:
+    entries = []
+    for line in text.splitlines():
+        entry = line.split("#", 1)[0].strip().lower()
+        if entry:
+            entries.append(" ".join(entry.split()))
+    return entries
+
+
+def _merge_list(base: Iterable[str], extra: Iterable[str]) -> list[str]:
+    merged = list(dict.fromkeys(base))
+    for entry in extra:
+        if entry.startswith("!"):
+            merged = [item for item in merged if item != entry[1:].strip()]
+        elif entry not in merged:
+            merged.append(entry)
+    return merged
+
+
+def _merge_toml(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        old = merged.get(key)
+        if isinstance(old, dict) and isinstance(value, Mapping):
+            merged[key] = _merge_toml(old, value)
+        elif isinstance(old, list) and isinstance(value, list):
+            merged[key] = _merge_list(old, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _shipped_text(name: str) -> str:
+    return resources.files("crawler").joinpath("rules", name).read_text(encoding="utf-8")
+
+
+def _overlay_files(extra_dir: Path) -> dict[str, str]:
+    if not extra_dir.is_dir():
+        raise ValueError(
+            f"BACKLINKS_RULES_DIR {str(extra_dir)!r} is not a directory: "
+            "point it at a directory of rule files or leave it empty"
+        )
+    known = set(LIST_FILES) | set(TOML_FILES)
+    found: dict[str, str] = {}
+    for path in sorted(extra_dir.iterdir()):
+        if path.suffix not in (".txt", ".toml"):
+            continue
+        if path.name not in known:
+            raise ValueError(
+                f"unknown rule file {str(path)!r}: name it after one of the shipped files "
+                f"({', '.join(sorted(known))})"
+            )
+        found[path.name] = path.read_text(encoding="utf-8")
+    return found
+
+
+def _parse_toml(text: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"rule file {where} is not valid TOML: {error}") from error
+
+
+# -- compiling ---------------------------------------------------------------------------------
+
+
+def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:
+    parts = sorted({w.strip().lower() for w in words if w.strip()}, key=len, reverse=True)
+    if not parts:
+        return None
+    alternation = "|".join(r"\s+".join(map(re.escape, p.split())) for p in parts)
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+
+
+def _phrases(value: Any) -> list[str]:
+    if isinstance(value, Mapping):
+        return [phrase for phrases in value.values() for phrase in phrases]
+    return list(value)
+
+
+def _marker_set(table: Mapping[str, Any], where: str, domains: Iterable[str] = ()) -> MarkerSet:
+    unknown = set(table) - MARKER_KEYS
+    if unknown:
+        raise ValueError(
+            f"unknown key(s) {sorted(unknown)} in {where}: use {sorted(MARKER_KEYS)}"
+        )
+    patterns = []
+    for pattern in table.get("url_patterns", ()):
+        try:
+            patterns.append(re.compile(pattern, re.IGNORECASE))
+        except re.error as error:
+            raise ValueError(f"bad url pattern {pattern!r} in {where}: {error}") from error
+    return MarkerSet(
+        generators=tuple(g.lower() for g in table.get("generators", ())),
+        schema_types=frozenset(s.lower() for s in table.get("schema_types", ())),
+        og_types=frozenset(o.lower() for o in table.get("og_types", ())),
+        page_classes=frozenset(c.lower() for c in table.get("page_classes", ())),
+        url_patterns=tuple(patterns),
+        title_re=_words_re(table.get("title_words", ())),
+        text_re=_words_re(_phrases(table.get("text_phrases", ()))),
+        domains=frozenset(domains),
+    )
+
+
+def _kind_rules(name: str, table: Mapping[str, Any], domains: Iterable[str]) -> KindRules:
+    where = f"page_kinds.toml [{name}]"
+    unknown = set(table) - KIND_SCALARS - {"strong", "weak"}
+    if unknown:
+        raise ValueError(
+            f"unknown key(s) {sorted(unknown)} in {where}: use strong, weak, "
+            f"{', '.join(sorted(KIND_SCALARS))}"
+        )
+    return KindRules(
+        name=name,
+        strong=_marker_set(table.get("strong", {}), f"{where}.strong", domains),
+        weak=_marker_set(table.get("weak", {}), f"{where}.weak"),
+        min_weak=int(table.get("min_weak", 2)),
+        min_outbound_sites=int(table.get("min_outbound_sites", 100)),
+        min_outbound_share=float(table.get("min_outbound_share", 0.5)),
+    )
+
+
+def _markers(table: Mapping[str, Any]) -> dict[str, MarkerRule]:
+    markers = {}
+    for name, spec in table.items():
+        try:
+            markers[name] = MarkerRule(name, int(spec["weight"]), str(spec["explanation"]))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(
+                f"toxicity.toml [markers.{name}] needs an integer weight and an explanation"
+            ) from error
+    return markers
+
+
+@lru_cache(maxsize=8)
+def load_rules(extra_dir: str | None = None) -> Rules:
+    """The shipped rules, with the files of ``extra_dir`` (an operator's
+    ``BACKLINKS_RULES_DIR``) merged on top. Read and compiled once per directory."""
+    overlay = _overlay_files(Path(extra_dir)) if extra_dir else {}
+    lists: dict[str, list[str]] = {}
+    for name in LIST_FILES:
+        lists[name] = _merge_list(_read_list(_shipped_text(name)), _read_list(overlay.get(name, "")))
+    tables: dict[str, dict[str, Any]] = {}
+    for name in TOML_FILES:
+        table = _parse_toml(_shipped_text(name), name)
+        if name in overlay:
+            table = _merge_toml(table, _parse_toml(overlay[name], f"{extra_dir}/{name}"))
+        tables[name] = table
+    kinds_table = tables["page_kinds.toml"]
+    unknown = set(kinds_table) - set(PAGE_KINDS)
+    if unknown:
+        raise ValueError(
+            f"unknown page kind(s) {sorted(unknown)} in page_kinds.toml: use {list(PAGE_KINDS)}"
+        )
+    kinds = {
+        name: _kind_rules(
+            name, kinds_table.get(name, {}), lists.get(DOMAIN_KINDS.get(name, ""), ())
+        )
+        for name in PAGE_KINDS
+    }
+    tox = tables["toxicity.toml"]
+    thresholds = tox.get("thresholds", {})
+    intent = lists["commercial_intent.txt"]
+    return Rules(
+        kinds=kinds,
+        spam_tlds=frozenset(t.lstrip(".") for t in lists["spam_tlds.txt"]),
+        spam_words=tuple(lists["spam_words.txt"]),
+        commercial_words=frozenset(lists["commercial_words.txt"]),
+        commercial_intent=frozenset(w for w in intent if " " not in w),
+        commercial_intent_phrases=tuple(w for w in intent if " " in w),
+        generic_anchors=frozenset(lists["generic_anchors.txt"]),
+        markers=_markers(tox.get("markers", {})),
+        subnet_min_domains=int(thresholds.get("subnet_min_domains", 3)),
+        domain_min_digits=int(thresholds.get("domain_min_digits", 2)),
+        domain_min_hyphens=int(thresholds.get("domain_min_hyphens", 2)),
+        commercial_max_words=int(thresholds.get("commercial_max_words", 6)),
+    )

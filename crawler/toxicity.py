@@ -1,0 +1,297 @@
+"""How toxic a backlink looks: a score from 0 to 100 built from named markers.
+
+Each marker that fires adds its weight; the score is the sum, capped at 100. Bands follow
+the convention of SEO tools (``crawler.vocab``): 60 and above "toxic", 45 to 59
+"potentially_toxic", below that "ok". Every marker carries a one-line explanation, so a
+user can see why a link scored as it did.
+
+Markers (weights and explanations in ``crawler/rules/toxicity.toml``):
+
+=======================  ==============================================================
+hidden_link              the link is hidden from readers
+link_farm                the source page links out to very many sites
+paid_without_sponsored   a paid link on a sponsored post without rel=sponsored
+spam_money_anchor        a spam domain with an exact-match money anchor (the pair)
+spam_domain              spam words, or a digit- and hyphen-heavy source domain name
+commercial_anchor        exact-match commercial anchor text
+spam_tld                 the source domain's TLD is much abused by spammers
+subnet_network           many referring domains of the target in one IP /24 (/48)
+noindex_source           the source page is marked noindex
+sitewide_link            a site-wide footer or sidebar link
+unrelated_anchor         no word in common between the anchor and the target's name
+language_mismatch        source page and target site in different languages (fires only
+                         once the target site has been crawled and classified)
+=======================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from crawler.classify import Classification, PageContext
+from crawler.items import Link
+from crawler.ruleset import Rules, load_rules
+from crawler.urls import is_ip
+from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN
+
+#: Positions whose links repeat across a site and count as site-wide for toxicity.
+SITEWIDE_TOXIC_POSITIONS: frozenset[str] = frozenset({"footer", "sidebar"})
+_WORD_RE = re.compile(r"[^\W_]+")
+_NAME_PART_RE = re.compile(r"[^\W\d_]+")
+_NAKED_URL_RE = re.compile(
+    r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE
+)
+#: Spam words shorter than this only match a whole part of the domain name ("seo" must
+#: not fire on "seoul"); longer ones also match inside a part ("cheappills").
+_SUBSTRING_MIN = 5
+
+
+def band_of(score: int) -> str:
+    if score >= TOXIC_MIN:
+        return "toxic"
+    if score >= POTENTIALLY_TOXIC_MIN:
+        return "potentially_toxic"
+    return "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    name: str
+    weight: int
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Toxicity:
+    #: 0-100.
+    score: int
+    #: The markers that fired, heaviest first.
+    markers: tuple[Marker, ...] = ()
+
+    @property
+    def band(self) -> str:
+        return band_of(self.score)
+
+
+@dataclass(frozen=True, slots=True)
+class DomainFacts:
+    """What the name of a source site says (computed once per site)."""
+
+    tld: str = ""
+    spam_tld: bool = False
+    spam_words: tuple[str, ...] = ()
+    digits: int = 0
+    hyphens: int = 0
+    heavy: bool = False
+
+    @property
+    def spammy(self) -> bool:
+        return bool(self.spam_words) or self.heavy
+
+
+class SubnetTracker:
+    """Referring domains per target per IPv4 /24 (IPv6 /48) within one crawl.
+
+    Many referring domains of one target from one subnet look like a link network (one
+    host selling links from many domains). Loopback, private, link-local, multicast,
+    reserved and unspecified addresses are ignored: they say nothing about who hosts a
+    site (and every sandbox response comes through a loopback proxy)."""
+
+    __slots__ = ("_sources",)
+
+    def __init__(self) -> None:
+        self._sources: dict[tuple[str, str], set[str]] = {}
+
+    @staticmethod
+    @lru_cache(maxsize=65536)
+    def subnet_of(ip: str | None) -> str:
+        """The /24 (IPv4) or /48 (IPv6) network of ``ip``, or "" when it is missing,
+        malformed or not a public address."""
+        if not ip:
+            return ""
+        try:
+            address = ipaddress.ip_address(ip.strip().strip("[]"))
+        except ValueError:
+            return ""
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if (
+            address.is_loopback
+            or address.is_private
+            or address.is_link_local
+            or address.is_multicast
+            or address.is_reserved
+            or address.is_unspecified
+            or not address.is_global
+        ):
+            return ""
+        prefix = 24 if address.version == 4 else 48
+        return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+    def add(self, ip: str | None, source_site: str, target_site: str) -> None:
+        subnet = self.subnet_of(ip)
+        if subnet and source_site and target_site and source_site != target_site:
+            self._sources.setdefault((subnet, target_site), set()).add(source_site)
+
+    def referring_domains(self, ip: str | None, target_site: str) -> tuple[str, int]:
+        """The subnet of ``ip`` and how many referring domains of ``target_site`` it holds."""
+        subnet = self.subnet_of(ip)
+        if not subnet:
+            return "", 0
+        return subnet, len(self._sources.get((subnet, target_site), ()))
+
+
+class ToxicityScorer:
+    def __init__(self, rules: Rules | None = None, *, rules_dir: str | None = None) -> None:
+        self.rules = rules if rules is not None else load_rules(rules_dir or None)
+        self._weights = self.rules.markers
+        self._domains: dict[str, DomainFacts] = {}
+
+    # -- facts ------------------------------------------------------------------------------------
+
+    def domain_facts(self, site: str) -> DomainFacts:
+        """What the name of ``site`` (a registered domain) says; cached per site."""
+        facts = self._domains.get(site)
+        if facts is None:
+            facts = self._domain_facts(site)
+            if len(self._domains) < 200_000:
+                self._domains[site] = facts
+        return facts
+
+    def _domain_facts(self, site: str) -> DomainFacts:
+        site = site.strip().lower().rstrip(".")
+        if not site or site.startswith("[") or is_ip(site):
+            return DomainFacts()
+        name, _, suffix = site.partition(".")
+        tld = site.rsplit(".", 1)[-1] if suffix else ""
+        rules = self.rules
+        parts = _NAME_PART_RE.findall(name)
+        words = []
+        for word in rules.spam_words:
+            if word in parts or (len(word) >= _SUBSTRING_MIN and any(word in p for p in parts)):
+                words.append(word)
+        digits = sum(ch.isdigit() for ch in name)
+        hyphens = name.count("-")
+        return DomainFacts(
+            tld=tld,
+            spam_tld=tld in rules.spam_tlds,
+            spam_words=tuple(words),
+            digits=digits,
+            hyphens=hyphens,
+            heavy=digits >= rules.domain_min_digits or hyphens >= rules.domain_min_hyphens,
+        )
+
+    def anchor_words(self, anchor: str) -> list[str]:
+        return _WORD_RE.findall(anchor.lower())
+
+    def is_generic(self, anchor: str) -> bool:
+        text = " ".join(anchor.lower().split()).strip(" .:!?»›>-–")
+        return not text or text in self.rules.generic_anchors or bool(_NAKED_URL_RE.match(text))
+
+    def is_commercial(self, words: list[str], anchor: str, brand: str) -> bool:
+        """An exact-match commercial anchor: a short anchor built around a money word or a
+        buying-intent word, that does not name the target."""
+        rules = self.rules
+        if not words or len(words) > rules.commercial_max_words or self.is_generic(anchor):
+            return False
+        if brand and _names_brand(words, brand):
+            return False
+        if any(word in rules.commercial_words for word in words):
+            return True
+        intent = sum(word in rules.commercial_intent for word in words)
+        if not intent:
+            text = " ".join(words)
+            intent = sum(f" {p} " in f" {text} " for p in rules.commercial_intent_phrases)
+        return bool(intent) and len(words) >= 2
+
+    # -- score ------------------------------------------------------------------------------------
+
+    def score(
+        self,
+        link: Link,
+        ctx: PageContext,
+        cls: Classification,
+        *,
+        source_url: str,
+        source_site: str,
+        target_site: str,
+        source_ip: str | None,
+        subnets: SubnetTracker,
+    ) -> Toxicity:
+        """The toxicity of ``link`` (one outbound link of the page ``ctx`` describes)."""
+        fired: list[Marker] = []
+        add = fired.append
+        weights = self._weights
+
+        def marker(name: str, **fields: object) -> None:
+            rule = weights.get(name)
+            if rule is not None and rule.weight:
+                add(Marker(name, rule.weight, rule.explanation.format(**fields)))
+
+        if link.hidden:
+            marker("hidden_link")
+        if ctx.link_farm:
+            marker("link_farm", sites=ctx.outbound_sites)
+        if cls.rule == "sponsored_post" and not (link.sponsored or "sponsored" in link.rel):
+            marker("paid_without_sponsored", evidence=ctx.sponsored_post)
+
+        domain = self.domain_facts(source_site)
+        brand = _brand(target_site)
+        words = self.anchor_words(link.anchor) if link.kind != "redirect" else []
+        commercial = self.is_commercial(words, link.anchor, brand)
+        if domain.spam_words and domain.heavy and commercial:
+            marker("spam_money_anchor")
+        if domain.spammy:
+            marker("spam_domain", domain=source_site, evidence=_domain_evidence(domain))
+        if commercial:
+            marker("commercial_anchor", anchor=link.anchor)
+        if domain.spam_tld:
+            marker("spam_tld", tld=domain.tld)
+        subnet, count = subnets.referring_domains(source_ip, target_site)
+        if count >= self.rules.subnet_min_domains:
+            marker("subnet_network", count=count, target=target_site, subnet=subnet)
+        if ctx.noindex:
+            marker("noindex_source")
+        if link.position in SITEWIDE_TOXIC_POSITIONS:
+            marker("sitewide_link", position=link.position)
+        if words and brand and not _names_brand(words, brand) and not self.is_generic(link.anchor):
+            marker("unrelated_anchor", anchor=link.anchor, target=target_site)
+        target_lang = ctx.languages.get(target_site) if ctx.lang else ""
+        if target_lang and target_lang != ctx.lang:
+            marker("language_mismatch", source_lang=ctx.lang, target_lang=target_lang)
+
+        fired.sort(key=lambda m: -m.weight)
+        total = min(100, sum(m.weight for m in fired))
+        return Toxicity(total, tuple(fired))
+
+
+def _brand(site: str) -> str:
+    """The name part of a registered domain ("example" of "example.co.uk"); "" for IPs."""
+    if not site or site.startswith("[") or is_ip(site):
+        return ""
+    return site.split(".", 1)[0].lower()
+
+
+def _names_brand(words: list[str], brand: str) -> bool:
+    """Whether the anchor words name the brand: a word of 3+ letters inside the brand
+    ("Acme" for acme-tools), the brand inside the joined words ("Acme Tools" for
+    acmetools), or a shared part of a hyphenated brand."""
+    compact = brand.replace("-", "")
+    if compact in "".join(words):
+        return True
+    parts = set(_NAME_PART_RE.findall(brand))
+    return any((len(word) >= 3 and word in compact) or word in parts for word in words)
+
+
+def _domain_evidence(domain: DomainFacts) -> str:
+    evidence = []
+    if domain.spam_words:
+        evidence.append("spam words " + ", ".join(domain.spam_words))
+    if domain.digits:
+        evidence.append(f"{domain.digits} digits")
+    if domain.hyphens:
+        evidence.append(f"{domain.hyphens} hyphens")
+    return "; ".join(evidence)
