@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         command = [
             scrapy, "crawl", "backlinks", "-a", f"seeds={seeds}",
             "-s", "BACKLINKS_DISCOVERY_HOPS=2", "-s", "AUTOTHROTTLE_ENABLED=false",
-            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", f"LOG_FILE={log}",
+            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "DOWNLOAD_TIMEOUT=10",
+            "-s", f"LOG_FILE={log}",
         ]
         print(f"crawling from {len(sandbox.seed_urls)} seed sites (log: {log}) ...", flush=True)
         crawl = subprocess.run(command, env=env, check=False)
