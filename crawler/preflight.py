@@ -7,6 +7,7 @@ from typing import Any
 
 from crawler.index import open_index
 from crawler.networks import parse_networks
+from crawler.ruleset import load_rules
 from crawler.seeds import read_seeds
 
 
@@ -29,6 +30,10 @@ def check_crawl(settings: Any, spider_args: Mapping[str, str]) -> None:
     try:
         parse_networks(settings.getlist("BACKLINKS_ALLOWED_NETWORKS"))
     except ValueError as exc:
+        raise PreflightError(str(exc), 2) from exc
+    try:
+        load_rules(settings.get("BACKLINKS_RULES_DIR") or None)
+    except (ValueError, OSError) as exc:
         raise PreflightError(str(exc), 2) from exc
     uri = settings.get("BACKLINKS_INDEX_URI", "sqlite:///backlinks.db")
     try:

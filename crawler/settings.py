@@ -123,6 +123,13 @@ BACKLINKS_PROGRESS_INTERVAL = float(_env("BACKLINKS_PROGRESS_INTERVAL", "60"))
 # Write the final crawl stats to this file as JSON (empty: don't). Env var BACKLINKS_STATS_FILE.
 BACKLINKS_STATS_FILE = _env("BACKLINKS_STATS_FILE", "")
 
+# --- Classification and toxicity ---------------------------------------------------------------
+# A directory of the operator's own rule files, merged on top of the shipped crawler/rules/
+# (same file names: list entries are added, "!entry" removes one, TOML scalars such as
+# marker weights replace the shipped ones). Empty: the shipped rules only.
+# Env var BACKLINKS_RULES_DIR.
+BACKLINKS_RULES_DIR = _env("BACKLINKS_RULES_DIR", "")
+
 ITEM_PIPELINES = {
     "pipelines.outbound.OutboundLinksPipeline": 100,
     "pipelines.classify.ClassifyPipeline": 200,

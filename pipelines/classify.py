@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.classify import Classifier
-from crawler.toxicity import SubnetTracker, ToxicityScorer
-
 from crawler.backlinks import link_of
+from crawler.classify import Classifier
 from crawler.items import PageItem
+from crawler.ruleset import load_rules
+from crawler.toxicity import SubnetTracker, ToxicityScorer
 
 
 class ClassifyPipeline:
@@ -21,7 +21,8 @@ class ClassifyPipeline:
 
     @classmethod
     def from_crawler(cls, crawler) -> ClassifyPipeline:
-        return cls(crawler.stats, Classifier(), ToxicityScorer())
+        rules = load_rules(crawler.settings.get("BACKLINKS_RULES_DIR") or None)
+        return cls(crawler.stats, Classifier(rules), ToxicityScorer(rules))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, PageItem) or item.page is None or not item.backlinks:
