@@ -164,7 +164,6 @@ def _evidence(markers: MarkerSet, facts: _Facts) -> list[str]:
         match = pattern.search(facts.url)
         if match:
             found.append(f"url~{match.group(0)}")
-            break
     if markers.title_re is not None and facts.title:
         match = markers.title_re.search(facts.title)
         if match:

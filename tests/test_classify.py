@@ -1,0 +1,261 @@
+"""Backlink type, origin and the evidence, on hand-built page records carrying the markers
+real sites carry (generators, schema.org types, og:type, URL patterns, known hosts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.classify import Classifier, SiteLanguages
+from crawler.items import Link, Page
+from crawler.ruleset import load_rules
+from crawler.urls import host_of, site_of
+
+TARGET = "https://acme-widgets.com/"
+
+
+def page(url: str, *links: Link, **facts) -> Page:
+    return Page(url=url, base_url=url, links=links, **facts)
+
+
+def link(url: str = TARGET, **fields) -> Link:
+    return Link(url=url, **fields)
+
+
+def farm_links(n: int) -> tuple[Link, ...]:
+    return tuple(link(f"https://site{i}.example/", anchor=f"keyword {i}") for i in range(n))
+
+
+WORDPRESS = dict(generator="WordPress 6.4.2", og_type="article",
+                 schema_types=frozenset({"BlogPosting"}),
+                 page_classes=frozenset({"single", "single-post", "postid-12"}))
+
+# (name, page, the link to classify, type, origin, a piece of the reason)
+CASES = [
+    ("phpbb-signature",
+     page("https://www.phpbb.com/community/viewtopic.php?t=2345", generator="phpBB"),
+     link(region="signature", anchor="Acme Widgets"),
+     "forum", "self_created", "generator=phpBB"),
+    ("phpbb-url-only",
+     page("https://forum.example.org/viewtopic.php?f=3&t=99"),
+     link(), "forum", "self_created", "url~/viewtopic.php?"),
+    ("discourse-topic",
+     page("https://meta.discourse.org/t/how-to-install/12345", generator="Discourse 3.2.0"),
+     link(), "forum", "self_created", "generator=Discourse 3.2.0"),
+    ("discourse-url-and-host",  # two weak markers: a forum host name and a /t/slug/id path
+     page("https://community.example.com/t/how-to-install/12345"),
+     link(), "forum", "self_created", "/t/how-to-install/12345"),
+    ("xenforo-thread-url",
+     page("https://forums.example.net/threads/best-widgets.4821/"),
+     link(), "forum", "self_created", "url~/threads/best-widgets.4821/"),
+    ("smf-topic",
+     page("https://example.org/index.php?topic=5521.0", generator="SMF 2.1"),
+     link(), "forum", "self_created", "generator=SMF 2.1"),
+    ("vbulletin-showthread",
+     page("https://www.example.com/showthread.php?t=12"),
+     link(), "forum", "self_created", "url~/showthread.php"),
+    ("yelp-biz",
+     page("https://www.yelp.com/biz/acme-widgets-san-francisco",
+          schema_types=frozenset({"LocalBusiness"}), title="Acme Widgets - Reviews - Yelp"),
+     link(anchor="acme-widgets.com"), "business_profile", "manual", "domain=yelp.com"),
+    ("trustpilot",
+     page("https://www.trustpilot.com/review/acme-widgets.com"),
+     link(), "business_profile", "manual", "domain=trustpilot.com"),
+    ("google-business-profile",
+     page("https://www.google.com/maps/place/Acme+Widgets/@37.7,-122.4,17z"),
+     link(), "business_profile", "manual", "url~https://www.google.com/maps/place/"),
+    ("industry-directory-local-business",
+     page("https://plumbers-guide.example/listing/acme", schema_types=frozenset({"Plumber"})),
+     link(), "business_profile", "manual", "schema=Plumber"),
+    ("directory-organization-on-listing",  # Organization alone is weak: + a /company/ URL
+     page("https://startups.example/company/acme", schema_types=frozenset({"Organization"})),
+     link(), "business_profile", "manual", "schema=Organization"),
+    ("twitter-profile",
+     page("https://twitter.com/acme", og_type="profile"),
+     link(region="profile"), "social", "self_created", "domain=twitter.com"),
+    ("x-post",
+     page("https://x.com/acme/status/1790000000000000000",
+          schema_types=frozenset({"SocialMediaPosting"})),
+     link(), "social", "self_created", "domain=x.com"),
+    ("facebook-page",
+     page("https://www.facebook.com/acmewidgets"), link(), "social", "self_created",
+     "domain=facebook.com"),
+    ("linkedin-profile",
+     page("https://www.linkedin.com/in/jane-doe-123/"), link(), "social", "self_created",
+     "domain=linkedin.com"),
+    ("linkedin-company",  # /company/ is a directory URL, but the social host decides first
+     page("https://www.linkedin.com/company/acme/"), link(), "social", "self_created",
+     "domain=linkedin.com"),
+    ("mastodon-instance",
+     page("https://fosstodon.org/@jane", generator="Mastodon 4.2", og_type="profile",
+          schema_types=frozenset({"ProfilePage"})),
+     link(region="profile"), "social", "self_created", "generator=Mastodon 4.2"),
+    ("wordpress-post-content",
+     page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
+     link(anchor="a great widget maker"), "editorial", "natural", "generator=WordPress 6.4.2"),
+    ("wordpress-post-comment",
+     page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
+     link(position="comment", rel=frozenset({"ugc", "nofollow"}), ugc=True, nofollow=True,
+          anchor="Jane"), "comment", "self_created", "position=comment"),
+    ("ugc-outside-comment-block",
+     page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
+     link(rel=frozenset({"external", "nofollow", "ugc"}), ugc=True), "comment", "self_created",
+     "rel=ugc"),
+    ("wordpress-footer",
+     page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
+     link(position="footer", anchor="Theme by Acme"), "sitewide", "natural", "position=footer"),
+    ("blogroll-sidebar",
+     page("https://blog.example.com/", **WORDPRESS),
+     link(position="sidebar"), "sitewide", "natural", "position=sidebar"),
+    ("guest-post-author-bio",
+     page("https://blog.example.com/2024/05/guest/", text="This is a guest post by Jane Doe.",
+          **WORDPRESS),
+     link(region="author_bio", anchor="Jane Doe"), "guest_post", "manual",
+     "region=author_bio, guest post: text~This is a guest post"),
+    ("author-bio-without-guest-markers",
+     page("https://blog.example.com/2024/05/own/", **WORDPRESS),
+     link(region="author_bio"), "guest_post", "manual", "region=author_bio"),
+    ("german-guest-post-byline-in-context",
+     page("https://blog.example.de/2024/05/gast/", text="Ein Gastbeitrag von Jana Schmidt",
+          lang="de", **WORDPRESS),
+     link(context="Ein Gastbeitrag von Jana Schmidt, Gründerin von Acme"), "guest_post",
+     "manual", "context~Ein Gastbeitrag"),
+    ("guest-post-content-link-is-editorial",
+     page("https://blog.example.com/2024/05/guest/", text="This is a guest post by Jane Doe.",
+          **WORDPRESS),
+     link(context="widgets are made by many companies"), "editorial", "natural",
+     "position=content"),
+    ("advertorial-unmarked",
+     page("https://news.example.com/2024/05/advert/",
+          text="Sponsored post. This post is sponsored by Acme.", **WORDPRESS),
+     link(), "sponsored", "manual", "sponsored post: text~Sponsored post"),
+    ("french-advertorial",
+     page("https://news.example.fr/2024/05/pub/", text="Publireportage : Acme", **WORDPRESS),
+     link(), "sponsored", "manual", "text~Publireportage"),
+    ("rel-sponsored",
+     page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
+     link(rel=frozenset({"sponsored"}), sponsored=True), "sponsored", "manual",
+     "rel=sponsored"),
+    ("ad-block",
+     page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
+     link(region="ad"), "sponsored", "manual", "region=ad"),
+    ("link-farm",
+     page("https://links.example.com/resources.html", *farm_links(150), title="Resources"),
+     link(), "other", "natural", "link farm: 150 outbound sites"),
+    ("plain-home-page",
+     page("https://shop.example.com/"), link(), "other", "natural", "not an article page"),
+    ("meta-refresh",
+     page("https://blog.example.com/2024/05/moved/", **WORDPRESS),
+     link(kind="redirect"), "other", "natural", "kind=redirect"),
+    ("wikipedia-article",  # MediaWiki, many references but internal links dominate
+     page("https://en.wikipedia.org/wiki/Widget",
+          *farm_links(120),
+          *(link(f"https://en.wikipedia.org/wiki/Page_{i}") for i in range(400)),
+          generator="MediaWiki 1.43.0-wmf.5"),
+     link(anchor="Widgets Inc. annual report"), "editorial", "natural",
+     "generator=MediaWiki"),
+]
+
+
+@pytest.mark.parametrize(
+    "page_,link_,type_,origin,reason", [case[1:] for case in CASES], ids=[c[0] for c in CASES]
+)
+def test_type_origin_and_evidence(page_, link_, type_, origin, reason):
+    classifier = Classifier()
+    ctx = classifier.page_context(page_)
+    cls = classifier.classify(
+        link_, ctx, source_site=site_of(host_of(page_.url)), target_site="acme-widgets.com"
+    )
+    assert (cls.type, cls.origin) == (type_, origin), cls.reason
+    assert reason.lower() in cls.reason.lower()
+
+
+def test_page_context_evidence_and_counts():
+    classifier = Classifier()
+    ctx = classifier.page_context(
+        page("https://links.example.com/partners", *farm_links(101), lang="en-GB",
+             robots=frozenset({"noindex", "follow"}), title="Our Partners")
+    )
+    assert ctx.site == "example.com"
+    assert ctx.lang == "en"
+    assert ctx.noindex is True
+    assert ctx.outbound_sites == 101
+    assert ctx.link_farm == "101 outbound sites, 101/101 links outbound, title~Partners"
+    assert (ctx.forum, ctx.social, ctx.directory) == ("", "", "")
+
+
+def test_just_under_link_farm_threshold():
+    ctx = Classifier().page_context(page("https://links.example.com/", *farm_links(99)))
+    assert ctx.outbound_sites == 99
+    assert ctx.link_farm == ""
+
+
+def test_one_weak_marker_is_not_enough():
+    # A blog article titled "... Reviews" is not a directory: a title word alone is weak.
+    ctx = Classifier().page_context(
+        page("https://blog.example.com/2024/05/headphones/", title="Headphone Reviews 2024")
+    )
+    assert ctx.directory == ""
+
+
+def test_site_languages_majority():
+    languages = SiteLanguages()
+    for lang in ("de", "en", "en"):
+        languages.note("example.com", lang)
+    languages.note("example.com", "")
+    assert languages.get("example.com") == "en"
+    assert languages.get("unknown.com") == ""
+
+
+def test_page_context_fills_the_crawl_language_map():
+    classifier = Classifier()
+    classifier.page_context(page("https://www.beispiel.de/", lang="de-DE"))
+    assert classifier.languages.get("beispiel.de") == "de"
+
+
+def test_every_type_has_its_origin():
+    classifier = Classifier()
+    ctx = classifier.page_context(page("https://blog.example.com/x", **WORDPRESS))
+    cls = classifier.classify(link(), ctx, source_site="example.com", target_site="acme.com")
+    assert (cls.type, cls.origin, cls.rule) == ("editorial", "natural", "editorial")
+
+
+# -- the operator's rule overlay (BACKLINKS_RULES_DIR) ---------------------------------------------
+
+
+def test_overlay_adds_and_removes_entries(tmp_path: Path):
+    (tmp_path / "forum_domains.txt").write_text("# ours\nboards.example-hoster.net\n")
+    (tmp_path / "spam_tlds.txt").write_text("!xyz\n")
+    (tmp_path / "toxicity.toml").write_text("[markers.hidden_link]\nweight = 70\n")
+    rules = load_rules(str(tmp_path))
+    assert "xyz" not in rules.spam_tlds and "top" in rules.spam_tlds
+    assert rules.markers["hidden_link"].weight == 70
+    assert rules.markers["hidden_link"].explanation.startswith("the link is hidden")
+    classifier = Classifier(rules)
+    ctx = classifier.page_context(page("https://a.boards.example-hoster.net/topic"))
+    assert ctx.forum == "domain=boards.example-hoster.net"
+
+
+@pytest.mark.parametrize(
+    "files,message",
+    [
+        ({"forum_domain.txt": "x.com\n"}, "unknown rule file"),
+        ({"page_kinds.toml": "[forum.strong]\nurl_patterns = ['(']\n"}, "bad url pattern '('"),
+        ({"page_kinds.toml": "[forum.strong]\ngenerator = ['x']\n"}, "unknown key(s) ['generator']"),
+        ({"page_kinds.toml": "[blogs]\nmin_weak = 1\n"}, "unknown page kind(s) ['blogs']"),
+        ({"toxicity.toml": "[markers.x]\nweight = 'heavy'\n"}, "needs an integer weight"),
+        ({"toxicity.toml": "[markers\n"}, "is not valid TOML"),
+    ],
+)
+def test_overlay_errors_say_what_to_fix(tmp_path: Path, files, message):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    with pytest.raises(ValueError) as error:
+        load_rules(str(tmp_path))
+    assert message in str(error.value)
+
+
+def test_overlay_dir_must_exist(tmp_path: Path):
+    with pytest.raises(ValueError, match="is not a directory"):
+        load_rules(str(tmp_path / "missing"))
