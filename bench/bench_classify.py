@@ -1,0 +1,91 @@
+"""Classification cost against extraction cost, per page, on the real corpus pages.
+
+    python -m bench.bench_classify [--rounds 5]
+
+Extraction is ``crawler.links.parse_page`` on each page of ../shared/corpus/readability;
+classification is what the classify pipeline does for the same page: ``page_context`` once,
+then ``classify`` and ``score`` for every outbound backlink. Both are timed in the same run
+over the same pages (best of ``--rounds``), and the ratio classification / extraction is
+printed; the target is at most 0.15.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from crawler.backlinks import build_backlinks, link_of
+from crawler.classify import Classifier
+from crawler.links import parse_page
+from crawler.toxicity import SubnetTracker, ToxicityScorer
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "readability"
+BASE_URL = "http://fakehost/test/page.html"
+
+
+def load_pages() -> list[bytes]:
+    pages = [path.read_bytes() for path in sorted(CORPUS.glob("*/source.html"))]
+    if not pages:
+        raise SystemExit(f"no corpus pages under {CORPUS}: check out ../shared/corpus")
+    return pages
+
+
+def extract(bodies: list[bytes]) -> float:
+    start = time.perf_counter()
+    for body in bodies:
+        parse_page(body, BASE_URL)
+    return time.perf_counter() - start
+
+
+def classify(parsed: list, classifier: Classifier, scorer: ToxicityScorer) -> tuple[float, int]:
+    subnets = SubnetTracker()
+    links = 0
+    start = time.perf_counter()
+    for page, records in parsed:
+        ctx = classifier.page_context(page)
+        for record in records:
+            link = link_of(record)
+            cls = classifier.classify(
+                link, ctx, source_site=record.source_site, target_site=record.target_site
+            )
+            subnets.add(record.source_ip, record.source_site, record.target_site)
+            scorer.score(
+                link, ctx, cls, source_url=record.source_url, source_site=record.source_site,
+                target_site=record.target_site, source_ip=record.source_ip, subnets=subnets,
+            )
+            links += 1
+    return time.perf_counter() - start, links
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds; the best counts")
+    args = parser.parse_args(argv)
+    if args.rounds < 1:
+        print("--rounds must be at least 1", file=sys.stderr)
+        return 2
+    bodies = load_pages()
+    parsed = []
+    for body in bodies:
+        page = parse_page(body, BASE_URL)
+        records = build_backlinks(page, source_url=page.url, fetched_at="2026-01-01T00:00:00Z",
+                                  source_ip="93.184.216.34")
+        parsed.append((page, records))
+    classifier, scorer = Classifier(), ToxicityScorer()
+    classify(parsed, classifier, scorer)  # warm the caches as a running crawl would have
+    extraction = min(extract(bodies) for _ in range(args.rounds))
+    best, links = min(classify(parsed, classifier, scorer) for _ in range(args.rounds))
+    n = len(bodies)
+    print(f"pages: {n}, outbound backlinks classified: {links}")
+    print(f"extraction (parse_page):             {extraction / n * 1e3:8.3f} ms/page")
+    print(f"classification (context+type+score): {best / n * 1e3:8.3f} ms/page "
+          f"({best / max(links, 1) * 1e6:.1f} us/backlink)")
+    print(f"ratio classification / extraction:   {best / extraction:8.3f}  (target <= 0.15)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
