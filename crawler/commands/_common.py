@@ -1,0 +1,53 @@
+"""What the index commands share: opening the index for queries and turning errors into one
+line on stderr with the right exit code (2: bad arguments, 1: the environment)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from crawler.index import IndexUnavailable, LinkIndex, open_index
+
+
+class CommandError(Exception):
+    """A command cannot go on; ``exit_code`` 2 for bad arguments, 1 for the rest."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def open_for_query(uri: str) -> LinkIndex:
+    """Open an existing index; never create one."""
+    try:
+        return open_index(uri, create=False)
+    except ValueError as exc:
+        raise CommandError(str(exc), 2) from exc
+    except IndexUnavailable as exc:
+        raise CommandError(f"cannot open the index {uri}: {exc}", 1) from exc
+
+
+def run_reporting_errors(name: str, body: Callable[[], None]) -> int:
+    """Run ``body``; print any failure as ``scrapy NAME: error: ...`` and give the exit code."""
+    try:
+        body()
+    except CommandError as exc:
+        print(f"scrapy {name}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ValueError as exc:
+        print(f"scrapy {name}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader (head, less) went away: not an error of ours.
+        try:
+            sys.stdout = None  # type: ignore[assignment]
+        finally:
+            return 0  # noqa: B012
+    except OSError as exc:
+        print(f"scrapy {name}: error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a database error, a bug: one line, not a traceback
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"scrapy {name}: error: {type(exc).__name__}: {reason}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,54 @@
+"""Stable identities and derived keys of stored rows.
+
+A backlink is identified by a hash of its (normalised source URL, normalised target URL):
+BLAKE2b with a 16-byte digest, top bit cleared. MongoDB stores the 32 hex digits as
+``_id`` (no realistic collision at billions of links); SQLite stores the first 8 bytes as
+a positive 63-bit ``INTEGER PRIMARY KEY`` (its rowid, the fastest key SQLite has; a
+collision becomes likely only past about 3 billion links in one file).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+from hashlib import blake2b
+
+
+def link_digest(source_url: str, target_url: str) -> bytes:
+    """16-byte digest of a (source URL, target URL) pair; both must already be normalised.
+
+    The top bit is cleared so that the SQLite id (a positive 63-bit integer) and the
+    MongoDB hex ``_id`` sort in the same order: both backends break ties the same way.
+    """
+    digest = blake2b(f"{source_url}\n{target_url}".encode(), digest_size=16).digest()
+    return bytes((digest[0] & 0x7F,)) + digest[1:]
+
+
+def sqlite_id(digest: bytes) -> int:
+    """The SQLite rowid of a link digest."""
+    return int.from_bytes(digest[:8], "big")
+
+
+def mongo_id(digest: bytes) -> str:
+    """The MongoDB ``_id`` of a link digest."""
+    return digest.hex()
+
+
+@lru_cache(maxsize=65536)
+def subnet_of(ip: str | None) -> str | None:
+    """The network an IP address belongs to for diversity counts: the /24 of an IPv4
+    address ("203.0.113.0/24"), the /48 of an IPv6 address; None when there is no address.
+
+    >>> subnet_of("203.0.113.9")
+    '203.0.113.0/24'
+    >>> subnet_of("2001:db8:1234:5678::1")
+    '2001:db8:1234::/48'
+    """
+    if not ip:
+        return None
+    try:
+        address = ipaddress.ip_address(ip.strip("[]"))
+    except ValueError:
+        return None
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
