@@ -1,0 +1,474 @@
+"""Find the main content of a real page, the way Mozilla Readability does, without changing
+the tree.
+
+:func:`find_main` scores text blocks (paragraph length and commas, spread to their parent and
+ancestors, weighted by tag and by class/id names, discounted by link density), picks the
+best block, climbs to a better-scoring ancestor, and adds the siblings that score close to
+it. :class:`Cleaner` then answers, for an element inside that content, whether Readability's
+clean-up would drop it (share widgets, link-dense lists, footers and asides of the article,
+forms, hidden or unlikely blocks), so that links in such widgets are not called content.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Cleaner", "MainContent", "find_main", "text_len"]
+
+Node = Any  # selectolax.lexbor.LexborNode
+
+UNLIKELY = re.compile(
+    r"-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer"
+    r"|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper"
+    r"|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote",
+    re.I,
+)
+MAYBE_CANDIDATE = re.compile(r"and|article|body|column|content|main|mathjax|shadow", re.I)
+POSITIVE = re.compile(r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story", re.I)
+NEGATIVE = re.compile(
+    r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr"
+    r"|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper"
+    r"|sponsor|shopping|tags|widget",
+    re.I,
+)
+SHARE = re.compile(r"(\b|_)(share|sharedaddy)(\b|_)", re.I)
+VIDEOS = re.compile(
+    r"//(www\.)?((dailymotion|youtube|youtube-nocookie|player\.vimeo|v\.qq)\.com"
+    r"|(archive|upload\.wikimedia)\.org|player\.twitch\.tv)",
+    re.I,
+)
+UNLIKELY_ROLES = frozenset({"menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"})
+TAG_SCORE = {
+    "div": 5,
+    "pre": 3,
+    "td": 3,
+    "blockquote": 3,
+    "address": -3,
+    "ol": -3,
+    "ul": -3,
+    "dl": -3,
+    "dd": -3,
+    "dt": -3,
+    "li": -3,
+    "form": -3,
+    "h1": -5,
+    "h2": -5,
+    "h3": -5,
+    "h4": -5,
+    "h5": -5,
+    "h6": -5,
+    "th": -5,
+}
+#: Elements Readability drops from the article whatever they hold.
+DROPPED_TAGS = frozenset(
+    {
+        "footer",
+        "aside",
+        "object",
+        "embed",
+        "iframe",
+        "input",
+        "textarea",
+        "select",
+        "button",
+        "noscript",
+        "script",
+        "style",
+        "template",
+        "link",
+    }
+)
+CONDITIONAL_TAGS = frozenset({"form", "fieldset", "table", "ul", "div"})
+SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math"})
+TO_SCORE = "p, pre, td, section, h2, h3, h4, h5, h6, div"
+DIV_BLOCKS = "blockquote, dl, div, img, ol, p, pre, table, ul"
+MIN_PARAGRAPH = 25
+#: Below this much text the page has no main content we trust.
+MIN_MAIN_TEXT = 250
+
+
+def text_len(text: str) -> int:
+    """Length of ``text`` with whitespace collapsed and stripped."""
+    return len(" ".join(text.split()))
+
+
+def _match_string(attrs: dict[str, str | None]) -> str:
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+
+
+def class_weight(attrs: dict[str, str | None]) -> int:
+    weight = 0
+    for value in (attrs.get("class"), attrs.get("id")):
+        if value:
+            if NEGATIVE.search(value):
+                weight -= 25
+            if POSITIVE.search(value):
+                weight += 25
+    return weight
+
+
+def _visible(attrs: dict[str, str | None]) -> bool:
+    style = (attrs.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style or "visibility:hidden" in style or "hidden" in attrs:
+        return False
+    if attrs.get("aria-hidden") == "true" and "fallback-image" not in (attrs.get("class") or ""):
+        return False
+    return True
+
+
+def _unlikely(tag: str, attrs: dict[str, str | None]) -> bool:
+    if tag in ("body", "a", "html", "main", "article"):
+        return False
+    role = attrs.get("role")
+    if role and role in UNLIKELY_ROLES:
+        return True
+    match = _match_string(attrs)
+    return bool(UNLIKELY.search(match)) and not MAYBE_CANDIDATE.search(match)
+
+
+@dataclass(slots=True)
+class _Ctx:
+    strip_unlikely: bool
+    #: mem_id -> False when the element or an ancestor is dropped before scoring.
+    alive: dict[int, bool] = field(default_factory=dict)
+    scores: dict[int, float] = field(default_factory=dict)
+    nodes: dict[int, Node] = field(default_factory=dict)
+    lengths: dict[int, int] = field(default_factory=dict)
+    link_lengths: dict[int, float] = field(default_factory=dict)
+
+
+def _alive(node: Node, ctx: _Ctx) -> bool:
+    """False when ``node`` or an ancestor is hidden, a script-like element, or (first pass)
+    an unlikely candidate: Readability removes those before scoring."""
+    chain = []
+    current = node
+    state = True
+    while current is not None:
+        known = ctx.alive.get(current.mem_id)
+        if known is not None:
+            state = known
+            break
+        chain.append(current)
+        current = current.parent
+    in_table = False
+    for element in reversed(chain):
+        if state and element.is_element_node:
+            tag = element.tag
+            attrs = element.attributes
+            if tag in SKIPPED_TAGS or not _visible(attrs):
+                state = False
+            elif ctx.strip_unlikely and tag not in ("table", "code") and not in_table:
+                if _unlikely(tag, attrs):
+                    state = False
+            in_table = in_table or tag in ("table", "code")
+        ctx.alive[element.mem_id] = state
+    return state
+
+
+def _length(node: Node, ctx: _Ctx) -> int:
+    key = node.mem_id
+    length = ctx.lengths.get(key)
+    if length is None:
+        length = text_len(node.text())
+        ctx.lengths[key] = length
+    return length
+
+
+def link_density(node: Node, lengths: dict[int, int] | None = None) -> float:
+    text = text_len(node.text()) if lengths is None else lengths.get(node.mem_id)
+    if text is None:
+        text = text_len(node.text())
+    if not text:
+        return 0.0
+    links = 0.0
+    for anchor in node.css("a"):
+        coefficient = 0.3 if (anchor.attributes.get("href") or "").startswith("#") else 1.0
+        links += text_len(anchor.text()) * coefficient
+    return links / text
+
+
+def _scaled(node: Node, ctx: _Ctx) -> float:
+    key = node.mem_id
+    scaled = ctx.link_lengths.get(key)
+    if scaled is None:
+        scaled = ctx.scores[key] * (1 - link_density(node, ctx.lengths))
+        ctx.link_lengths[key] = scaled
+    return scaled
+
+
+def _initial(node: Node) -> float:
+    return TAG_SCORE.get(node.tag, 0) + class_weight(node.attributes)
+
+
+def _score_paragraphs(body: Node, ctx: _Ctx) -> None:
+    for element in body.css(TO_SCORE):
+        tag = element.tag
+        if tag == "div" and element.css_first(DIV_BLOCKS) is not None:
+            # A div holding blocks is scored through them; its own loose text counts
+            # like a paragraph of it (Readability wraps such text in <p>).
+            own = element.text(deep=False)
+            if text_len(own) < MIN_PARAGRAPH:
+                continue
+            parent = element
+            text = own
+        else:
+            parent = element.parent
+            text = element.text()
+        if parent is None or not _alive(element, ctx):
+            continue
+        length = text_len(text)
+        if length < MIN_PARAGRAPH:
+            continue
+        score = 1 + text.count(",") + text.count("，") + min(length // 100, 3)
+        # For loose text of a div, the div itself is the paragraph's parent.
+        ancestor = parent
+        level = 0
+        while ancestor is not None and level < 5:
+            if not ancestor.is_element_node or ancestor.tag in ("html", "#document"):
+                break
+            key = ancestor.mem_id
+            if key not in ctx.scores:
+                ctx.scores[key] = _initial(ancestor)
+                ctx.nodes[key] = ancestor
+            divider = 1 if level == 0 else 2 if level == 1 else level * 3
+            ctx.scores[key] += score / divider
+            ancestor = ancestor.parent
+            level += 1
+
+
+@dataclass(frozen=True, slots=True)
+class MainContent:
+    """The detected main content: the chosen block and the siblings added to it."""
+
+    #: The blocks that make the main content, all children of one parent, in order.
+    blocks: tuple[Node, ...]
+    #: The best-scoring block.
+    top: Node
+    #: Collapsed text length of the blocks together.
+    text_length: int
+    #: Readability scores of scored elements, by mem_id (used by the cleaner).
+    scores: dict[int, float]
+    #: Whether unlikely blocks were set aside before scoring (Readability's first pass).
+    strip_unlikely: bool = True
+
+
+def _top_candidate(body: Node, ctx: _Ctx) -> Node | None:
+    if not ctx.scores:
+        return None
+    ranked = sorted(ctx.scores.items(), key=lambda item: item[1], reverse=True)
+    best: list[tuple[float, int]] = []
+    for key, raw in ranked:
+        if len(best) >= 5 and raw <= best[-1][0]:
+            break
+        node = ctx.nodes[key]
+        _length(node, ctx)
+        best.append((_scaled(node, ctx), key))
+        best.sort(reverse=True)
+        del best[5:]
+    top_score, top_key = best[0]
+    top = ctx.nodes[top_key]
+    if top.tag == "body":
+        return None
+    # Several close candidates under one ancestor: the ancestor is the article.
+    alternatives = [ctx.nodes[key] for score, key in best[1:] if top_score and score / top_score >= 0.75]
+    if len(alternatives) >= 3:
+        alt_paths = []
+        for alt in alternatives:
+            path = set()
+            current = alt.parent
+            while current is not None:
+                path.add(current.mem_id)
+                current = current.parent
+            alt_paths.append(path)
+        parent = top.parent
+        while parent is not None and parent.tag != "body":
+            if sum(parent.mem_id in path for path in alt_paths) >= 3:
+                top = parent
+                break
+            parent = parent.parent
+    if top.mem_id not in ctx.scores:
+        ctx.scores[top.mem_id] = _initial(top)
+        ctx.nodes[top.mem_id] = top
+    # Climb while the parent keeps a good share of the score.
+    last = _scaled(top, ctx)
+    threshold = last / 3
+    parent = top.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        if parent.mem_id not in ctx.scores:
+            parent = parent.parent
+            continue
+        parent_score = _scaled(parent, ctx)
+        if parent_score < threshold:
+            break
+        if parent_score > last:
+            top = parent
+            break
+        last = parent_score
+        parent = parent.parent
+    # An only child is no different from its parent.
+    parent = top.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        children = [c for c in _element_children(parent) if c.tag not in SKIPPED_TAGS]
+        if len(children) != 1:
+            break
+        top = parent
+        parent = top.parent
+    return top
+
+
+def _element_children(node: Node) -> list[Node]:
+    children = []
+    child = node.child
+    while child is not None:
+        if child.is_element_node:
+            children.append(child)
+        child = child.next
+    return children
+
+
+def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
+    parent = top.parent
+    if parent is None or parent.tag in ("html", "#document"):
+        return [top]
+    top_score = _scaled(top, ctx) if top.mem_id in ctx.scores else 0.0
+    threshold = max(10.0, top_score * 0.2)
+    top_class = top.attributes.get("class") or ""
+    blocks = []
+    for sibling in _element_children(parent):
+        if sibling.mem_id == top.mem_id:
+            blocks.append(sibling)
+            continue
+        if sibling.tag in SKIPPED_TAGS or not _alive(sibling, ctx):
+            continue
+        bonus = top_score * 0.2 if top_class and sibling.attributes.get("class") == top_class else 0
+        if sibling.mem_id in ctx.scores and _scaled(sibling, ctx) + bonus >= threshold:
+            blocks.append(sibling)
+        elif sibling.tag == "p":
+            length = _length(sibling, ctx)
+            density = link_density(sibling, ctx.lengths)
+            text = " ".join(sibling.text().split())
+            if (length > 80 and density < 0.25) or (0 < length < 80 and density == 0 and re.search(r"\.( |$)", text)):
+                blocks.append(sibling)
+    return blocks
+
+
+def find_main(body: Node | None) -> MainContent | None:
+    """The main content under ``body``, or None when the page has no block of text that
+    Readability would call an article (listings, link pages, thin pages)."""
+    if body is None:
+        return None
+    best: MainContent | None = None
+    for strip_unlikely in (True, False):
+        ctx = _Ctx(strip_unlikely=strip_unlikely)
+        _score_paragraphs(body, ctx)
+        top = _top_candidate(body, ctx)
+        if top is None:
+            continue
+        blocks = _siblings(top, ctx)
+        length = sum(_length(block, ctx) for block in blocks)
+        found = MainContent(tuple(blocks), top, length, ctx.scores, strip_unlikely)
+        if length >= 500:
+            return found
+        if best is None or length > best.text_length:
+            best = found
+    if best is None or best.text_length < MIN_MAIN_TEXT:
+        return None
+    return best
+
+
+class Cleaner:
+    """Whether Readability's clean-up would drop an element from the main content."""
+
+    __slots__ = ("scores", "strip_unlikely")
+
+    def __init__(self, main: MainContent) -> None:
+        self.scores = main.scores
+        self.strip_unlikely = main.strip_unlikely
+
+    def dropped(self, node: Node, tag: str, attrs: dict[str, str | None], in_table: bool) -> bool:
+        """True when the clean-up drops ``node``. Elements hidden by style are not dropped
+        here: hiding is reported as ``Link.hidden`` and does not move a link."""
+        if tag in DROPPED_TAGS:
+            return True
+        if attrs.get("aria-hidden") == "true":
+            return True
+        if self.strip_unlikely and not in_table and _unlikely(tag, attrs):
+            return True
+        match = _match_string(attrs)
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and class_weight(attrs) < 0:
+            return True
+        if SHARE.search(match) and len(node.text()) < 500:
+            return True
+        if tag in CONDITIONAL_TAGS and not in_table:
+            return self._clean_conditionally(node, tag, attrs)
+        return False
+
+    def _clean_conditionally(self, node: Node, tag: str, attrs: dict[str, str | None]) -> bool:
+        if tag == "table" and _data_table(node, attrs):
+            return False
+        weight = class_weight(attrs)
+        if weight + self.scores.get(node.mem_id, 0) < 0:
+            return True
+        text = " ".join(node.text().split())
+        if text.count(",") >= 10:
+            return False
+        content_length = len(text)
+        paragraphs = len(node.css("p"))
+        images = len(node.css("img"))
+        items = len(node.css("li")) - 100
+        inputs = len(node.css("input"))
+        heading_length = sum(text_len(h.text()) for h in node.css("h1, h2, h3, h4, h5, h6"))
+        heading_density = heading_length / content_length if content_length else 0
+        embeds = 0
+        for embed in node.css("object, embed, iframe"):
+            src = embed.attributes.get("src") or embed.attributes.get("data") or ""
+            if VIDEOS.search(src):
+                embeds += 1
+        is_list = tag in ("ul", "ol")
+        if not is_list and content_length:
+            list_length = sum(text_len(lst.text()) for lst in node.css("ul, ol"))
+            is_list = list_length / content_length > 0.9
+        density = link_density(node)
+        return (
+            (images > 1 and paragraphs / images < 0.5 and not _has_ancestor(node, "figure"))
+            or (not is_list and items > paragraphs)
+            or (inputs > paragraphs // 3)
+            or (
+                not is_list
+                and heading_density < 0.9
+                and content_length < 25
+                and (images == 0 or images > 2)
+                and density > 0
+            )
+            or (not is_list and weight < 25 and density > 0.2)
+            or (weight >= 25 and density > 0.5)
+            or (embeds == 1 and content_length < 75)
+            or embeds > 1
+        )
+
+
+def _has_ancestor(node: Node, tag: str, limit: int = 3) -> bool:
+    current = node.parent
+    depth = 0
+    while current is not None and depth < limit:
+        if current.tag == tag:
+            return True
+        current = current.parent
+        depth += 1
+    return False
+
+
+def _data_table(node: Node, attrs: dict[str, str | None]) -> bool:
+    if attrs.get("role") == "presentation" or attrs.get("datatable") == "0":
+        return False
+    if attrs.get("summary") or node.css_first("caption, thead, tfoot, th, colgroup") is not None:
+        return True
+    if node.css_first("table") is not None:
+        return False
+    rows = node.css("tr")
+    if len(rows) >= 10:
+        return True
+    columns = max((len(row.css("td, th")) for row in rows[:10]), default=0)
+    return columns > 4 or len(rows) * columns > 10

@@ -1,0 +1,192 @@
+"""The facts of a page that classification needs, read from its head and markup: title,
+language, robots directives, generator, schema.org types, og:type, html/body classes."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from crawler.encoding import header_values
+
+__all__ = [
+    "base_href",
+    "generator",
+    "lang_of",
+    "meta_refresh_target",
+    "og_type",
+    "page_classes",
+    "robots_tokens",
+    "schema_types",
+    "title_of",
+]
+
+Node = Any
+Tree = Any
+
+_TOKEN_SPLIT = re.compile(r"[\s,]+")
+#: X-Robots-Tag directives that carry a value after a colon (not a user-agent prefix).
+_VALUED_DIRECTIVES = frozenset({"unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"})
+_ROBOTS_NAMES = frozenset({"robots"})
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def title_of(tree: Tree) -> str:
+    node = tree.css_first("head > title") or tree.css_first("title")
+    return _collapse(node.text()) if node is not None else ""
+
+
+def lang_of(tree: Tree, headers: Any) -> str:
+    """Primary language subtag, lower-cased: ``<html lang>``, else Content-Language."""
+    value = ""
+    root = tree.root
+    if root is not None and root.is_element_node:
+        value = root.attributes.get("lang") or root.attributes.get("xml:lang") or ""
+    if not value.strip():
+        languages = header_values(headers, "Content-Language")
+        value = languages[0].split(",")[0] if languages else ""
+    if not value.strip():
+        for meta in tree.css("meta[http-equiv]"):
+            if (meta.attributes.get("http-equiv") or "").strip().lower() == "content-language":
+                value = (meta.attributes.get("content") or "").split(",")[0]
+                break
+    return re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0] if value.strip() else ""
+
+
+def _directives(content: str) -> set[str]:
+    tokens = {t for t in _TOKEN_SPLIT.split(content.lower()) if t}
+    if "none" in tokens:
+        tokens |= {"noindex", "nofollow"}
+    return tokens
+
+
+def robots_tokens(tree: Tree, headers: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """``(meta tokens, header tokens)``: directives of ``<meta name=robots>`` and of the
+    X-Robots-Tag header(s). Header directives for a named user agent ("googlebot: noindex")
+    address another crawler and are left out."""
+    meta: set[str] = set()
+    for node in tree.css("meta[name]"):
+        if (node.attributes.get("name") or "").strip().lower() in _ROBOTS_NAMES:
+            meta |= _directives(node.attributes.get("content") or "")
+    header: set[str] = set()
+    for value in header_values(headers, "X-Robots-Tag"):
+        for part in value.split(","):
+            part = part.strip()
+            name, colon, rest = part.partition(":")
+            if colon and name.strip().lower() not in _VALUED_DIRECTIVES:
+                continue  # "agent: directives" for another crawler
+            header |= _directives(part)
+    return frozenset(meta), frozenset(header)
+
+
+def _meta_content(tree: Tree, attribute: str, name: str) -> str:
+    for node in tree.css(f"meta[{attribute}]"):
+        if (node.attributes.get(attribute) or "").strip().lower() == name:
+            return (node.attributes.get("content") or "").strip()
+    return ""
+
+
+def generator(tree: Tree) -> str:
+    return _meta_content(tree, "name", "generator")
+
+
+def og_type(tree: Tree) -> str:
+    return (_meta_content(tree, "property", "og:type") or _meta_content(tree, "name", "og:type")).lower()
+
+
+def _short_type(value: Any) -> list[str]:
+    if isinstance(value, str):
+        names = []
+        for part in value.split():
+            part = part.rstrip("/")
+            short = re.split(r"[/#:]", part)[-1]
+            if short:
+                names.append(short)
+        return names
+    if isinstance(value, list):
+        return [name for item in value for name in _short_type(item)]
+    return []
+
+
+def _jsonld_types(data: Any, found: set[str], depth: int = 0) -> None:
+    """Types of top-level JSON-LD entities, of @graph members and of a mainEntity."""
+    if depth > 20:
+        return
+    if isinstance(data, list):
+        for item in data:
+            _jsonld_types(item, found, depth + 1)
+    elif isinstance(data, dict):
+        found.update(_short_type(data.get("@type")))
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if key in data:
+                _jsonld_types(data[key], found, depth + 1)
+
+
+def _load_json(text: str) -> Any:
+    text = text.strip()
+    if text.startswith("<!--"):
+        text = text[4:]
+    if text.endswith("-->"):
+        text = text[:-3]
+    text = text.replace("<![CDATA[", "").replace("]]>", "").strip()
+    try:
+        return json.loads(text, strict=False)
+    except (ValueError, RecursionError):
+        return None
+
+
+def schema_types(tree: Tree) -> frozenset[str]:
+    """schema.org short type names from JSON-LD and from top-level microdata items."""
+    found: set[str] = set()
+    for script in tree.css("script[type]"):
+        kind = (script.attributes.get("type") or "").strip().lower()
+        if kind.startswith("application/ld+json"):
+            _jsonld_types(_load_json(script.text()), found)
+    for node in tree.css("[itemtype]"):
+        prop = (node.attributes.get("itemprop") or "").strip()
+        if prop and prop not in ("mainEntity", "mainEntityOfPage"):
+            continue
+        found.update(_short_type(node.attributes.get("itemtype") or ""))
+    return frozenset(found)
+
+
+def page_classes(tree: Tree) -> frozenset[str]:
+    tokens: set[str] = set()
+    for node in (tree.root, tree.body):
+        if node is None or not node.is_element_node:
+            continue
+        attrs = node.attributes
+        tokens.update((attrs.get("class") or "").lower().split())
+        ident = (attrs.get("id") or "").strip().lower()
+        if ident:
+            tokens.add(ident)
+    return frozenset(tokens)
+
+
+def base_href(tree: Tree) -> str | None:
+    """The href of the first ``<base>`` element that has one."""
+    for node in tree.css("base[href]"):
+        return node.attributes.get("href") or ""
+    return None
+
+
+_REFRESH = re.compile(
+    r"""^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(?P<quote>["']?)(?P<url>.*?)(?P=quote)\s*$""",
+    re.I | re.S,
+)
+
+
+def meta_refresh_target(content: str) -> str | None:
+    """The URL of a ``<meta http-equiv=refresh content="5; url=...">``, or None."""
+    match = _REFRESH.match(content)
+    if match is None:
+        return None
+    url = match.group("url")
+    if not url:
+        return None
+    if not re.match(r"^\s*[\d.]", content):
+        return None
+    return url

@@ -1,0 +1,221 @@
+"""Where an element sits on the page: its landmark, region, visibility, the text block it
+belongs to, and how it stands to the detected main content.
+
+Each element's facts follow from its parent's, so they are computed once per element, top
+down, and memoised: finding the place of every link costs one short upward walk to the
+nearest element already known, not a walk to the root per link.
+
+Position rule (documented in the report and README):
+1. the innermost landmark ancestor (nav, header, footer, sidebar, comment; shared
+   conventions A) decides; landmarks above the main content do not reach into it (but a
+   comment section stays a comment section);
+2. otherwise a link in the main content is ``content``, unless Readability's clean-up would
+   drop its block (share bar, link-dense list, article footer/aside, form ...): ``sidebar``;
+3. a link outside the main content in an author bio, signature or profile box is ``content``;
+4. other links outside the main content: ``header`` before it and ``footer`` after it when
+   they sit in page-level blocks, ``sidebar`` when they sit in a column beside it;
+5. when the page has no main content we trust (no article-like text), every link without a
+   landmark is ``content``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.mainblock import SKIPPED_TAGS, Cleaner, MainContent
+from crawler.positions import class_id_tokens, is_hidden, landmark_of, region_of
+
+__all__ = ["Placement", "BLOCK_TAGS"]
+
+Node = Any
+
+Z_NONE, Z_PATH, Z_IN, Z_BOILER, Z_BEFORE, Z_AFTER, Z_RAIL = range(7)
+
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "li",
+        "td",
+        "th",
+        "dd",
+        "dt",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figcaption",
+        "caption",
+        "pre",
+        "address",
+        "div",
+        "section",
+        "article",
+        "aside",
+        "nav",
+        "header",
+        "footer",
+        "main",
+        "form",
+        "body",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "tr",
+        "fieldset",
+        "details",
+        "summary",
+        "figure",
+    }
+)
+_KEEP_REGIONS = frozenset({"author_bio", "signature", "profile"})
+_ZONE_POSITION = {Z_BOILER: "sidebar", Z_RAIL: "sidebar", Z_BEFORE: "header", Z_AFTER: "footer"}
+
+# Info tuple indices.
+LANDMARK, REGION, HIDDEN, IN_ARTICLE, ZONE, IN_TABLE, BLOCK = range(7)
+Info = tuple  # (landmark|None, region, hidden, in_article, zone, in_table, block node|None)
+
+
+def _element_children(node: Node) -> list[Node]:
+    children = []
+    child = node.child
+    while child is not None:
+        if child.is_element_node:
+            children.append(child)
+        child = child.next
+    return children
+
+
+class Placement:
+    """Memoised placement of the elements of one parsed page."""
+
+    __slots__ = ("memo", "main_ids", "child_zone", "cleaner", "root")
+
+    def __init__(self, main: MainContent | None) -> None:
+        self.memo: dict[int, Info] = {}
+        self.main_ids: frozenset[int] = frozenset()
+        self.child_zone: dict[int, int] = {}
+        self.cleaner: Cleaner | None = None
+        zone = Z_NONE
+        if main is not None:
+            zone = Z_PATH
+            self.main_ids = frozenset(block.mem_id for block in main.blocks)
+            self.cleaner = Cleaner(main)
+            self._map_zones(main)
+        self.root: Info = (None, "", False, False, zone, False, None)
+
+    def _map_zones(self, main: MainContent) -> None:
+        """Zones of the elements that branch off the path from the root to the main blocks:
+        before or after it in page-level blocks, or beside it in a column."""
+        path: list[tuple[Node, Node | None]] = []  # (ancestor, its child on the path)
+        child: Node | None = None
+        current = main.blocks[0].parent
+        while current is not None:
+            if current.is_element_node:
+                path.append((current, child))
+            child = current
+            current = current.parent
+        path.reverse()
+        page_level = True
+        for ancestor, path_child in path:
+            if ancestor.tag not in ("html", "body") and ancestor.parent is not None:
+                siblings = _element_children(ancestor.parent)
+                page_level = page_level and sum(c.tag not in SKIPPED_TAGS for c in siblings) == 1
+            side = Z_BEFORE
+            children = _element_children(ancestor)
+            last_main = -1
+            if path_child is None:
+                for index, element in enumerate(children):
+                    if element.mem_id in self.main_ids:
+                        last_main = index
+            for index, element in enumerate(children):
+                key = element.mem_id
+                if path_child is not None:
+                    if key == path_child.mem_id:
+                        side = Z_AFTER
+                        continue
+                    zone = side
+                else:
+                    if key in self.main_ids:
+                        side = Z_AFTER
+                        continue
+                    zone = Z_RAIL if side == Z_AFTER and index < last_main else side
+                if not page_level:
+                    zone = Z_RAIL
+                self.child_zone[key] = zone
+
+    def of(self, node: Node) -> Info:
+        """The placement facts of ``node`` (an element or the document)."""
+        memo = self.memo
+        chain = []
+        current = node
+        info = None
+        while current is not None:
+            info = memo.get(current.mem_id)
+            if info is not None:
+                break
+            chain.append(current)
+            current = current.parent
+        if info is None:
+            info = self.root
+        for element in reversed(chain):
+            if element.is_element_node:
+                info = self._derive(element, info)
+            memo[element.mem_id] = info
+        return info
+
+    def _derive(self, element: Node, parent: Info) -> Info:
+        landmark, region, hidden, in_article, zone, in_table, block = parent
+        tag = element.tag
+        attrs = element.attributes
+        key = element.mem_id
+        entering_main = False
+        if zone == Z_PATH:
+            if key in self.main_ids:
+                zone = Z_IN
+                entering_main = True
+            else:
+                zone = self.child_zone.get(key, Z_PATH)
+        elif zone == Z_IN and self.cleaner is not None:
+            if self.cleaner.dropped(element, tag, attrs, in_table):
+                zone = Z_BOILER
+        if tag in BLOCK_TAGS:
+            block = element
+        if not hidden and attrs and is_hidden(attrs):
+            hidden = True
+        if tag in ("table", "code"):
+            in_table = True
+        if tag in ("html", "body"):
+            return (landmark, region, hidden, in_article, zone, in_table, block)
+        if entering_main:
+            in_article = True
+            if landmark != "comment":
+                landmark = None
+        if attrs:
+            tokens, ident = class_id_tokens(attrs)
+            role = (attrs.get("role") or "").strip().lower()
+            own = landmark_of(tag, tokens, ident, role, in_article)
+            if own is not None and not (entering_main and own != "comment"):
+                landmark = own
+            if tokens:
+                region = region_of(tokens) or region
+        else:
+            own = landmark_of(tag, [], "", "", in_article)
+            if own is not None and not entering_main:
+                landmark = own
+        if tag in ("article", "main"):
+            in_article = True
+        return (landmark, region, hidden, in_article, zone, in_table, block)
+
+    @staticmethod
+    def position(info: Info) -> str:
+        landmark = info[LANDMARK]
+        if landmark is not None:
+            return landmark
+        zone = info[ZONE]
+        if zone <= Z_IN or info[REGION] in _KEEP_REGIONS:
+            return "content"
+        return _ZONE_POSITION[zone]

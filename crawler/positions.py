@@ -1,0 +1,124 @@
+"""The semantic markers of an element: which page landmark it opens (nav, header, footer,
+sidebar, comment), which finer region (author bio, signature, ad, profile), and whether
+inline markup hides it. These follow the shared conventions (/work/shared conventions A, B,
+D), which are modelled on how real themes, forums and CMSs mark their blocks up.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "class_id_tokens",
+    "is_hidden",
+    "landmark_of",
+    "region_of",
+]
+
+NAV_TOKENS = frozenset(
+    {"nav", "navbar", "navigation", "menu", "main-menu", "primary-menu", "breadcrumb", "breadcrumbs"}
+)
+#: Parts of a dash/underscore-separated token that make it a nav token ("site-nav", "menu-main").
+NAV_PARTS = frozenset({"nav", "menu", "navbar", "navigation", "menubar", "breadcrumb", "breadcrumbs"})
+HEADER_TOKENS = frozenset({"site-header", "masthead", "header", "top-bar"})
+FOOTER_TOKENS = frozenset({"site-footer", "footer", "colophon", "bottom"})
+SIDEBAR_TOKENS = frozenset({"sidebar", "widget-area", "widget", "blogroll", "secondary"})
+COMMENT_TOKENS = frozenset({"comments", "comment-list", "commentlist", "comment", "comment-body", "responses"})
+
+REGION_TOKENS: dict[str, str] = {
+    **dict.fromkeys(("author-bio", "author-box", "about-author", "author-info", "bio-box"), "author_bio"),
+    **dict.fromkeys(("signature", "post-signature", "sig"), "signature"),
+    **dict.fromkeys(("ad", "ads", "advert", "advertisement", "sponsor", "sponsored-links", "promo"), "ad"),
+    **dict.fromkeys(("profile", "profile-card", "user-profile", "vcard"), "profile"),
+}
+
+ROLE_LANDMARKS: dict[str, str] = {
+    "navigation": "nav",
+    "banner": "header",
+    "contentinfo": "footer",
+    "complementary": "sidebar",
+}
+
+_SPLIT_PARTS = re.compile(r"[-_]")
+
+
+def class_id_tokens(attrs: dict[str, str | None]) -> tuple[list[str], str]:
+    """Lower-cased class tokens plus the id (as one token), and the lower-cased id."""
+    classes = attrs.get("class") or ""
+    ident = (attrs.get("id") or "").strip().lower()
+    tokens = classes.lower().split() if classes else []
+    if ident:
+        tokens.append(ident)
+    return tokens, ident
+
+
+def _is_nav_token(token: str) -> bool:
+    if token in NAV_TOKENS:
+        return True
+    if "-" in token or "_" in token:
+        return not NAV_PARTS.isdisjoint(_SPLIT_PARTS.split(token))
+    return False
+
+
+def landmark_of(tag: str, tokens: list[str], ident: str, role: str, in_article: bool) -> str | None:
+    """The position an element opens, or None. ``in_article``: the element sits inside an
+    ``<article>``/``<main>`` (or the detected main content), where ``<header>``,
+    ``<footer>`` and ``<aside>`` belong to the article, not to the page."""
+    if tag == "nav":
+        return "nav"
+    if role:
+        landmark = ROLE_LANDMARKS.get(role)
+        if landmark is not None:
+            return landmark
+    if ident == "comments" or ident.startswith("comment-"):
+        return "comment"
+    if tag == "article" and "comment" in tokens:
+        return "comment"
+    for token in tokens:
+        if token in COMMENT_TOKENS:
+            return "comment"
+    for token in tokens:
+        if _is_nav_token(token):
+            return "nav"
+    if tag == "header" and not in_article:
+        return "header"
+    if tag == "footer" and not in_article:
+        return "footer"
+    if tag == "aside" and not in_article:
+        return "sidebar"
+    for token in tokens:
+        if token in HEADER_TOKENS:
+            return "header"
+        if token in FOOTER_TOKENS:
+            return "footer"
+        if token in SIDEBAR_TOKENS:
+            return "sidebar"
+    return None
+
+
+def region_of(tokens: list[str]) -> str:
+    """The region a class/id token names, or ""."""
+    for token in tokens:
+        region = REGION_TOKENS.get(token)
+        if region is not None:
+            return region
+    return ""
+
+
+_HIDING_STYLE = re.compile(
+    r"display\s*:\s*none"
+    r"|visibility\s*:\s*hidden"
+    r"|font-size\s*:\s*0(?:\.0*)?(?:px|pt|em|rem|%|vw|vh)?\s*(?:;|!|$)"
+    r"|(?:^|[;\s])(?:left|text-indent)\s*:\s*-\s*(\d{4,}|999)(?:\.\d*)?(?:px)?\s*(?:;|!|$)"
+)
+
+
+def is_hidden(attrs: dict[str, str | None]) -> bool:
+    """Hidden by the ``hidden`` attribute or by inline style: display:none,
+    visibility:hidden, zero font size, or an indent/left offset of -999px or further."""
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    if not style:
+        return False
+    return _HIDING_STYLE.search(style.lower()) is not None
