@@ -23,6 +23,7 @@ __all__ = ["decode_body", "detect_encoding", "header_values"]
 PRESCAN_BYTES = 1024
 LATE_SCAN_BYTES = 4096
 FALLBACK = "cp1252"
+_UTF16_32 = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
 
 
 def _as_str(value: Any) -> str:
@@ -89,6 +90,12 @@ def detect_encoding(body: bytes, content_type: str | None = None) -> tuple[str, 
     encoding = _known(http_content_type_encoding(content_type)) if content_type else None
     if encoding is None:
         encoding = _meta_encoding(body[:PRESCAN_BYTES])
+    if encoding is not None and codecs.lookup(encoding).name != "utf-8" and _is_utf8(body):
+        # A legacy label on a body that is valid UTF-8 beyond ASCII is a stale label (a
+        # transcoded page, a server default charset): legacy text almost never forms
+        # valid multi-byte UTF-8, so UTF-8 reads it as its author wrote it.
+        if not body.isascii() and codecs.lookup(encoding).name not in _UTF16_32:
+            return "utf-8", 0
     if encoding is None:
         if _is_utf8(body):
             return "utf-8", 0

@@ -205,7 +205,7 @@ def _initial(node: Node) -> float:
 def _score_paragraphs(body: Node, ctx: _Ctx) -> None:
     for element in body.css(TO_SCORE):
         tag = element.tag
-        if tag == "div" and element.css_first(DIV_BLOCKS) is not None:
+        if tag == "div" and _has_block_child(element):
             # A div holding blocks is scored through them; its own loose text counts
             # like a paragraph of it (Readability wraps such text in <p>).
             own = element.text(deep=False)
@@ -316,6 +316,17 @@ def _top_candidate(body: Node, ctx: _Ctx) -> Node | None:
         top = parent
         parent = top.parent
     return top
+
+
+def _has_block_child(node: Node) -> bool:
+    """Whether a block element sits anywhere under ``node`` (lexbor's ``css`` also
+    matches the node itself, so look from each child down)."""
+    child = node.child
+    while child is not None:
+        if child.is_element_node and child.css_first(DIV_BLOCKS) is not None:
+            return True
+        child = child.next
+    return False
 
 
 def _element_children(node: Node) -> list[Node]:
@@ -465,7 +476,8 @@ def _data_table(node: Node, attrs: dict[str, str | None]) -> bool:
         return False
     if attrs.get("summary") or node.css_first("caption, thead, tfoot, th, colgroup") is not None:
         return True
-    if node.css_first("table") is not None:
+    key = node.mem_id
+    if any(table.mem_id != key for table in node.css("table")):
         return False
     rows = node.css("tr")
     if len(rows) >= 10:
