@@ -1,0 +1,69 @@
+"""Shared fixtures.
+
+Index backends: ``any_index`` / ``any_index_uri`` run a test on SQLite, on MongoDB through
+mongomock, and on a real MongoDB server when the environment variable MONGO_URI is set (a
+fresh database per test, dropped afterwards).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from crawler.index import open_index
+
+MONGO_URI = os.environ.get("MONGO_URI", "").strip()
+INDEX_BACKENDS = [
+    "sqlite",
+    "mongomock",
+    pytest.param(
+        "mongodb",
+        marks=pytest.mark.skipif(not MONGO_URI, reason="set MONGO_URI to test a real MongoDB"),
+    ),
+]
+
+
+def real_mongo_uri(db_name: str) -> str:
+    """MONGO_URI with its database replaced by ``db_name`` (options kept)."""
+    base, _, options = MONGO_URI.partition("?")
+    scheme, _, rest = base.partition("://")
+    hosts = rest.split("/", 1)[0]
+    return f"{scheme}://{hosts}/{db_name}" + (f"?{options}" if options else "")
+
+
+@contextmanager
+def backend_uri(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A URI for a fresh index on ``backend``; its data is removed afterwards."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / f'{name}.db'}"
+    elif backend == "mongomock":
+        yield f"mongomock://{name}/backlinks"
+        from crawler.index.mongo import mongomock_client
+
+        mongomock_client(name).drop_database("backlinks")
+    else:
+        yield real_mongo_uri(name)
+        from pymongo import MongoClient
+
+        client = MongoClient(MONGO_URI)
+        client.drop_database(name)
+        client.close()
+
+
+@pytest.fixture(params=INDEX_BACKENDS)
+def any_index_uri(request, tmp_path) -> Iterator[str]:
+    with backend_uri(request.param, tmp_path) as uri:
+        yield uri
+
+
+@pytest.fixture
+def any_index(any_index_uri):
+    """A fresh, empty LinkIndex on each backend."""
+    with open_index(any_index_uri) as index:
+        yield index
