@@ -138,8 +138,8 @@ class _Facts:
         self.schema = {s.lower(): s for s in page.schema_types}
         self.og_type = page.og_type.strip().lower()
         self.classes = frozenset(c.lower() for c in page.page_classes)
-        self.title = page.title
-        self.text = page.text
+        self.title = " ".join(page.title.lower().split())
+        self.text = " ".join(page.text.lower().split())
 
 
 def _evidence(markers: MarkerSet, facts: _Facts) -> list[str]:
@@ -160,18 +160,19 @@ def _evidence(markers: MarkerSet, facts: _Facts) -> list[str]:
         found.append(f"og:type={facts.og_type}")
     for token in sorted(markers.page_classes.intersection(facts.classes)):
         found.append(f"class={token}")
-    for pattern in markers.url_patterns:
-        match = pattern.search(facts.url)
-        if match:
-            found.append(f"url~{match.group(0)}")
-    if markers.title_re is not None and facts.title:
-        match = markers.title_re.search(facts.title)
-        if match:
-            found.append(f"title~{match.group(0)}")
-    if markers.text_re is not None and facts.text:
-        match = markers.text_re.search(facts.text)
-        if match:
-            found.append(f"text~{' '.join(match.group(0).split())}")
+    if markers.url_any is not None and markers.url_any.search(facts.url):
+        for pattern in markers.url_patterns:
+            match = pattern.search(facts.url)
+            if match:
+                found.append(f"url~{match.group(0)}")
+    if markers.title_words is not None and facts.title:
+        phrase = markers.title_words.search(facts.title)
+        if phrase:
+            found.append(f"title~{phrase}")
+    if markers.text_phrases is not None and facts.text:
+        phrase = markers.text_phrases.search(facts.text)
+        if phrase:
+            found.append(f"text~{phrase}")
     return found
 
 
@@ -273,10 +274,10 @@ class Classifier:
         if link.region == "author_bio":
             detail = f", guest post: {ctx.guest_post}" if ctx.guest_post else ""
             return _make("guest_post", f"region=author_bio{detail}", "guest_post")
-        if ctx.guest_post and link.context and self._guest.strong.text_re is not None:
-            match = self._guest.strong.text_re.search(link.context)
-            if match:
-                return _make("guest_post", f"context~{match.group(0)}", "guest_post")
+        if ctx.guest_post and link.context and self._guest.strong.text_phrases is not None:
+            phrase = self._guest.strong.text_phrases.search(" ".join(link.context.lower().split()))
+            if phrase:
+                return _make("guest_post", f"context~{phrase}", "guest_post")
         if ctx.sponsored_post:
             return _make("sponsored", f"sponsored post: {ctx.sponsored_post}", "sponsored_post")
         if ctx.link_farm:

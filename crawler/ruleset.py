@@ -66,9 +66,11 @@ class MarkerSet:
     og_types: frozenset[str] = frozenset()
     page_classes: frozenset[str] = frozenset()
     url_patterns: tuple[re.Pattern[str], ...] = ()
-    #: One alternation of the title words / text phrases, whole words, case-insensitive.
-    title_re: re.Pattern[str] | None = None
-    text_re: re.Pattern[str] | None = None
+    #: All url_patterns in one alternation: one search tells whether any can match.
+    url_any: re.Pattern[str] | None = None
+    #: The title words / text phrases, whole words, case-insensitive.
+    title_words: PhraseMatcher | None = None
+    text_phrases: PhraseMatcher | None = None
     #: Hosts (a subdomain matches too); only the strong set of forum/social/directory.
     domains: frozenset[str] = frozenset()
 
@@ -180,12 +182,37 @@ def _parse_toml(text: str, where: str) -> dict[str, Any]:
 # -- compiling ---------------------------------------------------------------------------------
 
 
-def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:
-    parts = sorted({w.strip().lower() for w in words if w.strip()}, key=len, reverse=True)
-    if not parts:
-        return None
-    alternation = "|".join(r"\s+".join(map(re.escape, p.split())) for p in parts)
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+class PhraseMatcher:
+    """Finds whole-word phrases in text, case-insensitively.
+
+    ``str.find`` per phrase on the lower-cased text, then a word-boundary check: several
+    times faster than one regex alternation with look-arounds on pages of a few thousand
+    characters. Whitespace inside a phrase matches one space (page text is collapsed)."""
+
+    __slots__ = ("phrases",)
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        unique = {" ".join(p.lower().split()) for p in phrases}
+        self.phrases: tuple[str, ...] = tuple(sorted((p for p in unique if p), key=len, reverse=True))
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases)
+
+    def search(self, text_lower: str) -> str:
+        """The phrase found earliest in ``text_lower`` (already lower-cased; the longest of
+        those starting at the same place), or ""."""
+        best, best_at = "", len(text_lower) + 1
+        for phrase in self.phrases:
+            at = text_lower.find(phrase)
+            while 0 <= at < best_at:
+                end = at + len(phrase)
+                if (at == 0 or not text_lower[at - 1].isalnum()) and (
+                    end == len(text_lower) or not text_lower[end].isalnum()
+                ):
+                    best, best_at = phrase, at
+                    break
+                at = text_lower.find(phrase, at + 1)
+        return best
 
 
 def _phrases(value: Any) -> list[str]:
@@ -212,8 +239,13 @@ def _marker_set(table: Mapping[str, Any], where: str, domains: Iterable[str] = (
         og_types=frozenset(o.lower() for o in table.get("og_types", ())),
         page_classes=frozenset(c.lower() for c in table.get("page_classes", ())),
         url_patterns=tuple(patterns),
-        title_re=_words_re(table.get("title_words", ())),
-        text_re=_words_re(_phrases(table.get("text_phrases", ()))),
+        url_any=(
+            re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+            if patterns
+            else None
+        ),
+        title_words=PhraseMatcher(table.get("title_words", ())) or None,
+        text_phrases=PhraseMatcher(_phrases(table.get("text_phrases", ()))) or None,
         domains=frozenset(domains),
     )
 

@@ -92,6 +92,20 @@ class DomainFacts:
         return bool(self.spam_words) or self.heavy
 
 
+@dataclass(frozen=True, slots=True)
+class AnchorFacts:
+    """What an anchor text says, whatever it points at (cached per anchor)."""
+
+    words: tuple[str, ...] = ()
+    #: "click here", "website", a naked URL ...
+    generic: bool = True
+    #: Shaped like an exact-match commercial anchor (before checking the target's name).
+    commercial: bool = False
+
+
+_NO_ANCHOR = AnchorFacts()
+
+
 class SubnetTracker:
     """Referring domains per target per IPv4 /24 (IPv6 /48) within one crawl.
 
@@ -149,6 +163,9 @@ class ToxicityScorer:
         self.rules = rules if rules is not None else load_rules(rules_dir or None)
         self._weights = self.rules.markers
         self._domains: dict[str, DomainFacts] = {}
+        # Anchors and target sites repeat across a crawl (site-wide blocks, popular
+        # targets): their analysis is cached, bounded.
+        self.anchor_facts = lru_cache(maxsize=65536)(self._anchor_facts)
 
     # -- facts ------------------------------------------------------------------------------------
 
@@ -187,6 +204,11 @@ class ToxicityScorer:
     def anchor_words(self, anchor: str) -> list[str]:
         return _WORD_RE.findall(anchor.lower())
 
+    def _anchor_facts(self, anchor: str) -> AnchorFacts:
+        words = tuple(self.anchor_words(anchor))
+        generic = self.is_generic(anchor)
+        return AnchorFacts(words, generic, not generic and self._commercial_shape(words))
+
     def is_generic(self, anchor: str) -> bool:
         text = " ".join(anchor.lower().split()).strip(" .:!?»›>-–")
         return not text or text in self.rules.generic_anchors or bool(_NAKED_URL_RE.match(text))
@@ -194,10 +216,13 @@ class ToxicityScorer:
     def is_commercial(self, words: list[str], anchor: str, brand: str) -> bool:
         """An exact-match commercial anchor: a short anchor built around a money word or a
         buying-intent word, that does not name the target."""
-        rules = self.rules
-        if not words or len(words) > rules.commercial_max_words or self.is_generic(anchor):
+        if self.is_generic(anchor) or not self._commercial_shape(tuple(words)):
             return False
-        if brand and _names_brand(words, brand):
+        return not (brand and _names_brand(tuple(words), brand))
+
+    def _commercial_shape(self, words: tuple[str, ...]) -> bool:
+        rules = self.rules
+        if not words or len(words) > rules.commercial_max_words:
             return False
         if any(word in rules.commercial_words for word in words):
             return True
@@ -240,8 +265,10 @@ class ToxicityScorer:
 
         domain = self.domain_facts(source_site)
         brand = _brand(target_site)
-        words = self.anchor_words(link.anchor) if link.kind != "redirect" else []
-        commercial = self.is_commercial(words, link.anchor, brand)
+        anchor = self.anchor_facts(link.anchor) if link.kind != "redirect" else _NO_ANCHOR
+        words = anchor.words
+        names_brand = bool(words) and bool(brand) and _names_brand(words, brand)
+        commercial = anchor.commercial and not names_brand
         if domain.spam_words and domain.heavy and commercial:
             marker("spam_money_anchor")
         if domain.spammy:
@@ -257,7 +284,7 @@ class ToxicityScorer:
             marker("noindex_source")
         if link.position in SITEWIDE_TOXIC_POSITIONS:
             marker("sitewide_link", position=link.position)
-        if words and brand and not _names_brand(words, brand) and not self.is_generic(link.anchor):
+        if words and brand and not names_brand and not anchor.generic:
             marker("unrelated_anchor", anchor=link.anchor, target=target_site)
         target_lang = ctx.languages.get(target_site) if ctx.lang else ""
         if target_lang and target_lang != ctx.lang:
@@ -268,6 +295,7 @@ class ToxicityScorer:
         return Toxicity(total, tuple(fired))
 
 
+@lru_cache(maxsize=65536)
 def _brand(site: str) -> str:
     """The name part of a registered domain ("example" of "example.co.uk"); "" for IPs."""
     if not site or site.startswith("[") or is_ip(site):
@@ -275,7 +303,7 @@ def _brand(site: str) -> str:
     return site.split(".", 1)[0].lower()
 
 
-def _names_brand(words: list[str], brand: str) -> bool:
+def _names_brand(words: tuple[str, ...], brand: str) -> bool:
     """Whether the anchor words name the brand: a word of 3+ letters inside the brand
     ("Acme" for acme-tools), the brand inside the joined words ("Acme Tools" for
     acmetools), or a shared part of a hyphenated brand."""

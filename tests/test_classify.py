@@ -181,7 +181,7 @@ def test_page_context_evidence_and_counts():
     assert ctx.lang == "en"
     assert ctx.noindex is True
     assert ctx.outbound_sites == 101
-    assert ctx.link_farm == "101 outbound sites, 101/101 links outbound, title~Partners"
+    assert ctx.link_farm == "101 outbound sites, 101/101 links outbound, title~partners"
     assert (ctx.forum, ctx.social, ctx.directory) == ("", "", "")
 
 
