@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["Cleaner", "MainContent", "find_main", "text_len"]
@@ -91,22 +92,31 @@ MIN_MAIN_TEXT = 250
 
 def text_len(text: str) -> int:
     """Length of ``text`` with whitespace collapsed and stripped."""
-    return len(" ".join(text.split()))
+    stripped = text.strip()
+    if "  " in stripped or "\n" in stripped or "\t" in stripped or "\r" in stripped:
+        return len(" ".join(stripped.split()))
+    return len(stripped)
 
 
 def _match_string(attrs: dict[str, str | None]) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
+@lru_cache(maxsize=8192)
+def _name_weight(value: str) -> int:
+    return (-25 if NEGATIVE.search(value) else 0) + (25 if POSITIVE.search(value) else 0)
+
+
 def class_weight(attrs: dict[str, str | None]) -> int:
-    weight = 0
-    for value in (attrs.get("class"), attrs.get("id")):
-        if value:
-            if NEGATIVE.search(value):
-                weight -= 25
-            if POSITIVE.search(value):
-                weight += 25
-    return weight
+    """Readability's class weight: -25 / +25 for negative / positive class and id names."""
+    classes = attrs.get("class")
+    ident = attrs.get("id")
+    return (_name_weight(classes) if classes else 0) + (_name_weight(ident) if ident else 0)
+
+
+@lru_cache(maxsize=8192)
+def _unlikely_name(match: str) -> bool:
+    return bool(UNLIKELY.search(match)) and not MAYBE_CANDIDATE.search(match)
 
 
 def _visible(attrs: dict[str, str | None]) -> bool:
@@ -124,8 +134,11 @@ def _unlikely(tag: str, attrs: dict[str, str | None]) -> bool:
     role = attrs.get("role")
     if role and role in UNLIKELY_ROLES:
         return True
-    match = _match_string(attrs)
-    return bool(UNLIKELY.search(match)) and not MAYBE_CANDIDATE.search(match)
+    classes = attrs.get("class")
+    ident = attrs.get("id")
+    if not classes and not ident:
+        return False
+    return _unlikely_name(f"{classes or ''} {ident or ''}")
 
 
 @dataclass(slots=True)
@@ -137,6 +150,7 @@ class _Ctx:
     nodes: dict[int, Node] = field(default_factory=dict)
     lengths: dict[int, int] = field(default_factory=dict)
     link_lengths: dict[int, float] = field(default_factory=dict)
+    anchors: dict[int, float] = field(default_factory=dict)
 
 
 def _alive(node: Node, ctx: _Ctx) -> bool:
@@ -176,16 +190,24 @@ def _length(node: Node, ctx: _Ctx) -> int:
     return length
 
 
-def link_density(node: Node, lengths: dict[int, int] | None = None) -> float:
-    text = text_len(node.text()) if lengths is None else lengths.get(node.mem_id)
+def link_density(node: Node, lengths: dict[int, int] | None = None, anchors: dict[int, float] | None = None) -> float:
+    """Share of the text of ``node`` that sits in links (in-page links weigh 0.3).
+    ``lengths`` and ``anchors`` cache text lengths by element across calls."""
+    text = lengths.get(node.mem_id) if lengths is not None else None
     if text is None:
         text = text_len(node.text())
     if not text:
         return 0.0
+    if anchors is None:
+        anchors = {}
     links = 0.0
     for anchor in node.css("a"):
-        coefficient = 0.3 if (anchor.attributes.get("href") or "").startswith("#") else 1.0
-        links += text_len(anchor.text()) * coefficient
+        key = anchor.mem_id
+        weighted = anchors.get(key)
+        if weighted is None:
+            coefficient = 0.3 if (anchor.attributes.get("href") or "").startswith("#") else 1.0
+            weighted = anchors[key] = text_len(anchor.text()) * coefficient
+        links += weighted
     return links / text
 
 
@@ -193,7 +215,7 @@ def _scaled(node: Node, ctx: _Ctx) -> float:
     key = node.mem_id
     scaled = ctx.link_lengths.get(key)
     if scaled is None:
-        scaled = ctx.scores[key] * (1 - link_density(node, ctx.lengths))
+        scaled = ctx.scores[key] * (1 - link_density(node, ctx.lengths, ctx.anchors))
         ctx.link_lengths[key] = scaled
     return scaled
 
@@ -204,18 +226,23 @@ def _initial(node: Node) -> float:
 
 def _score_paragraphs(body: Node, ctx: _Ctx) -> None:
     for element in body.css(TO_SCORE):
-        tag = element.tag
-        if tag == "div" and _has_block_child(element):
-            # A div holding blocks is scored through them; its own loose text counts
-            # like a paragraph of it (Readability wraps such text in <p>).
-            own = element.text(deep=False)
-            if text_len(own) < MIN_PARAGRAPH:
+        if element.tag == "div":
+            # Readability scores a div's loose text as a paragraph of the div when the div
+            # holds blocks, and the whole div as a paragraph when it holds none. A div with
+            # no loose text of its own is a container, scored through its children.
+            text = element.text(deep=False)
+            if len(text) < MIN_PARAGRAPH or text_len(text) < MIN_PARAGRAPH:
                 continue
-            parent = element
-            text = own
+            if _has_block_child(element):
+                parent = element
+            else:
+                parent = element.parent
+                text = element.text()
         else:
-            parent = element.parent
             text = element.text()
+            if len(text) < MIN_PARAGRAPH:
+                continue
+            parent = element.parent
         if parent is None or not _alive(element, ctx):
             continue
         length = text_len(text)
@@ -358,7 +385,7 @@ def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
             blocks.append(sibling)
         elif sibling.tag == "p":
             length = _length(sibling, ctx)
-            density = link_density(sibling, ctx.lengths)
+            density = link_density(sibling, ctx.lengths, ctx.anchors)
             text = " ".join(sibling.text().split())
             if (length > 80 and density < 0.25) or (0 < length < 80 and density == 0 and re.search(r"\.( |$)", text)):
                 blocks.append(sibling)
