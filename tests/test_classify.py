@@ -93,7 +93,7 @@ CASES = [
      link(region="profile"), "social", "self_created", "generator=Mastodon 4.2"),
     ("wordpress-post-content",
      page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
-     link(anchor="a great widget maker"), "editorial", "natural", "generator=WordPress 6.4.2"),
+     link(anchor="a great widget maker"), "editorial", "natural", "og:type=article"),
     ("wordpress-post-comment",
      page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
      link(position="comment", rel=frozenset({"ugc", "nofollow"}), ugc=True, nofollow=True,
