@@ -37,6 +37,7 @@ __all__ = ["extract_links", "parse_page"]
 
 LINK_SELECTOR = "a[href], area[href], link[href], iframe[src], frame[src], form[action], meta[http-equiv]"
 CONTEXT_CHARS = 100
+CONTEXT_TEXT_BUDGET = 4_000_000
 PAGE_TEXT_CHARS = 3000
 HEADINGS_CHARS = 600
 MARKER_BOX_SELECTOR = ".author-bio, .author-box, .about-author, .author-info, .bio-box, .sponsored-label, .disclosure"
@@ -68,17 +69,24 @@ class _Context:
     """Text around an anchor, from its block's collapsed text, searched forward so that
     links in one block find their own occurrence in document order."""
 
-    __slots__ = ("blocks",)
+    __slots__ = ("blocks", "budget")
 
     def __init__(self) -> None:
         self.blocks: dict[int, list[Any]] = {}
+        #: Characters of block text still to read; nested blocks each holding links would
+        #: otherwise read the same text again at every level.
+        self.budget = CONTEXT_TEXT_BUDGET
 
     def __call__(self, block: Any, anchor: str) -> str:
         if block is None:
             return anchor[:CONTEXT_CHARS]
         entry = self.blocks.get(block.mem_id)
         if entry is None:
-            entry = self.blocks[block.mem_id] = [_collapse(block.text(separator=" ")), 0]
+            if self.budget <= 0:
+                return anchor[:CONTEXT_CHARS]
+            text = _collapse(block.text(separator=" "))
+            self.budget -= len(text)
+            entry = self.blocks[block.mem_id] = [text, 0]
         text, cursor = entry
         if len(text) <= CONTEXT_CHARS:
             return text

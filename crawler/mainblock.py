@@ -86,6 +86,10 @@ SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "mat
 TO_SCORE = "p, pre, td, section, h2, h3, h4, h5, h6, div"
 DIV_BLOCKS = "blockquote, dl, div, img, ol, p, pre, table, ul"
 MIN_PARAGRAPH = 25
+#: At most this many candidates get their link density measured (best raw scores first).
+MAX_CANDIDATES = 40
+#: Elements nested deeper than this are not scored (real pages nest far less).
+MAX_DEPTH = 200
 #: Below this much text the page has no main content we trust.
 MIN_MAIN_TEXT = 250
 
@@ -144,8 +148,9 @@ def _unlikely(tag: str, attrs: dict[str, str | None]) -> bool:
 @dataclass(slots=True)
 class _Ctx:
     strip_unlikely: bool
-    #: mem_id -> False when the element or an ancestor is dropped before scoring.
-    alive: dict[int, bool] = field(default_factory=dict)
+    #: mem_id -> (alive, in table/code, depth); not alive when the element or an ancestor
+    #: is dropped before scoring.
+    alive: dict[int, tuple[bool, bool, int]] = field(default_factory=dict)
     scores: dict[int, float] = field(default_factory=dict)
     nodes: dict[int, Node] = field(default_factory=dict)
     lengths: dict[int, int] = field(default_factory=dict)
@@ -154,11 +159,12 @@ class _Ctx:
 
 
 def _alive(node: Node, ctx: _Ctx) -> bool:
-    """False when ``node`` or an ancestor is hidden, a script-like element, or (first pass)
-    an unlikely candidate: Readability removes those before scoring."""
+    """False when ``node`` or an ancestor is hidden, a script-like element, (first pass) an
+    unlikely candidate, or nested deeper than MAX_DEPTH: Readability removes the first
+    three before scoring; the depth bound keeps pathological nesting linear."""
     chain = []
     current = node
-    state = True
+    state = (True, False, 0)  # (alive, inside a table or code, depth)
     while current is not None:
         known = ctx.alive.get(current.mem_id)
         if known is not None:
@@ -166,19 +172,20 @@ def _alive(node: Node, ctx: _Ctx) -> bool:
             break
         chain.append(current)
         current = current.parent
-    in_table = False
+    alive, in_table, depth = state
     for element in reversed(chain):
-        if state and element.is_element_node:
+        depth += 1
+        if alive and element.is_element_node:
             tag = element.tag
             attrs = element.attributes
-            if tag in SKIPPED_TAGS or not _visible(attrs):
-                state = False
+            if depth > MAX_DEPTH or tag in SKIPPED_TAGS or not _visible(attrs):
+                alive = False
             elif ctx.strip_unlikely and tag not in ("table", "code") and not in_table:
                 if _unlikely(tag, attrs):
-                    state = False
+                    alive = False
             in_table = in_table or tag in ("table", "code")
-        ctx.alive[element.mem_id] = state
-    return state
+        ctx.alive[element.mem_id] = (alive, in_table, depth)
+    return alive
 
 
 def _length(node: Node, ctx: _Ctx) -> int:
@@ -239,6 +246,8 @@ def _score_paragraphs(body: Node, ctx: _Ctx) -> None:
                 parent = element.parent
                 text = element.text()
         else:
+            if element.tag in ("td", "section") and not _alive(element, ctx):
+                continue  # containers: check before reading their whole text
             text = element.text()
             if len(text) < MIN_PARAGRAPH:
                 continue
@@ -286,7 +295,7 @@ def _top_candidate(body: Node, ctx: _Ctx) -> Node | None:
         return None
     ranked = sorted(ctx.scores.items(), key=lambda item: item[1], reverse=True)
     best: list[tuple[float, int]] = []
-    for key, raw in ranked:
+    for key, raw in ranked[:MAX_CANDIDATES]:
         if len(best) >= 5 and raw <= best[-1][0]:
             break
         node = ctx.nodes[key]

@@ -75,8 +75,12 @@ _KEEP_REGIONS = frozenset({"author_bio", "signature", "profile"})
 _ZONE_POSITION = {Z_BOILER: "sidebar", Z_RAIL: "sidebar", Z_BEFORE: "header", Z_AFTER: "footer"}
 
 # Info tuple indices.
-LANDMARK, REGION, HIDDEN, IN_ARTICLE, ZONE, IN_TABLE, BLOCK = range(7)
-Info = tuple  # (landmark|None, region, hidden, in_article, zone, in_table, block node|None)
+LANDMARK, REGION, HIDDEN, IN_ARTICLE, ZONE, IN_TABLE, BLOCK, DEPTH = range(8)
+#: (landmark|None, region, hidden, in_article, zone, in_table, block node|None, depth in main)
+Info = tuple
+#: Readability's clean-up is judged only this deep inside the main content: real articles
+#: nest far less, and it keeps pathological nesting linear.
+MAX_CLEAN_DEPTH = 40
 
 
 def _element_children(node: Node) -> list[Node]:
@@ -105,7 +109,7 @@ class Placement:
             self.main_ids = frozenset(block.mem_id for block in main.blocks)
             self.cleaner = Cleaner(main)
             self._map_zones(main)
-        self.root: Info = (None, "", False, False, zone, False, None)
+        self.root: Info = (None, "", False, False, zone, False, None, 0)
 
     def _map_zones(self, main: MainContent) -> None:
         """Zones of the elements that branch off the path from the root to the main blocks:
@@ -168,7 +172,7 @@ class Placement:
         return info
 
     def _derive(self, element: Node, parent: Info) -> Info:
-        landmark, region, hidden, in_article, zone, in_table, block = parent
+        landmark, region, hidden, in_article, zone, in_table, block, depth = parent
         tag = element.tag
         attrs = element.attributes
         key = element.mem_id
@@ -180,7 +184,8 @@ class Placement:
             else:
                 zone = self.child_zone.get(key, Z_PATH)
         elif zone == Z_IN and self.cleaner is not None:
-            if self.cleaner.dropped(element, tag, attrs, in_table):
+            depth += 1
+            if depth <= MAX_CLEAN_DEPTH and self.cleaner.dropped(element, tag, attrs, in_table):
                 zone = Z_BOILER
         if tag in BLOCK_TAGS:
             block = element
@@ -189,7 +194,7 @@ class Placement:
         if tag in ("table", "code"):
             in_table = True
         if tag in ("html", "body"):
-            return (landmark, region, hidden, in_article, zone, in_table, block)
+            return (landmark, region, hidden, in_article, zone, in_table, block, depth)
         if entering_main:
             in_article = True
             if landmark != "comment":
@@ -208,7 +213,7 @@ class Placement:
                 landmark = own
         if tag in ("article", "main"):
             in_article = True
-        return (landmark, region, hidden, in_article, zone, in_table, block)
+        return (landmark, region, hidden, in_article, zone, in_table, block, depth)
 
     @staticmethod
     def position(info: Info) -> str:

@@ -122,9 +122,7 @@ def _extractor() -> tldextract.TLDExtract:
     # Offline: the suffix list bundled with tldextract, never a download or a disk cache.
     # Private suffixes (blogspot.com, github.io ...) count: each user's blog there is a
     # separate owner, so a separate referring site.
-    return tldextract.TLDExtract(
-        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
-    )
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def is_ip(host: str) -> bool:

@@ -1,0 +1,194 @@
+"""crawler.links never crashes and never hangs: the real corpus, generated markup, a 10 MB
+page, nesting 10,000 deep, garbage bytes. Every result keeps the record's invariants."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawler.items import Page
+from crawler.links import parse_page
+from crawler.vocab import KINDS, POSITIONS, REGIONS
+
+CORPUS = Path("/work/shared/corpus/readability")
+URL = "http://site.example/dir/page.html"
+
+
+def check(page: Page) -> None:
+    assert isinstance(page, Page)
+    for link in page.links:
+        assert link.url.startswith(("http://", "https://")) and "#" not in link.url
+        assert link.kind in KINDS and link.position in POSITIONS and link.region in REGIONS
+        assert link.anchor == " ".join(link.anchor.split())
+        assert len(link.context) <= 100
+        assert link.nofollow == bool(link.nofollow_by)
+    assert len(page.text) <= 3000
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+@pytest.mark.timeout(60)
+def test_every_corpus_page() -> None:
+    pages = sorted(CORPUS.glob("*/source.html"))
+    assert len(pages) >= 50
+    for path in pages:
+        check(parse_page(path.read_bytes(), "http://fakehost/test/page.html"))
+
+
+TAGS = [
+    "div",
+    "p",
+    "a",
+    "span",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "article",
+    "main",
+    "ul",
+    "li",
+    "table",
+    "tr",
+    "td",
+    "img",
+    "area",
+    "map",
+    "iframe",
+    "form",
+    "base",
+    "meta",
+    "script",
+    "style",
+    "noscript",
+    "svg",
+    "template",
+    "br",
+    "b",
+    "section",
+    "h1",
+    "h2",
+]
+ATTRS = [
+    "href",
+    "src",
+    "class",
+    "id",
+    "rel",
+    "style",
+    "hidden",
+    "role",
+    "alt",
+    "action",
+    "http-equiv",
+    "content",
+    "name",
+    "itemtype",
+    "charset",
+]
+VALUES = [
+    "",
+    "/x",
+    "http://a.example/",
+    "#f",
+    "javascript:x",
+    "nav",
+    "comment",
+    "display:none",
+    "nofollow ugc",
+    "refresh",
+    "0;url=/r",
+    "\x00\xff",
+    "menu sidebar",
+    "-9999px",
+    "http://[::1",
+    "\\\\h\\p",
+    "utf-16",
+    "robots",
+]
+
+_attr = st.tuples(st.sampled_from(ATTRS), st.one_of(st.sampled_from(VALUES), st.text(max_size=12)))
+_piece = st.one_of(
+    st.builds(
+        lambda tag, attrs: "<" + tag + "".join(f' {k}="{v}"' for k, v in attrs) + ">",
+        st.sampled_from(TAGS),
+        st.lists(_attr, max_size=3),
+    ),
+    st.builds(lambda tag: f"</{tag}>", st.sampled_from(TAGS)),
+    st.text(max_size=30),
+    st.sampled_from(["<!--", "-->", "<![CDATA[", "&amp;", "&#0;", "<", ">", '"', "'", "</"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(_piece, max_size=60), encoding=st.sampled_from(["utf-8", "latin-1"]))
+def test_generated_markup(pieces: list[str], encoding: str) -> None:
+    body = "".join(pieces).encode(encoding, "replace")
+    check(parse_page(body, URL))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    body=st.binary(max_size=2000),
+    content_type=st.sampled_from(
+        [None, "text/html; charset=utf-16", "text/html; charset=bogus", "text/html; charset=shift_jis"]
+    ),
+)
+def test_garbage_bytes(body: bytes, content_type: str | None) -> None:
+    headers = {"Content-Type": content_type} if content_type else None
+    check(parse_page(body, URL, headers=headers))
+
+
+@pytest.mark.timeout(30)
+def test_ten_megabyte_page() -> None:
+    rng = random.Random(7)
+    words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod".split()
+    parts = ["<html><body><nav><a href='/'>home</a></nav><article>"]
+    size = 0
+    i = 0
+    while size < 10_000_000:
+        text = " ".join(rng.choice(words) for _ in range(150))
+        part = f"<p>{text}, <a href='http://s{i % 997}.example/p{i}'>link {i}</a>.</p>"
+        parts.append(part)
+        size += len(part)
+        i += 1
+    parts.append("</article><footer><a href='/about'>about</a></footer></body></html>")
+    page = parse_page("".join(parts).encode(), URL)
+    check(page)
+    assert len(page.links) == i + 2
+    assert page.links[0].position == "nav" and page.links[-1].position == "footer"
+    assert {link.position for link in page.links[1:-1]} == {"content"}
+
+
+NESTING = 10_000
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [
+        ("<div>", "</div>"),
+        ("<div>Some words, and more words, in a nested block. <a href='/l'>l</a> ", "</div>"),
+        ("<span>", "</span>"),
+        ("<table><tr><td>", "</td></tr></table>"),
+        ("<ul><li><a href='/x'>x</a>", "</li></ul>"),
+        ("<b><i>", "</i></b>"),
+    ],
+)
+def test_nesting_ten_thousand_deep(opening: str, closing: str) -> None:
+    body = (opening * NESTING + "<a href='http://deep.example/'>deep</a>" + closing * NESTING).encode()
+    page = parse_page(body, URL)
+    check(page)
+    assert page.links[-1].url == "http://deep.example/"
+    assert page.links[-1].anchor == "deep"
+
+
+@pytest.mark.timeout(30)
+def test_unclosed_deep_nesting_without_closing_tags() -> None:
+    body = ("<div class=nav><p>" * NESTING + "<a href=/x>x").encode()
+    page = parse_page(body, URL)
+    check(page)
+    assert [link.position for link in page.links] == ["nav"]
