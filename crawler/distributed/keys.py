@@ -1,0 +1,131 @@
+"""Where a distributed crawl keeps its state in Redis, and the compact set layout.
+
+Every key of one crawl starts with one prefix (``BACKLINKS_REDIS_KEY``, by default
+``backlinks:<spider name>``), so a crawl can be inspected, reset or run next to another
+crawl on the same Redis:
+
+==========================  ===========================================================
+``P:req``                   hash, request id -> "host\\npriority\\nJSON request": every
+                            request not yet finished (queued or leased). Empty = done.
+``P:q:<host>``              sorted set of the queued request ids of one host
+                            (score -priority; equal scores in id order, i.e. FIFO)
+``P:ready``                 sorted set, host -> server time (ms) the host may start its
+                            next request; only hosts with queued requests
+``P:hnext``                 hash, host -> time (ms) until which the host is held back
+``P:slots:<host>``          sorted set, request id -> expiry (ms): the host's requests
+                            between lease and download end (cluster-wide concurrency)
+``P:leases``                sorted set, request id -> lease expiry (ms)
+``P:seq``                   request id counter
+``P:df:<shard>``            dupefilter (compact: sets of 32-bit integers, see below)
+``P:seen:<shard>``          the shared scope's seen URLs (same layout)
+``P:hops`` / ``P:pages``    hashes, site -> discovery hop / pages admitted
+``P:cut``                   hash, reason -> links not followed (depth, hops, site_cap)
+``P:adm:<digest>``          replay record of one page's admissions (expires)
+``P:state``                 "running" or "finished"
+``P:stats``                 hash of cluster counters (enqueued, leased, acked, ...)
+``P:workers``               sorted set, worker name -> last heartbeat (ms)
+==========================  ===========================================================
+
+Compact sets: a 64-bit hash is split into a shard number (the high bits, as many as the
+capacity needs) and a 32-bit member. Redis stores a set of small integers as an *intset*,
+a sorted array of 4-byte integers, so a shard of ~200 members costs ~4 bytes per member
+plus the key's overhead shared by its members: about 5 bytes per URL at capacity,
+against ~90 for a set of 40-character hex fingerprints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Members per shard aimed at when the set holds its capacity (Redis keeps a set an
+#: intset up to set-max-intset-entries, 512 by default).
+SHARD_TARGET = 256
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlKeys:
+    """The key names of one crawl."""
+
+    prefix: str
+
+    @classmethod
+    def for_spider(cls, template: str, spider_name: str) -> CrawlKeys:
+        return cls(template % {"spider": spider_name})
+
+    @property
+    def req(self) -> str:
+        return f"{self.prefix}:req"
+
+    @property
+    def leases(self) -> str:
+        return f"{self.prefix}:leases"
+
+    @property
+    def ready(self) -> str:
+        return f"{self.prefix}:ready"
+
+    @property
+    def state(self) -> str:
+        return f"{self.prefix}:state"
+
+    @property
+    def stats(self) -> str:
+        return f"{self.prefix}:stats"
+
+    @property
+    def workers(self) -> str:
+        return f"{self.prefix}:workers"
+
+    @property
+    def lock(self) -> str:
+        return f"{self.prefix}:reset-lock"
+
+    @property
+    def hops(self) -> str:
+        return f"{self.prefix}:hops"
+
+    @property
+    def pages(self) -> str:
+        return f"{self.prefix}:pages"
+
+    @property
+    def cut(self) -> str:
+        return f"{self.prefix}:cut"
+
+    def queue(self, host: str) -> str:
+        return f"{self.prefix}:q:{host}"
+
+    def slots(self, host: str) -> str:
+        return f"{self.prefix}:slots:{host}"
+
+    def replay(self, digest: str) -> str:
+        return f"{self.prefix}:adm:{digest}"
+
+
+def shard_bits_for(capacity: int) -> int:
+    """Shard bits so that ``capacity`` members fill shards to about SHARD_TARGET."""
+    shards = max(1, -(-max(1, capacity) // SHARD_TARGET))
+    return max(0, (shards - 1).bit_length())
+
+
+@dataclass(frozen=True, slots=True)
+class ShardedSet:
+    """A set of 64-bit hashes kept as 2**bits Redis sets of signed 32-bit integers.
+
+    Two different items collide when their hashes agree on bits+32 bits: the chance that
+    a new item is taken for a seen one is about n / 2**(bits+32) with n items stored
+    (about 6e-8 at capacity).
+    """
+
+    key_prefix: str
+    bits: int
+
+    def locate(self, digest: bytes) -> tuple[str, int]:
+        """The (key, member) holding an item with this hash (at least 8 bytes)."""
+        value = int.from_bytes(digest[:8], "big")
+        member = (value & 0xFFFFFFFF) - 0x80000000
+        shard = (value >> 32) & ((1 << self.bits) - 1)
+        return f"{self.key_prefix}:{shard}", member
+
+    def false_positive_rate(self, items: int) -> float:
+        return items / 2 ** (self.bits + 32)

@@ -1,0 +1,145 @@
+"""The shared request queue: per-host queues, leases and cluster-wide politeness.
+
+A scrapy-redis queue (``scrapy_redis.queue.Base``: one key, a serializer) grown into what
+a crash-safe, polite cluster needs. Every call is one Lua script (crawler.distributed.lua),
+and the scheduler batches calls into one pipelined transaction per event-loop turn.
+
+Life of a request id (see crawler.distributed.keys for the keys):
+  enqueue  -> ``P:req`` record + ``P:q:<host>``; the host joins ``P:ready``
+  lease    -> out of its host queue, into ``P:leases`` (expiry) and ``P:slots:<host>``
+  started  -> the host's next request may start ``delay`` later (cluster DOWNLOAD_DELAY)
+  release  -> the download ended: the host's concurrency slot is free
+  ack      -> the page's links are stored: the record is deleted (the request is done)
+  requeue / reap -> back to its host queue (given back, or its worker stopped renewing)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy_redis.queue import Base
+
+from crawler.distributed import lua
+from crawler.distributed.codec import RequestCodec
+from crawler.distributed.keys import CrawlKeys
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One request on its way into the queue."""
+
+    host: str
+    priority: int
+    payload: str
+    #: Dupefilter set and member, or ("", "") for dont_filter requests.
+    df_key: str
+    df_member: str | int
+
+
+@dataclass(frozen=True, slots=True)
+class Politeness:
+    """Cluster-wide per-host limits, enforced by the lease script."""
+
+    #: Milliseconds between the starts of two requests to one host (0: none).
+    delay_ms: int = 0
+    #: Requests to one host between lease and download end, cluster-wide (0: unlimited).
+    concurrency: int = 0
+    #: How long a slot (and a delay hold) lasts if its worker never reports back.
+    slot_ms: int = 60_000
+
+
+class HostQueue(Base):
+    """The crawl's queue in Redis; ``client`` may be a pipeline (calls are then queued)."""
+
+    def __init__(self, server: Any, spider: Any, key: str, serializer: RequestCodec | None = None,
+                 *, politeness: Politeness = Politeness(), lease_ms: int = 120_000,
+                 worker: str = "worker") -> None:
+        super().__init__(server, spider, key, serializer or RequestCodec(spider))
+        self.keys = CrawlKeys(self.key)
+        self.politeness = politeness
+        self.lease_ms = lease_ms
+        self.worker = worker
+        self._scripts = {name: server.register_script(getattr(lua, name))
+                         for name in ("ENQUEUE", "LEASE", "STARTED", "RELEASE", "ACK", "REQUEUE",
+                                      "REAP", "RENEW")}
+
+    # -- scrapy-redis's queue interface ---------------------------------------------------
+    def __len__(self) -> int:
+        """Requests not finished yet, anywhere in the cluster (queued or leased)."""
+        return int(self.server.hlen(self.keys.req))
+
+    def push(self, request: Any) -> None:  # pragma: no cover - the scheduler batches
+        raise NotImplementedError("HostQueue is fed in batches by RedisScheduler (enqueue)")
+
+    def pop(self, timeout: int = 0) -> Any:  # pragma: no cover - the scheduler leases
+        raise NotImplementedError("HostQueue hands out leases (lease), not plain pops")
+
+    def clear(self, keep: str = "") -> None:
+        """Delete every key of this crawl (queue, leases, dupefilter, scope, counters)
+        except ``keep``."""
+        cursor = 0
+        while True:
+            cursor, keys = self.server.scan(cursor, match=f"{self.key}:*", count=1000)
+            keys = [k for k in keys if (k.decode() if isinstance(k, bytes) else k) != keep]
+            if keys:
+                self.server.unlink(*keys)
+            if cursor == 0:
+                break
+
+    # -- batched operations ---------------------------------------------------------------
+    def enqueue(self, entries: list[Entry], client: Any = None) -> Any:
+        args: list[Any] = [self.key]
+        for entry in entries:
+            args += [entry.host, entry.priority, entry.payload, entry.df_key, entry.df_member]
+        return self._scripts["ENQUEUE"](args=args, client=client)
+
+    def lease(self, n: int, client: Any = None) -> tuple[list[tuple[str, str, int, str]], float]:
+        """Lease up to n requests: ([(id, host, priority, payload)], seconds until some host
+        is ready, or -1 when nothing is queued)."""
+        p = self.politeness
+        flat, wait = self._scripts["LEASE"](
+            args=[self.key, n, self.lease_ms, p.slot_ms, p.delay_ms, p.concurrency, self.worker],
+            client=client)
+        leased = []
+        for i in range(0, len(flat), 2):
+            record = flat[i + 1].decode() if isinstance(flat[i + 1], bytes) else flat[i + 1]
+            host, priority, payload = record.split("\n", 2)
+            request_id = flat[i].decode() if isinstance(flat[i], bytes) else flat[i]
+            leased.append((request_id, host, int(priority), payload))
+        return leased, (wait / 1000.0 if wait >= 0 else -1.0)
+
+    def started(self, hosts: list[str], client: Any = None) -> Any:
+        return self._scripts["STARTED"](args=[self.key, self.politeness.delay_ms, *hosts],
+                                        client=client)
+
+    def release(self, slots: list[tuple[str, str, bool]], client: Any = None) -> Any:
+        args: list[Any] = [self.key, self.politeness.delay_ms]
+        for host, request_id, started in slots:
+            args += [host, request_id, "1" if started else "0"]
+        return self._scripts["RELEASE"](args=args, client=client)
+
+    def ack(self, ids: list[str], client: Any = None) -> Any:
+        return self._scripts["ACK"](args=[self.key, *ids], client=client)
+
+    def requeue(self, ids: list[str], client: Any = None) -> Any:
+        return self._scripts["REQUEUE"](args=[self.key, *ids], client=client)
+
+    def reap(self, limit: int = 1000, client: Any = None) -> int:
+        return int(self._scripts["REAP"](args=[self.key, limit], client=client) or 0)
+
+    def renew(self, ids: list[str], client: Any = None) -> Any:
+        return self._scripts["RENEW"](args=[self.key, self.lease_ms, self.worker, *ids],
+                                      client=client)
+
+    # -- crawl state ----------------------------------------------------------------------
+    def state(self) -> str:
+        value = self.server.get(self.keys.state)
+        return value.decode() if isinstance(value, bytes) else (value or "")
+
+    def mark_finished(self) -> None:
+        self.server.set(self.keys.state, "finished")
+
+    def counters(self) -> dict[str, int]:
+        raw = self.server.hgetall(self.keys.stats)
+        return {k.decode(): int(v) for k, v in raw.items()}
