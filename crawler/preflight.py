@@ -35,6 +35,17 @@ def check_crawl(settings: Any, spider_args: Mapping[str, str]) -> None:
         load_rules(settings.get("BACKLINKS_RULES_DIR") or None)
     except (ValueError, OSError) as exc:
         raise PreflightError(str(exc), 2) from exc
+    redis_url = settings.get("REDIS_URL")
+    if redis_url:
+        from crawler.distributed.connection import RedisUnavailable, check_redis
+
+        try:
+            check_redis(redis_url)
+        except ValueError as exc:
+            raise PreflightError(str(exc), 2) from exc
+        except RedisUnavailable as exc:
+            raise PreflightError(f"cannot reach Redis at {redis_url} ({exc}): start redis-server "
+                                 "or fix REDIS_URL", 1) from exc
     uri = settings.get("BACKLINKS_INDEX_URI", "sqlite:///backlinks.db")
     try:
         index = open_index(uri)

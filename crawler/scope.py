@@ -135,7 +135,7 @@ class CrawlScope:
 def scope_from_crawler(crawler) -> CrawlScope:
     """The scope for a crawl, from its settings."""
     settings = crawler.settings
-    return CrawlScope(
+    scope = CrawlScope(
         max_pages_per_site=settings.getint("BACKLINKS_MAX_PAGES_PER_SITE", 200),
         discovery_hops=settings.getint("BACKLINKS_DISCOVERY_HOPS", 1),
         depth_limit=settings.getint("DEPTH_LIMIT", 3),
@@ -147,3 +147,8 @@ def scope_from_crawler(crawler) -> CrawlScope:
         ),
         stats=crawler.stats,
     )
+    if settings.get("REDIS_URL"):  # distributed: one scope for every worker, in Redis
+        from crawler.distributed.scope import RedisCrawlScope
+
+        return RedisCrawlScope.sharing(scope, crawler)
+    return scope

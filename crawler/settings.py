@@ -130,6 +130,34 @@ BACKLINKS_STATS_FILE = _env("BACKLINKS_STATS_FILE", "")
 # Env var BACKLINKS_RULES_DIR.
 BACKLINKS_RULES_DIR = _env("BACKLINKS_RULES_DIR", "")
 
+# --- Scaling out on Redis (crawler/distributed, deploy/README.md) -------------------------------
+# Set it and every `scrapy crawl backlinks` worker shares one queue, dupefilter and scope
+# (scrapy-redis's name). Env var REDIS_URL, e.g. redis://127.0.0.1:6379/0.
+REDIS_URL = _env("REDIS_URL", "")
+# The add-on that switches SCHEDULER, DUPEFILTER_CLASS and politeness when REDIS_URL is set.
+ADDONS = {"crawler.distributed.addon.RedisAddon": 0}
+# Prefix of every Redis key of a crawl (%(spider)s: the spider name). Env var BACKLINKS_REDIS_KEY.
+BACKLINKS_REDIS_KEY = _env("BACKLINKS_REDIS_KEY", "backlinks:%(spider)s")
+# Seconds a worker holds a request without renewing before another worker may take it
+# (a dead worker's requests come back after this). Env var BACKLINKS_REDIS_LEASE_SECONDS.
+BACKLINKS_REDIS_LEASE_SECONDS = float(_env("BACKLINKS_REDIS_LEASE_SECONDS", "120"))
+# Seconds with nothing queued and nothing in flight in the whole cluster before a worker
+# stops (negative: never stop, wait for new seeds). Env var BACKLINKS_REDIS_IDLE_SECONDS.
+BACKLINKS_REDIS_IDLE_SECONDS = float(_env("BACKLINKS_REDIS_IDLE_SECONDS", "15"))
+# Most requests leased at once into a worker's local buffer. Env var BACKLINKS_REDIS_PREFETCH.
+BACKLINKS_REDIS_PREFETCH = int(_env("BACKLINKS_REDIS_PREFETCH", "32"))
+# Cluster-wide seconds between the starts of two requests to one host, and requests to one
+# host at a time; empty: DOWNLOAD_DELAY and CONCURRENT_REQUESTS_PER_DOMAIN.
+# Env vars BACKLINKS_REDIS_HOST_DELAY, BACKLINKS_REDIS_HOST_CONCURRENCY.
+BACKLINKS_REDIS_HOST_DELAY = _env("BACKLINKS_REDIS_HOST_DELAY", "")
+BACKLINKS_REDIS_HOST_CONCURRENCY = _env("BACKLINKS_REDIS_HOST_CONCURRENCY", "")
+# Longest wait between reconnect attempts while Redis is unreachable (seconds).
+# Env var BACKLINKS_REDIS_MAX_BACKOFF.
+BACKLINKS_REDIS_MAX_BACKOFF = float(_env("BACKLINKS_REDIS_MAX_BACKOFF", "30"))
+# URLs the compact dupefilter and the shared scope are sized for (~5 bytes per URL at this
+# size; beyond ~2x it still works with more memory). Env var BACKLINKS_DUPEFILTER_CAPACITY.
+BACKLINKS_DUPEFILTER_CAPACITY = int(_env("BACKLINKS_DUPEFILTER_CAPACITY", "20000000"))
+
 ITEM_PIPELINES = {
     "pipelines.outbound.OutboundLinksPipeline": 100,
     "pipelines.classify.ClassifyPipeline": 200,

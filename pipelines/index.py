@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from crawler.index import PageLinks, open_index
+from scrapy import signals as scrapy_signals
 
 from crawler import signals as our_signals
+from crawler.index import PageLinks, open_index
 from crawler.items import PageItem
 
 logger = logging.getLogger(__name__)
@@ -32,11 +33,15 @@ class IndexPipeline:
     @classmethod
     def from_crawler(cls, crawler) -> IndexPipeline:
         settings = crawler.settings
-        return cls(
+        pipeline = cls(
             crawler,
             settings.get("BACKLINKS_INDEX_URI", "sqlite:///backlinks.db"),
             settings.getint("BACKLINKS_INDEX_BATCH_SIZE", 200),
         )
+        # An idle worker writes what it holds: a distributed crawl acknowledges requests
+        # (and so can end) only once their pages are stored.
+        crawler.signals.connect(pipeline.flush, signal=scrapy_signals.spider_idle)
+        return pipeline
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, PageItem):
