@@ -2,7 +2,9 @@
 
 Scrapy would report a bad seeds file or an unusable index as a traceback from inside the
 crawl; this check turns them into one line on stderr and a non-zero exit (2 for a bad
-argument, 1 for an index that cannot be opened) before anything starts.
+argument, 1 for an index that cannot be opened) before anything starts, even before
+Scrapy's start-up log lines (so it runs in ``process_options``, which Scrapy calls before it
+builds the crawler process).
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from crawler.preflight import PreflightError, check_crawl
 
 
 class Command(ScrapyCrawlCommand):
-    def run(self, args: list[str], opts: Namespace) -> None:
+    def process_options(self, args: list[str], opts: Namespace) -> None:
+        super().process_options(args, opts)
         if len(args) == 1 and args[0] == "backlinks":
             try:
                 check_crawl(self.settings, opts.spargs)
             except PreflightError as exc:
                 print(f"scrapy crawl: error: {exc}", file=sys.stderr)
                 sys.exit(exc.exit_code)
-        super().run(args, opts)
