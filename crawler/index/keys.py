@@ -10,8 +10,11 @@ collision becomes likely only past about 3 billion links in one file).
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 from hashlib import blake2b
+
+from crawler.urls import normalize
 
 
 def link_digest(source_url: str, target_url: str) -> bytes:
@@ -52,3 +55,20 @@ def subnet_of(ip: str | None) -> str | None:
         return None
     prefix = 24 if address.version == 4 else 48
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+# A URL already in WHATWG serialisation, in the common shape: http(s), a lower-case DNS
+# name whose last label starts with a letter (no IP forms, which ada rewrites), no port,
+# a path and query of characters the URL standard leaves alone, no fragment. Such a URL
+# is its own normalisation; anything else goes through the full parser.
+_CANONICAL = re.compile(
+    r"https?://(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*/[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*\Z"
+)
+
+
+def normal_url(url: str) -> str:
+    """``crawler.urls.normalize(url)``, fast for URLs that are already normal (as the
+    extractor's are); the URL itself when it is not an http(s) URL at all."""
+    if _CANONICAL.match(url) and "/." not in url and "%2" not in url:
+        return url
+    return normalize(url) or url

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,23 +18,18 @@ from pymongo.errors import ConfigurationError, InvalidURI, PyMongoError
 
 from crawler.index.base import GONE_STATUSES, LinkIndex, PageLinks
 from crawler.index.errors import IndexNotFound, IndexUnavailable
-from crawler.index.keys import link_digest, mongo_id, subnet_of
+from crawler.index.keys import link_digest, mongo_id, normal_url, subnet_of
 from crawler.index.mongo_layout import LINKS, PAGES, ensure_indexes
 from crawler.index.mongo_views import MongoViews, backlink_of
 from crawler.index.records import WriteResult
 from crawler.items import Backlink
-from crawler.urls import host_of, normalize, path_of, site_of
+from crawler.urls import host_of, path_of, site_of
 
 #: How long to look for a server before saying it is unreachable, unless the URI says.
 SERVER_SELECTION_MS = 5000
 
 _mongomock_clients: dict[str, Any] = {}
 _mongomock_lock = threading.Lock()
-
-
-@lru_cache(maxsize=131072)
-def _normal(url: str) -> str:
-    return normalize(url) or url
 
 
 def _patch_mongomock() -> None:
@@ -129,13 +123,13 @@ class MongoIndex(MongoViews, LinkIndex):
     # --- writes -------------------------------------------------------------------------
     @staticmethod
     def _prepare(page: PageLinks) -> tuple[str, int, str, dict[str, dict[str, Any]]]:
-        source_url = _normal(page.source_url)
+        source_url = normal_url(page.source_url)
         source_host = host_of(source_url)
         source_site = site_of(source_host)
         seen = page.fetched_at
         docs: dict[str, dict[str, Any]] = {}
         for b in page.backlinks:
-            target_url = _normal(b.target_url)
+            target_url = normal_url(b.target_url)
             ident = mongo_id(link_digest(source_url, target_url))
             target_host = b.target_host or host_of(target_url)
             ip = page.source_ip or b.source_ip
@@ -216,7 +210,7 @@ class MongoIndex(MongoViews, LinkIndex):
         return WriteResult(inserted, updated, lost, revived, len(prepared))
 
     def record_fetches(self, fetches: Iterable[tuple[str, int, str]]) -> None:
-        items = [(_normal(url), int(status), fetched_at) for url, status, fetched_at in fetches]
+        items = [(normal_url(url), int(status), fetched_at) for url, status, fetched_at in fetches]
         if not items:
             return
         before = {

@@ -13,12 +13,11 @@ import sqlite3
 import struct
 import time
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
 from typing import TypeVar
 
 from crawler.index.base import GONE_STATUSES, LinkIndex, PageLinks
 from crawler.index.errors import IndexNotFound, IndexUnavailable
-from crawler.index.keys import link_digest, sqlite_id, subnet_of
+from crawler.index.keys import link_digest, normal_url, sqlite_id, subnet_of
 from crawler.index.records import WriteResult
 from crawler.index.sqlite_schema import (
     MARK_LOST,
@@ -30,19 +29,17 @@ from crawler.index.sqlite_schema import (
 )
 from crawler.index.sqlite_views import SELECT_RECORD, SqliteViews, backlink_of
 from crawler.items import Backlink
-from crawler.urls import host_of, normalize, path_of, site_of
+from crawler.urls import host_of, path_of, site_of
 
 T = TypeVar("T")
 
 #: How long one statement waits for another writer's lock (milliseconds).
 BUSY_TIMEOUT_MS = 30_000
+#: Page cache per connection (KiB): the write path touches the tail of every target's
+#: index range, so a bigger cache keeps writes fast as the file grows.
+CACHE_KIB = 262_144
 #: Retries of a whole write transaction that still found the database busy.
 BUSY_RETRIES = 8
-
-
-@lru_cache(maxsize=131072)
-def _normal(url: str) -> str:
-    return normalize(url) or url
 
 
 def _pack(ids: list[int]) -> bytes:
@@ -93,7 +90,7 @@ class SqliteIndex(SqliteViews, LinkIndex):
                 self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL"))
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
-            conn.execute("PRAGMA cache_size = -65536")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             has_links = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'links'"
@@ -166,13 +163,13 @@ class SqliteIndex(SqliteViews, LinkIndex):
 
     @staticmethod
     def _prepare(page: PageLinks) -> tuple[str, int, str, list[tuple]]:
-        source_url = _normal(page.source_url)
+        source_url = normal_url(page.source_url)
         source_host = host_of(source_url)
         source_site = site_of(source_host)
         seen = page.fetched_at
         rows: dict[int, tuple] = {}
         for b in page.backlinks:
-            target_url = _normal(b.target_url)
+            target_url = normal_url(b.target_url)
             ident = sqlite_id(link_digest(source_url, target_url))
             target_host = b.target_host or host_of(target_url)
             ip = page.source_ip or b.source_ip
@@ -204,7 +201,7 @@ class SqliteIndex(SqliteViews, LinkIndex):
                 known.update(
                     (ident, (state, lost_at))
                     for ident, state, lost_at in conn.execute(
-                        f"SELECT id, status, lost_at FROM links WHERE id IN "
+                        f"SELECT link_id, status, lost_at FROM links WHERE link_id IN "
                         f"({', '.join('?' * len(chunk))})",
                         chunk,
                     )
@@ -228,7 +225,7 @@ class SqliteIndex(SqliteViews, LinkIndex):
         return WriteResult(inserted, updated, lost, revived, len(prepared))
 
     def record_fetches(self, fetches: Iterable[tuple[str, int, str]]) -> None:
-        items = [(_normal(url), int(status), fetched_at) for url, status, fetched_at in fetches]
+        items = [(normal_url(url), int(status), fetched_at) for url, status, fetched_at in fetches]
         if items:
             self._transaction(lambda: self._record(items))
 

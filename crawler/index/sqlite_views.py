@@ -153,7 +153,7 @@ class SqliteViews:
         direction = "DESC" if sort.descending else "ASC"
         rows = self._query(
             f"SELECT {SELECT_RECORD} FROM links l WHERE {clause} "
-            f"ORDER BY l.{column} {direction}, l.id {direction} LIMIT ? OFFSET ?",
+            f"ORDER BY l.{column} {direction}, l.link_id {direction} LIMIT ? OFFSET ?",
             [*params, limit if limit else -1, offset],
         )
         return [backlink_of(row) for row in rows]
