@@ -1,0 +1,85 @@
+"""``scrapy disavow TARGET``: write the disavow file of a target for Google's disavow tool.
+
+    scrapy disavow example.com -o disavow.txt
+    scrapy disavow example.com --min-toxicity 70 --index mongodb://db:27017/backlinks
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import datetime, timezone
+
+from scrapy.commands import ScrapyCommand
+
+from crawler.commands._common import CommandError, open_for_query, run_reporting_errors
+from crawler.index import parse_target
+from crawler.index.disavow import render_disavow
+from crawler.vocab import TOXIC_MIN
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return "TARGET [--index URI] [--min-toxicity 60] [-o FILE]"
+
+    def short_desc(self) -> str:
+        return "Write a disavow file (Google's format) of a target's toxic backlinks"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--index", metavar="URI",
+                            help="index URI (default: the BACKLINKS_INDEX_URI setting)")
+        parser.add_argument("--min-toxicity", default=str(TOXIC_MIN), metavar="N",
+                            help=f"links with toxicity >= N are disavowed (default {TOXIC_MIN})")
+        parser.add_argument("--mode", metavar="MODE",
+                            help="read TARGET as site, host, prefix or url instead of guessing")
+        parser.add_argument("-o", "--output", metavar="FILE",
+                            help="write the file here (default: standard output)")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        self.exitcode = run_reporting_errors("disavow", lambda: self._run(args, opts))
+
+    def _run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise CommandError("give exactly one TARGET (a site, host, URL prefix or URL)", 2)
+        value = opts.min_toxicity
+        if not value.isdigit() or int(value) > 100:
+            raise CommandError(f"--min-toxicity must be a whole number from 0 to 100, not {value!r}", 2)
+        target = parse_target(args[0], opts.mode)
+        output = opts.output
+        if output and output != "-":
+            directory = os.path.dirname(os.path.abspath(output))
+            if not os.path.isdir(directory):
+                raise CommandError(f"cannot write {output}: directory {directory} does not exist", 1)
+        uri = opts.index or self.settings.get("BACKLINKS_INDEX_URI", "sqlite:///backlinks.db")
+        with open_for_query(uri) as index:
+            entries = index.disavow(target, min_toxicity=int(value))
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        text, notes = render_disavow(
+            entries, target=target.text, min_toxicity=int(value), generated_at=now
+        )
+        if not output or output == "-":
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            # Write next to the file and rename: a failed run never leaves half a file.
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(output)), suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(text)
+                os.replace(tmp, output)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+            domains = sum(1 for e in entries if e.scope == "domain")
+            print(f"wrote {output}: {domains} domains, {len(entries) - domains} URLs",
+                  file=sys.stderr)
+        for note in notes:
+            print(f"scrapy disavow: note: {note}", file=sys.stderr)
