@@ -105,3 +105,11 @@ class RedisServer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+
+def fresh_client(server: RedisServer) -> redis.Redis:
+    """A client of ``server`` after FLUSHALL (for a test that wants an empty Redis)."""
+    client = server.client()
+    client.flushall()
+    return client

@@ -193,7 +193,8 @@ _links: weakref.WeakKeyDictionary[Any, RedisLink] = weakref.WeakKeyDictionary()
 
 
 def link_for(crawler: Any) -> RedisLink:
-    """The one RedisLink of a crawler, shared by its scheduler, dupefilter and scope."""
+    """The one RedisLink of a crawler, shared by its scheduler, dupefilter and scope.
+    (The scope asks for it while the spider is built, before the crawler has stats.)"""
     link = _links.get(crawler)
     if link is None:
         settings = crawler.settings
@@ -202,8 +203,8 @@ def link_for(crawler: Any) -> RedisLink:
         where = f"{kwargs.get('host', '?')}:{kwargs.get('port', '?')}"
         link = RedisLink(client, where=where,
                          max_backoff=settings.getfloat("BACKLINKS_REDIS_MAX_BACKOFF", 30.0),
-                         stats=getattr(crawler, "stats", None))
+                         stats=getattr(crawler, "_stats", None))
         _links[crawler] = link
-    elif link.stats is None and getattr(crawler, "stats", None) is not None:
-        link.stats = crawler.stats
+    elif link.stats is None and getattr(crawler, "_stats", None) is not None:
+        link.stats = crawler._stats
     return link

@@ -25,7 +25,7 @@ local function requeue(p, id, now)
   redis.call('ZREM', p .. ':slots:' .. host, id)
   redis.call('ZADD', p .. ':q:' .. host, -prio, id)
   local nxt = tonumber(redis.call('HGET', p .. ':hnext', host) or '0')
-  redis.call('ZADD', p .. ':ready', 'NX', math.max(now, nxt), host)
+  redis.call('ZADD', p .. ':ready', 'LT', math.max(now, nxt), host)
   return 1
 end
 """
