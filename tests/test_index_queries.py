@@ -1,0 +1,210 @@
+"""SQLite specifics of the link index: query plans use the indexes, two processes write one
+file at once, how target strings are read, and query commands never create a file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from crawler.index import IndexNotFound, open_index, parse_target
+from crawler.index.keys import normal_url
+from crawler.index.query import LinkFilter, Sort
+from crawler.index.sqlite_views import _BEST, SELECT_RECORD, where
+from crawler.urls import normalize
+from tests.index_data import load
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TARGET_CASES = [
+    # text, mode, (kind, site, host, path, scheme, url)
+    ("example.com", None, ("site", "example.com", "", "", "", "")),
+    ("Example.COM", None, ("site", "example.com", "", "", "", "")),
+    ("example.co.uk", None, ("site", "example.co.uk", "", "", "", "")),
+    ("blog.example.com", None, ("host", "example.com", "blog.example.com", "", "", "")),
+    ("www.example.com", None, ("host", "example.com", "www.example.com", "", "", "")),
+    ("blog.name.test", None, ("host", "name.test", "blog.name.test", "", "", "")),
+    ("example.com/blog/", None, ("prefix", "example.com", "example.com", "/blog/", "", "")),
+    ("https://example.com/blog/", None,
+     ("prefix", "example.com", "example.com", "/blog/", "https", "")),
+    ("https://example.com", None, ("prefix", "example.com", "example.com", "/", "https", "")),
+    ("example.com/blog*", None, ("prefix", "example.com", "example.com", "/blog", "", "")),
+    ("example.com*", None, ("prefix", "example.com", "example.com", "", "", "")),
+    ("https://example.com/a.html", None,
+     ("url", "example.com", "example.com", "/a.html", "https", "https://example.com/a.html")),
+    ("example.com/a.html?x=1", None,
+     ("url", "example.com", "example.com", "/a.html?x=1", "", "")),
+    ("https://example.com/", "url",
+     ("url", "example.com", "example.com", "/", "https", "https://example.com/")),
+    ("blog.example.com", "site", ("site", "example.com", "", "", "", "")),
+    ("https://bücher.example/x", None,
+     ("url", "xn--bcher-kva.example", "xn--bcher-kva.example", "/x", "https",
+      "https://xn--bcher-kva.example/x")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "mode", "expected"), TARGET_CASES)
+def test_how_targets_are_read(text, mode, expected):
+    t = parse_target(text, mode)
+    assert (t.kind, t.site, t.host, t.path, t.scheme, t.url) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "is empty"),
+        ("exa mple.com", "has spaces"),
+        ("ftp://example.com/", "scheme other than http"),
+        ("localhost", "no valid host name"),
+        ("$where", "no valid host name"),
+        ("http://", "not a valid host or URL"),
+    ],
+)
+def test_bad_targets(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_target(text)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://a.com/x", "https://A.com/x", "https://a.com", "https://a.com/./x",
+        "https://a.com/%2e%2e/x", "https://0x7f.1/", "https://a.com/x#f",
+        "https://a.com/q?a='b'", "https://a.com:443/", "https://a.com/a b",
+        "http://a.com/x?y=1&z=%20", "https://a.com./", "https://a..com/", "https://a.com/\\x",
+        "https://xn--bcher-kva.example/", "https://a.com/[x]|^`{}", "https://1.2.3.4/",
+    ],
+)  # fmt: skip
+def test_fast_normalisation_equals_the_url_standard(url):
+    assert normal_url(url) == (normalize(url) or url)
+
+
+# --- query plans ---------------------------------------------------------------------------
+@pytest.fixture
+def sqlite_index(tmp_path):
+    with open_index(f"sqlite:///{tmp_path / 'plans.db'}") as index:
+        load(index)
+        index._conn.execute("ANALYZE")
+        yield index
+
+
+def plan(index, select: str, target: str, tail: str = "", extra: list | None = None, **filters):
+    clause, params = where(parse_target(target), LinkFilter.make(**filters))
+    sql = f"SELECT {select} FROM links l WHERE {clause} {tail}"
+    return " | ".join(index.explain(sql, params + (extra or [])))
+
+
+PLANS = [
+    # view, select, target, tail, filters, index that must be used
+    ("backlinks", SELECT_RECORD, "t.com", "ORDER BY l.first_seen DESC, l.link_id DESC LIMIT 50",
+     {}, "links_site_first"),
+    ("by toxicity", SELECT_RECORD, "t.com", "ORDER BY l.toxicity DESC, l.link_id DESC LIMIT 50",
+     {}, "links_site_toxicity"),
+    ("host", SELECT_RECORD, "blog.t.com", "LIMIT 50", {}, "links_host_path"),
+    ("prefix", SELECT_RECORD, "t.com/blog/", "LIMIT 50", {}, "links_host_path"),
+    ("url", SELECT_RECORD, "https://t.com/shop/item", "LIMIT 50", {}, "links_host_path"),
+    ("summary", "count(*), count(DISTINCT l.source_site)", "t.com", "", {"status": None},
+     "links_site"),
+    ("domains", f"l.source_site, count(*), {_BEST}", "t.com", "GROUP BY l.source_site", {},
+     "links_site"),
+    ("anchors", "l.anchor, count(*)", "t.com", "GROUP BY l.anchor", {}, "links_site"),
+    ("new", SELECT_RECORD, "t.com", "ORDER BY l.first_seen DESC LIMIT 50",
+     {"status": None, "first_seen_since": "2026-01-02"}, "links_site_first"),
+    ("lost", SELECT_RECORD, "t.com", "ORDER BY l.lost_at DESC LIMIT 50",
+     {"status": "lost", "lost_since": "2026-01-02"}, "links_site_"),
+    ("toxic", "l.source_site, count(*)", "t.com", "GROUP BY l.source_site",
+     {"min_toxicity": 60}, "links_site_"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("view", "select", "target", "tail", "filters", "used"), PLANS,
+                         ids=[p[0] for p in PLANS])
+def test_per_target_queries_use_an_index(sqlite_index, view, select, target, tail, filters, used):
+    details = plan(sqlite_index, select, target, tail, **filters)
+    assert f"USING INDEX {used}" in details or f"USING COVERING INDEX {used}" in details, details
+    assert "SCAN l" not in details.replace("SCAN l USING", ""), details
+
+
+def test_paged_backlinks_need_no_sort(sqlite_index):
+    for sort in (Sort("first_seen"), Sort("toxicity"), Sort("first_seen", descending=False)):
+        direction = "DESC" if sort.descending else "ASC"
+        details = plan(sqlite_index, SELECT_RECORD, "t.com",
+                       f"ORDER BY l.{sort.field} {direction}, l.link_id {direction} LIMIT 50")
+        assert "TEMP B-TREE" not in details, details
+
+
+def test_broken_joins_pages_by_key(sqlite_index):
+    clause, params = where(parse_target("t.com"), LinkFilter.make())
+    details = " | ".join(sqlite_index.explain(
+        f"SELECT l.id FROM links l JOIN pages p ON p.url = l.target_url WHERE {clause} "
+        "AND (p.status >= 400 OR p.status = 0)", params))  # fmt: skip
+    assert "USING INDEX links_site_" in details, details
+    assert "sqlite_autoindex_pages_1" in details, details
+
+
+# --- files ---------------------------------------------------------------------------------
+def test_opening_for_queries_never_creates_a_file(tmp_path):
+    path = tmp_path / "missing.db"
+    with pytest.raises(IndexNotFound, match="does not exist"):
+        open_index(f"sqlite:///{path}", create=False)
+    assert not path.exists()
+
+
+def test_a_file_that_is_not_an_index(tmp_path):
+    path = tmp_path / "other.db"
+    import sqlite3
+
+    sqlite3.connect(path).execute("CREATE TABLE x (y)").connection.commit()
+    with pytest.raises(OSError, match="not a backlinks index"):
+        open_index(f"sqlite:///{path}", create=False)
+    (tmp_path / "junk.db").write_bytes(b"junk" * 1000)
+    with pytest.raises(OSError, match="not an SQLite database"):
+        open_index(f"sqlite:///{tmp_path / 'junk.db'}")
+
+
+def test_relative_and_memory_paths(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with open_index("sqlite:///rel/../here.db") as index:
+        assert index.count_backlinks() == 0
+    assert (tmp_path / "here.db").exists()
+    with open_index("sqlite:///:memory:") as index:
+        load(index)
+        assert index.count_backlinks() == 14
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from crawler.index import PageLinks, open_index
+    from tests.index_data import bl
+    uri, who = sys.argv[1], sys.argv[2]
+    with open_index(uri) as index:
+        for batch in range(40):
+            pages = []
+            for n in range(25):
+                source = f"https://{who}.example/p{batch}-{n}"
+                links = tuple(bl(source, f"https://t.com/{who}/{batch}/{n}/{k}") for k in range(8))
+                pages.append(PageLinks(source, f"2026-01-01T00:00:{batch:02d}Z", 200, links))
+            index.write(pages)
+            index.record_fetches([(f"https://t.com/{who}/{batch}", 404, "2026-01-02T00:00:00Z")])
+    print("done")
+""")
+
+
+def test_two_processes_write_one_file_at_once(tmp_path):
+    uri = f"sqlite:///{tmp_path / 'shared.db'}"
+    open_index(uri).close()
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, uri, who], cwd=ROOT,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for who in ("alpha", "beta")
+    ]  # fmt: skip
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0 and out.strip() == "done", err[-2000:]
+    with open_index(uri) as index:
+        assert index.count_backlinks() == 2 * 40 * 25 * 8
+        assert len(list(index.crawled_pages())) == 2 * 40 * 25 + 2 * 40
+        assert index.summary("t.com").referring_domains == 2
