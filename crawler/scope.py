@@ -111,7 +111,7 @@ class CrawlScope:
     def _key(self, url: str) -> str:
         return self.traps.key(url) if self.traps is not None else url
 
-    def _take(self, url: str, site: str, hop: int, depth: int, *, new_site: bool) -> Admission | None:
+    def _take(self, url: str, site: str, hop: int, depth: int, *, new_site: bool = False) -> Admission | None:
         key = self._key(url)
         if key in self._seen:
             return None
@@ -145,7 +145,6 @@ def scope_from_crawler(crawler) -> CrawlScope:
             max_repeated_segments=settings.getint("BACKLINKS_MAX_REPEATED_SEGMENTS", 2),
             max_query_variants=settings.getint("BACKLINKS_MAX_QUERY_VARIANTS", 100),
         ),
-        stats=crawler.stats,
     )
     if settings.get("REDIS_URL"):  # distributed: one scope for every worker, in Redis
         from crawler.distributed.scope import RedisCrawlScope

@@ -69,7 +69,7 @@ BACKLINKS_ALLOWED_NETWORKS = [
 # Stop downloading non-HTML answers (images, PDFs ...) as soon as their headers arrive.
 BACKLINKS_HTML_ONLY = _env("BACKLINKS_HTML_ONLY", "true").lower() in ("1", "true", "yes")
 # Name resolution that refuses host names resolving to a forbidden address.
-DNS_RESOLVER = "crawler.middlewares.address_guard.GuardedResolver"
+TWISTED_DNS_RESOLVER = "crawler.middlewares.address_guard.GuardedResolver"
 
 # --- Politeness ------------------------------------------------------------------------------
 # A contact URL for site owners, carried in the user agent. Env var BACKLINKS_CONTACT_URL.

@@ -66,6 +66,8 @@ class BacklinksSpider(Spider):
 
     # -- requests -------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
+        # Crawler.stats exists only once the crawl starts, after from_crawler.
+        self.scope.stats = self.crawler.stats
         for request in self.start_requests():
             yield request
 
