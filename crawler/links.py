@@ -134,11 +134,6 @@ def _anchor_of(node: Any) -> tuple[str, str]:
     return "", "text"
 
 
-def _in_page(href: str | None) -> bool:
-    """An in-page link (``href="#top"``, ``href=""``): not a link to another page."""
-    return not href or href.strip(" \t\n\r\f").startswith("#")
-
-
 def _decode(body: bytes, headers: Any) -> tuple[str | bytes, str]:
     content_types = header_values(headers, "Content-Type")
     return decode_body(body, content_types[0] if content_types else None)
@@ -181,8 +176,6 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
     base_url = url
     if href is not None:
         base_url = join(url, href) or url
-    # "#section" links stay on this document unless <base> points elsewhere.
-    same_document = base_url == (join(url, "") or url)
     meta_robots, header_robots = robots_tokens(tree, headers)
     page_nofollow_by = ""
     if "nofollow" in meta_robots:
@@ -213,13 +206,13 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
         rel: frozenset[str] = frozenset()
         if tag == "a":
             target = resolve(attrs.get("href") or "")
-            if target is None or (same_document and _in_page(attrs.get("href"))):
+            if target is None:
                 continue
             anchor, kind = _anchor_of(node)
             rel = _rel_tokens(attrs.get("rel"))
         elif tag == "area":
             target = resolve(attrs.get("href") or "")
-            if target is None or (same_document and _in_page(attrs.get("href"))):
+            if target is None:
                 continue
             anchor, kind = _collapse(attrs.get("alt") or ""), "area"
             rel = _rel_tokens(attrs.get("rel"))
@@ -231,7 +224,7 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
             anchor, kind = "", "canonical"
         elif tag in ("iframe", "frame"):
             target = resolve(attrs.get("src") or "")
-            anchor, kind = _collapse(attrs.get("title") or ""), "frame"
+            anchor, kind = "", "frame"
         elif tag == "form":
             target = resolve(attrs.get("action") or "")
             anchor, kind = "", "form"

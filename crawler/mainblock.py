@@ -62,11 +62,11 @@ TAG_SCORE = {
     "h6": -5,
     "th": -5,
 }
-#: Elements Readability drops from the article whatever they hold.
+#: Elements Readability drops from the article whatever they hold. (Readability also drops
+#: the article's <footer> and <aside>; the shared conventions count those as content, and
+#: their link widgets are caught by the link-density clean-up anyway.)
 DROPPED_TAGS = frozenset(
     {
-        "footer",
-        "aside",
         "object",
         "embed",
         "iframe",
@@ -88,6 +88,10 @@ DIV_BLOCKS = "blockquote, dl, div, img, ol, p, pre, table, ul"
 MIN_PARAGRAPH = 25
 #: At most this many candidates get their link density measured (best raw scores first).
 MAX_CANDIDATES = 40
+#: A main block with more of its text in links than this is not an article.
+MAX_MAIN_LINK_DENSITY = 0.5
+#: Readability's link-density clean-up drops a block only when it holds this many links.
+MIN_WIDGET_LINKS = 3
 #: Elements nested deeper than this are not scored (real pages nest far less).
 MAX_DEPTH = 200
 #: Below this much text the page has no main content we trust.
@@ -143,6 +147,45 @@ def _unlikely(tag: str, attrs: dict[str, str | None]) -> bool:
     if not classes and not ident:
         return False
     return _unlikely_name(f"{classes or ''} {ident or ''}")
+
+
+WIDGET = re.compile(
+    r"share|sharing|social|sharedaddy|addthis|related|recommend|read-?next|more-stories|popular"
+    r"|trending|outbrain|taboola|newsletter|subscribe|pagination|pager",
+    re.I,
+)
+
+
+@lru_cache(maxsize=8192)
+def _widget_name(match: str) -> bool:
+    return bool(WIDGET.search(match)) and not MAYBE_CANDIDATE.search(match)
+
+
+def _widget(attrs: dict[str, str | None]) -> bool:
+    classes = attrs.get("class")
+    ident = attrs.get("id")
+    if not classes and not ident:
+        return False
+    return _widget_name(f"{classes or ''} {ident or ''}")
+
+
+BYLINE = re.compile(r"byline|author|dateline|writtenby|p-author", re.I)
+_BIO = re.compile(r"author-?bio|author-?box|about-?author|author-?info|bio-?box", re.I)
+
+
+@lru_cache(maxsize=8192)
+def _byline_name(match: str) -> bool:
+    return bool(BYLINE.search(match)) and not _BIO.search(match)
+
+
+def _byline(attrs: dict[str, str | None]) -> bool:
+    if attrs.get("rel") == "author" or "author" in (attrs.get("itemprop") or ""):
+        return True
+    classes = attrs.get("class")
+    ident = attrs.get("id")
+    if not classes and not ident:
+        return False
+    return _byline_name(f"{classes or ''} {ident or ''}")
 
 
 @dataclass(slots=True)
@@ -382,9 +425,15 @@ def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
     top_score = _scaled(top, ctx) if top.mem_id in ctx.scores else 0.0
     threshold = max(10.0, top_score * 0.2)
     top_class = top.attributes.get("class") or ""
+    children = _element_children(parent)
+    # A listing or a thread: the best block is one of several alike (same tag and class),
+    # and the others are content as much as it is.
+    alike = [c for c in children if c.tag == top.tag and (c.attributes.get("class") or "") == top_class]
+    repeated = len(alike) >= 3 and (top_class or top.tag in ("article", "section", "li"))
+    alike_ids = {c.mem_id for c in alike} if repeated else set()
     blocks = []
-    for sibling in _element_children(parent):
-        if sibling.mem_id == top.mem_id:
+    for sibling in children:
+        if sibling.mem_id == top.mem_id or sibling.mem_id in alike_ids:
             blocks.append(sibling)
             continue
         if sibling.tag in SKIPPED_TAGS or not _alive(sibling, ctx):
@@ -416,6 +465,8 @@ def find_main(body: Node | None) -> MainContent | None:
         blocks = _siblings(top, ctx)
         length = sum(_length(block, ctx) for block in blocks)
         found = MainContent(tuple(blocks), top, length, ctx.scores, strip_unlikely)
+        if not _trusted(found, ctx):
+            continue
         if length >= 500:
             return found
         if best is None or length > best.text_length:
@@ -423,6 +474,13 @@ def find_main(body: Node | None) -> MainContent | None:
     if best is None or best.text_length < MIN_MAIN_TEXT:
         return None
     return best
+
+
+def _trusted(main: MainContent, ctx: _Ctx) -> bool:
+    """An article has more text than links; a "main block" made mostly of links is a
+    listing, a link page or the whole page, and Readability's clean-up would gut it."""
+    links = sum(link_density(block, ctx.lengths, ctx.anchors) * _length(block, ctx) for block in main.blocks)
+    return links <= MAX_MAIN_LINK_DENSITY * max(1, main.text_length)
 
 
 class Cleaner:
@@ -434,15 +492,32 @@ class Cleaner:
         self.scores = main.scores
         self.strip_unlikely = main.strip_unlikely
 
-    def dropped(self, node: Node, tag: str, attrs: dict[str, str | None], in_table: bool) -> bool:
+    def dropped(
+        self, node: Node, tag: str, attrs: dict[str, str | None], in_table: bool, in_article: bool = False
+    ) -> bool:
         """True when the clean-up drops ``node``. Elements hidden by style are not dropped
-        here: hiding is reported as ``Link.hidden`` and does not move a link."""
+        here: hiding is reported as ``Link.hidden`` and does not move a link. The
+        ``<footer>`` and ``<aside>`` of an ``<article>``/``<main>`` element belong to it
+        (shared conventions); elsewhere Readability drops them."""
         if tag in DROPPED_TAGS:
             return True
+        if tag in ("footer", "aside"):
+            if not in_article:
+                return True
+            # An article's own footer/aside is content unless it is a block of links.
+            return self._clean_conditionally(node, tag, attrs)
         if attrs.get("aria-hidden") == "true":
             return True
-        if self.strip_unlikely and not in_table and _unlikely(tag, attrs):
-            return True
+        if _byline(attrs) and len(node.text()) < 100:
+            return True  # Readability sets the byline apart from the article
+        if self.strip_unlikely and not in_table:
+            # Inside an <article>/<main> element the shared conventions decide what is
+            # boilerplate; only link widgets (share bars, related posts ...) are dropped there.
+            if in_article:
+                if _widget(attrs) and len(node.text()) < 500:
+                    return True
+            elif _unlikely(tag, attrs):
+                return True
         match = _match_string(attrs)
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and class_weight(attrs) < 0:
             return True
@@ -458,6 +533,11 @@ class Cleaner:
         weight = class_weight(attrs)
         if weight + self.scores.get(node.mem_id, 0) < 0:
             return True
+        anchors = node.css("a")
+        if len(anchors) < MIN_WIDGET_LINKS:
+            # One or two links in a small box (a byline, a caption, a poster's name) are
+            # part of what they sit in; a widget is a collection of links.
+            return False
         text = " ".join(node.text().split())
         if text.count(",") >= 10:
             return False

@@ -78,6 +78,9 @@ _ZONE_POSITION = {Z_BOILER: "sidebar", Z_RAIL: "sidebar", Z_BEFORE: "header", Z_
 LANDMARK, REGION, HIDDEN, IN_ARTICLE, ZONE, IN_TABLE, BLOCK, DEPTH = range(8)
 #: (landmark|None, region, hidden, in_article, zone, in_table, block node|None, depth in main)
 Info = tuple
+#: Bits of the in_article field: inside an <article>/<main> element, inside the detected
+#: main content.
+IN_ARTICLE_TAG, IN_MAIN_BLOCK = 1, 2
 #: Readability's clean-up is judged only this deep inside the main content: real articles
 #: nest far less, and it keeps pathological nesting linear.
 MAX_CLEAN_DEPTH = 40
@@ -109,7 +112,7 @@ class Placement:
             self.main_ids = frozenset(block.mem_id for block in main.blocks)
             self.cleaner = Cleaner(main)
             self._map_zones(main)
-        self.root: Info = (None, "", False, False, zone, False, None, 0)
+        self.root: Info = (None, "", False, 0, zone, False, None, 0)
 
     def _map_zones(self, main: MainContent) -> None:
         """Zones of the elements that branch off the path from the root to the main blocks:
@@ -185,7 +188,9 @@ class Placement:
                 zone = self.child_zone.get(key, Z_PATH)
         elif zone == Z_IN and self.cleaner is not None:
             depth += 1
-            if depth <= MAX_CLEAN_DEPTH and self.cleaner.dropped(element, tag, attrs, in_table):
+            if depth <= MAX_CLEAN_DEPTH and self.cleaner.dropped(
+                element, tag, attrs, in_table, bool(in_article & IN_ARTICLE_TAG)
+            ):
                 zone = Z_BOILER
         if tag in BLOCK_TAGS:
             block = element
@@ -196,23 +201,23 @@ class Placement:
         if tag in ("html", "body"):
             return (landmark, region, hidden, in_article, zone, in_table, block, depth)
         if entering_main:
-            in_article = True
+            in_article |= IN_MAIN_BLOCK
             if landmark != "comment":
                 landmark = None
         if attrs:
             tokens, ident = class_id_tokens(attrs)
             role = (attrs.get("role") or "").strip().lower()
-            own = landmark_of(tag, tokens, ident, role, in_article)
+            own = landmark_of(tag, tokens, ident, role, bool(in_article))
             if own is not None and not (entering_main and own != "comment"):
                 landmark = own
             if tokens:
                 region = region_of(tokens) or region
         else:
-            own = landmark_of(tag, [], "", "", in_article)
+            own = landmark_of(tag, [], "", "", bool(in_article))
             if own is not None and not entering_main:
                 landmark = own
         if tag in ("article", "main"):
-            in_article = True
+            in_article |= IN_ARTICLE_TAG
         return (landmark, region, hidden, in_article, zone, in_table, block, depth)
 
     @staticmethod
