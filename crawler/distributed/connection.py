@@ -13,6 +13,7 @@ then the registered callbacks run (renew leases, flush what waited) and the craw
 from __future__ import annotations
 
 import logging
+import sys
 import time
 import weakref
 from collections.abc import Callable
@@ -125,6 +126,8 @@ class RedisLink:
         self._schedule_probe()
 
     def _schedule_probe(self) -> None:
+        if "twisted.internet.reactor" not in sys.modules:
+            return  # not inside a crawl: callers probe with wait_until_up()
         from twisted.internet import reactor
 
         delay = min(self.max_backoff, 0.25 * 2 ** self.attempts)
