@@ -166,6 +166,14 @@ class ToxicityScorer:
         # Anchors and target sites repeat across a crawl (site-wide blocks, popular
         # targets): their analysis is cached, bounded.
         self.anchor_facts = lru_cache(maxsize=65536)(self._anchor_facts)
+        self.brand_fragments = lru_cache(maxsize=65536)(self._brand_fragments)
+        rules = self.rules
+        self._money_vocabulary = sorted(
+            {w for w in (*rules.commercial_words, *rules.commercial_intent, *rules.spam_words)
+             if len(w) >= 3},
+            key=len,
+            reverse=True,
+        )
 
     # -- facts ------------------------------------------------------------------------------------
 
@@ -201,6 +209,10 @@ class ToxicityScorer:
             heavy=digits >= rules.domain_min_digits or hyphens >= rules.domain_min_hyphens,
         )
 
+    def _spam_shaped(self, site: str) -> bool:
+        facts = self.domain_facts(site)
+        return bool(facts.spam_words) and facts.heavy
+
     def anchor_words(self, anchor: str) -> list[str]:
         return _WORD_RE.findall(anchor.lower())
 
@@ -215,10 +227,20 @@ class ToxicityScorer:
 
     def is_commercial(self, words: list[str], anchor: str, brand: str) -> bool:
         """An exact-match commercial anchor: a short anchor built around a money word or a
-        buying-intent word, that does not name the target."""
+        buying-intent word, that does not name the target's brand ("Acme loans" for
+        acmeloans.com is a brand anchor; "payday loans" for paydayloans.com is not)."""
         if self.is_generic(anchor) or not self._commercial_shape(tuple(words)):
             return False
-        return not (brand and _names_brand(tuple(words), brand))
+        return not _names_fragments(tuple(words), self.brand_fragments(brand))
+
+    def _brand_fragments(self, brand: str) -> tuple[str, ...]:
+        """The distinctive parts of a brand: its name without commercial and spam words
+        ("acme" of "acme-loans-24"; nothing of "payday-loans")."""
+        text = " ".join(_NAME_PART_RE.findall(brand))
+        for word in self._money_vocabulary:
+            if word in text:
+                text = text.replace(word, " ")
+        return tuple(fragment for fragment in text.split() if len(fragment) >= 3)
 
     def _commercial_shape(self, words: tuple[str, ...]) -> bool:
         rules = self.rules
@@ -268,8 +290,12 @@ class ToxicityScorer:
         anchor = self.anchor_facts(link.anchor) if link.kind != "redirect" else _NO_ANCHOR
         words = anchor.words
         names_brand = bool(words) and bool(brand) and _names_brand(words, brand)
-        commercial = anchor.commercial and not names_brand
-        if domain.spam_words and domain.heavy and commercial:
+        commercial = anchor.commercial and not (
+            names_brand
+            and not self._spam_shaped(target_site)  # a spam-shaped name is no brand
+            and _names_fragments(words, self.brand_fragments(brand))
+        )
+        if self._spam_shaped(source_site) and commercial:
             marker("spam_money_anchor")
         if domain.spammy:
             marker("spam_domain", domain=source_site, evidence=_domain_evidence(domain))
@@ -312,6 +338,17 @@ def _names_brand(words: tuple[str, ...], brand: str) -> bool:
         return True
     parts = set(_NAME_PART_RE.findall(brand))
     return any((len(word) >= 3 and word in compact) or word in parts for word in words)
+
+
+def _names_fragments(words: tuple[str, ...], fragments: tuple[str, ...]) -> bool:
+    """Whether an anchor word names one of the brand's distinctive fragments."""
+    return any(
+        word == fragment
+        or (len(word) >= 4 and word in fragment)
+        or (len(fragment) >= 4 and fragment in word)
+        for word in words
+        for fragment in fragments
+    )
 
 
 def _domain_evidence(domain: DomainFacts) -> str:

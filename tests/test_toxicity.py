@@ -214,3 +214,18 @@ def test_bands(value, band):
 def test_commercial_anchor(anchor, commercial):
     scorer = ToxicityScorer()
     assert scorer.is_commercial(scorer.anchor_words(anchor), anchor, "acme") is commercial
+
+
+@pytest.mark.parametrize(
+    "anchor,brand,commercial",
+    [
+        ("payday loans", "paydayloans", True),  # an exact-match domain is still exact-match
+        ("poker bonus", "casino-bonus-1", True),
+        ("Acme loans", "acmeloans", False),  # the brand
+        ("Acme loans", "acme-loans-24", False),
+        ("cheap flights", "skyscanner", True),
+    ],
+)
+def test_commercial_anchor_against_the_targets_brand(anchor, brand, commercial):
+    scorer = ToxicityScorer()
+    assert scorer.is_commercial(scorer.anchor_words(anchor), anchor, brand) is commercial
