@@ -107,6 +107,7 @@ class SqliteViews:
     def _summary(self, target: Target, flt: LinkFilter) -> Summary:
         clause, params = where(target, flt)
         live = "l.status = 'live'"
+        per_type = ", ".join(f"coalesce(sum({live} AND l.type = ?), 0)" for _ in TYPES)
         row = self._query(
             f"""SELECT coalesce(sum({live}), 0), coalesce(sum(l.status = 'lost'), 0),
                 count(DISTINCT CASE WHEN {live} THEN l.source_site END),
@@ -116,16 +117,11 @@ class SqliteViews:
                 coalesce(sum({live} AND l.nofollow = 0), 0),
                 coalesce(sum({live} AND l.toxicity >= ?), 0),
                 coalesce(sum({live} AND l.toxicity >= ? AND l.toxicity < ?), 0),
-                min(l.first_seen), max(l.last_seen)
+                min(l.first_seen), max(l.last_seen), {per_type}
             FROM links l WHERE {clause}""",
-            [TOXIC_MIN, POTENTIALLY_TOXIC_MIN, TOXIC_MIN, *params],
+            [TOXIC_MIN, POTENTIALLY_TOXIC_MIN, TOXIC_MIN, *TYPES, *params],
         )[0]
-        types = dict.fromkeys(TYPES, 0)
-        for name, count in self._query(
-            f"SELECT l.type, count(*) FROM links l WHERE {clause} AND {live} GROUP BY l.type",
-            params,
-        ):
-            types[name] = count
+        types = dict(zip(TYPES, row[11:], strict=True))
         backlinks, dofollow = row[0], row[6]
         return Summary(
             target=target.text,
