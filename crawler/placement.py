@@ -20,6 +20,7 @@ Position rule (documented in the report and README):
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from crawler.mainblock import SKIPPED_TAGS, Cleaner, MainContent
@@ -84,6 +85,16 @@ IN_ARTICLE_TAG, IN_MAIN_BLOCK = 1, 2
 #: Readability's clean-up is judged only this deep inside the main content: real articles
 #: nest far less, and it keeps pathological nesting linear.
 MAX_CLEAN_DEPTH = 40
+
+
+@lru_cache(maxsize=16384)
+def _markers(
+    tag: str, classes: str | None, ident: str | None, role: str | None, in_article: bool
+) -> tuple[str | None, str]:
+    """(landmark, region) an element opens, cached: class names repeat across a page."""
+    tokens, ident_lower = class_id_tokens({"class": classes, "id": ident})
+    landmark = landmark_of(tag, tokens, ident_lower, (role or "").strip().lower(), in_article)
+    return landmark, region_of(tokens) if tokens else ""
 
 
 def _element_children(node: Node) -> list[Node]:
@@ -205,17 +216,13 @@ class Placement:
             if landmark != "comment":
                 landmark = None
         if attrs:
-            tokens, ident = class_id_tokens(attrs)
-            role = (attrs.get("role") or "").strip().lower()
-            own = landmark_of(tag, tokens, ident, role, bool(in_article))
-            if own is not None and not (entering_main and own != "comment"):
-                landmark = own
-            if tokens:
-                region = region_of(tokens) or region
+            own, own_region = _markers(tag, attrs.get("class"), attrs.get("id"), attrs.get("role"), bool(in_article))
+            if own_region:
+                region = own_region
         else:
             own = landmark_of(tag, [], "", "", bool(in_article))
-            if own is not None and not entering_main:
-                landmark = own
+        if own is not None and not (entering_main and own != "comment"):
+            landmark = own
         if tag in ("article", "main"):
             in_article |= IN_ARTICLE_TAG
         return (landmark, region, hidden, in_article, zone, in_table, block, depth)

@@ -1,0 +1,76 @@
+"""Link extraction speed on real pages: ``python -m bench.bench_extract [--rounds N]``.
+
+Single core, the Readability corpus (../shared/corpus/readability/*/source.html), all in one
+run so the ratios compare like with like:
+
+- ours: ``crawler.links.extract_links`` with every field filled (positions, regions,
+  context, page facts);
+- baseline 1: Scrapy's ``LinkExtractor().extract_links(HtmlResponse)``;
+- baseline 2: a bare parse of the same bytes by the parser we use (selectolax lexbor).
+
+Targets: at least 5x LinkExtractor's pages/s, at most 2.5x the bare parse time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from scrapy.http import HtmlResponse
+from scrapy.linkextractors import LinkExtractor
+from selectolax.lexbor import LexborHTMLParser
+
+from crawler.links import extract_links
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "readability"
+URL = "http://fakehost/test/page.html"
+
+
+def _best_of(rounds: int, bodies: list[bytes], work: Callable[[bytes], object]) -> float:
+    """Seconds for one pass over all pages, the best of ``rounds`` passes."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for body in bodies:
+            work(body)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="passes per contender (best is kept)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder of */source.html pages")
+    args = parser.parse_args(argv)
+    pages = sorted(args.corpus.glob("*/source.html"))
+    if not pages:
+        print(f"error: no */source.html under {args.corpus}; pass --corpus DIR", file=sys.stderr)
+        return 2
+    bodies = [p.read_bytes() for p in pages]
+    extractor = LinkExtractor()
+
+    def scrapy_links(body: bytes) -> object:
+        return extractor.extract_links(HtmlResponse(URL, body=body, encoding="utf-8"))
+
+    timings = {
+        "bare lexbor parse": _best_of(args.rounds, bodies, LexborHTMLParser),
+        "scrapy LinkExtractor": _best_of(args.rounds, bodies, scrapy_links),
+        "crawler.links.extract_links": _best_of(args.rounds, bodies, lambda b: extract_links(b, URL)),
+    }
+    n = len(bodies)
+    links = sum(len(extract_links(b, URL)) for b in bodies)
+    size = sum(len(b) for b in bodies) / n / 1024
+    print(f"{n} pages, {size:.0f} KiB and {links / n:.0f} links per page on average, best of {args.rounds}")
+    for name, seconds in timings.items():
+        print(f"  {name:30} {n / seconds:8.1f} pages/s  {seconds / n * 1e3:7.3f} ms/page")
+    ours = timings["crawler.links.extract_links"]
+    print(f"  throughput vs LinkExtractor:  {timings['scrapy LinkExtractor'] / ours:5.2f}x  (target >= 5x)")
+    print(f"  time vs bare parse:           {ours / timings['bare lexbor parse']:5.2f}x  (target <= 2.5x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
