@@ -4,7 +4,7 @@ the tree.
 :func:`find_main` scores text blocks (paragraph length and commas, spread to their parent and
 ancestors, weighted by tag and by class/id names, discounted by link density), picks the
 best block, climbs to a better-scoring ancestor, and adds the siblings that score close to
-it. :class:`Cleaner` then answers, for an element inside that content, whether Readability's
+it. :class:`crawler.cleanup.Cleaner` then answers, for an element inside that content, whether Readability's
 clean-up would drop it (share widgets, link-dense lists, footers and asides of the article,
 forms, hidden or unlikely blocks), so that links in such widgets are not called content.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["Cleaner", "MainContent", "find_main", "text_len"]
+__all__ = ["MainContent", "class_weight", "find_main", "link_density", "text_len"]
 
 Node = Any  # selectolax.lexbor.LexborNode
 
@@ -62,26 +62,6 @@ TAG_SCORE = {
     "h6": -5,
     "th": -5,
 }
-#: Elements Readability drops from the article whatever they hold. (Readability also drops
-#: the article's <footer> and <aside>; the shared conventions count those as content, and
-#: their link widgets are caught by the link-density clean-up anyway.)
-DROPPED_TAGS = frozenset(
-    {
-        "object",
-        "embed",
-        "iframe",
-        "input",
-        "textarea",
-        "select",
-        "button",
-        "noscript",
-        "script",
-        "style",
-        "template",
-        "link",
-    }
-)
-CONDITIONAL_TAGS = frozenset({"form", "fieldset", "table", "ul", "div"})
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math"})
 TO_SCORE = "p, pre, td, section, h2, h3, h4, h5, h6, div"
 DIV_BLOCKS = "blockquote, dl, div, img, ol, p, pre, table, ul"
@@ -90,8 +70,6 @@ MIN_PARAGRAPH = 25
 MAX_CANDIDATES = 40
 #: A main block with more of its text in links than this is not an article.
 MAX_MAIN_LINK_DENSITY = 0.5
-#: Readability's link-density clean-up drops a block only when it holds this many links.
-MIN_WIDGET_LINKS = 3
 #: Elements nested deeper than this are not scored (real pages nest far less).
 MAX_DEPTH = 200
 #: Below this much text the page has no main content we trust.
@@ -147,45 +125,6 @@ def _unlikely(tag: str, attrs: dict[str, str | None]) -> bool:
     if not classes and not ident:
         return False
     return _unlikely_name(f"{classes or ''} {ident or ''}")
-
-
-WIDGET = re.compile(
-    r"share|sharing|social|sharedaddy|addthis|related|recommend|read-?next|more-stories|popular"
-    r"|trending|outbrain|taboola|newsletter|subscribe|pagination|pager",
-    re.I,
-)
-
-
-@lru_cache(maxsize=8192)
-def _widget_name(match: str) -> bool:
-    return bool(WIDGET.search(match)) and not MAYBE_CANDIDATE.search(match)
-
-
-def _widget(attrs: dict[str, str | None]) -> bool:
-    classes = attrs.get("class")
-    ident = attrs.get("id")
-    if not classes and not ident:
-        return False
-    return _widget_name(f"{classes or ''} {ident or ''}")
-
-
-BYLINE = re.compile(r"byline|author|dateline|writtenby|p-author", re.I)
-_BIO = re.compile(r"author-?bio|author-?box|about-?author|author-?info|bio-?box", re.I)
-
-
-@lru_cache(maxsize=8192)
-def _byline_name(match: str) -> bool:
-    return bool(BYLINE.search(match)) and not _BIO.search(match)
-
-
-def _byline(attrs: dict[str, str | None]) -> bool:
-    if attrs.get("rel") == "author" or "author" in (attrs.get("itemprop") or ""):
-        return True
-    classes = attrs.get("class")
-    ident = attrs.get("id")
-    if not classes and not ident:
-        return False
-    return _byline_name(f"{classes or ''} {ident or ''}")
 
 
 @dataclass(slots=True)
@@ -481,122 +420,3 @@ def _trusted(main: MainContent, ctx: _Ctx) -> bool:
     listing, a link page or the whole page, and Readability's clean-up would gut it."""
     links = sum(link_density(block, ctx.lengths, ctx.anchors) * _length(block, ctx) for block in main.blocks)
     return links <= MAX_MAIN_LINK_DENSITY * max(1, main.text_length)
-
-
-class Cleaner:
-    """Whether Readability's clean-up would drop an element from the main content."""
-
-    __slots__ = ("scores", "strip_unlikely")
-
-    def __init__(self, main: MainContent) -> None:
-        self.scores = main.scores
-        self.strip_unlikely = main.strip_unlikely
-
-    def dropped(
-        self, node: Node, tag: str, attrs: dict[str, str | None], in_table: bool, in_article: bool = False
-    ) -> bool:
-        """True when the clean-up drops ``node``. Elements hidden by style are not dropped
-        here: hiding is reported as ``Link.hidden`` and does not move a link. The
-        ``<footer>`` and ``<aside>`` of an ``<article>``/``<main>`` element belong to it
-        (shared conventions); elsewhere Readability drops them."""
-        if tag in DROPPED_TAGS:
-            return True
-        if tag in ("footer", "aside"):
-            if not in_article:
-                return True
-            # An article's own footer/aside is content unless it is a block of links.
-            return self._clean_conditionally(node, tag, attrs)
-        if attrs.get("aria-hidden") == "true":
-            return True
-        if _byline(attrs) and len(node.text()) < 100:
-            return True  # Readability sets the byline apart from the article
-        if self.strip_unlikely and not in_table:
-            # Inside an <article>/<main> element the shared conventions decide what is
-            # boilerplate; only link widgets (share bars, related posts ...) are dropped there.
-            if in_article:
-                if _widget(attrs) and len(node.text()) < 500:
-                    return True
-            elif _unlikely(tag, attrs):
-                return True
-        match = _match_string(attrs)
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and class_weight(attrs) < 0:
-            return True
-        if SHARE.search(match) and len(node.text()) < 500:
-            return True
-        if tag in CONDITIONAL_TAGS and not in_table:
-            return self._clean_conditionally(node, tag, attrs)
-        return False
-
-    def _clean_conditionally(self, node: Node, tag: str, attrs: dict[str, str | None]) -> bool:
-        if tag == "table" and _data_table(node, attrs):
-            return False
-        weight = class_weight(attrs)
-        if weight + self.scores.get(node.mem_id, 0) < 0:
-            return True
-        anchors = node.css("a")
-        if len(anchors) < MIN_WIDGET_LINKS:
-            # One or two links in a small box (a byline, a caption, a poster's name) are
-            # part of what they sit in; a widget is a collection of links.
-            return False
-        text = " ".join(node.text().split())
-        if text.count(",") >= 10:
-            return False
-        content_length = len(text)
-        paragraphs = len(node.css("p"))
-        images = len(node.css("img"))
-        items = len(node.css("li")) - 100
-        inputs = len(node.css("input"))
-        heading_length = sum(text_len(h.text()) for h in node.css("h1, h2, h3, h4, h5, h6"))
-        heading_density = heading_length / content_length if content_length else 0
-        embeds = 0
-        for embed in node.css("object, embed, iframe"):
-            src = embed.attributes.get("src") or embed.attributes.get("data") or ""
-            if VIDEOS.search(src):
-                embeds += 1
-        is_list = tag in ("ul", "ol")
-        if not is_list and content_length:
-            list_length = sum(text_len(lst.text()) for lst in node.css("ul, ol"))
-            is_list = list_length / content_length > 0.9
-        density = link_density(node)
-        return (
-            (images > 1 and paragraphs / images < 0.5 and not _has_ancestor(node, "figure"))
-            or (not is_list and items > paragraphs)
-            or (inputs > paragraphs // 3)
-            or (
-                not is_list
-                and heading_density < 0.9
-                and content_length < 25
-                and (images == 0 or images > 2)
-                and density > 0
-            )
-            or (not is_list and weight < 25 and density > 0.2)
-            or (weight >= 25 and density > 0.5)
-            or (embeds == 1 and content_length < 75)
-            or embeds > 1
-        )
-
-
-def _has_ancestor(node: Node, tag: str, limit: int = 3) -> bool:
-    current = node.parent
-    depth = 0
-    while current is not None and depth < limit:
-        if current.tag == tag:
-            return True
-        current = current.parent
-        depth += 1
-    return False
-
-
-def _data_table(node: Node, attrs: dict[str, str | None]) -> bool:
-    if attrs.get("role") == "presentation" or attrs.get("datatable") == "0":
-        return False
-    if attrs.get("summary") or node.css_first("caption, thead, tfoot, th, colgroup") is not None:
-        return True
-    key = node.mem_id
-    if any(table.mem_id != key for table in node.css("table")):
-        return False
-    rows = node.css("tr")
-    if len(rows) >= 10:
-        return True
-    columns = max((len(row.css("td, th")) for row in rows[:10]), default=0)
-    return columns > 4 or len(rows) * columns > 10

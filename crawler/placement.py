@@ -23,7 +23,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from crawler.mainblock import SKIPPED_TAGS, Cleaner, MainContent
+from crawler.cleanup import Cleaner
+from crawler.mainblock import SKIPPED_TAGS, MainContent
 from crawler.positions import class_id_tokens, is_hidden, landmark_of, region_of
 
 __all__ = ["Placement", "BLOCK_TAGS"]
