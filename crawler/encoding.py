@@ -4,7 +4,10 @@ Precedence, as browsers do it: a byte-order mark, the HTTP ``Content-Type`` char
 ``<meta charset>`` / ``<meta http-equiv=content-type>`` in the first 1024 bytes (the HTML
 standard's prescan), then a UTF-8 attempt; a declaration later in the first 4096 bytes
 (browsers honour it by re-parsing), then windows-1252. Labels are resolved the WHATWG way by
-w3lib (latin-1 and ascii mean windows-1252). Wrong bytes never raise: they decode to U+FFFD.
+w3lib (latin-1 and ascii mean windows-1252). One deliberate departure from browsers: a legacy
+label (header or meta) on a body that is valid UTF-8 beyond ASCII is taken as stale and the
+body is read as UTF-8 (transcoded pages, server default charsets). Wrong bytes never raise:
+they decode to U+FFFD.
 
 HTTP headers come either as a Scrapy ``Headers`` object (bytes, case-insensitive) or as a
 plain mapping of str; :func:`header_values` reads both.
