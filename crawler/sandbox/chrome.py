@@ -61,9 +61,9 @@ def header(b: Builder, site: Site, page: Page, menu: list[tuple[str, str]]) -> N
     """Logo, optional social top bar, and the main menu (``menu``: (url, label) pairs)."""
     home = home_of(host_of(page.url))
     if b.rng.random() < 0.35 or site.kind == "company":
-        logo = b.link(page, home, "", img="/assets/logo.png", alt=f"{site.brand} logo", attrs='rel="home"')
+        logo = b.link(page, home, "", img="/assets/logo.png", alt=f"{site.brand} logo", rel="home")
     else:
-        logo = b.link(page, home, site.brand, attrs='rel="home"')
+        logo = b.link(page, home, site.brand, rel="home")
     page.header.append(Block("logo", [Heading("", 1 if page.kind == "home" else 3, logo),
                                        Raw(f'<p class="site-description">{site.topic} and more</p>')]))
     profile = b.profiles.get(site.owner[1])

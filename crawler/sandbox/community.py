@@ -124,7 +124,6 @@ def _post(b: Builder, site: Site, page: Page, members: list, signatures: dict, m
 
 def social_skeleton(b: Builder, site: Site) -> None:
     root = site.home
-    theme = site.theme
     common = {"flags": frozenset({"social"})}
     b.page(site, root, "social_home", f"{site.brand} - a small social network", **common)
     b.page(site, root + "about", "social_about", f"About {site.brand}", **common)
@@ -184,7 +183,7 @@ def social_content(b: Builder, site: Site) -> None:
             owner = b.owners[page.url]
             website = b.link(page, owner[2], owner[2].split("/")[2],
                              rel=rng.choice(("me nofollow noopener noreferrer", "nofollow me", "me")))
-            card = Block("profile_card", [Heading(page.author, 1), Para((f"I write about things I love. ",)),
+            card = Block("profile_card", [Heading(page.author, 1), Para(("I write about things I love. ",)),
                                           Raw('<dl class="fields"><dt>Website</dt><dd>'), Para((website,)),
                                           Raw("</dd></dl>")])
             statuses = [b.pages[u] for u in site.pages if b.pages[u].kind == "status"

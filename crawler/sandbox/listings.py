@@ -121,8 +121,8 @@ def farm_content(b: Builder, site: Site) -> None:
     targets = [s.domain for s in b.sites if s is not site] + b.dead_sites
     for page in pages:
         page.header.append(Block("logo", [Heading("", 3, b.link(page, root, site.brand))]))
-        page.header.append(Block("menu", [Links((b.link(page, root, "Home"),) +
-                                                tuple(b.link(page, f.url, f"Page {n + 1}") for n, f in enumerate(farms)))]))
+        menu = (b.link(page, root, "Home"),) + tuple(b.link(page, f.url, f"Page {n + 1}") for n, f in enumerate(farms))
+        page.header.append(Block("menu", [Links(menu)]))
         if page.kind == "farm_home":
             page.main.append(Block("section", [Heading(site.brand, 1),
                                                Para(("Hand-picked resources. Submit your site today!",))]))

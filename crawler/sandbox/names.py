@@ -146,34 +146,48 @@ class Namer:
     def site(self, kind: str) -> str:
         rng = self.rng
         if kind == "spam":
-            def make() -> str:
-                words = list(rng.choice(_SPAM_SHAPES))
-                return "-".join([*words, rng.choice(_SPAM_TAILS)]) + ".test"
-        else:
-            suffixes = _NAME_SUFFIXES.get(kind, _NAME_SUFFIXES["blog"])
+            return self._unique(self._spam_name)
+        suffixes = _NAME_SUFFIXES.get(kind, _NAME_SUFFIXES["blog"])
+        tries = [0]
 
-            def make() -> str:
-                word, suffix = rng.choice(_NAME_WORDS), rng.choice(suffixes)
-                joiner = "-" if rng.random() < 0.3 else ""
-                return f"{word}{joiner}{suffix}.test"
+        def make() -> str:
+            tries[0] += 1
+            word, suffix = rng.choice(_NAME_WORDS), rng.choice(suffixes)
+            if tries[0] > 40:  # the short names are taken: two words
+                word += rng.choice(_NAME_WORDS)
+            joiner = "-" if rng.random() < 0.3 else ""
+            return f"{word}{joiner}{suffix}.test"
+
         name = self._unique(make)
-        if kind != "spam" and (any(w in name for w in SPAM_WORDS) or is_spam_name(name)):
+        if any(w in name for w in SPAM_WORDS) or is_spam_name(name):
             return self.site(kind)
         return name
+
+    def _spam_name(self) -> str:
+        rng = self.rng
+        tail = rng.choice(_SPAM_TAILS) if rng.random() < 0.8 else str(rng.randint(100, 9999))
+        return "-".join([*rng.choice(_SPAM_SHAPES), tail]) + ".test"
 
     def dead_site(self, spammy: bool) -> str:
         """A domain that does not exist in the sandbox (answers 502)."""
         rng = self.rng
         if spammy:
-            return self._unique(lambda: "-".join([*rng.choice(_SPAM_SHAPES), rng.choice(_SPAM_TAILS)]) + ".test")
+            return self._unique(self._spam_name)
         return self._unique(lambda: f"{rng.choice(_NAME_WORDS)}{rng.choice(('shop', 'store', 'inn', 'cafe', 'press'))}"
                                     f"{rng.choice(('', '-old', '-archive'))}.test")
 
     def person(self) -> tuple[str, str]:
-        """(display name, handle)."""
-        first, last = self.rng.choice(FIRST), self.rng.choice(LAST)
-        handle = self._unique(lambda: f"{first.lower()}{last.lower()[: self.rng.randint(1, len(last))]}")
-        return f"{first} {last}", handle
+        """(display name, handle); handles are unique."""
+        rng = self.rng
+        for attempt in range(100_000):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            handle = f"{first.lower()}{last.lower()[: rng.randint(1, len(last))]}"
+            if attempt > 30:
+                handle += str(rng.randint(2, 9999))
+            if handle not in self.used:
+                self.used.add(handle)
+                return f"{first} {last}", handle
+        raise RuntimeError("ran out of sandbox names; lower --sites")
 
 
 def brand(domain: str) -> str:

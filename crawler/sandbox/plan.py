@@ -16,8 +16,8 @@ KIND_SHARES: tuple[tuple[str, float, int], ...] = (
     ("social", 0.05, 2), ("directory", 0.07, 2), ("forum", 0.09, 2), ("spam", 0.05, 2),
     ("farm", 0.035, 1), ("company", 0.16, 2), ("news", 0.08, 1),
 )
-MIN_SITES = 12
-MAX_SITES = 2000
+MIN_SITES = 16
+MAX_SITES = 1000
 #: Site kinds a normal page may link to editorially.
 LINKABLE = ("blog", "news", "company", "forum", "directory", "social")
 
@@ -84,7 +84,7 @@ class Builder:
         order = list(range(len(self.linkable)))
         rng.shuffle(order)
         self.weights = [1.0 / (rank + 1) ** 0.7 for rank in order]
-        self.dead_sites = [self.namer.dead_site(spammy=i % 3 == 0) for i in range(max(170, count))]
+        self.dead_sites = [self.namer.dead_site(spammy=i % 3 == 0) for i in range(170)]
 
     def _pick_locales(self) -> None:
         blogs = [s for s in self.sites if s.kind == "blog" and s.theme != "ghost"]

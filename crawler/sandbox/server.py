@@ -85,7 +85,8 @@ class Answers:
 
     def stats_json(self) -> tuple[bytes, bytes]:
         data = {"requests": self.stats["requests"], "pages_served": self.stats["pages_served"],
-                "private_address_hits": self.stats["private"], "private_hosts": dict(sorted(self.private_hosts.items())),
+                "private_address_hits": self.stats["private"],
+                "private_hosts": dict(sorted(self.private_hosts.items())),
                 "unknown_host": self.stats["unknown_host"],
                 "statuses": {k[7:]: v for k, v in sorted(self.stats.items()) if k.startswith("status/")},
                 "hostile": {k[8:]: v for k, v in sorted(self.stats.items()) if k.startswith("hostile/")},
@@ -104,7 +105,7 @@ def _make_hostile(kind: str, seed: int) -> bytes:
     if kind == "bomb":
         # Deflate cannot beat ~1:1030, so 210 MB of inflated HTML is ~200 KB on the wire.
         compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
-        chunk = bytes(b" ") * (1 << 20)
+        chunk = b" " * (1 << 20)
         parts = [compressor.compress(b'<html><body><a href="http://bomb-payload.test/">bomb</a>')]
         parts += [compressor.compress(chunk) for _ in range(BOMB_INFLATED >> 20)]
         parts.append(compressor.flush())

@@ -5,8 +5,22 @@ hostile answers for the crawler's safety work. Each is linked from a normal page
 from __future__ import annotations
 
 from crawler.sandbox import names
-from crawler.sandbox.model import (Alias, Asset, Block, ErrorPage, Frame, Heading, Hostile, ImageMap, Link, Links,
-                                   Page, Para, Redirect, Site)
+from crawler.sandbox.model import (
+    Alias,
+    Asset,
+    Block,
+    ErrorPage,
+    Frame,
+    Heading,
+    Hostile,
+    ImageMap,
+    Link,
+    Links,
+    Page,
+    Para,
+    Redirect,
+    Site,
+)
 from crawler.sandbox.plan import Builder
 
 #: Links a safe crawler must refuse to fetch (cloud metadata, private and loopback addresses).
@@ -60,7 +74,6 @@ def _small_page(b: Builder, site: Site, url: str, kind: str, title: str, text: s
 
 
 def apply(b: Builder) -> None:
-    rng = b.rng
     blogs = _blogs(b)
     companies = [s for s in b.sites if s.kind == "company"]
     # Apex -> www. redirects (the seed is the apex).
