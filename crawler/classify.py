@@ -43,28 +43,43 @@ OUTBOUND_KINDS: frozenset[str] = frozenset({"text", "image", "area", "redirect"}
 class SiteLanguages:
     """Per-crawl map site -> language, filled as pages are classified: the language most
     of a site's classified pages declared. Used by the language-mismatch marker, which
-    therefore only fires once the target site has been crawled."""
+    therefore only fires once the target site has been crawled.
 
-    __slots__ = ("_counts", "_best")
+    Most sites speak one language: they cost one dict entry (language, pages); a Counter
+    is kept only for sites seen with several."""
+
+    __slots__ = ("_single", "_mixed", "_best")
 
     def __init__(self) -> None:
-        self._counts: dict[str, Counter[str]] = {}
+        self._single: dict[str, tuple[str, int]] = {}
+        self._mixed: dict[str, Counter[str]] = {}
         self._best: dict[str, str] = {}
 
     def note(self, site: str, lang: str) -> None:
         if not site or not lang:
             return
-        counts = self._counts.setdefault(site, Counter())
+        counts = self._mixed.get(site)
+        if counts is None:
+            seen = self._single.get(site)
+            if seen is None or seen[0] == lang:
+                self._single[site] = (lang, seen[1] + 1 if seen else 1)
+                return
+            counts = self._mixed[site] = Counter({seen[0]: seen[1]})
+            del self._single[site]
+            self._best[site] = seen[0]
         counts[lang] += 1
-        best = self._best.get(site)
-        if best is None or (best != lang and counts[lang] > counts[best]):
+        best = self._best[site]
+        if best != lang and counts[lang] > counts[best]:
             self._best[site] = lang
 
     def get(self, site: str) -> str:
+        seen = self._single.get(site)
+        if seen is not None:
+            return seen[0]
         return self._best.get(site, "")
 
     def __len__(self) -> int:
-        return len(self._best)
+        return len(self._single) + len(self._mixed)
 
 
 @dataclass(frozen=True, slots=True)

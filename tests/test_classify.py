@@ -259,3 +259,16 @@ def test_overlay_errors_say_what_to_fix(tmp_path: Path, files, message):
 def test_overlay_dir_must_exist(tmp_path: Path):
     with pytest.raises(ValueError, match="is not a directory"):
         load_rules(str(tmp_path / "missing"))
+
+
+def test_site_languages_switch_to_the_majority_and_back():
+    languages = SiteLanguages()
+    languages.note("example.com", "de")
+    languages.note("example.com", "de")
+    languages.note("example.com", "en")
+    assert languages.get("example.com") == "de"
+    languages.note("example.com", "en")
+    languages.note("example.com", "en")
+    assert languages.get("example.com") == "en"
+    languages.note("other.com", "fr")
+    assert (languages.get("other.com"), len(languages)) == ("fr", 2)
