@@ -191,14 +191,16 @@ def _evidence(markers: MarkerSet, facts: _Facts) -> list[str]:
     return found
 
 
-def _kind_evidence(kind: KindRules, facts: _Facts) -> str:
+def _kind_evidence(kind: KindRules, facts: _Facts) -> tuple[str, bool]:
+    """The evidence that the page is of ``kind`` ("" when it is not), and whether it is
+    strong (one strong marker) rather than weak (``min_weak`` weak markers)."""
     strong = _evidence(kind.strong, facts)
     if strong:
-        return ", ".join(strong[:3])
+        return ", ".join(strong[:3]), True
     weak = _evidence(kind.weak, facts)
     if len(weak) >= kind.min_weak:
-        return ", ".join(weak[:3])
-    return ""
+        return ", ".join(weak[:3]), False
+    return "", False
 
 
 class Classifier:
@@ -227,22 +229,34 @@ class Classifier:
         self.languages.note(site, lang)
         facts = _Facts(page, host)
         outbound_sites, link_farm = self._link_farm(page, site, facts)
+        article, article_strong = _kind_evidence(self._article, facts)
+        strong_kinds = frozenset({"article"}) if article_strong else frozenset()
         return PageContext(
             url=page.url,
             host=host,
             site=site,
             lang=lang,
             noindex="noindex" in page.robots or "none" in page.robots,
-            forum=_kind_evidence(self._forum, facts),
-            social=_kind_evidence(self._social, facts),
-            directory=_kind_evidence(self._directory, facts),
-            article=_kind_evidence(self._article, facts),
-            guest_post=_kind_evidence(self._guest, facts),
-            sponsored_post=_kind_evidence(self._sponsored, facts),
+            forum=self._yielding(self._forum, facts, strong_kinds),
+            social=self._yielding(self._social, facts, strong_kinds),
+            directory=self._yielding(self._directory, facts, strong_kinds),
+            article=article,
+            guest_post=_kind_evidence(self._guest, facts)[0],
+            sponsored_post=_kind_evidence(self._sponsored, facts)[0],
             link_farm=link_farm,
             outbound_sites=outbound_sites,
             languages=self.languages,
         )
+
+    @staticmethod
+    def _yielding(kind: KindRules, facts: _Facts, strong_kinds: frozenset[str]) -> str:
+        """A kind's evidence, unless it is only weak and the page is strongly one of the
+        kinds it yields to (a news story under /business/ with an Organization in its
+        schema graph is an article, not a directory listing)."""
+        evidence, strong = _kind_evidence(kind, facts)
+        if evidence and not strong and strong_kinds.intersection(kind.weak_yields_to):
+            return ""
+        return evidence
 
     def _link_farm(self, page: Page, site: str, facts: _Facts) -> tuple[int, str]:
         sites: set[str] = set()

@@ -54,7 +54,9 @@ MARKER_KEYS: frozenset[str] = frozenset(
     {"generators", "schema_types", "og_types", "page_classes", "url_patterns", "title_words",
      "text_phrases"}
 )
-KIND_SCALARS: frozenset[str] = frozenset({"min_weak", "min_outbound_sites", "min_outbound_share"})
+KIND_SCALARS: frozenset[str] = frozenset(
+    {"min_weak", "min_outbound_sites", "min_outbound_share", "weak_yields_to"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,8 @@ class KindRules:
     weak: MarkerSet
     #: How many different weak markers make the kind without a strong one.
     min_weak: int = 2
+    #: Page kinds whose STRONG evidence overrides this kind's WEAK evidence.
+    weak_yields_to: tuple[str, ...] = ()
     #: link_farm only.
     min_outbound_sites: int = 100
     min_outbound_share: float = 0.5
@@ -263,9 +267,18 @@ def _kind_rules(name: str, table: Mapping[str, Any], domains: Iterable[str]) -> 
         strong=_marker_set(table.get("strong", {}), f"{where}.strong", domains),
         weak=_marker_set(table.get("weak", {}), f"{where}.weak"),
         min_weak=int(table.get("min_weak", 2)),
+        weak_yields_to=_yields_to(table.get("weak_yields_to", ()), where),
         min_outbound_sites=int(table.get("min_outbound_sites", 100)),
         min_outbound_share=float(table.get("min_outbound_share", 0.5)),
     )
+
+
+def _yields_to(value: Any, where: str) -> tuple[str, ...]:
+    kinds = tuple(value)
+    unknown = set(kinds) - set(PAGE_KINDS)
+    if unknown:
+        raise ValueError(f"weak_yields_to in {where} names unknown page kind(s) {sorted(unknown)}")
+    return kinds
 
 
 def _markers(table: Mapping[str, Any]) -> dict[str, MarkerRule]:

@@ -71,6 +71,10 @@ CASES = [
     ("directory-organization-on-listing",  # Organization alone is weak: + a /company/ URL
      page("https://startups.example/company/acme", schema_types=frozenset({"Organization"})),
      link(), "business_profile", "manual", "schema=Organization"),
+    ("news-story-in-business-section",  # /business/ + Organization are weak: the article wins
+     page("https://news.example.com/business/2024/05/acme-results",
+          schema_types=frozenset({"NewsArticle", "Organization"}), og_type="article"),
+     link(), "editorial", "natural", "schema=NewsArticle"),
     ("twitter-profile",
      page("https://twitter.com/acme", og_type="profile"),
      link(region="profile"), "social", "self_created", "domain=twitter.com"),
@@ -245,6 +249,8 @@ def test_overlay_adds_and_removes_entries(tmp_path: Path):
         ({"page_kinds.toml": "[forum.strong]\ngenerator = ['x']\n"}, "unknown key(s) ['generator']"),
         ({"page_kinds.toml": "[blogs]\nmin_weak = 1\n"}, "unknown page kind(s) ['blogs']"),
         ({"toxicity.toml": "[markers.x]\nweight = 'heavy'\n"}, "needs an integer weight"),
+        ({"page_kinds.toml": "[forum]\nweak_yields_to = ['blog']\n"},
+         "names unknown page kind(s) ['blog']"),
         ({"toxicity.toml": "[markers\n"}, "is not valid TOML"),
     ],
 )
