@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_trivial_server())
         return 0
     web = build_web(args.sites, args.seed)
-    urls = [url for url in web.pages if web.allowed(url)]
+    urls = [page.url for page in web.pages() if web.allowed(page.url)]
     trivial = subprocess.Popen([sys.executable, "-m", "bench.bench_sandbox", "--trivial-server"],
                                stdout=subprocess.PIPE, text=True)
     try:

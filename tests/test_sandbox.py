@@ -162,8 +162,8 @@ def read_links(body: bytes, content_type: str, url: str) -> list[tuple]:
 # --- determinism ---------------------------------------------------------------------------
 def test_same_seed_same_web_byte_for_byte(web, truth):
     again = build_web(SITES, SEED)
-    assert list(again.pages) == list(web.pages)
-    for url in web.pages:
+    assert list(again.page_map) == list(web.page_map)
+    for url in web.page_map:
         assert again.response(url) == web.response(url), url
     assert list(again.ground_truth()) == truth
     other = build_web(SITES, SEED + 1)
@@ -217,7 +217,7 @@ def test_truth_covers_exactly_the_pages_a_polite_crawler_fetches(web, by_source)
             robots[host] = Protego.parse(web.robots_txt(host) or "")
         assert robots[host].can_fetch(source, UA), source
         assert isinstance(web.resources[source], Page | Redirect | Alias), source
-    disallowed = [p.url for p in web.iter_pages() if p.kind == "private"]
+    disallowed = [p.url for p in web.pages() if p.kind == "private"]
     assert disallowed and not set(disallowed) & set(by_source)
     linked = {line["target_url"] for lines in by_source.values() for line in lines}
     assert set(disallowed) & linked, "pages behind robots.txt are linked from normal pages"
@@ -332,7 +332,7 @@ def test_redirects_and_server_errors(sandbox):
 
 
 def test_encodings_are_served_as_declared(sandbox):
-    pages = list(sandbox.web.iter_pages())
+    pages = list(sandbox.web.pages())
     checks = {
         ("windows-1252", "header"): lambda h, b: h["Content-Type"] == "text/html; charset=windows-1252",
         ("shift_jis", "meta"): lambda h, b: h["Content-Type"] == "text/html" and b'<meta charset="shift_jis">' in b,

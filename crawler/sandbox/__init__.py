@@ -33,7 +33,8 @@ class Web:
         self.seed = seed
         self.sites: list[Site] = builder.sites
         self.resources: dict[str, Resource] = builder.resources
-        self.pages: dict[str, Page] = builder.pages
+        #: Every page by URL (``pages()`` lists them, ``page(url)`` finds one).
+        self.page_map: dict[str, Page] = builder.pages
         self.hosts: dict[str, Site] = {}
         for site in self.sites:
             for host in builder.hosts(site):
@@ -42,17 +43,18 @@ class Web:
         for site in self.sites:
             for host in builder.hosts(site):
                 self.disallow[host] = list(site.disallow.get(host, []))
-        self._rendered: dict[str, Rendered] = {url: render_page(page) for url, page in self.pages.items()}
+        self._rendered: dict[str, Rendered] = {url: render_page(page) for url, page in self.page_map.items()}
 
     # -- the model ---------------------------------------------------------------------------
     def seed_urls(self) -> list[str]:
         return [f"http://{site.domain}/" for site in self.sites]
 
     def page(self, url: str) -> Page | None:
-        return self.pages.get(url)
+        return self.page_map.get(url)
 
-    def iter_pages(self) -> Iterator[Page]:
-        return iter(self.pages.values())
+    def pages(self) -> list[Page]:
+        """Every page of the web (HTML answers, robots.txt-disallowed ones included), in build order."""
+        return list(self.page_map.values())
 
     def rendered(self, url: str) -> Rendered:
         return self._rendered[url]

@@ -129,7 +129,7 @@ def ground_truth(web: Web) -> Iterator[dict]:
         resource = web.resources.get(url)
         lines: list[dict]
         if isinstance(resource, Alias):
-            lines = page_lines(web.pages[resource.page_url], url, web.rendered(resource.page_url).links)
+            lines = page_lines(web.page_map[resource.page_url], url, web.rendered(resource.page_url).links)
         elif isinstance(resource, Page):
             lines = page_lines(resource, url, web.rendered(url).links)
         elif isinstance(resource, Redirect):
