@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crawler.distributed.ledger import Ledger
+from crawler.distributed.queue import Release
 
 
 def leased(*ids: str, host: str = "a.test") -> Ledger:
@@ -42,15 +43,14 @@ def test_item_stored_before_the_output_is_done_waits_for_the_output():
     assert ledger.take_ops().acks == ["1"]
 
 
-def test_slot_release_and_start_reports_are_recorded_once():
+def test_slot_release_is_recorded_once_with_the_download_time():
     ledger = leased("1")
-    assert ledger.started("1") is True
-    assert ledger.started("1") is False
-    ledger.left_downloader("1")
+    ledger.started("1")
+    ledger.left_downloader("1", elapsed_ms=120, host_delay_ms=2000)
+    ledger.left_downloader("1", elapsed_ms=999)
     ledger.output_done("1")
     ops = ledger.take_ops()
-    assert ops.started == ["a.test"]
-    assert ops.released == [("a.test", "1", True)]
+    assert ops.released == [Release("a.test", "1", True, 120, 2000)]
     assert ops.acks == ["1"]
 
 
@@ -58,7 +58,7 @@ def test_a_request_that_never_reached_the_downloader_frees_its_slot_unstarted():
     ledger = leased("1")
     ledger.output_done("1")  # e.g. forbidden by robots.txt: the errback yields nothing
     ops = ledger.take_ops()
-    assert ops.released == [("a.test", "1", False)] and ops.acks == ["1"]
+    assert ops.released == [Release("a.test", "1", False)] and ops.acks == ["1"]
 
 
 def test_redirect_or_retry_replaces_the_request():
@@ -102,7 +102,7 @@ def test_sweep_settles_active_leases_and_give_back_returns_buffered_ones():
     ledger.give_back("2")
     ops = ledger.take_ops()
     assert ops.acks == ["1"] and ops.requeues == ["2"]
-    assert ops.released == [("a.test", "1", False), ("b.test", "2", False)]
+    assert ops.released == [Release("a.test", "1", False), Release("b.test", "2", False)]
 
 
 def test_operations_that_could_not_be_sent_go_back_first():

@@ -9,7 +9,7 @@ import pytest
 from scrapy import FormRequest, Request, Spider
 
 from crawler.distributed.codec import RequestCodec
-from crawler.distributed.queue import Entry, HostQueue, Politeness
+from crawler.distributed.queue import Entry, HostQueue, Politeness, Release
 from tests.redis_server import RedisServer, fresh_client
 
 pytestmark = pytest.mark.redis
@@ -117,7 +117,7 @@ def test_host_concurrency_holds_across_workers(redis_client, concurrency, expect
     second, _ = two.lease(3)
     assert len(first) + len(second) == expected
     if concurrency:
-        one.release([("a.test", first[0][0], True)])
+        one.release([Release("a.test", first[0][0], True)])
         third, _ = two.lease(3)
         assert len(third) == 1
 
@@ -128,12 +128,26 @@ def test_host_delay_spaces_starts_for_the_whole_cluster(redis_client):
     one.enqueue([entry(f"http://a.test/{i}") for i in range(3)] + [entry("http://b.test/1")])
     first, _ = one.lease(10)
     assert sorted(h for _, h, _, _ in first) == ["a.test", "b.test"]  # one per host
-    assert two.lease(10)[0] == []  # a.test held until its start is reported
-    one.started(["a.test"])
-    assert two.lease(10)[0] == []  # ... and then for the delay
-    time.sleep(0.45)
+    assert two.lease(10)[0] == []  # a.test held while its request is out
+    a_id = next(i for i, h, _, _ in first if h == "a.test")
+    one.release([Release("a.test", a_id, True, elapsed_ms=100)])  # started 100 ms ago
+    assert two.lease(10)[0] == []  # ... and then until 400 ms after that start
+    time.sleep(0.35)
     second, _ = two.lease(10)
     assert [h for _, h, _, _ in second] == ["a.test"]
+
+
+def test_a_host_delay_reported_by_one_worker_holds_for_all(redis_client):
+    """robots.txt Crawl-delay (or AutoThrottle) seen by one worker's downloader."""
+    one, two = queue(redis_client, worker="one"), queue(redis_client, worker="two")
+    one.enqueue([entry(f"http://a.test/{i}") for i in range(3)])
+    first, _ = one.lease(10)
+    assert len(first) == 3  # no delay known yet: concurrency unlimited
+    for lease_id, *_ in first:
+        one.release([Release("a.test", lease_id, True, elapsed_ms=0, host_delay_ms=5_000)])
+    one.enqueue([entry(f"http://a.test/{i}") for i in range(3, 6)])
+    assert two.lease(10)[0] == []
+    assert redis_client.hget("bl:t:hdelay", "a.test") == b"5000"
 
 
 def test_a_request_that_never_started_frees_its_host_at_once(redis_client):
@@ -141,7 +155,7 @@ def test_a_request_that_never_started_frees_its_host_at_once(redis_client):
     q.enqueue([entry("http://a.test/1"), entry("http://a.test/2")])
     (first,), _ = q.lease(10)
     assert q.lease(10)[0] == []
-    q.release([("a.test", first[0], False)])  # e.g. forbidden by robots.txt: nothing was sent
+    q.release([Release("a.test", first[0], False)])  # e.g. forbidden by robots.txt: nothing sent
     assert urls(q.lease(10)[0]) == ["http://a.test/2"]
 
 

@@ -5,12 +5,12 @@ environment, ``-s``, spider) is merged and before any component is built, so set
 REDIS_URL in any of them is enough. Without REDIS_URL it does nothing. With it:
 
 * SCHEDULER becomes crawler.distributed.RedisScheduler (shared queue, leases, politeness);
-* DUPEFILTER_CLASS becomes crawler.distributed.CompactDupeFilter, unless one of ours is set;
-* politeness moves to the cluster: BACKLINKS_REDIS_HOST_DELAY and
-  BACKLINKS_REDIS_HOST_CONCURRENCY take DOWNLOAD_DELAY and CONCURRENT_REQUESTS_PER_DOMAIN
-  unless set, and the local DOWNLOAD_DELAY and AutoThrottle are switched off: a local delay
-  would start a request later than the time its worker reported to the cluster, and the
-  next worker could then come too soon.
+* DUPEFILTER_CLASS becomes crawler.distributed.CompactDupeFilter, unless one of ours is set.
+
+Politeness needs no switch: the scheduler enforces DOWNLOAD_DELAY and
+CONCURRENT_REQUESTS_PER_DOMAIN (or BACKLINKS_REDIS_HOST_DELAY/_CONCURRENCY) per host for
+the whole cluster, plus any longer delay a worker's downloader keeps for a host (robots.txt
+Crawl-delay, AutoThrottle); local delays only ever make a worker slower.
 
 The shared scope is chosen by crawler.scope.scope_from_crawler (the spider is built before
 add-ons run), from the same REDIS_URL.
@@ -43,23 +43,8 @@ class RedisAddon:
     def update_settings(self, settings: Any) -> None:
         if not settings.get("REDIS_URL"):
             raise NotConfigured
-        top = max(SETTINGS_PRIORITIES["addon"], *(settings.getpriority(name) or 0 for name in (
-            "SCHEDULER", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED")))
-        settings.set("SCHEDULER", SCHEDULER, top)
+        settings.set("SCHEDULER", SCHEDULER,
+                     max(SETTINGS_PRIORITIES["addon"], settings.getpriority("SCHEDULER") or 0))
         if settings.get("DUPEFILTER_CLASS") not in OUR_DUPEFILTERS:
             settings.set("DUPEFILTER_CLASS", COMPACT_DUPEFILTER,
                          max(SETTINGS_PRIORITIES["addon"], settings.getpriority("DUPEFILTER_CLASS") or 0))
-        for ours, scrapys in (("BACKLINKS_REDIS_HOST_DELAY", "DOWNLOAD_DELAY"),
-                              ("BACKLINKS_REDIS_HOST_CONCURRENCY", "CONCURRENT_REQUESTS_PER_DOMAIN")):
-            if settings.get(ours) in (None, ""):
-                settings.set(ours, settings.get(scrapys), SETTINGS_PRIORITIES["addon"])
-        if settings.getfloat("DOWNLOAD_DELAY"):
-            settings.set("DOWNLOAD_DELAY", 0, top)
-        if settings.getbool("AUTOTHROTTLE_ENABLED"):
-            logger.info("REDIS_URL is set: per-host delay and concurrency are enforced for the "
-                        "whole cluster (BACKLINKS_REDIS_HOST_DELAY=%(d)s, "
-                        "BACKLINKS_REDIS_HOST_CONCURRENCY=%(c)s); AutoThrottle, which adapts a "
-                        "single worker's delay, is switched off",
-                        {"d": settings.get("BACKLINKS_REDIS_HOST_DELAY"),
-                         "c": settings.get("BACKLINKS_REDIS_HOST_CONCURRENCY")})
-            settings.set("AUTOTHROTTLE_ENABLED", False, top)

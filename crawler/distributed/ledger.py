@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
+from crawler.distributed.queue import Release
+
 
 @dataclass(slots=True)
 class Lease:
@@ -25,7 +27,7 @@ class Lease:
     host: str
     #: Handed to the engine (False while waiting in the local buffer).
     active: bool = False
-    #: Reached the downloader (its start was reported for the host's delay).
+    #: Reached the downloader (something may have been sent to the host).
     started: bool = False
     #: Its host concurrency slot was freed.
     released: bool = False
@@ -42,13 +44,12 @@ class Lease:
 class Operations:
     """What the ledger decided, waiting to be sent to Redis (in this order)."""
 
-    started: list[str] = field(default_factory=list)
-    released: list[tuple[str, str, bool]] = field(default_factory=list)
+    released: list[Release] = field(default_factory=list)
     acks: list[str] = field(default_factory=list)
     requeues: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.started or self.released or self.acks or self.requeues)
+        return bool(self.released or self.acks or self.requeues)
 
 
 class Ledger:
@@ -71,24 +72,25 @@ class Ledger:
         if lease is not None:
             lease.active = True
 
-    def started(self, lease_id: str) -> bool:
-        """The request reached the downloader; True if its host's start must be reported."""
-        lease = self.held.get(lease_id)
-        if lease is None or lease.started:
-            return False
-        lease.started = True
-        self.ops.started.append(lease.host)
-        return True
-
-    def left_downloader(self, lease_id: str) -> None:
+    def started(self, lease_id: str) -> None:
+        """The request reached the downloader."""
         lease = self.held.get(lease_id)
         if lease is not None:
-            self._release(lease)
+            lease.started = True
 
-    def _release(self, lease: Lease) -> None:
+    def left_downloader(self, lease_id: str, elapsed_ms: int = -1, host_delay_ms: int = 0) -> None:
+        """The download ended, ``elapsed_ms`` after it started (-1: unknown); the worker's
+        downloader keeps ``host_delay_ms`` between requests to the host."""
+        lease = self.held.get(lease_id)
+        if lease is not None:
+            lease.started = True
+            self._release(lease, elapsed_ms, host_delay_ms)
+
+    def _release(self, lease: Lease, elapsed_ms: int = -1, host_delay_ms: int = 0) -> None:
         if not lease.released:
             lease.released = True
-            self.ops.released.append((lease.host, lease.id, lease.started))
+            self.ops.released.append(Release(lease.host, lease.id, lease.started, elapsed_ms,
+                                             host_delay_ms))
 
     # -- the callback's output --------------------------------------------------------------
     def yielded_request(self, lease_id: str) -> None:
@@ -187,5 +189,5 @@ class Ledger:
     def restore_ops(self, ops: Operations) -> None:
         """Put back operations that could not be sent (Redis unreachable), oldest first."""
         current = self.ops
-        self.ops = Operations(ops.started + current.started, ops.released + current.released,
-                              ops.acks + current.acks, ops.requeues + current.requeues)
+        self.ops = Operations(ops.released + current.released, ops.acks + current.acks,
+                              ops.requeues + current.requeues)

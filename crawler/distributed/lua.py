@@ -58,7 +58,9 @@ return out
 """
 
 # ARGV: prefix, n, lease_ms, slot_ms, delay_ms, concurrency (0 = unlimited), worker.
-# Leases up to n requests from hosts that may start one now. Returns
+# Leases up to n requests from hosts that may start one now. A host with a delay (the
+# cluster's, or its own from RELEASE reports: robots.txt Crawl-delay, AutoThrottle) gets
+# one request at a time and is held until that request's download ends. Returns
 # {flat list of id, record, ..., ms until the next host is ready (-1: none queued)}.
 LEASE = NOW + """
 local p = ARGV[1]
@@ -73,13 +75,14 @@ for _, host in ipairs(hosts) do
   if taken >= n then break end
   local q = p .. ':q:' .. host
   local slots = p .. ':slots:' .. host
+  local hd = math.max(delay, tonumber(redis.call('HGET', p .. ':hdelay', host) or '0'))
   local busy = 0
-  if conc > 0 or delay > 0 then
+  if conc > 0 or hd > 0 then
     redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
     busy = redis.call('ZCARD', slots)
   end
   local want = n - taken
-  if delay > 0 then want = 1 end
+  if hd > 0 then want = 1 end
   if conc > 0 then want = math.min(want, conc - busy) end
   local got = 0
   if want > 0 then
@@ -89,7 +92,7 @@ for _, host in ipairs(hosts) do
       local rec = redis.call('HGET', p .. ':req', id)
       if rec then
         redis.call('ZADD', p .. ':leases', now + lease_ms, id)
-        if conc > 0 or delay > 0 then redis.call('ZADD', slots, now + slot_ms, id) end
+        if conc > 0 or hd > 0 then redis.call('ZADD', slots, now + slot_ms, id) end
         out[#out + 1] = id
         out[#out + 1] = rec
         got = got + 1
@@ -102,8 +105,8 @@ for _, host in ipairs(hosts) do
     redis.call('ZREM', ready, host)
   else
     local at = now
-    if delay > 0 and got > 0 then
-      at = now + slot_ms
+    if hd > 0 and got > 0 then
+      at = now + slot_ms  -- held until this request's download ends (RELEASE)
       redis.call('HSET', p .. ':hnext', host, at)
     end
     if conc > 0 and busy >= conc then
@@ -121,36 +124,30 @@ if head[2] then wait = math.max(0, tonumber(head[2]) - now) end
 return {out, wait}
 """
 
-# ARGV: prefix, delay_ms, hosts...: these hosts' leased requests reached a downloader now;
-# the next request of each may start delay_ms later.
-STARTED = NOW + """
-local p = ARGV[1]
-local delay = tonumber(ARGV[2])
-for i = 3, #ARGV do
-  local host = ARGV[i]
-  local at = now + delay
-  redis.call('HSET', p .. ':hnext', host, at)
-  if redis.call('EXISTS', p .. ':q:' .. host) == 1 then
-    redis.call('ZADD', p .. ':ready', at, host)
-  end
-end
-return 1
-"""
-
-# ARGV: prefix, delay_ms, then groups of 3: host, id, started ('1'/'0'): the request left
-# the downloader (or never reached it): free its concurrency slot.
+# ARGV: prefix, delay_ms, then groups of 5: host, id, started ('1'/'0'), ms since the
+# request started (-1: unknown), the delay the worker's downloader keeps for the host (its
+# robots.txt Crawl-delay or AutoThrottle delay; 0: none). The download ended (or never
+# began): free the host's slot; with a delay, its next request may start delay after the
+# start of this one (measured back from now, so never earlier than that).
 RELEASE = NOW + """
 local p = ARGV[1]
 local delay = tonumber(ARGV[2])
-for i = 3, #ARGV, 3 do
+for i = 3, #ARGV, 5 do
   local host, id, started = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local elapsed, own = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
   redis.call('ZREM', p .. ':slots:' .. host, id)
+  if own > 0 then redis.call('HSET', p .. ':hdelay', host, own) end
+  local hd = math.max(delay, own, tonumber(redis.call('HGET', p .. ':hdelay', host) or '0'))
   local nxt = tonumber(redis.call('HGET', p .. ':hnext', host) or '0')
-  if delay > 0 and started == '0' and nxt > now then
-    nxt = now
-    redis.call('HSET', p .. ':hnext', host, now)
-  end
-  if redis.call('EXISTS', p .. ':q:' .. host) == 1 then
+  if hd > 0 then
+    if started == '0' then nxt = now
+    elseif elapsed >= 0 then nxt = now - elapsed + hd
+    else nxt = now + hd end
+    redis.call('HSET', p .. ':hnext', host, nxt)
+    if redis.call('EXISTS', p .. ':q:' .. host) == 1 then
+      redis.call('ZADD', p .. ':ready', math.max(now, nxt), host)
+    end
+  elseif redis.call('EXISTS', p .. ':q:' .. host) == 1 then
     redis.call('ZADD', p .. ':ready', 'LT', math.max(now, nxt), host)
   end
 end

@@ -7,8 +7,8 @@ and the scheduler batches calls into one pipelined transaction per event-loop tu
 Life of a request id (see crawler.distributed.keys for the keys):
   enqueue  -> ``P:req`` record + ``P:q:<host>``; the host joins ``P:ready``
   lease    -> out of its host queue, into ``P:leases`` (expiry) and ``P:slots:<host>``
-  started  -> the host's next request may start ``delay`` later (cluster DOWNLOAD_DELAY)
-  release  -> the download ended: the host's concurrency slot is free
+  release  -> the download ended: the host's concurrency slot is free; with a delay, the
+              host's next request may start ``delay`` after this one started
   ack      -> the page's links are stored: the record is deleted (the request is done)
   requeue / reap -> back to its host queue (given back, or its worker stopped renewing)
 """
@@ -38,6 +38,20 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class Release:
+    """A leased request's download ended (or never began): its host slot is free."""
+
+    host: str
+    id: str
+    #: It reached the downloader (something may have been sent to the host).
+    started: bool
+    #: Milliseconds since it started (-1: unknown, counted from now).
+    elapsed_ms: int = -1
+    #: The delay the worker's downloader keeps for the host (Crawl-delay, AutoThrottle).
+    host_delay_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Politeness:
     """Cluster-wide per-host limits, enforced by the lease script."""
 
@@ -61,8 +75,8 @@ class HostQueue(Base):
         self.lease_ms = lease_ms
         self.worker = worker
         self._scripts = {name: server.register_script(getattr(lua, name))
-                         for name in ("ENQUEUE", "LEASE", "STARTED", "RELEASE", "ACK", "REQUEUE",
-                                      "REAP", "RENEW")}
+                         for name in ("ENQUEUE", "LEASE", "RELEASE", "ACK", "REQUEUE", "REAP",
+                                      "RENEW")}
 
     # -- scrapy-redis's queue interface ---------------------------------------------------
     def __len__(self) -> int:
@@ -109,14 +123,10 @@ class HostQueue(Base):
             leased.append((request_id, host, int(priority), payload))
         return leased, (wait / 1000.0 if wait >= 0 else -1.0)
 
-    def started(self, hosts: list[str], client: Any = None) -> Any:
-        return self._scripts["STARTED"](args=[self.key, self.politeness.delay_ms, *hosts],
-                                        client=client)
-
-    def release(self, slots: list[tuple[str, str, bool]], client: Any = None) -> Any:
+    def release(self, slots: list[Release], client: Any = None) -> Any:
         args: list[Any] = [self.key, self.politeness.delay_ms]
-        for host, request_id, started in slots:
-            args += [host, request_id, "1" if started else "0"]
+        for r in slots:
+            args += [r.host, r.id, "1" if r.started else "0", r.elapsed_ms, r.host_delay_ms]
         return self._scripts["RELEASE"](args=args, client=client)
 
     def ack(self, ids: list[str], client: Any = None) -> Any:
@@ -125,8 +135,10 @@ class HostQueue(Base):
     def requeue(self, ids: list[str], client: Any = None) -> Any:
         return self._scripts["REQUEUE"](args=[self.key, *ids], client=client)
 
-    def reap(self, limit: int = 1000, client: Any = None) -> int:
-        return int(self._scripts["REAP"](args=[self.key, limit], client=client) or 0)
+    def reap(self, limit: int = 1000, client: Any = None) -> Any:
+        """Re-queue up to ``limit`` expired leases; the number re-queued (or, with a
+        pipeline as ``client``, its future result)."""
+        return self._scripts["REAP"](args=[self.key, limit], client=client)
 
     def renew(self, ids: list[str], client: Any = None) -> Any:
         return self._scripts["RENEW"](args=[self.key, self.lease_ms, self.worker, *ids],

@@ -256,12 +256,9 @@ class RedisScheduler(ScrapyRedisScheduler):
         entries, self.outbox = self.outbox, []
         ops = self.ledger.take_ops()
         pipe = self.server.pipeline(transaction=True)
-        gating = self.politeness.delay_ms > 0 or self.politeness.concurrency > 0
         if entries:
             self.queue.enqueue(entries, client=pipe)
-        if ops.started and self.politeness.delay_ms > 0:
-            self.queue.started(ops.started, client=pipe)
-        if ops.released and gating:
+        if ops.released:
             self.queue.release(ops.released, client=pipe)
         if ops.acks:
             self.queue.ack(ops.acks, client=pipe)
@@ -370,14 +367,26 @@ class RedisScheduler(ScrapyRedisScheduler):
     # -- signals -----------------------------------------------------------------------------
     def _on_reached(self, request: Request, spider: Any = None) -> None:
         lease = request.meta.get(LEASE_META)
-        if lease is not None and self.ledger.started(lease) and self.politeness.delay_ms > 0:
-            self._schedule_flush()
+        if lease is not None:
+            self.ledger.started(lease)
 
     def _on_left(self, request: Request, spider: Any = None) -> None:
         lease = request.meta.get(LEASE_META)
-        if lease is not None:
-            self.ledger.left_downloader(lease)
-            self._schedule_flush()
+        if lease is None:
+            return
+        latency = request.meta.get("download_latency")
+        elapsed_ms = int(latency * 1000) if isinstance(latency, (int, float)) else -1
+        self.ledger.left_downloader(lease, elapsed_ms, self._host_delay_ms(request))
+        self._schedule_flush()
+
+    def _host_delay_ms(self, request: Request) -> int:
+        """The delay this worker's downloader keeps for the request's slot (robots.txt
+        Crawl-delay, AutoThrottle): reported so the whole cluster keeps it."""
+        downloader = getattr(getattr(self.crawler, "engine", None), "downloader", None)
+        slots = getattr(downloader, "slots", None) or {}
+        slot = slots.get(request.meta.get("download_slot"))
+        delay = getattr(slot, "delay", 0.0) or 0.0
+        return int(delay * 1000) if delay > 0 else 0
 
     def _on_stored(self, urls: list[str]) -> None:
         self.ledger.stored(urls)
