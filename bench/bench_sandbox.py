@@ -1,11 +1,12 @@
 """Sandbox web server throughput: pages/s through the proxy, against a trivial fixed-response
 asyncio server measured the same way in the same run.
 
-    python -m bench.bench_sandbox [--sites 200] [--seed 3] [--requests 30000] [--clients 2]
+    python -m bench.bench_sandbox [--sites 200] [--seed 3] [--requests 30000] [--clients 2] [--pipeline 1]
 
 Both servers run as child processes on one core each; the load comes from ``--clients``
-processes, each with 4 keep-alive connections sending pipelined batches of absolute-form
-``GET http://host/path`` requests for every HTML page of the web in turn. Prints pages/s of
+processes, each with 8 keep-alive connections sending absolute-form ``GET http://host/path``
+requests for every HTML page of the web in turn, one at a time per connection as a crawler
+does (``--pipeline N`` sends batches of N, to find the server's own ceiling). Prints pages/s of
 both and the ratio (sandbox / trivial): the client side is the same for both, so the ratio
 is the cost of the sandbox's lookups and bigger answers over a server that does nothing.
 """
@@ -22,8 +23,7 @@ import time
 from crawler.sandbox import build_web
 from crawler.sandbox.process import SandboxProcess
 
-CONNECTIONS = 4
-PIPELINE = 16
+CONNECTIONS = 8
 _FIXED_BODY = b"<!DOCTYPE html><html><body>" + b"<p>trivial</p>" * 300 + b"</body></html>"
 _FIXED = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\nConnection: keep-alive\r\n\r\n"
           % len(_FIXED_BODY)) + _FIXED_BODY
@@ -47,11 +47,11 @@ async def _trivial_server() -> None:
     await asyncio.Event().wait()
 
 
-async def _one_connection(port: int, requests: list[bytes]) -> int:
+async def _one_connection(port: int, requests: list[bytes], pipeline: int) -> int:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     done = 0
-    for start in range(0, len(requests), PIPELINE):
-        batch = requests[start:start + PIPELINE]
+    for start in range(0, len(requests), pipeline):
+        batch = requests[start:start + pipeline]
         writer.write(b"".join(batch))
         for _ in batch:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -63,22 +63,22 @@ async def _one_connection(port: int, requests: list[bytes]) -> int:
     return done
 
 
-def _client(args: tuple[int, list[bytes]]) -> int:
-    port, requests = args
+def _client(args: tuple[int, list[bytes], int]) -> int:
+    port, requests, pipeline = args
 
     async def run() -> int:
         shares = [requests[i::CONNECTIONS] for i in range(CONNECTIONS)]
-        return sum(await asyncio.gather(*(_one_connection(port, share) for share in shares)))
+        return sum(await asyncio.gather(*(_one_connection(port, share, pipeline) for share in shares)))
 
     return asyncio.run(run())
 
 
-def measure(port: int, urls: list[str], total: int, clients: int) -> float:
+def measure(port: int, urls: list[str], total: int, clients: int, pipeline: int) -> float:
     requests = [f"GET {urls[i % len(urls)]} HTTP/1.1\r\nHost: {urls[i % len(urls)].split('/')[2]}\r\n\r\n".encode()
                 for i in range(total)]
-    shares = [(port, requests[i::clients]) for i in range(clients)]
+    shares = [(port, requests[i::clients], pipeline) for i in range(clients)]
     with multiprocessing.get_context("spawn").Pool(clients) as pool:
-        pool.map(_client, [(port, requests[:200])] * clients)  # warm up connections and caches
+        pool.map(_client, [(port, requests[:200], pipeline)] * clients)  # warm up connections and caches
         started = time.perf_counter()
         served = sum(pool.map(_client, shares))
         elapsed = time.perf_counter() - started
@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--requests", type=int, default=30000)
     parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--pipeline", type=int, default=1, help="requests in flight per connection (default 1)")
     parser.add_argument("--trivial-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.trivial_server:
@@ -104,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         line = trivial.stdout.readline() if trivial.stdout else ""
         trivial_port = int(line.rsplit(":", 1)[1])
         with SandboxProcess(sites=args.sites, seed=args.seed) as sandbox:
-            ours = measure(sandbox.port, urls, args.requests, args.clients)
-        baseline = measure(trivial_port, urls, args.requests, args.clients)
+            ours = measure(sandbox.port, urls, args.requests, args.clients, args.pipeline)
+        baseline = measure(trivial_port, urls, args.requests, args.clients, args.pipeline)
     finally:
         trivial.terminate()
         trivial.wait()

@@ -143,7 +143,9 @@ def _plain_page(b: Builder, site: Site, page: Page) -> None:
         items.append(Para((text,)))
     if page.url.endswith("/contact/"):
         items.append(Raw('<form method="post" action="/contact/send"><input name="email"><textarea name="msg">'
-                         "</textarea><button>Send</button></form>\n"))
+                         "</textarea><button>Send</button></form>\n"
+                         f'<p><a href="mailto:hello@{site.domain}">Email us</a> or '
+                         '<a href="tel:+15550100">call</a>.</p>\n'))
     if page.url.endswith("/write-for-us/"):
         contact = page.url.replace("write-for-us/", "contact/")
         items.append(Para(("We accept guest posts about ", site.topic, ". ",
@@ -234,7 +236,8 @@ def _article(b: Builder, site: Site, page: Page, posts: list[Page], cat: Page, p
     if page.kind == "guest_post":
         items.append(_bio(b, site, page))
     items.append(Block("entry_footer", [Para(("Filed under ", b.link(page, cat.url, cat.title.split(" - ")[0]),
-                                              "."))]))
+                                              ".")),
+                                        Raw('<a href="javascript:window.print()" class="print-link">Print</a>\n')]))
     page.main.append(Block("article", items, ident=f"post-{page.body_class.rsplit('-', 1)[-1]}"))
     index = posts.index(page)
     neighbours = [p for p in (posts[index - 1] if index else None,

@@ -79,7 +79,7 @@ def directory_content(b: Builder, site: Site) -> None:
             page.header.append(Block("breadcrumb", [Links((b.link(page, root, "Home"),
                                                            b.link(page, rng.choice(cats).url, "Category")))]))
             card = [Raw(f'<p class="adr">{rng.randint(1, 999)} Main Street, Springfield</p>'
-                        f'<p class="tel">555-{rng.randint(1000, 9999)}</p>\n')]
+                        f'<p class="tel"><a href="tel:+1555010{rng.randint(1000, 9999)}">Call now</a></p>\n')]
             if website:
                 anchor = rng.choice(("Visit website", website, website.split("/")[2], name))
                 card.append(Para(("Website: ", b.link(page, website, anchor,

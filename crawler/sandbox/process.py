@@ -55,6 +55,16 @@ class SandboxProcess:
         counts = Counter({site: len(sources) for site, sources in referring.items()})
         return counts.most_common(1)[0][0]
 
+    def stats(self) -> dict:
+        """The sandbox's own counters (requests served, statuses, private-address hits),
+        from ``GET http://sandbox.test/__stats`` through the proxy."""
+        import json
+        import urllib.request
+
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": self.proxy_url}))
+        with opener.open("http://sandbox.test/__stats", timeout=10) as answer:
+            return json.loads(answer.read().decode("utf-8"))
+
     def start(self) -> SandboxProcess:
         command = [sys.executable, "-m", "crawler.sandbox", "serve", "--port", "0",
                    "--sites", str(self.sites), "--seed", str(self.seed)]
