@@ -31,7 +31,7 @@ from crawler.pagefacts import (
 )
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import is_hidden
-from crawler.urls import join
+from crawler.urls import Resolver, join
 
 __all__ = ["extract_links", "parse_page"]
 
@@ -46,23 +46,6 @@ _HEAD_KINDS = frozenset({"canonical", "redirect"})
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())
-
-
-class _Resolver:
-    """Resolves each distinct href of a page once against the page's base."""
-
-    __slots__ = ("base", "cache")
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.cache: dict[str, str | None] = {}
-
-    def __call__(self, href: str) -> str | None:
-        try:
-            return self.cache[href]
-        except KeyError:
-            url = self.cache[href] = join(self.base, href)
-            return url
 
 
 class _Context:
@@ -197,7 +180,7 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
 
     main = find_main(tree.body)
     placement = Placement(main)
-    resolve = _Resolver(base_url)
+    resolve = Resolver(base_url)
     context_of = _Context()
     links: list[Link] = []
     for node in tree.css(LINK_SELECTOR):

@@ -12,12 +12,19 @@ True
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 
 import ada_url
 import tldextract
 
-__all__ = ["host_of", "is_ip", "join", "normalize", "path_of", "site_of"]
+try:  # ada-url's own cffi binding: one C call per URL instead of the wrapper's objects
+    from ada_url._ada_wrapper import ffi as _ffi
+    from ada_url._ada_wrapper import lib as _lib
+except ImportError:  # pragma: no cover - another build of ada-url
+    _ffi = _lib = None
+
+__all__ = ["Resolver", "host_of", "is_ip", "join", "normalize", "path_of", "site_of"]
 
 _HTTP = "http://"
 _HTTPS = "https://"
@@ -41,6 +48,46 @@ def _http_only(href: str) -> str | None:
     return href if hash_at < 0 else href[:hash_at]
 
 
+def _ada_href(href: str, base: str | None = None) -> str | None:
+    """ada's WHATWG serialisation of ``href`` (against ``base``), or None when invalid."""
+    if _lib is None:
+        try:
+            return ada_url.join_url(base, href) if base is not None else ada_url.URL(href).href
+        except ValueError:
+            return None
+    try:
+        data = href.encode()
+        if base is None:
+            url = _lib.ada_parse(data, len(data))
+        else:
+            base_data = base.encode()
+            url = _lib.ada_parse_with_base(data, len(data), base_data, len(base_data))
+    except UnicodeEncodeError:
+        return None
+    try:
+        if not _lib.ada_is_valid(url):
+            return None
+        serialised = _lib.ada_get_href(url)
+        return _ffi.unpack(serialised.data, serialised.length).decode()
+    finally:
+        _lib.ada_free(url)
+
+
+# Shortcuts that give exactly what the URL standard gives, for the commonest hrefs (checked
+# against ada by a property test): an absolute URL already in WHATWG serialisation (http(s),
+# a lower-case ASCII DNS name whose last label starts with a letter, no port, userinfo,
+# punycode or IP form, a path and query of characters the standard leaves alone and no dot
+# segment), and a root-relative path of such characters.
+_SAFE_PATH = r"/[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*"
+_CANONICAL = re.compile(r"https?://(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*" + _SAFE_PATH + r"\Z")
+_ROOT_RELATIVE = re.compile(r"/(?!/)[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*\Z")
+
+
+def _simple(url: str) -> bool:
+    """No dot segment, no percent-encoded byte that could spell one, no punycode label."""
+    return "/." not in url and "%2" not in url and "xn--" not in url
+
+
 def join(base: str, href: str) -> str | None:
     """Resolve ``href`` against ``base`` as a browser does (WHATWG URL standard).
 
@@ -52,23 +99,56 @@ def join(base: str, href: str) -> str | None:
         href = ""
     else:
         href = _clean(href)
-    try:
-        resolved = ada_url.join_url(base, href)
-    except ValueError:
+        hash_at = href.find("#")
+        head = href if hash_at < 0 else href[:hash_at]
+        if _CANONICAL.match(head) and _simple(head):
+            return head
+    resolved = _ada_href(href, base)
+    if resolved is None:
         # Either href is invalid, or the base is and href may still be absolute.
-        try:
-            resolved = ada_url.URL(href).href
-        except ValueError:
+        resolved = _ada_href(href)
+        if resolved is None:
             return None
     return _http_only(resolved)
+
+
+class Resolver:
+    """``join(base, href)`` for the many hrefs of one page: each distinct href is resolved
+    once, root-relative paths without surprises are appended to the base's origin."""
+
+    __slots__ = ("base", "cache", "origin")
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cache: dict[str, str | None] = {}
+        self.origin: str | None = None
+        normal = _ada_href(base)
+        if normal is not None and normal.startswith((_HTTP, _HTTPS)):
+            self.origin = normal[: normal.index("/", normal.index("://") + 3)]
+
+    def __call__(self, href: str) -> str | None:
+        cache = self.cache
+        try:
+            return cache[href]
+        except KeyError:
+            pass
+        url = None
+        if self.origin is not None and href.startswith("/"):
+            hash_at = href.find("#")
+            head = href if hash_at < 0 else href[:hash_at]
+            if _ROOT_RELATIVE.match(head) and _simple(head):
+                url = self.origin + head
+        if url is None:
+            url = join(self.base, href)
+        cache[href] = url
+        return url
 
 
 def normalize(url: str) -> str | None:
     """The WHATWG serialisation of an absolute http(s) URL, without its fragment; None
     for anything else (the same as :func:`join` with no base)."""
-    try:
-        resolved = ada_url.URL(_clean(url)).href
-    except ValueError:
+    resolved = _ada_href(_clean(url))
+    if resolved is None:
         return None
     return _http_only(resolved)
 

@@ -234,3 +234,43 @@ def test_helpers_never_raise(url: str) -> None:
     host_of(url)
     path_of(url)
     site_of(url)
+
+
+# -- the shortcuts agree with the URL standard -------------------------------------------
+
+def _reference_join(base: str, href: str) -> str | None:
+    """join() as ada-url's Python API gives it, without shortcuts."""
+    import ada_url
+
+    href = href.strip("".join(chr(c) for c in range(0x21))).replace("\t", "").replace("\n", "").replace("\r", "")
+    try:
+        resolved = ada_url.join_url(base, href)
+    except ValueError:
+        try:
+            resolved = ada_url.URL(href).href
+        except ValueError:
+            return None
+    if not resolved.startswith(("http://", "https://")):
+        return None
+    return resolved.split("#", 1)[0]
+
+
+_url_chars = st.sampled_from(list("abcXYZ019-._~!$&'()*+,;=:@/%?#\\ \t.") + ["%2e", "%2E", "%41", "xn--", "..", "é"])
+_paths = st.lists(_url_chars, max_size=14).map("".join)
+_hosts = st.sampled_from(["a.com", "a-.com", "x.y.z", "localhost", "1.2.3.4", "a.0x1", "xn--a.com", "A.com", "a..b"])
+_shortcut_hrefs = st.one_of(
+    st.builds(lambda h, p: f"http://{h}/{p}", _hosts, _paths),
+    st.builds(lambda p: "/" + p, _paths),
+    _paths,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(href=_shortcut_hrefs, base=st.sampled_from(
+    ["http://example.com/dir/page.html?q=1", "https://u:p@example.com:8443/a/", "http://EXAMPLE.com", "not a url"]))
+def test_resolver_and_join_shortcuts_equal_the_url_standard(href: str, base: str) -> None:
+    from crawler.urls import Resolver
+
+    expected = _reference_join(base, href)
+    assert join(base, href) == expected
+    assert Resolver(base)(href) == expected
