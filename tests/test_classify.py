@@ -278,3 +278,15 @@ def test_site_languages_switch_to_the_majority_and_back():
     assert languages.get("example.com") == "en"
     languages.note("other.com", "fr")
     assert (languages.get("other.com"), len(languages)) == ("fr", 2)
+
+
+def test_pipeline_reads_the_operators_rules_dir(tmp_path: Path):
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.classify import ClassifyPipeline
+
+    (tmp_path / "toxicity.toml").write_text("[markers.sitewide_link]\nweight = 0\n")
+    crawler = get_crawler(settings_dict={"BACKLINKS_RULES_DIR": str(tmp_path)})
+    pipeline = ClassifyPipeline.from_crawler(crawler)
+    assert pipeline.classifier.rules is pipeline.scorer.rules
+    assert pipeline.scorer.rules.markers["sitewide_link"].weight == 0
