@@ -48,8 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, SandboxProcess(sites=args.sites, seed=args.seed) as sandbox:
         env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
-        env.update({"http_proxy": sandbox.proxy_url, "BACKLINKS_ALLOWED_NETWORKS": "127.0.0.0/8",
-                    "BACKLINKS_INDEX_URI": f"sqlite:///{tmp}/bench.db"})
+        env.update({"http_proxy": sandbox.proxy_url,     "BACKLINKS_INDEX_URI": f"sqlite:///{tmp}/bench.db"})
         seeds = ",".join(sandbox.seed_urls)
         ours_cmd = [SCRAPY, "crawl", "backlinks", "-a", f"seeds={seeds}", *COMMON,
                     "-s", "BACKLINKS_MAX_PAGES_PER_SITE=100000", "-s", "BACKLINKS_DISCOVERY_HOPS=1000",

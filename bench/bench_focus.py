@@ -31,8 +31,7 @@ def referring_domains(uri: str, target: str) -> int:
 
 def crawl(sandbox: SandboxProcess, seeds: list[str], uri: str, pages: int, targets: str | None) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("SCRAPY_SETTINGS_MODULE", "REDIS_URL")}
-    env.update({"http_proxy": sandbox.proxy_url, "BACKLINKS_ALLOWED_NETWORKS": "127.0.0.0/8",
-                "BACKLINKS_INDEX_URI": uri})
+    env.update({"http_proxy": sandbox.proxy_url, "BACKLINKS_INDEX_URI": uri})
     command = [SCRAPY, "crawl", "backlinks", "-a", "seeds=" + ",".join(seeds),
                "-s", f"CLOSESPIDER_PAGECOUNT={pages}", "-s", "BACKLINKS_DISCOVERY_HOPS=1000",
                "-s", "AUTOTHROTTLE_ENABLED=false", "-s", "CONCURRENT_REQUESTS=8",

@@ -40,7 +40,6 @@ def main(argv: list[str] | None = None) -> int:
             **os.environ,
             "http_proxy": sandbox.proxy_url,
             "BACKLINKS_INDEX_URI": uri,
-            "BACKLINKS_ALLOWED_NETWORKS": "127.0.0.0/8",
         }
         log = workdir / "crawl.log"
         command = [

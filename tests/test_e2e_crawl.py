@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from crawler.index import open_index
 
+from crawler.index import open_index
 from crawler.urls import host_of, site_of
 from tests.sandbox_fixture import running_sandbox
 from tests.truth import expected_keys, key, read_truth
@@ -41,7 +41,6 @@ def crawl_env(proxy_url: str, uri: str) -> dict[str, str]:
         {
             "http_proxy": proxy_url,
             "BACKLINKS_INDEX_URI": uri,
-            "BACKLINKS_ALLOWED_NETWORKS": "127.0.0.0/8",
         }
     )
     return env
@@ -49,8 +48,10 @@ def crawl_env(proxy_url: str, uri: str) -> dict[str, str]:
 
 def run_crawl(sandbox, uri: str, log: Path) -> subprocess.CompletedProcess:
     seeds = ",".join(sandbox.seed_urls)
+    stats = log.with_suffix(".stats.json")
     return subprocess.run(
-        [SCRAPY, "crawl", "backlinks", "-a", f"seeds={seeds}", *GENEROUS, "-s", f"LOG_FILE={log}"],
+        [SCRAPY, "crawl", "backlinks", "-a", f"seeds={seeds}", *GENEROUS, "-s", f"LOG_FILE={log}",
+         "-s", f"BACKLINKS_STATS_FILE={stats}"],
         cwd=ROOT,
         env=crawl_env(sandbox.proxy_url, uri),
         capture_output=True,
@@ -77,6 +78,7 @@ def crawled(tmp_path_factory):
         with open_index(uri) as index:
             rows_after_second = index.count_backlinks()
             lost_after_second = list(index.iter_backlinks(status="lost"))
+        sandbox_stats = sandbox.stats()
     truth = read_truth(truth_path)
     return {
         "uri": uri,
@@ -86,6 +88,8 @@ def crawled(tmp_path_factory):
         "rows": (rows_after_first, rows_after_second),
         "lost_after_second": lost_after_second,
         "log": (tmp / "crawl1.log").read_text(encoding="utf-8", errors="replace"),
+        "stats": json.loads((tmp / "crawl1.stats.json").read_text(encoding="utf-8")),
+        "sandbox_stats": sandbox_stats,
         "sandbox_seed_urls": sandbox.seed_urls,
     }
 
@@ -129,7 +133,8 @@ def test_backlinks_command_prints_the_target_site_as_json(crawled):
     stored = crawled["stored"]
     target = max({b.target_site for b in stored}, key=lambda s: sum(b.target_site == s for b in stored))
     out = subprocess.run(
-        [SCRAPY, "backlinks", target, "--index", crawled["uri"], "--format", "json", "--limit", "100000"],
+        [SCRAPY, "backlinks", target, "--index", crawled["uri"], "--view", "backlinks", "--format", "json",
+         "--limit", "0"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -144,3 +149,15 @@ def test_backlinks_command_prints_the_target_site_as_json(crawled):
                   "kind", "position", "context", "type", "origin", "toxicity", "first_seen",
                   "last_seen", "lost_at", "status", "source_ip"):
         assert field in records[0], field
+
+
+def test_hostile_answers_are_counted_and_private_addresses_never_reached(crawled):
+    stats, served = crawled["stats"], crawled["sandbox_stats"]
+    assert served["private_address_hits"] == 0, served["private_hosts"]
+    assert stats["backlinks/guard/blocked"] >= 4
+    assert stats["robotstxt/forbidden"] > 0
+    assert stats["backlinks/skipped/content_type"] > 0
+    errors = {k: v for k, v in stats.items() if k.startswith("backlinks/errors/")}
+    assert errors, "the sandbox serves resets, stalls and bombs: the crawl must count them"
+    assert stats["finish_reason"] == "finished"
+    assert "Traceback" not in crawled["log"]
