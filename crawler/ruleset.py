@@ -13,6 +13,7 @@ frozensets) and caches the result per overlay directory.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +21,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 #: Plain-text list files: one entry a line, "#" comments.
 LIST_FILES: tuple[str, ...] = (
