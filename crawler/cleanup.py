@@ -19,8 +19,6 @@ from crawler.mainblock import (
     _match_string,
     _unlikely,
     class_weight,
-    link_density,
-    text_len,
 )
 
 __all__ = ["Cleaner"]
@@ -93,11 +91,12 @@ def _byline(attrs: dict[str, str | None]) -> bool:
 class Cleaner:
     """Whether Readability's clean-up would drop an element from the main content."""
 
-    __slots__ = ("scores", "strip_unlikely")
+    __slots__ = ("scores", "strip_unlikely", "texts")
 
     def __init__(self, main: MainContent) -> None:
         self.scores = main.scores
         self.strip_unlikely = main.strip_unlikely
+        self.texts = main.texts
 
     def dropped(
         self, node: Node, tag: str, attrs: dict[str, str | None], in_table: bool, in_article: bool = False
@@ -145,15 +144,15 @@ class Cleaner:
             # One or two links in a small box (a byline, a caption, a poster's name) are
             # part of what they sit in; a widget is a collection of links.
             return False
-        text = " ".join(node.text().split())
-        if text.count(",") >= 10:
+        texts = self.texts
+        if node.text().count(",") >= 10:
             return False
-        content_length = len(text)
+        content_length = texts.length(node)
         paragraphs = len(node.css("p"))
         images = len(node.css("img"))
         items = len(node.css("li")) - 100
         inputs = len(node.css("input"))
-        heading_length = sum(text_len(h.text()) for h in node.css("h1, h2, h3, h4, h5, h6"))
+        heading_length = sum(texts.length(h) for h in node.css("h1, h2, h3, h4, h5, h6"))
         heading_density = heading_length / content_length if content_length else 0
         embeds = 0
         for embed in node.css("object, embed, iframe"):
@@ -162,9 +161,9 @@ class Cleaner:
                 embeds += 1
         is_list = tag in ("ul", "ol")
         if not is_list and content_length:
-            list_length = sum(text_len(lst.text()) for lst in node.css("ul, ol"))
+            list_length = sum(texts.length(lst) for lst in node.css("ul, ol"))
             is_list = list_length / content_length > 0.9
-        density = link_density(node)
+        density = texts.density(node)
         return (
             (images > 1 and paragraphs / images < 0.5 and not _has_ancestor(node, "figure"))
             or (not is_list and items > paragraphs)

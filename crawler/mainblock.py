@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["MainContent", "class_weight", "find_main", "link_density", "text_len"]
+__all__ = ["MainContent", "TextCache", "class_weight", "find_main", "link_density", "text_len"]
 
 Node = Any  # selectolax.lexbor.LexborNode
 
@@ -78,10 +78,7 @@ MIN_MAIN_TEXT = 250
 
 def text_len(text: str) -> int:
     """Length of ``text`` with whitespace collapsed and stripped."""
-    stripped = text.strip()
-    if "  " in stripped or "\n" in stripped or "\t" in stripped or "\r" in stripped:
-        return len(" ".join(stripped.split()))
-    return len(stripped)
+    return piece(text)[0]
 
 
 def _match_string(attrs: dict[str, str | None]) -> str:
@@ -130,14 +127,13 @@ def _unlikely(tag: str, attrs: dict[str, str | None]) -> bool:
 @dataclass(slots=True)
 class _Ctx:
     strip_unlikely: bool
+    texts: TextCache
     #: mem_id -> (alive, in table/code, depth); not alive when the element or an ancestor
     #: is dropped before scoring.
     alive: dict[int, tuple[bool, bool, int]] = field(default_factory=dict)
     scores: dict[int, float] = field(default_factory=dict)
     nodes: dict[int, Node] = field(default_factory=dict)
-    lengths: dict[int, int] = field(default_factory=dict)
     link_lengths: dict[int, float] = field(default_factory=dict)
-    anchors: dict[int, float] = field(default_factory=dict)
 
 
 def _alive(node: Node, ctx: _Ctx) -> bool:
@@ -171,40 +167,157 @@ def _alive(node: Node, ctx: _Ctx) -> bool:
 
 
 def _length(node: Node, ctx: _Ctx) -> int:
-    key = node.mem_id
-    length = ctx.lengths.get(key)
-    if length is None:
-        length = text_len(node.text())
-        ctx.lengths[key] = length
-    return length
+    return ctx.texts.length(node)
 
 
-def link_density(node: Node, lengths: dict[int, int] | None = None, anchors: dict[int, float] | None = None) -> float:
-    """Share of the text of ``node`` that sits in links (in-page links weigh 0.3).
-    ``lengths`` and ``anchors`` cache text lengths by element across calls."""
-    text = lengths.get(node.mem_id) if lengths is not None else None
-    if text is None:
-        text = text_len(node.text())
+#: Text facts of a piece of text: (collapsed length, starts with white space, ends with white
+#: space, holds no word). Pieces compose: the facts of a concatenation follow from the facts
+#: of its parts, so an element's text length can be summed from its children's.
+Piece = tuple[int, bool, bool, bool]
+_NOTHING: Piece = (0, False, False, True)
+_BLANK: Piece = (0, True, True, True)
+#: A container is summed from its children (when one of them is known) only if it has at
+#: most this many children; wider ones are read whole, which is cheaper.
+MAX_COMPOSED_CHILDREN = 40
+
+
+def piece(text: str) -> Piece:
+    """The text facts of ``text`` (white space as ``str.split`` sees it)."""
     if not text:
-        return 0.0
-    if anchors is None:
-        anchors = {}
-    links = 0.0
-    for anchor in node.css("a"):
-        key = anchor.mem_id
-        weighted = anchors.get(key)
-        if weighted is None:
-            coefficient = 0.3 if (anchor.attributes.get("href") or "").startswith("#") else 1.0
-            weighted = anchors[key] = text_len(anchor.text()) * coefficient
-        links += weighted
-    return links / text
+        return _NOTHING
+    words = text.split()
+    if not words:
+        return _BLANK
+    return (sum(map(len, words)) + len(words) - 1, text[0].isspace(), text[-1].isspace(), False)
+
+
+def _join(left: Piece, right: Piece) -> Piece:
+    if left[3]:
+        if right[3]:
+            return _BLANK if (left[1] or right[1]) else _NOTHING
+        return (right[0], left[1] or right[1], right[2], False)
+    if right[3]:
+        return (left[0], left[1], left[2] or right[1], False)
+    return (left[0] + right[0] + (left[2] or right[1]), left[1], right[2], False)
+
+
+class TextCache:
+    """Collapsed text lengths, weighted link text and link density of the elements of one
+    page (both scoring passes and the clean-up share it). Nested containers are the costly
+    part: a container whose child is already known is summed from its children, so the
+    text of the page is read about once rather than once per level of nesting."""
+
+    __slots__ = ("pieces", "links", "densities")
+
+    def __init__(self) -> None:
+        self.pieces: dict[int, Piece] = {}
+        self.links: dict[int, float] = {}
+        self.densities: dict[int, float] = {}
+
+    def length(self, node: Node) -> int:
+        """Length of the text of ``node`` with white space collapsed and stripped."""
+        return self._piece(node)[0]
+
+    def note(self, node: Node, text: str) -> int:
+        """Record ``text``, the text of ``node`` the caller has read; its collapsed length."""
+        found = self.pieces.get(node.mem_id)
+        if found is None:
+            found = self.pieces[node.mem_id] = piece(text)
+        return found[0]
+
+    def _piece(self, node: Node) -> Piece:
+        key = node.mem_id
+        found = self.pieces.get(key)
+        if found is None:
+            found = self._compose(node)
+            if found is None:
+                found = piece(node.text())
+            self.pieces[key] = found
+        return found
+
+    def _compose(self, node: Node) -> Piece | None:
+        """The text facts of ``node`` summed from its children, or None when none of its
+        element children is known yet or it has too many children."""
+        children = []
+        known = False
+        pieces = self.pieces
+        child = node.child
+        while child is not None:
+            children.append(child)
+            if len(children) > MAX_COMPOSED_CHILDREN:
+                return None
+            if not known and child.mem_id in pieces:
+                known = True
+            child = child.next
+        if not known:
+            return None
+        total = _NOTHING
+        for child in children:
+            if child.is_element_node:
+                part = self._piece(child)
+            elif child.is_text_node:
+                part = piece(child.text_content or "")
+            else:
+                continue
+            total = _join(total, part)
+        return total
+
+    def link_length(self, node: Node) -> float:
+        """Collapsed text length of the links under ``node`` (in-page links weigh 0.3)."""
+        key = node.mem_id
+        found = self.links.get(key)
+        if found is not None:
+            return found
+        if node.tag == "a":
+            coefficient = 0.3 if (node.attributes.get("href") or "").startswith("#") else 1.0
+            found = self._piece(node)[0] * coefficient
+        elif key in self.pieces and self._has_known_child(node):
+            found = 0.0
+            child = node.child
+            while child is not None:
+                if child.is_element_node:
+                    found += self.link_length(child)
+                child = child.next
+        else:
+            found = 0.0
+            for anchor in node.css("a"):
+                found += self.link_length(anchor)
+        self.links[key] = found
+        return found
+
+    def _has_known_child(self, node: Node) -> bool:
+        links = self.links
+        child = node.child
+        count = 0
+        while child is not None:
+            count += 1
+            if count > MAX_COMPOSED_CHILDREN:
+                return False
+            if child.mem_id in links:
+                return True
+            child = child.next
+        return False
+
+    def density(self, node: Node) -> float:
+        """Share of the text of ``node`` that sits in links (in-page links weigh 0.3)."""
+        key = node.mem_id
+        density = self.densities.get(key)
+        if density is None:
+            text = self.length(node)
+            density = self.densities[key] = self.link_length(node) / text if text else 0.0
+        return density
+
+
+def link_density(node: Node, texts: TextCache | None = None) -> float:
+    """Share of the text of ``node`` that sits in links (in-page links weigh 0.3)."""
+    return (texts or TextCache()).density(node)
 
 
 def _scaled(node: Node, ctx: _Ctx) -> float:
     key = node.mem_id
     scaled = ctx.link_lengths.get(key)
     if scaled is None:
-        scaled = ctx.scores[key] * (1 - link_density(node, ctx.lengths, ctx.anchors))
+        scaled = ctx.scores[key] * (1 - ctx.texts.density(node))
         ctx.link_lengths[key] = scaled
     return scaled
 
@@ -222,12 +335,15 @@ def _score_paragraphs(body: Node, ctx: _Ctx) -> None:
             text = element.text(deep=False)
             if len(text) < MIN_PARAGRAPH or text_len(text) < MIN_PARAGRAPH:
                 continue
+            whole = False
             if _has_block_child(element):
                 parent = element
             else:
                 parent = element.parent
                 text = element.text()
+                whole = True
         else:
+            whole = True
             if element.tag in ("td", "section") and not _alive(element, ctx):
                 continue  # containers: check before reading their whole text
             text = element.text()
@@ -236,7 +352,7 @@ def _score_paragraphs(body: Node, ctx: _Ctx) -> None:
             parent = element.parent
         if parent is None or not _alive(element, ctx):
             continue
-        length = text_len(text)
+        length = ctx.texts.note(element, text) if whole else text_len(text)
         if length < MIN_PARAGRAPH:
             continue
         score = 1 + text.count(",") + text.count("，") + min(length // 100, 3)
@@ -270,6 +386,8 @@ class MainContent:
     scores: dict[int, float]
     #: Whether unlikely blocks were set aside before scoring (Readability's first pass).
     strip_unlikely: bool = True
+    #: Text lengths and link densities read so far (shared with the clean-up).
+    texts: TextCache = field(default_factory=lambda: TextCache())
 
 
 def _top_candidate(body: Node, ctx: _Ctx) -> Node | None:
@@ -382,7 +500,7 @@ def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
             blocks.append(sibling)
         elif sibling.tag == "p":
             length = _length(sibling, ctx)
-            density = link_density(sibling, ctx.lengths, ctx.anchors)
+            density = ctx.texts.density(sibling)
             text = " ".join(sibling.text().split())
             if (length > 80 and density < 0.25) or (0 < length < 80 and density == 0 and re.search(r"\.( |$)", text)):
                 blocks.append(sibling)
@@ -395,15 +513,16 @@ def find_main(body: Node | None) -> MainContent | None:
     if body is None:
         return None
     best: MainContent | None = None
+    texts = TextCache()
     for strip_unlikely in (True, False):
-        ctx = _Ctx(strip_unlikely=strip_unlikely)
+        ctx = _Ctx(strip_unlikely=strip_unlikely, texts=texts)
         _score_paragraphs(body, ctx)
         top = _top_candidate(body, ctx)
         if top is None:
             continue
         blocks = _siblings(top, ctx)
         length = sum(_length(block, ctx) for block in blocks)
-        found = MainContent(tuple(blocks), top, length, ctx.scores, strip_unlikely)
+        found = MainContent(tuple(blocks), top, length, ctx.scores, strip_unlikely, texts)
         if not _trusted(found, ctx):
             continue
         if length >= 500:
@@ -418,5 +537,5 @@ def find_main(body: Node | None) -> MainContent | None:
 def _trusted(main: MainContent, ctx: _Ctx) -> bool:
     """An article has more text than links; a "main block" made mostly of links is a
     listing, a link page or the whole page, and Readability's clean-up would gut it."""
-    links = sum(link_density(block, ctx.lengths, ctx.anchors) * _length(block, ctx) for block in main.blocks)
+    links = sum(ctx.texts.density(block) * _length(block, ctx) for block in main.blocks)
     return links <= MAX_MAIN_LINK_DENSITY * max(1, main.text_length)
