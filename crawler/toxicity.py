@@ -106,6 +106,28 @@ class AnchorFacts:
 _NO_ANCHOR = AnchorFacts()
 
 
+@dataclass(frozen=True, slots=True)
+class TargetFacts:
+    """The name of a target site, prepared for anchor checks (cached per site)."""
+
+    #: "acme-tools" of acme-tools.co.uk; "" for an IP address.
+    brand: str = ""
+    compact: str = ""
+    parts: frozenset[str] = frozenset()
+    #: The distinctive parts of the name (without money words), for brand anchors.
+    fragments: tuple[str, ...] = ()
+
+    def named_by(self, words: tuple[str, ...]) -> bool:
+        """Whether the anchor words name the brand: a word of 3+ letters inside it ("Acme"
+        for acme-tools), the brand inside the joined words ("Acme Tools" for acmetools),
+        or a shared part of a hyphenated brand."""
+        compact = self.compact
+        if compact in "".join(words):
+            return True
+        parts = self.parts
+        return any((len(word) >= 3 and word in compact) or word in parts for word in words)
+
+
 class SubnetTracker:
     """Referring domains per target per IPv4 /24 (IPv6 /48) within one crawl.
 
@@ -158,6 +180,9 @@ class SubnetTracker:
         return subnet, len(self._sources.get((subnet, target_site), ()))
 
 
+_CLEAN = Toxicity(0, ())
+
+
 class ToxicityScorer:
     def __init__(self, rules: Rules | None = None, *, rules_dir: str | None = None) -> None:
         self.rules = rules if rules is not None else load_rules(rules_dir or None)
@@ -167,6 +192,7 @@ class ToxicityScorer:
         # targets): their analysis is cached, bounded.
         self.anchor_facts = lru_cache(maxsize=65536)(self._anchor_facts)
         self.brand_fragments = lru_cache(maxsize=65536)(self._brand_fragments)
+        self.target_facts = lru_cache(maxsize=65536)(self._target_facts)
         rules = self.rules
         self._money_vocabulary = sorted(
             {w for w in (*rules.commercial_words, *rules.commercial_intent, *rules.spam_words)
@@ -208,10 +234,6 @@ class ToxicityScorer:
             hyphens=hyphens,
             heavy=digits >= rules.domain_min_digits or hyphens >= rules.domain_min_hyphens,
         )
-
-    def _spam_shaped(self, site: str) -> bool:
-        facts = self.domain_facts(site)
-        return bool(facts.spam_words) and facts.heavy
 
     def anchor_words(self, anchor: str) -> list[str]:
         return _WORD_RE.findall(anchor.lower())
@@ -270,74 +292,72 @@ class ToxicityScorer:
     ) -> Toxicity:
         """The toxicity of ``link`` (one outbound link of the page ``ctx`` describes)."""
         fired: list[Marker] = []
-        add = fired.append
-        weights = self._weights
-
-        def marker(name: str, **fields: object) -> None:
-            rule = weights.get(name)
-            if rule is not None and rule.weight:
-                add(Marker(name, rule.weight, rule.explanation.format(**fields)))
-
+        mark = self._mark
         if link.hidden:
-            marker("hidden_link")
+            mark(fired, "hidden_link")
         if ctx.link_farm:
-            marker("link_farm", sites=ctx.outbound_sites)
+            mark(fired, "link_farm", sites=ctx.outbound_sites)
         if cls.rule == "sponsored_post" and not (link.sponsored or "sponsored" in link.rel):
-            marker("paid_without_sponsored", evidence=ctx.sponsored_post)
+            mark(fired, "paid_without_sponsored", evidence=ctx.sponsored_post)
 
         domain = self.domain_facts(source_site)
-        brand = _brand(target_site)
+        target = self.target_facts(target_site)
         anchor = self.anchor_facts(link.anchor) if link.kind != "redirect" else _NO_ANCHOR
         words = anchor.words
-        names_brand = bool(words) and bool(brand) and _names_brand(words, brand)
+        names_brand = bool(words) and bool(target.brand) and target.named_by(words)
         commercial = anchor.commercial and not (
-            names_brand
-            and not self._spam_shaped(target_site)  # a spam-shaped name is no brand
-            and _names_fragments(words, self.brand_fragments(brand))
+            names_brand and _names_fragments(words, target.fragments)
         )
-        if self._spam_shaped(source_site) and commercial:
-            marker("spam_money_anchor")
+        if commercial and domain.spam_words and domain.heavy:
+            mark(fired, "spam_money_anchor")
         if domain.spammy:
-            marker("spam_domain", domain=source_site, evidence=_domain_evidence(domain))
+            mark(fired, "spam_domain", domain=source_site, evidence=_domain_evidence(domain))
         if commercial:
-            marker("commercial_anchor", anchor=link.anchor)
+            mark(fired, "commercial_anchor", anchor=link.anchor)
         if domain.spam_tld:
-            marker("spam_tld", tld=domain.tld)
+            mark(fired, "spam_tld", tld=domain.tld)
         subnet, count = subnets.referring_domains(source_ip, target_site)
         if count >= self.rules.subnet_min_domains:
-            marker("subnet_network", count=count, target=target_site, subnet=subnet)
+            mark(fired, "subnet_network", count=count, target=target_site, subnet=subnet)
         if ctx.noindex:
-            marker("noindex_source")
+            mark(fired, "noindex_source")
         if link.position in SITEWIDE_TOXIC_POSITIONS:
-            marker("sitewide_link", position=link.position)
-        if words and brand and not names_brand and not anchor.generic:
-            marker("unrelated_anchor", anchor=link.anchor, target=target_site)
+            mark(fired, "sitewide_link", position=link.position)
+        if words and target.brand and not names_brand and not anchor.generic:
+            mark(fired, "unrelated_anchor", anchor=link.anchor, target=target_site)
         target_lang = ctx.languages.get(target_site) if ctx.lang else ""
         if target_lang and target_lang != ctx.lang:
-            marker("language_mismatch", source_lang=ctx.lang, target_lang=target_lang)
-
+            mark(fired, "language_mismatch", source_lang=ctx.lang, target_lang=target_lang)
+        if not fired:
+            return _CLEAN
         fired.sort(key=lambda m: -m.weight)
-        total = min(100, sum(m.weight for m in fired))
-        return Toxicity(total, tuple(fired))
+        return Toxicity(min(100, sum(m.weight for m in fired)), tuple(fired))
+
+    def _mark(self, fired: list[Marker], name: str, **fields: object) -> None:
+        rule = self._weights.get(name)
+        if rule is not None and rule.weight:
+            fired.append(Marker(name, rule.weight, rule.explanation.format(**fields)))
+
+    def _target_facts(self, site: str) -> TargetFacts:
+        brand = _brand(site)
+        if not brand:
+            return TargetFacts()
+        facts = self.domain_facts(site)
+        return TargetFacts(
+            brand=brand,
+            compact=brand.replace("-", ""),
+            parts=frozenset(_NAME_PART_RE.findall(brand)),
+            # A spam-shaped name (spam words, digits, hyphens) is no brand to protect:
+            # "replica watches" to replica-watches-24.test is an exact-match anchor.
+            fragments=() if facts.spam_words and facts.heavy else self.brand_fragments(brand),
+        )
 
 
-@lru_cache(maxsize=65536)
 def _brand(site: str) -> str:
     """The name part of a registered domain ("example" of "example.co.uk"); "" for IPs."""
     if not site or site.startswith("[") or is_ip(site):
         return ""
     return site.split(".", 1)[0].lower()
-
-
-def _names_brand(words: tuple[str, ...], brand: str) -> bool:
-    """Whether the anchor words name the brand: a word of 3+ letters inside the brand
-    ("Acme" for acme-tools), the brand inside the joined words ("Acme Tools" for
-    acmetools), or a shared part of a hyphenated brand."""
-    compact = brand.replace("-", "")
-    if compact in "".join(words):
-        return True
-    parts = set(_NAME_PART_RE.findall(brand))
-    return any((len(word) >= 3 and word in compact) or word in parts for word in words)
 
 
 def _names_fragments(words: tuple[str, ...], fragments: tuple[str, ...]) -> bool:
