@@ -125,7 +125,10 @@ class TargetFacts:
         if compact in "".join(words):
             return True
         parts = self.parts
-        return any((len(word) >= 3 and word in compact) or word in parts for word in words)
+        for word in words:
+            if word in parts or (len(word) >= 3 and word in compact):
+                return True
+        return False
 
 
 class SubnetTracker:
