@@ -28,6 +28,7 @@ COMMON = [
     "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
     "-s", "LOG_LEVEL=WARNING",
     "-s", "TELNETCONSOLE_ENABLED=false",
+    "-s", "DOWNLOAD_TIMEOUT=5",  # the sandbox has pages that stall on purpose
 ]
 
 
