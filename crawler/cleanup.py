@@ -14,10 +14,10 @@ from typing import Any
 from crawler.mainblock import (
     MAYBE_CANDIDATE,
     SHARE,
+    UNLIKELY,
+    UNLIKELY_ROLES,
     VIDEOS,
     MainContent,
-    _match_string,
-    _unlikely,
     class_weight,
 )
 
@@ -56,36 +56,30 @@ WIDGET = re.compile(
 )
 
 
-@lru_cache(maxsize=8192)
-def _widget_name(match: str) -> bool:
-    return bool(WIDGET.search(match)) and not MAYBE_CANDIDATE.search(match)
-
-
-def _widget(attrs: dict[str, str | None]) -> bool:
-    classes = attrs.get("class")
-    ident = attrs.get("id")
-    if not classes and not ident:
-        return False
-    return _widget_name(f"{classes or ''} {ident or ''}")
-
-
 BYLINE = re.compile(r"byline|author|dateline|writtenby|p-author", re.I)
 _BIO = re.compile(r"author-?bio|author-?box|about-?author|author-?info|bio-?box", re.I)
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_KEPT_TAGS = frozenset({"body", "a", "html", "main", "article"})
+
+#: What class and id names say about an element, as bits.
+F_BYLINE, F_WIDGET, F_UNLIKELY, F_SHARE = 1, 2, 4, 8
 
 
 @lru_cache(maxsize=8192)
-def _byline_name(match: str) -> bool:
-    return bool(BYLINE.search(match)) and not _BIO.search(match)
-
-
-def _byline(attrs: dict[str, str | None]) -> bool:
-    if attrs.get("rel") == "author" or "author" in (attrs.get("itemprop") or ""):
-        return True
-    classes = attrs.get("class")
-    ident = attrs.get("id")
-    if not classes and not ident:
-        return False
-    return _byline_name(f"{classes or ''} {ident or ''}")
+def _name_flags(match: str) -> int:
+    """Bits for ``"<class> <id>"``: a byline (not an author bio box), a link widget, an
+    unlikely candidate, a share bar."""
+    maybe = MAYBE_CANDIDATE.search(match) is not None
+    flags = 0
+    if BYLINE.search(match) and not _BIO.search(match):
+        flags |= F_BYLINE
+    if not maybe and WIDGET.search(match):
+        flags |= F_WIDGET
+    if not maybe and UNLIKELY.search(match):
+        flags |= F_UNLIKELY
+    if SHARE.search(match):
+        flags |= F_SHARE
+    return flags
 
 
 class Cleaner:
@@ -112,22 +106,27 @@ class Cleaner:
                 return True
             # An article's own footer/aside is content unless it is a block of links.
             return self._clean_conditionally(node, tag, attrs)
+        if not attrs:
+            return tag in CONDITIONAL_TAGS and not in_table and self._clean_conditionally(node, tag, attrs)
         if attrs.get("aria-hidden") == "true":
             return True
-        if _byline(attrs) and len(node.text()) < 100:
-            return True  # Readability sets the byline apart from the article
+        classes = attrs.get("class")
+        ident = attrs.get("id")
+        flags = _name_flags(f"{classes or ''} {ident or ''}") if classes or ident else 0
+        if flags & F_BYLINE or attrs.get("rel") == "author" or "author" in (attrs.get("itemprop") or ""):
+            if len(node.text()) < 100:
+                return True  # Readability sets the byline apart from the article
         if self.strip_unlikely and not in_table:
             # Inside an <article>/<main> element the shared conventions decide what is
             # boilerplate; only link widgets (share bars, related posts ...) are dropped there.
             if in_article:
-                if _widget(attrs) and len(node.text()) < 500:
+                if flags & F_WIDGET and len(node.text()) < 500:
                     return True
-            elif _unlikely(tag, attrs):
+            elif tag not in _KEPT_TAGS and (flags & F_UNLIKELY or attrs.get("role") in UNLIKELY_ROLES):
                 return True
-        match = _match_string(attrs)
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and class_weight(attrs) < 0:
+        if tag in HEADINGS and class_weight(attrs) < 0:
             return True
-        if SHARE.search(match) and len(node.text()) < 500:
+        if flags & F_SHARE and len(node.text()) < 500:
             return True
         if tag in CONDITIONAL_TAGS and not in_table:
             return self._clean_conditionally(node, tag, attrs)

@@ -11,6 +11,9 @@ Pure functions: no global state except caches.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import fields
+from functools import lru_cache
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -42,6 +45,8 @@ PAGE_TEXT_CHARS = 3000
 HEADINGS_CHARS = 600
 MARKER_BOX_SELECTOR = ".author-bio, .author-box, .about-author, .author-info, .bio-box, .sponsored-label, .disclosure"
 _HEAD_KINDS = frozenset({"canonical", "redirect"})
+#: Kinds whose element's rel attribute is reported (frames and meta refreshes have none).
+_REL_KINDS = frozenset({"text", "image", "area", "canonical", "form"})
 
 
 def _collapse(text: str) -> str:
@@ -60,25 +65,33 @@ class _Context:
         #: otherwise read the same text again at every level.
         self.budget = CONTEXT_TEXT_BUDGET
 
-    def __call__(self, block: Any, anchor: str) -> str:
+    def __call__(self, block: Any, anchor: str, node: Any) -> str:
         if block is None:
             return anchor[:CONTEXT_CHARS]
         entry = self.blocks.get(block.mem_id)
         if entry is None:
             if self.budget <= 0:
                 return anchor[:CONTEXT_CHARS]
-            text = _collapse(block.text(separator=" "))
+            text = " ".join(block.text(separator=" ").split())
             self.budget -= len(text)
             entry = self.blocks[block.mem_id] = [text, 0]
         text, cursor = entry
         if len(text) <= CONTEXT_CHARS:
             return text
         at = text.find(anchor, cursor) if anchor else -1
+        length = len(anchor)
+        if at < 0 and anchor:
+            # The block text has a space between text nodes ("foo<b>bar</b>" reads
+            # "foo bar" there, "foobar" in the anchor): look for the anchor read alike.
+            spaced = " ".join(node.text(separator=" ").split())
+            if spaced != anchor:
+                at = text.find(spaced, cursor)
+                length = len(spaced)
         if at < 0:
             at = min(cursor, len(text))
         else:
-            entry[1] = at + len(anchor)
-        return _window(text, at, len(anchor))
+            entry[1] = at + length
+        return _window(text, at, length)
 
 
 def _window(text: str, at: int, length: int) -> str:
@@ -99,22 +112,59 @@ def _window(text: str, at: int, length: int) -> str:
     return text[start:end]
 
 
+_NO_REL: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=4096)
 def _rel_tokens(value: str | None) -> frozenset[str]:
     if not value:
-        return frozenset()
+        return _NO_REL
     return frozenset(value.lower().split())
 
 
-def _anchor_of(node: Any) -> tuple[str, str]:
-    """(anchor, kind) of an ``<a>``: its visible text, or the alt texts of its images."""
-    text = _collapse(node.text())
-    if text:
-        return text, "text"
+def _image_anchor(node: Any) -> tuple[str, str]:
+    """(anchor, kind) of an ``<a>`` without text: the alt texts of its images."""
     images = node.css("img")
     if images:
         alts = (_collapse(img.attributes.get("alt") or "") for img in images)
         return " ".join(alt for alt in alts if alt), "image"
     return "", "text"
+
+
+def _link_factory() -> Callable[..., Link]:
+    """``Link(...)`` with positional fields, made by setting its slots directly: a frozen
+    dataclass's ``__init__`` goes through ``object.__setattr__`` once per field, which is
+    the larger part of the cost of a link record. The result is an ordinary, equal Link;
+    should Link's fields ever differ from these, the plain constructor is used."""
+    names = ("url", "anchor", "rel", "nofollow", "ugc", "sponsored", "nofollow_by", "kind", "position", "context",
+             "hidden", "region")
+    if tuple(f.name for f in fields(Link)) != names or not hasattr(Link, "__slots__"):
+        return Link
+    new = object.__new__
+    (url_, anchor_, rel_, nofollow_, ugc_, sponsored_, nofollow_by_, kind_, position_, context_, hidden_,
+     region_) = (getattr(Link, name).__set__ for name in names)
+
+    def make(url: str, anchor: str, rel: frozenset[str], nofollow: bool, ugc: bool, sponsored: bool,
+             nofollow_by: str, kind: str, position: str, context: str, hidden: bool, region: str) -> Link:
+        link = new(Link)
+        url_(link, url)
+        anchor_(link, anchor)
+        rel_(link, rel)
+        nofollow_(link, nofollow)
+        ugc_(link, ugc)
+        sponsored_(link, sponsored)
+        nofollow_by_(link, nofollow_by)
+        kind_(link, kind)
+        position_(link, position)
+        context_(link, context)
+        hidden_(link, hidden)
+        region_(link, region)
+        return link
+
+    return make
+
+
+make_link = _link_factory()
 
 
 def _decode(body: bytes, headers: Any) -> tuple[str | bytes, str]:
@@ -180,38 +230,43 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
 
     main = find_main(tree.body)
     placement = Placement(main)
+    place = placement.of
+    memo = placement.memo
+    position_of = placement.position
     resolve = Resolver(base_url)
     context_of = _Context()
+    # rel value -> (rel tokens, nofollow, ugc, sponsored, nofollow_by) on this page
+    rels: dict[str | None, tuple[frozenset[str], bool, bool, bool, str]] = {}
     links: list[Link] = []
+    append = links.append
     for node in tree.css(LINK_SELECTOR):
         tag = node.tag
         attrs = node.attributes
-        rel: frozenset[str] = frozenset()
         if tag == "a":
             target = resolve(attrs.get("href") or "")
             if target is None:
                 continue
-            anchor, kind = _anchor_of(node)
-            rel = _rel_tokens(attrs.get("rel"))
+            anchor = " ".join(node.text().split())
+            if anchor:
+                kind = "text"
+            else:
+                anchor, kind = _image_anchor(node)
         elif tag == "area":
             target = resolve(attrs.get("href") or "")
             if target is None:
                 continue
             anchor, kind = _collapse(attrs.get("alt") or ""), "area"
-            rel = _rel_tokens(attrs.get("rel"))
         elif tag == "link":
-            rel = _rel_tokens(attrs.get("rel"))
-            if "canonical" not in rel:
+            if "canonical" not in _rel_tokens(attrs.get("rel")):
                 continue
             target = resolve(attrs.get("href") or "")
             anchor, kind = "", "canonical"
-        elif tag in ("iframe", "frame"):
+        elif tag == "iframe" or tag == "frame":
             target = resolve(attrs.get("src") or "")
             anchor, kind = "", "frame"
         elif tag == "form":
             target = resolve(attrs.get("action") or "")
             anchor, kind = "", "form"
-            rel = _rel_tokens(attrs.get("rel"))
         else:  # meta
             if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
                 continue
@@ -225,34 +280,31 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
             position, region, hidden, context = "content", "", False, ""
         else:
             parent = node.parent
-            info = placement.of(parent) if parent is not None else placement.root
-            position = placement.position(info)
+            if parent is None:
+                info = placement.root
+            else:
+                info = memo.get(parent.mem_id)
+                if info is None:
+                    info = place(parent)
+            position = position_of(info)
             region = info[REGION]
-            hidden = info[HIDDEN] or is_hidden(attrs)
-            context = context_of(info[BLOCK], anchor)
+            hidden = info[HIDDEN] or (("style" in attrs or "hidden" in attrs) and is_hidden(attrs))
+            context = context_of(info[BLOCK], anchor, node)
 
-        if "nofollow" in rel:
-            nofollow, nofollow_by = True, "rel"
-        elif page_nofollow_by:
-            nofollow, nofollow_by = True, page_nofollow_by
-        else:
-            nofollow, nofollow_by = False, ""
-        links.append(
-            Link(
-                url=target,
-                anchor=anchor,
-                rel=rel,
-                nofollow=nofollow,
-                ugc="ugc" in rel,
-                sponsored="sponsored" in rel,
-                nofollow_by=nofollow_by,
-                kind=kind,
-                position=position,
-                context=context,
-                hidden=hidden,
-                region=region,
-            )
-        )
+        rel_value = attrs.get("rel") if kind in _REL_KINDS else None
+        flags = rels.get(rel_value)
+        if flags is None:
+            rel = _rel_tokens(rel_value)
+            if "nofollow" in rel:
+                nofollow, nofollow_by = True, "rel"
+            elif page_nofollow_by:
+                nofollow, nofollow_by = True, page_nofollow_by
+            else:
+                nofollow, nofollow_by = False, ""
+            flags = rels[rel_value] = (rel, nofollow, "ugc" in rel, "sponsored" in rel, nofollow_by)
+        rel, nofollow, ugc, sponsored, nofollow_by = flags
+        append(make_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden,
+                         region))
 
     return Page(
         url=url,

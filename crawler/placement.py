@@ -73,6 +73,9 @@ BLOCK_TAGS = frozenset(
         "figure",
     }
 )
+#: Tags whose bare element (no attributes) opens a landmark.
+_LANDMARK_TAGS = frozenset({"nav", "header", "footer", "aside"})
+_MARKED_TAGS = frozenset({"table", "code", "html", "body"})
 _KEEP_REGIONS = frozenset({"author_bio", "signature", "profile"})
 _ZONE_POSITION = {Z_BOILER: "sidebar", Z_RAIL: "sidebar", Z_BEFORE: "header", Z_AFTER: "footer"}
 
@@ -190,9 +193,9 @@ class Placement:
         landmark, region, hidden, in_article, zone, in_table, block, depth = parent
         tag = element.tag
         attrs = element.attributes
-        key = element.mem_id
         entering_main = False
         if zone == Z_PATH:
+            key = element.mem_id
             if key in self.main_ids:
                 zone = Z_IN
                 entering_main = True
@@ -206,25 +209,30 @@ class Placement:
                 zone = Z_BOILER
         if tag in BLOCK_TAGS:
             block = element
-        if not hidden and attrs and is_hidden(attrs):
-            hidden = True
-        if tag in ("table", "code"):
-            in_table = True
-        if tag in ("html", "body"):
-            return (landmark, region, hidden, in_article, zone, in_table, block, depth)
+        if tag in _MARKED_TAGS:
+            if tag == "table" or tag == "code":
+                in_table = True
+            elif tag == "html" or tag == "body":
+                if attrs and not hidden and is_hidden(attrs):
+                    hidden = True
+                return (landmark, region, hidden, in_article, zone, in_table, block, depth)
         if entering_main:
             in_article |= IN_MAIN_BLOCK
             if landmark != "comment":
                 landmark = None
         if attrs:
+            if not hidden and ("style" in attrs or "hidden" in attrs) and is_hidden(attrs):
+                hidden = True
             own, own_region = _markers(tag, attrs.get("class"), attrs.get("id"), attrs.get("role"), bool(in_article))
             if own_region:
                 region = own_region
-        else:
+        elif tag in _LANDMARK_TAGS:
             own = landmark_of(tag, [], "", "", bool(in_article))
+        else:
+            own = None
         if own is not None and not (entering_main and own != "comment"):
             landmark = own
-        if tag in ("article", "main"):
+        if tag == "article" or tag == "main":
             in_article |= IN_ARTICLE_TAG
         return (landmark, region, hidden, in_article, zone, in_table, block, depth)
 

@@ -387,6 +387,21 @@ def test_context_finds_each_occurrence_in_order() -> None:
     assert "first same" in found[0].context and "second same" in found[1].context
 
 
+def test_context_of_an_anchor_with_inline_markup() -> None:
+    filler = "lorem ipsum " * 20
+    link = only(f'<p>{filler} see <a href="http://x.example/">Led <b>Zep</b>pelin</a> IV here {filler}</p>')
+    assert link.anchor == "Led Zeppelin"
+    assert "see Led Zep pelin IV here" in link.context
+
+
+def test_link_records_equal_plain_constructor() -> None:
+    from crawler.links import make_link
+
+    args = ("http://x.example/", "a", frozenset({"ugc"}), True, True, False, "rel", "text", "nav", "c", True, "ad")
+    assert make_link(*args) == Link(*args)
+    assert repr(make_link(*args)) == repr(Link(*args))
+
+
 # -- page facts ------------------------------------------------------------------------------
 
 FACTS_HEAD = """
