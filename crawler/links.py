@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
-from crawler.mainblock import find_main
+from crawler.mainblock import TextCache, find_main
 from crawler.pagefacts import (
     base_href,
     generator,
@@ -172,6 +172,29 @@ def _decode(body: bytes, headers: Any) -> tuple[str | bytes, str]:
     return decode_body(body, content_types[0] if content_types else None)
 
 
+def _leading_text(node: Any, room: int, texts: TextCache | None, depth: int = 0) -> str:
+    """The collapsed text of ``node`` (text nodes joined by a space), or at least its first
+    ``room`` characters: a long block is read child by child until enough is read."""
+    length = texts.pieces.get(node.mem_id) if texts is not None else None
+    if depth >= 8 or length is None or length[0] <= 2 * room or node.child is None:
+        return " ".join(node.text(separator=" ").split())
+    parts: list[str] = []
+    got = 0
+    child = node.child
+    while child is not None and got <= room:
+        if child.is_element_node:
+            text = _leading_text(child, room - got, texts, depth + 1)
+        elif child.is_text_node:
+            text = " ".join((child.text_content or "").split())
+        else:
+            text = ""
+        if text:
+            parts.append(text)
+            got += len(text) + 1
+        child = child.next
+    return " ".join(parts)
+
+
 def _page_text(tree: Any, main: Any) -> str:
     parts: list[str] = []
     headings = _collapse(" ".join(h.text(separator=" ") for h in tree.css("h1, h2, h3")))
@@ -186,14 +209,16 @@ def _page_text(tree: Any, main: Any) -> str:
     if used < PAGE_TEXT_CHARS:
         if main is not None:
             blocks = main.blocks
+            texts = main.texts
         else:
             body = tree.body
             blocks = (body,) if body is not None else ()
+            texts = None
         room = PAGE_TEXT_CHARS - used
         for block in blocks:
             if room <= 0:
                 break
-            text = _collapse(block.text(separator=" "))[:room]
+            text = _leading_text(block, room, texts)[:room]
             if text:
                 parts.append(text)
                 room -= len(text) + 1
@@ -228,25 +253,23 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
     # Script and style text is not page text: drop it before any text is read.
     tree.strip_tags(["script", "style", "template"])
 
-    main = find_main(tree.body)
-    placement = Placement(main)
-    place = placement.of
-    memo = placement.memo
-    position_of = placement.position
     resolve = Resolver(base_url)
-    context_of = _Context()
-    # rel value -> (rel tokens, nofollow, ugc, sponsored, nofollow_by) on this page
-    rels: dict[str | None, tuple[frozenset[str], bool, bool, bool, str]] = {}
-    links: list[Link] = []
-    append = links.append
+    texts = TextCache()
+    note_anchor = texts.anchor
+    # First the elements: targets, anchors and kinds (the anchors' texts also serve the
+    # main-content scoring), then where each sits.
+    found: list[tuple[Any, dict[str, str | None], str, str, str]] = []
     for node in tree.css(LINK_SELECTOR):
         tag = node.tag
         attrs = node.attributes
         if tag == "a":
-            target = resolve(attrs.get("href") or "")
+            href = attrs.get("href") or ""
+            text = node.text()
+            note_anchor(node, text, href.startswith("#"))
+            target = resolve(href)
             if target is None:
                 continue
-            anchor = " ".join(node.text().split())
+            anchor = " ".join(text.split())
             if anchor:
                 kind = "text"
             else:
@@ -273,9 +296,20 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
             refresh = meta_refresh_target(attrs.get("content") or "")
             target = resolve(refresh) if refresh else None
             anchor, kind = "", "redirect"
-        if target is None:
-            continue
+        if target is not None:
+            found.append((node, attrs, target, anchor, kind))
 
+    main = find_main(tree.body, texts)
+    placement = Placement(main)
+    place = placement.of
+    memo = placement.memo
+    position_of = placement.position
+    context_of = _Context()
+    # rel value -> (rel tokens, nofollow, ugc, sponsored, nofollow_by) on this page
+    rels: dict[str | None, tuple[frozenset[str], bool, bool, bool, str]] = {}
+    links: list[Link] = []
+    append = links.append
+    for node, attrs, target, anchor, kind in found:
         if kind in _HEAD_KINDS:
             position, region, hidden, context = "content", "", False, ""
         else:

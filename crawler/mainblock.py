@@ -262,10 +262,20 @@ class TextCache:
             total = _join(total, part)
         return total
 
+    def anchor(self, node: Node, text: str, in_page: bool) -> None:
+        """Record the text of the ``<a>`` ``node`` (read by the caller); ``in_page``: its
+        href is a ``#fragment``, whose text weighs 0.3 as link text."""
+        key = node.mem_id
+        found = self.pieces.get(key)
+        if found is None:
+            found = self.pieces[key] = piece(text)
+        self.links[key] = found[0] * (0.3 if in_page else 1.0)
+
     def link_length(self, node: Node) -> float:
         """Collapsed text length of the links under ``node`` (in-page links weigh 0.3)."""
         key = node.mem_id
-        found = self.links.get(key)
+        links = self.links
+        found = links.get(key)
         if found is not None:
             return found
         if node.tag == "a":
@@ -281,8 +291,9 @@ class TextCache:
         else:
             found = 0.0
             for anchor in node.css("a"):
-                found += self.link_length(anchor)
-        self.links[key] = found
+                known = links.get(anchor.mem_id)
+                found += known if known is not None else self.link_length(anchor)
+        links[key] = found
         return found
 
     def _has_known_child(self, node: Node) -> bool:
@@ -507,13 +518,15 @@ def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
     return blocks
 
 
-def find_main(body: Node | None) -> MainContent | None:
+def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent | None:
     """The main content under ``body``, or None when the page has no block of text that
-    Readability would call an article (listings, link pages, thin pages)."""
+    Readability would call an article (listings, link pages, thin pages). ``texts`` may
+    hold what the caller already read (the anchors' texts)."""
     if body is None:
         return None
     best: MainContent | None = None
-    texts = TextCache()
+    if texts is None:
+        texts = TextCache()
     for strip_unlikely in (True, False):
         ctx = _Ctx(strip_unlikely=strip_unlikely, texts=texts)
         _score_paragraphs(body, ctx)

@@ -85,7 +85,7 @@ _ROOT_RELATIVE = re.compile(r"/(?!/)[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*\Z")
 
 def _simple(url: str) -> bool:
     """No dot segment, no percent-encoded byte that could spell one, no punycode label."""
-    return "/." not in url and "%2" not in url and "xn--" not in url
+    return "/." not in url and "%2e" not in url and "%2E" not in url and "xn--" not in url
 
 
 def join(base: str, href: str) -> str | None:
