@@ -12,6 +12,9 @@ from typing import Any
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request
 from scrapy.robotstxt import RobotParser
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 
 class RobotsCrawlDelayMiddleware(RobotsTxtMiddleware):
@@ -19,6 +22,23 @@ class RobotsCrawlDelayMiddleware(RobotsTxtMiddleware):
         super().__init__(crawler)
         self.max_crawl_delay = crawler.settings.getfloat("BACKLINKS_MAX_CRAWL_DELAY", 30.0)
         self._delays: dict[str, float] = {}
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        # Scrapy (2.19) awaits the pending robots.txt Deferred itself from every request that
+        # arrives while it downloads; the first await's callback returns None, so the second
+        # and later requests got no parser and were never checked (seen with several workers
+        # leasing a new host's pages at once). Each waiter gets its own Deferred here.
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if isinstance(pending, Deferred):
+            waiter: Deferred = Deferred()
+
+            def relay(result: Any) -> Any:
+                waiter.callback(result)
+                return result
+
+            pending.addCallback(relay)
+            return await maybe_deferred_to_future(waiter)
+        return await super().robot_parser(request)
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
         super().process_request_2(rp, request)
