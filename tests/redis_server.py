@@ -39,6 +39,7 @@ class RedisServer:
             pytest.skip("redis-server is not installed: run `make redis-server`")
         self._tmp = None if directory else tempfile.TemporaryDirectory(prefix="redis-test-")
         self.directory = Path(directory or self._tmp.name)
+        self.directory.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
 
