@@ -21,17 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
 from crawler.mainblock import TextCache, find_main
-from crawler.pagefacts import (
-    base_href,
-    generator,
-    lang_of,
-    meta_refresh_target,
-    og_type,
-    page_classes,
-    robots_tokens,
-    schema_types,
-    title_of,
-)
+from crawler.pagefacts import HeadFacts, meta_refresh_target, page_classes
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import is_hidden
 from crawler.urls import Resolver, join
@@ -230,11 +220,12 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
     markup, encoding = _decode(body, headers)
     tree = LexborHTMLParser(markup)
 
-    href = base_href(tree)
+    head = HeadFacts(tree)
+    href = head.base
     base_url = url
     if href is not None:
         base_url = join(url, href) or url
-    meta_robots, header_robots = robots_tokens(tree, headers)
+    meta_robots, header_robots = head.robots(headers)
     page_nofollow_by = ""
     if "nofollow" in meta_robots:
         page_nofollow_by = "meta"
@@ -242,12 +233,12 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
         page_nofollow_by = "header"
 
     facts = {
-        "title": title_of(tree),
-        "lang": lang_of(tree, headers),
+        "title": head.title(),
+        "lang": head.lang(headers),
         "robots": meta_robots | header_robots,
-        "generator": generator(tree),
-        "schema_types": schema_types(tree),
-        "og_type": og_type(tree),
+        "generator": head.generator(),
+        "schema_types": head.schema_types(),
+        "og_type": head.og_type(),
         "page_classes": page_classes(tree),
     }
     # Script and style text is not page text: drop it before any text is read.
@@ -264,12 +255,10 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
         attrs = node.attributes
         if tag == "a":
             href = attrs.get("href") or ""
-            text = node.text()
-            note_anchor(node, text, href.startswith("#"))
+            anchor = note_anchor(node, node.text(), href.startswith("#"))
             target = resolve(href)
             if target is None:
                 continue
-            anchor = " ".join(text.split())
             if anchor:
                 kind = "text"
             else:

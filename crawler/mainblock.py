@@ -207,12 +207,17 @@ class TextCache:
     part: a container whose child is already known is summed from its children, so the
     text of the page is read about once rather than once per level of nesting."""
 
-    __slots__ = ("pieces", "links", "densities")
+    __slots__ = ("pieces", "links", "densities", "to_score", "paragraphs", "chains")
 
     def __init__(self) -> None:
         self.pieces: dict[int, Piece] = {}
         self.links: dict[int, float] = {}
         self.densities: dict[int, float] = {}
+        #: The scoring pass's elements, their paragraph reading, and the ancestors a
+        #: paragraph's score spreads to (by the paragraph's parent), kept for a second pass.
+        self.to_score: list[Node] | None = None
+        self.paragraphs: dict[int, tuple[Node, float] | None] = {}
+        self.chains: dict[int, list[tuple[int, Node, int]]] = {}
 
     def length(self, node: Node) -> int:
         """Length of the text of ``node`` with white space collapsed and stripped."""
@@ -262,14 +267,17 @@ class TextCache:
             total = _join(total, part)
         return total
 
-    def anchor(self, node: Node, text: str, in_page: bool) -> None:
-        """Record the text of the ``<a>`` ``node`` (read by the caller); ``in_page``: its
-        href is a ``#fragment``, whose text weighs 0.3 as link text."""
+    def anchor(self, node: Node, text: str, in_page: bool) -> str:
+        """Record the text of the ``<a>`` ``node`` (read by the caller; ``in_page``: its
+        href is a ``#fragment``, whose text weighs 0.3 as link text); the text collapsed."""
+        words = text.split()
+        collapsed = " ".join(words)
         key = node.mem_id
-        found = self.pieces.get(key)
-        if found is None:
-            found = self.pieces[key] = piece(text)
-        self.links[key] = found[0] * (0.3 if in_page else 1.0)
+        if key not in self.pieces:
+            self.pieces[key] = (len(collapsed), text[0].isspace(), text[-1].isspace(), False) if words else (
+                _BLANK if text else _NOTHING)
+        self.links[key] = len(collapsed) * (0.3 if in_page else 1.0)
+        return collapsed
 
     def link_length(self, node: Node) -> float:
         """Collapsed text length of the links under ``node`` (in-page links weigh 0.3)."""
@@ -337,50 +345,79 @@ def _initial(node: Node) -> float:
     return TAG_SCORE.get(node.tag, 0) + class_weight(node.attributes)
 
 
-def _score_paragraphs(body: Node, ctx: _Ctx) -> None:
-    for element in body.css(TO_SCORE):
-        if element.tag == "div":
-            # Readability scores a div's loose text as a paragraph of the div when the div
-            # holds blocks, and the whole div as a paragraph when it holds none. A div with
-            # no loose text of its own is a container, scored through its children.
-            text = element.text(deep=False)
-            if len(text) < MIN_PARAGRAPH or text_len(text) < MIN_PARAGRAPH:
-                continue
+def _paragraph(element: Node, texts: TextCache) -> tuple[Node, float] | None:
+    """(the element credited, score) when ``element`` reads as a paragraph, else None."""
+    whole = True
+    if element.tag == "div":
+        # Readability scores a div's loose text as a paragraph of the div when the div
+        # holds blocks, and the whole div as a paragraph when it holds none. A div with
+        # no loose text of its own is a container, scored through its children.
+        text = element.text(deep=False)
+        if len(text) < MIN_PARAGRAPH or text_len(text) < MIN_PARAGRAPH:
+            return None
+        if _has_block_child(element):
+            parent = element
             whole = False
-            if _has_block_child(element):
-                parent = element
-            else:
-                parent = element.parent
-                text = element.text()
-                whole = True
         else:
-            whole = True
-            if element.tag in ("td", "section") and not _alive(element, ctx):
-                continue  # containers: check before reading their whole text
-            text = element.text()
-            if len(text) < MIN_PARAGRAPH:
-                continue
             parent = element.parent
-        if parent is None or not _alive(element, ctx):
-            continue
-        length = ctx.texts.note(element, text) if whole else text_len(text)
-        if length < MIN_PARAGRAPH:
-            continue
-        score = 1 + text.count(",") + text.count("，") + min(length // 100, 3)
-        # For loose text of a div, the div itself is the paragraph's parent.
+            text = element.text()
+    else:
+        text = element.text()
+        if len(text) < MIN_PARAGRAPH:
+            return None
+        parent = element.parent
+    if parent is None:
+        return None
+    length = texts.note(element, text) if whole else text_len(text)
+    if length < MIN_PARAGRAPH:
+        return None
+    return parent, 1 + text.count(",") + text.count("，") + min(length // 100, 3)
+
+
+def _chain(parent: Node, texts: TextCache) -> list[tuple[int, Node, int]]:
+    """(key, element, divider) of ``parent`` and up to four ancestors above it: the
+    elements a paragraph's score is spread to, and by how much it is divided."""
+    chains = texts.chains
+    chain = chains.get(parent.mem_id)
+    if chain is None:
+        chain = chains[parent.mem_id] = []
         ancestor = parent
         level = 0
         while ancestor is not None and level < 5:
             if not ancestor.is_element_node or ancestor.tag in ("html", "#document"):
                 break
-            key = ancestor.mem_id
-            if key not in ctx.scores:
-                ctx.scores[key] = _initial(ancestor)
-                ctx.nodes[key] = ancestor
-            divider = 1 if level == 0 else 2 if level == 1 else level * 3
-            ctx.scores[key] += score / divider
+            chain.append((ancestor.mem_id, ancestor, 1 if level == 0 else 2 if level == 1 else level * 3))
             ancestor = ancestor.parent
             level += 1
+    return chain
+
+
+_UNREAD = object()
+
+
+def _score_paragraphs(body: Node, ctx: _Ctx) -> None:
+    texts = ctx.texts
+    if texts.to_score is None:
+        texts.to_score = body.css(TO_SCORE)
+    paragraphs = texts.paragraphs
+    scores = ctx.scores
+    nodes = ctx.nodes
+    for element in texts.to_score:
+        key = element.mem_id
+        found = paragraphs.get(key, _UNREAD)
+        if found is _UNREAD:
+            if element.tag in ("td", "section") and not _alive(element, ctx):
+                continue  # containers: check before reading their whole text
+            found = paragraphs[key] = _paragraph(element, texts)
+        if found is None or not _alive(element, ctx):
+            continue
+        parent, score = found
+        # For loose text of a div, the div itself is the paragraph's parent.
+        for ancestor_key, ancestor, divider in _chain(parent, texts):
+            if ancestor_key not in scores:
+                scores[ancestor_key] = _initial(ancestor)
+                nodes[ancestor_key] = ancestor
+            scores[ancestor_key] += score / divider
 
 
 @dataclass(frozen=True, slots=True)

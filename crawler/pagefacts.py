@@ -10,6 +10,8 @@ from typing import Any
 from crawler.encoding import header_values
 
 __all__ = [
+    "HeadFacts",
+    "head_facts",
     "base_href",
     "generator",
     "lang_of",
@@ -39,12 +41,20 @@ def title_of(tree: Tree) -> str:
     return _collapse(node.text()) if node is not None else ""
 
 
-def lang_of(tree: Tree, headers: Any) -> str:
-    """Primary language subtag, lower-cased: ``<html lang>``, else Content-Language."""
-    value = ""
+def _root_lang(tree: Tree) -> str:
     root = tree.root
     if root is not None and root.is_element_node:
-        value = root.attributes.get("lang") or root.attributes.get("xml:lang") or ""
+        return root.attributes.get("lang") or root.attributes.get("xml:lang") or ""
+    return ""
+
+
+def _primary_subtag(value: str) -> str:
+    return re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0] if value.strip() else ""
+
+
+def lang_of(tree: Tree, headers: Any) -> str:
+    """Primary language subtag, lower-cased: ``<html lang>``, else Content-Language."""
+    value = _root_lang(tree)
     if not value.strip():
         languages = header_values(headers, "Content-Language")
         value = languages[0].split(",")[0] if languages else ""
@@ -53,7 +63,7 @@ def lang_of(tree: Tree, headers: Any) -> str:
             if (meta.attributes.get("http-equiv") or "").strip().lower() == "content-language":
                 value = (meta.attributes.get("content") or "").split(",")[0]
                 break
-    return re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0] if value.strip() else ""
+    return _primary_subtag(value)
 
 
 def _directives(content: str) -> set[str]:
@@ -71,6 +81,10 @@ def robots_tokens(tree: Tree, headers: Any) -> tuple[frozenset[str], frozenset[s
     for node in tree.css("meta[name]"):
         if (node.attributes.get("name") or "").strip().lower() in _ROBOTS_NAMES:
             meta |= _directives(node.attributes.get("content") or "")
+    return frozenset(meta), _header_robots(headers)
+
+
+def _header_robots(headers: Any) -> frozenset[str]:
     header: set[str] = set()
     for value in header_values(headers, "X-Robots-Tag"):
         for part in value.split(","):
@@ -79,7 +93,7 @@ def robots_tokens(tree: Tree, headers: Any) -> tuple[frozenset[str], frozenset[s
             if colon and name.strip().lower() not in _VALUED_DIRECTIVES:
                 continue  # "agent: directives" for another crawler
             header |= _directives(part)
-    return frozenset(meta), frozenset(header)
+    return frozenset(header)
 
 
 def _meta_content(tree: Tree, attribute: str, name: str) -> str:
@@ -190,3 +204,92 @@ def meta_refresh_target(content: str) -> str | None:
     if not re.match(r"^\s*[\d.]", content):
         return None
     return url
+
+
+#: One pass over the document finds every element the page facts come from.
+FACTS_SELECTOR = "base[href], meta, title, script[type], [itemtype]"
+
+
+class HeadFacts:
+    """The elements the page facts come from, found by one selector pass, with the same
+    answers as :func:`base_href`, :func:`robots_tokens`, :func:`title_of`,
+    :func:`lang_of`, :func:`generator`, :func:`og_type` and :func:`schema_types`."""
+
+    __slots__ = ("tree", "base", "metas", "titles", "scripts", "items")
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        self.base: str | None = None
+        self.metas: list[dict[str, str | None]] = []
+        self.titles: list[Node] = []
+        self.scripts: list[Node] = []
+        self.items: list[dict[str, str | None]] = []
+        for node in tree.css(FACTS_SELECTOR):
+            tag = node.tag
+            attrs = node.attributes
+            if tag == "meta":
+                self.metas.append(attrs)
+            elif tag == "base":
+                if self.base is None and "href" in attrs:
+                    self.base = attrs.get("href") or ""
+            elif tag == "title":
+                self.titles.append(node)
+            elif tag == "script" and "type" in attrs:
+                self.scripts.append(node)
+            if "itemtype" in attrs:
+                self.items.append(attrs)
+
+    def meta_content(self, attribute: str, name: str) -> str:
+        for attrs in self.metas:
+            if attribute in attrs and (attrs.get(attribute) or "").strip().lower() == name:
+                return (attrs.get("content") or "").strip()
+        return ""
+
+    def robots(self, headers: Any) -> tuple[frozenset[str], frozenset[str]]:
+        meta: set[str] = set()
+        for attrs in self.metas:
+            if "name" in attrs and (attrs.get("name") or "").strip().lower() in _ROBOTS_NAMES:
+                meta |= _directives(attrs.get("content") or "")
+        return frozenset(meta), _header_robots(headers)
+
+    def title(self) -> str:
+        for node in self.titles:
+            parent = node.parent
+            if parent is not None and parent.tag == "head":
+                return _collapse(node.text())
+        return _collapse(self.titles[0].text()) if self.titles else ""
+
+    def lang(self, headers: Any) -> str:
+        value = _root_lang(self.tree)
+        if not value.strip():
+            languages = header_values(headers, "Content-Language")
+            value = languages[0].split(",")[0] if languages else ""
+        if not value.strip():
+            for attrs in self.metas:
+                if "http-equiv" in attrs and (attrs.get("http-equiv") or "").strip().lower() == "content-language":
+                    value = (attrs.get("content") or "").split(",")[0]
+                    break
+        return _primary_subtag(value)
+
+    def generator(self) -> str:
+        return self.meta_content("name", "generator")
+
+    def og_type(self) -> str:
+        return (self.meta_content("property", "og:type") or self.meta_content("name", "og:type")).lower()
+
+    def schema_types(self) -> frozenset[str]:
+        found: set[str] = set()
+        for script in self.scripts:
+            kind = (script.attributes.get("type") or "").strip().lower()
+            if kind.startswith("application/ld+json"):
+                _jsonld_types(_load_json(script.text()), found)
+        for attrs in self.items:
+            prop = (attrs.get("itemprop") or "").strip()
+            if prop and prop not in ("mainEntity", "mainEntityOfPage"):
+                continue
+            found.update(_short_type(attrs.get("itemtype") or ""))
+        return frozenset(found)
+
+
+def head_facts(tree: Tree) -> HeadFacts:
+    return HeadFacts(tree)
