@@ -79,16 +79,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{prog}: error: --port must be 0-65535, not {args.port}", file=sys.stderr)
         return 2
     web = build_web(args.sites, args.seed)
-    try:
-        if args.command == "truth":
-            write_truth(web, args.out)
+    path = args.out if args.command == "truth" else args.ground_truth
+    if path:
+        try:
+            write_truth(web, path)
+        except BrokenPipeError:  # `... truth | head`: the reader had enough
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
-        if args.ground_truth:
-            write_truth(web, args.ground_truth)
+        except OSError as error:
+            print(f"{prog}: error: cannot write the ground truth to {path}: {error.strerror or error}; "
+                  "give a path in an existing, writable directory", file=sys.stderr)
+            return 1
+    if args.command == "truth":
+        return 0
+    try:
         asyncio.run(_serve(web, args.host, args.port))
     except OSError as error:
-        print(f"{prog}: error: {error.strerror or error} ({getattr(error, 'filename', '') or args.command}); "
-              "check the path or pick another --port (0 picks a free one)", file=sys.stderr)
+        print(f"{prog}: error: cannot listen on {args.host}:{args.port}: {error.strerror or error}; "
+              "pick another --port (0 picks a free one)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0
