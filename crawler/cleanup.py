@@ -45,6 +45,8 @@ DROPPED_TAGS = frozenset(
     }
 )
 CONDITIONAL_TAGS = frozenset({"form", "fieldset", "table", "ul", "div"})
+#: The elements the conditional clean-up counts, found in one selector pass.
+_TALLIED = "p, img, li, input, h1, h2, h3, h4, h5, h6, object, embed, iframe, ul, ol"
 #: Readability's link-density clean-up drops a block only when it holds this many links.
 MIN_WIDGET_LINKS = 3
 
@@ -144,23 +146,34 @@ class Cleaner:
             # part of what they sit in; a widget is a collection of links.
             return False
         texts = self.texts
-        if node.text().count(",") >= 10:
+        if texts.commas(node) >= 10:
             return False
         content_length = texts.length(node)
-        paragraphs = len(node.css("p"))
-        images = len(node.css("img"))
-        items = len(node.css("li")) - 100
-        inputs = len(node.css("input"))
-        heading_length = sum(texts.length(h) for h in node.css("h1, h2, h3, h4, h5, h6"))
+        paragraphs = images = items = inputs = embeds = heading_length = 0
+        lists = []
+        for element in node.css(_TALLIED):
+            kind = element.tag
+            if kind == "p":
+                paragraphs += 1
+            elif kind == "li":
+                items += 1
+            elif kind == "img":
+                images += 1
+            elif kind == "input":
+                inputs += 1
+            elif kind in HEADINGS:
+                heading_length += texts.length(element)
+            elif kind == "ul" or kind == "ol":
+                lists.append(element)
+            else:  # object, embed, iframe
+                embed = element.attributes
+                if VIDEOS.search(embed.get("src") or embed.get("data") or ""):
+                    embeds += 1
+        items -= 100
         heading_density = heading_length / content_length if content_length else 0
-        embeds = 0
-        for embed in node.css("object, embed, iframe"):
-            src = embed.attributes.get("src") or embed.attributes.get("data") or ""
-            if VIDEOS.search(src):
-                embeds += 1
         is_list = tag in ("ul", "ol")
         if not is_list and content_length:
-            list_length = sum(texts.length(lst) for lst in node.css("ul, ol"))
+            list_length = sum(texts.length(lst) for lst in lists)
             is_list = list_length / content_length > 0.9
         density = texts.density(node)
         return (

@@ -103,6 +103,8 @@ def _unlikely_name(match: str) -> bool:
 
 
 def _visible(attrs: dict[str, str | None]) -> bool:
+    if not attrs or ("style" not in attrs and "hidden" not in attrs and "aria-hidden" not in attrs):
+        return True
     style = (attrs.get("style") or "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style or "hidden" in attrs:
         return False
@@ -171,11 +173,11 @@ def _length(node: Node, ctx: _Ctx) -> int:
 
 
 #: Text facts of a piece of text: (collapsed length, starts with white space, ends with white
-#: space, holds no word). Pieces compose: the facts of a concatenation follow from the facts
-#: of its parts, so an element's text length can be summed from its children's.
-Piece = tuple[int, bool, bool, bool]
-_NOTHING: Piece = (0, False, False, True)
-_BLANK: Piece = (0, True, True, True)
+#: space, holds no word, commas). Pieces compose: the facts of a concatenation follow from
+#: the facts of its parts, so an element's text length can be summed from its children's.
+Piece = tuple[int, bool, bool, bool, int]
+_NOTHING: Piece = (0, False, False, True, 0)
+_BLANK: Piece = (0, True, True, True, 0)
 #: A container is summed from its children (when one of them is known) only if it has at
 #: most this many children; wider ones are read whole, which is cheaper.
 MAX_COMPOSED_CHILDREN = 40
@@ -188,17 +190,17 @@ def piece(text: str) -> Piece:
     words = text.split()
     if not words:
         return _BLANK
-    return (sum(map(len, words)) + len(words) - 1, text[0].isspace(), text[-1].isspace(), False)
+    return (sum(map(len, words)) + len(words) - 1, text[0].isspace(), text[-1].isspace(), False, text.count(","))
 
 
 def _join(left: Piece, right: Piece) -> Piece:
     if left[3]:
         if right[3]:
             return _BLANK if (left[1] or right[1]) else _NOTHING
-        return (right[0], left[1] or right[1], right[2], False)
+        return (right[0], left[1] or right[1], right[2], False, right[4])
     if right[3]:
-        return (left[0], left[1], left[2] or right[1], False)
-    return (left[0] + right[0] + (left[2] or right[1]), left[1], right[2], False)
+        return (left[0], left[1], left[2] or right[1], False, left[4])
+    return (left[0] + right[0] + (left[2] or right[1]), left[1], right[2], False, left[4] + right[4])
 
 
 class TextCache:
@@ -222,6 +224,10 @@ class TextCache:
     def length(self, node: Node) -> int:
         """Length of the text of ``node`` with white space collapsed and stripped."""
         return self._piece(node)[0]
+
+    def commas(self, node: Node) -> int:
+        """Commas in the text of ``node``."""
+        return self._piece(node)[4]
 
     def note(self, node: Node, text: str) -> int:
         """Record ``text``, the text of ``node`` the caller has read; its collapsed length."""
@@ -274,8 +280,11 @@ class TextCache:
         collapsed = " ".join(words)
         key = node.mem_id
         if key not in self.pieces:
-            self.pieces[key] = (len(collapsed), text[0].isspace(), text[-1].isspace(), False) if words else (
-                _BLANK if text else _NOTHING)
+            self.pieces[key] = (
+                (len(collapsed), text[0].isspace(), text[-1].isspace(), False, text.count(","))
+                if words
+                else (_BLANK if text else _NOTHING)
+            )
         self.links[key] = len(collapsed) * (0.3 if in_page else 1.0)
         return collapsed
 

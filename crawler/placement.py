@@ -172,6 +172,13 @@ class Placement:
     def of(self, node: Node) -> Info:
         """The placement facts of ``node`` (an element or the document)."""
         memo = self.memo
+        parent = node.parent
+        if parent is not None and node.is_element_node:
+            # The common case: the parent is known already.
+            info = memo.get(parent.mem_id)
+            if info is not None:
+                info = memo[node.mem_id] = self._derive(node, info)
+                return info
         chain = []
         current = node
         info = None
