@@ -95,7 +95,13 @@ class Cleaner:
         self.texts = main.texts
 
     def dropped(
-        self, node: Node, tag: str, attrs: dict[str, str | None], in_table: bool, in_article: bool = False
+        self,
+        node: Node,
+        tag: str,
+        attrs: dict[str, str | None],
+        in_table: bool,
+        in_article: bool = False,
+        listed: bool = False,
     ) -> bool:
         """True when the clean-up drops ``node``. Elements hidden by style are not dropped
         here: hiding is reported as ``Link.hidden`` and does not move a link. The
@@ -108,6 +114,10 @@ class Cleaner:
                 return True
             # An article's own footer/aside is content unless it is a block of links.
             return self._clean_conditionally(node, tag, attrs)
+        if listed:
+            # An item of a listing: its links are the listing's (link-density clean-up
+            # would call every item with a list of links a widget).
+            in_table = True
         if not attrs:
             return tag in CONDITIONAL_TAGS and not in_table and self._clean_conditionally(node, tag, attrs)
         if attrs.get("aria-hidden") == "true":

@@ -136,6 +136,8 @@ class _Ctx:
     scores: dict[int, float] = field(default_factory=dict)
     nodes: dict[int, Node] = field(default_factory=dict)
     link_lengths: dict[int, float] = field(default_factory=dict)
+    #: The blocks taken as the best block's alike siblings (a listing's other items).
+    listed: frozenset[int] = frozenset()
 
 
 def _alive(node: Node, ctx: _Ctx) -> bool:
@@ -445,6 +447,9 @@ class MainContent:
     strip_unlikely: bool = True
     #: Text lengths and link densities read so far (shared with the clean-up).
     texts: TextCache = field(default_factory=lambda: TextCache())
+    #: mem_ids of the blocks taken as alike siblings of the best block (a listing's or a
+    #: thread's other items): their link lists are the listing's, not widgets.
+    listed: frozenset[int] = frozenset()
 
 
 def _top_candidate(body: Node, ctx: _Ctx) -> Node | None:
@@ -545,6 +550,7 @@ def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
     alike = [c for c in children if c.tag == top.tag and (c.attributes.get("class") or "") == top_class]
     repeated = len(alike) >= 3 and (top_class or top.tag in ("article", "section", "li"))
     alike_ids = {c.mem_id for c in alike} if repeated else set()
+    ctx.listed = frozenset(alike_ids - {top.mem_id})
     blocks = []
     for sibling in children:
         if sibling.mem_id == top.mem_id or sibling.mem_id in alike_ids:
@@ -581,7 +587,7 @@ def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent 
             continue
         blocks = _siblings(top, ctx)
         length = sum(_length(block, ctx) for block in blocks)
-        found = MainContent(tuple(blocks), top, length, ctx.scores, strip_unlikely, texts)
+        found = MainContent(tuple(blocks), top, length, ctx.scores, strip_unlikely, texts, ctx.listed)
         if not _trusted(found, ctx):
             continue
         if length >= 500:

@@ -85,7 +85,7 @@ LANDMARK, REGION, HIDDEN, IN_ARTICLE, ZONE, IN_TABLE, BLOCK, DEPTH = range(8)
 Info = tuple
 #: Bits of the in_article field: inside an <article>/<main> element, inside the detected
 #: main content.
-IN_ARTICLE_TAG, IN_MAIN_BLOCK = 1, 2
+IN_ARTICLE_TAG, IN_MAIN_BLOCK, IN_LISTED = 1, 2, 4
 #: Readability's clean-up is judged only this deep inside the main content: real articles
 #: nest far less, and it keeps pathological nesting linear.
 MAX_CLEAN_DEPTH = 40
@@ -111,20 +111,43 @@ def _element_children(node: Node) -> list[Node]:
     return children
 
 
+def _listing_items(blocks: tuple[Node, ...]) -> frozenset[int]:
+    """The children of main blocks (or of a <main> that is the only child of one, as in
+    a WordPress content-area div) that are items of a listing: three or more alike (same tag and class)
+    children of one block."""
+    items: set[int] = set()
+    for block in blocks:
+        children = _element_children(block)
+        significant = [c for c in children if c.tag not in SKIPPED_TAGS]
+        if len(significant) == 1 and significant[0].tag == "main":
+            children = _element_children(significant[0])
+        groups: dict[tuple[str, str], list[int]] = {}
+        for child in children:
+            classes = child.attributes.get("class") or ""
+            if classes or child.tag in ("article", "section", "li"):
+                groups.setdefault((child.tag, classes), []).append(child.mem_id)
+        for group in groups.values():
+            if len(group) >= 3:
+                items.update(group)
+    return frozenset(items)
+
+
 class Placement:
     """Memoised placement of the elements of one parsed page."""
 
-    __slots__ = ("memo", "main_ids", "child_zone", "cleaner", "root")
+    __slots__ = ("memo", "main_ids", "listed", "child_zone", "cleaner", "root")
 
     def __init__(self, main: MainContent | None) -> None:
         self.memo: dict[int, Info] = {}
         self.main_ids: frozenset[int] = frozenset()
+        self.listed: frozenset[int] = frozenset()
         self.child_zone: dict[int, int] = {}
         self.cleaner: Cleaner | None = None
         zone = Z_NONE
         if main is not None:
             zone = Z_PATH
             self.main_ids = frozenset(block.mem_id for block in main.blocks)
+            self.listed = main.listed | _listing_items(main.blocks)
             self.cleaner = Cleaner(main)
             self._map_zones(main)
         self.root: Info = (None, "", False, 0, zone, False, None, 0)
@@ -206,12 +229,16 @@ class Placement:
             if key in self.main_ids:
                 zone = Z_IN
                 entering_main = True
+                if key in self.listed:
+                    in_article |= IN_LISTED
             else:
                 zone = self.child_zone.get(key, Z_PATH)
         elif zone == Z_IN and self.cleaner is not None:
             depth += 1
+            if element.mem_id in self.listed:
+                in_article |= IN_LISTED
             if depth <= MAX_CLEAN_DEPTH and self.cleaner.dropped(
-                element, tag, attrs, in_table, bool(in_article & IN_ARTICLE_TAG)
+                element, tag, attrs, in_table, bool(in_article & IN_ARTICLE_TAG), bool(in_article & IN_LISTED)
             ):
                 zone = Z_BOILER
         if tag in BLOCK_TAGS:
