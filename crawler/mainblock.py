@@ -183,6 +183,9 @@ _BLANK: Piece = (0, True, True, True, 0)
 #: A container is summed from its children (when one of them is known) only if it has at
 #: most this many children; wider ones are read whole, which is cheaper.
 MAX_COMPOSED_CHILDREN = 40
+#: Summing from children nests at most this deep (then the element is read whole), so
+#: pathological nesting cannot exhaust the stack.
+MAX_COMPOSE_DEPTH = 32
 
 
 def piece(text: str) -> Piece:
@@ -238,17 +241,17 @@ class TextCache:
             found = self.pieces[node.mem_id] = piece(text)
         return found[0]
 
-    def _piece(self, node: Node) -> Piece:
+    def _piece(self, node: Node, depth: int = 0) -> Piece:
         key = node.mem_id
         found = self.pieces.get(key)
         if found is None:
-            found = self._compose(node)
+            found = self._compose(node, depth) if depth < MAX_COMPOSE_DEPTH else None
             if found is None:
                 found = piece(node.text())
             self.pieces[key] = found
         return found
 
-    def _compose(self, node: Node) -> Piece | None:
+    def _compose(self, node: Node, depth: int) -> Piece | None:
         """The text facts of ``node`` summed from its children, or None when none of its
         element children is known yet or it has too many children."""
         children = []
@@ -267,7 +270,7 @@ class TextCache:
         total = _NOTHING
         for child in children:
             if child.is_element_node:
-                part = self._piece(child)
+                part = self._piece(child, depth + 1)
             elif child.is_text_node:
                 part = piece(child.text_content or "")
             else:
@@ -290,7 +293,7 @@ class TextCache:
         self.links[key] = len(collapsed) * (0.3 if in_page else 1.0)
         return collapsed
 
-    def link_length(self, node: Node) -> float:
+    def link_length(self, node: Node, depth: int = 0) -> float:
         """Collapsed text length of the links under ``node`` (in-page links weigh 0.3)."""
         key = node.mem_id
         links = self.links
@@ -300,12 +303,12 @@ class TextCache:
         if node.tag == "a":
             coefficient = 0.3 if (node.attributes.get("href") or "").startswith("#") else 1.0
             found = self._piece(node)[0] * coefficient
-        elif key in self.pieces and self._has_known_child(node):
+        elif depth < MAX_COMPOSE_DEPTH and key in self.pieces and self._has_known_child(node):
             found = 0.0
             child = node.child
             while child is not None:
                 if child.is_element_node:
-                    found += self.link_length(child)
+                    found += self.link_length(child, depth + 1)
                 child = child.next
         else:
             found = 0.0

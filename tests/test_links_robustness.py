@@ -172,6 +172,7 @@ NESTING = 10_000
     [
         ("<div>", "</div>"),
         ("<div>Some words, and more words, in a nested block. <a href='/l'>l</a> ", "</div>"),
+        ("<div><p>Some words here, and more words, to score this paragraph well.</p><a href='/x'>x</a>", "</div>"),
         ("<span>", "</span>"),
         ("<table><tr><td>", "</td></tr></table>"),
         ("<ul><li><a href='/x'>x</a>", "</li></ul>"),
