@@ -111,24 +111,37 @@ def _element_children(node: Node) -> list[Node]:
     return children
 
 
-def _listing_items(blocks: tuple[Node, ...]) -> frozenset[int]:
-    """The children of main blocks (or of a <main> that is the only child of one, as in
-    a WordPress content-area div) that are items of a listing: three or more alike (same tag and class)
-    children of one block."""
+def _listing_items(blocks: tuple[Node, ...], texts: Any = None) -> frozenset[int]:
+    """The children of main blocks (or of the first element below them that has more than
+    one child, as a WordPress content-area div around a <main>) that are items of a
+    listing: three or more alike (same tag and class) children of one block."""
     items: set[int] = set()
     for block in blocks:
         children = _element_children(block)
-        significant = [c for c in children if c.tag not in SKIPPED_TAGS]
-        if len(significant) == 1 and significant[0].tag == "main":
+        # Wrappers (a content-area div holding a <main>, a section holding one entry div)
+        # hide the listing a few levels down: go down through only children.
+        wrapped = False
+        for _ in range(4):
+            significant = [c for c in children if c.tag not in SKIPPED_TAGS]
+            if len(significant) != 1 or (wrapped and texts is None):
+                break
             children = _element_children(significant[0])
+            wrapped = significant[0].tag != "main"
         groups: dict[tuple[str, str], list[int]] = {}
         for child in children:
             classes = child.attributes.get("class") or ""
             if classes or child.tag in ("article", "section", "li"):
                 groups.setdefault((child.tag, classes), []).append(child.mem_id)
         for group in groups.values():
-            if len(group) >= 3:
-                items.update(group)
+            if len(group) < 3:
+                continue
+            if wrapped:
+                # Deeper down, only text-rich items (forum posts, reviews, comments) make a
+                # listing; alike link lists there are widgets (related posts, tag clouds).
+                by_id = {c.mem_id: c for c in children}
+                if any(texts.density(by_id[key]) >= 0.5 for key in group):
+                    continue
+            items.update(group)
     return frozenset(items)
 
 
@@ -147,7 +160,7 @@ class Placement:
         if main is not None:
             zone = Z_PATH
             self.main_ids = frozenset(block.mem_id for block in main.blocks)
-            self.listed = main.listed | _listing_items(main.blocks)
+            self.listed = main.listed | _listing_items(main.blocks, main.texts)
             self.cleaner = Cleaner(main)
             self._map_zones(main)
         self.root: Info = (None, "", False, 0, zone, False, None, 0)
