@@ -113,7 +113,10 @@ class BacklinksSpider(Spider):
             self.crawler.stats.inc_value("backlinks/focus/referring_pages")
         urls = [link.url for link in followable(links, self.follow_nofollow)]
         for admission in self.scope.admit_page(urls, from_site, hop, depth):
-            yield self._request(admission, self.focus.boost(admission.site, from_site))
+            yield self._request(
+                admission,
+                self.focus.boost(admission.site, from_site, hop=admission.hop, depth=admission.depth),
+            )
 
     def _redirect_items(self, response: Response, fetched_at: str,
                         source_ip: str | None) -> Iterator[Any]:
