@@ -13,7 +13,7 @@ import pytest
 from crawler.index import IndexNotFound, open_index, parse_target
 from crawler.index.keys import normal_url
 from crawler.index.query import LinkFilter, Sort
-from crawler.index.sqlite_views import _BEST, SELECT_RECORD, where
+from crawler.index.sqlite_views import _BEST, SELECT_RECORD
 from crawler.urls import normalize
 from tests.index_data import load
 
@@ -92,7 +92,7 @@ def sqlite_index(tmp_path):
 
 
 def plan(index, select: str, target: str, tail: str = "", extra: list | None = None, **filters):
-    clause, params = where(parse_target(target), LinkFilter.make(**filters))
+    clause, params = index._where(parse_target(target), LinkFilter.make(**filters))
     sql = f"SELECT {select} FROM links l WHERE {clause} {tail}"
     return " | ".join(index.explain(sql, params + (extra or [])))
 
@@ -106,16 +106,16 @@ PLANS = [
     ("host", SELECT_RECORD, "blog.t.com", "LIMIT 50", {}, "links_host_path"),
     ("prefix", SELECT_RECORD, "t.com/blog/", "LIMIT 50", {}, "links_host_path"),
     ("url", SELECT_RECORD, "https://t.com/shop/item", "LIMIT 50", {}, "links_host_path"),
-    ("summary", "count(*), count(DISTINCT l.source_site)", "t.com", "", {"status": None},
+    ("summary", "count(*), count(DISTINCT l.source_site_id)", "t.com", "", {"status": None},
      "links_site"),
-    ("domains", f"l.source_site, count(*), {_BEST}", "t.com", "GROUP BY l.source_site", {},
+    ("domains", f"l.source_site, count(*), {_BEST}", "t.com", "GROUP BY l.source_site_id", {},
      "links_site"),
     ("anchors", "l.anchor, count(*)", "t.com", "GROUP BY l.anchor", {}, "links_site"),
     ("new", SELECT_RECORD, "t.com", "ORDER BY l.first_seen DESC LIMIT 50",
      {"status": None, "first_seen_since": "2026-01-02"}, "links_site_first"),
     ("lost", SELECT_RECORD, "t.com", "ORDER BY l.lost_at DESC LIMIT 50",
      {"status": "lost", "lost_since": "2026-01-02"}, "links_site_"),
-    ("toxic", "l.source_site, count(*)", "t.com", "GROUP BY l.source_site",
+    ("toxic", "l.source_site, count(*)", "t.com", "GROUP BY l.source_site_id",
      {"min_toxicity": 60}, "links_site_"),
 ]  # fmt: skip
 
@@ -137,7 +137,7 @@ def test_paged_backlinks_need_no_sort(sqlite_index):
 
 
 def test_broken_joins_pages_by_key(sqlite_index):
-    clause, params = where(parse_target("t.com"), LinkFilter.make())
+    clause, params = sqlite_index._where(parse_target("t.com"), LinkFilter.make())
     details = " | ".join(sqlite_index.explain(
         f"SELECT l.id FROM links l JOIN pages p ON p.url = l.target_url WHERE {clause} "
         "AND (p.status >= 400 OR p.status = 0)", params))  # fmt: skip

@@ -10,26 +10,18 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import struct
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from crawler.index.base import GONE_STATUSES, LinkIndex, PageLinks
+from crawler.index.base import LinkIndex, PageLinks
 from crawler.index.errors import IndexNotFound, IndexUnavailable
-from crawler.index.keys import link_digest, normal_url, sqlite_id, subnet_of
+from crawler.index.keys import normal_url
 from crawler.index.records import WriteResult
-from crawler.index.sqlite_schema import (
-    MARK_LOST,
-    SCHEMA,
-    SCHEMA_VERSION,
-    UPSERT_FETCH,
-    UPSERT_LINK,
-    UPSERT_PAGE,
-)
+from crawler.index.sqlite_schema import SCHEMA, SCHEMA_VERSION
 from crawler.index.sqlite_views import SELECT_RECORD, SqliteViews, backlink_of
+from crawler.index.sqlite_write import SqliteWriter, prepare
 from crawler.items import Backlink
-from crawler.urls import host_of, path_of, site_of
 
 T = TypeVar("T")
 
@@ -38,18 +30,18 @@ BUSY_TIMEOUT_MS = 30_000
 #: Page cache per connection (KiB): the write path touches the tail of every target's
 #: index range, so a bigger cache keeps writes fast as the file grows.
 CACHE_KIB = 262_144
+#: Page size of a new index file. A write transaction touches one page of every target's
+#: range in every index, and SQLite's cost per page written to the WAL (checksum, two
+#: writes, the checkpoint) outweighs the bytes: 16 KiB pages wrote links 2.5 times as fast
+#: as the default 4 KiB (8 KiB: 2.2x, 32 KiB: 1.9x, 1 KiB: 1.1x).
+PAGE_SIZE = 16_384
+#: WAL pages after which a commit copies the WAL back into the file (SQLite's default is
+#: 1,000). The same index pages (the tail of each target's range) are rewritten by every
+#: transaction; a longer WAL copies each of them once per checkpoint instead of once per
+#: write, and syncs the file less often (1.6x the write rate at 600,000 links).
+CHECKPOINT_PAGES = 4096
 #: Retries of a whole write transaction that still found the database busy.
 BUSY_RETRIES = 8
-
-
-def _pack(ids: list[int]) -> bytes:
-    return struct.pack(f">{len(ids)}q", *ids)
-
-
-def _unpack(blob: bytes | None) -> list[int]:
-    if not blob:
-        return []
-    return list(struct.unpack(f">{len(blob) // 8}q", blob))
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
@@ -57,7 +49,7 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
-class SqliteIndex(SqliteViews, LinkIndex):
+class SqliteIndex(SqliteWriter, SqliteViews, LinkIndex):
     """LinkIndex on an SQLite file (or ``:memory:``)."""
 
     def __init__(self, path: str, *, create: bool = True, uri: str = "") -> None:
@@ -84,13 +76,18 @@ class SqliteIndex(SqliteViews, LinkIndex):
         except sqlite3.Error as exc:
             raise IndexUnavailable(_why_not(path, exc)) from exc
         self._conn = conn
+        self._init_writer()
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # Takes effect only on a new file (before WAL mode is set): see PAGE_SIZE.
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             if not memory:
                 self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL"))
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
+            conn.execute(f"PRAGMA journal_size_limit = {CHECKPOINT_PAGES * PAGE_SIZE * 2}")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             has_links = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'links'"
@@ -99,6 +96,11 @@ class SqliteIndex(SqliteViews, LinkIndex):
                 raise IndexUnavailable(
                     f"index file {path} has schema version {version}, newer than this "
                     f"crawler's {SCHEMA_VERSION}: upgrade the crawler"
+                )
+            if has_links and version < SCHEMA_VERSION:
+                raise IndexUnavailable(
+                    f"index file {path} has schema version {version}, older than this "
+                    f"crawler's {SCHEMA_VERSION}: crawl into a new index file"
                 )
             if not has_links:
                 if not create:
@@ -147,103 +149,26 @@ class SqliteIndex(SqliteViews, LinkIndex):
                 result = body()
                 self._conn.execute("COMMIT")
             except BaseException:
+                self._rolled_back()
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
+            self._committed()
             return result
 
         return self._retry(attempt)
 
     # --- writes -------------------------------------------------------------------------
     def write(self, pages: list[PageLinks]) -> WriteResult:
-        prepared = [self._prepare(page) for page in pages]
+        prepared = [prepare(page) for page in pages]
         if not prepared:
             return WriteResult()
         return self._transaction(lambda: self._write_prepared(prepared))
-
-    @staticmethod
-    def _prepare(page: PageLinks) -> tuple[str, int, str, list[tuple]]:
-        source_url = normal_url(page.source_url)
-        source_host = host_of(source_url)
-        source_site = site_of(source_host)
-        seen = page.fetched_at
-        rows: dict[int, tuple] = {}
-        for b in page.backlinks:
-            target_url = normal_url(b.target_url)
-            ident = sqlite_id(link_digest(source_url, target_url))
-            target_host = b.target_host or host_of(target_url)
-            ip = page.source_ip or b.source_ip
-            rows[ident] = (
-                ident, source_url, source_host, source_site,
-                target_url, target_host, b.target_site or site_of(target_host),
-                b.target_path or path_of(target_url),
-                b.anchor, " ".join(b.rel), int(b.nofollow), int(b.ugc), int(b.sponsored),
-                b.nofollow_by, b.kind, b.position, b.context, int(b.hidden), b.region,
-                b.count, b.type, b.origin, int(b.toxicity), " ".join(b.toxic_markers),
-                b.type_reason, seen, seen, None, "live", ip, subnet_of(ip),
-            )  # fmt: skip
-        return source_url, page.status, seen, list(rows.values())
-
-    def _write_prepared(self, prepared: list[tuple[str, int, str, list[tuple]]]) -> WriteResult:
-        conn = self._conn
-        inserted = updated = lost = revived = 0
-        for source_url, status, seen, rows in prepared:
-            before = conn.execute(
-                "SELECT fetched_at, link_ids FROM pages WHERE url = ?", (source_url,)
-            ).fetchone()
-            stale = before is not None and before[0] > seen
-            old = set(_unpack(before[1])) if before else set()
-            new_ids = [row[0] for row in rows]
-            fresh = [ident for ident in new_ids if ident not in old]
-            known: dict[int, tuple[str, str | None]] = {}
-            for start in range(0, len(fresh), 500):
-                chunk = fresh[start : start + 500]
-                known.update(
-                    (ident, (state, lost_at))
-                    for ident, state, lost_at in conn.execute(
-                        f"SELECT link_id, status, lost_at FROM links WHERE link_id IN "
-                        f"({', '.join('?' * len(chunk))})",
-                        chunk,
-                    )
-                )
-            for ident in new_ids:
-                if ident in old:
-                    updated += 1
-                elif ident not in known:
-                    inserted += 1
-                elif known[ident][0] == "lost" and seen >= (known[ident][1] or ""):
-                    revived += 1
-                else:
-                    updated += 1
-            conn.executemany(UPSERT_LINK, rows)
-            if not stale:
-                gone = old.difference(new_ids)
-                if gone:
-                    cursor = conn.executemany(MARK_LOST, [(seen, ident, seen) for ident in gone])
-                    lost += cursor.rowcount
-                conn.execute(UPSERT_PAGE, (source_url, status, seen, _pack(new_ids)))
-        return WriteResult(inserted, updated, lost, revived, len(prepared))
 
     def record_fetches(self, fetches: Iterable[tuple[str, int, str]]) -> None:
         items = [(normal_url(url), int(status), fetched_at) for url, status, fetched_at in fetches]
         if items:
             self._transaction(lambda: self._record(items))
-
-    def _record(self, items: list[tuple[str, int, str]]) -> None:
-        conn = self._conn
-        for url, status, fetched_at in items:
-            if status in GONE_STATUSES:
-                before = conn.execute(
-                    "SELECT fetched_at, link_ids FROM pages WHERE url = ?", (url,)
-                ).fetchone()
-                if before is not None and before[0] <= fetched_at and before[1]:
-                    conn.executemany(
-                        MARK_LOST,
-                        [(fetched_at, ident, fetched_at) for ident in _unpack(before[1])],
-                    )
-                conn.execute(UPSERT_PAGE, (url, status, fetched_at, None))
-            else:
-                conn.execute(UPSERT_FETCH, (url, status, fetched_at))
 
     # --- reads --------------------------------------------------------------------------
     def iter_backlinks(self, status: str | None = None) -> Iterator[Backlink]:

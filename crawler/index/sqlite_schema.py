@@ -1,38 +1,46 @@
 """The SQLite layout of the link index: tables, indexes and the SQL that writes them.
 
-``links``: one row per backlink. ``link_id`` is the link identity (``crawler.index.keys``)
-under a unique index; the rowid is SQLite's own, given in insertion order, so new rows are
-appended to the table instead of landing at random pages of it (random rowids made writes
-five times slower once the file outgrew the page cache).
-Every field of the link record is a column; ``rel`` and ``toxic_markers`` are stored as
-space-joined tokens, booleans as 0/1 (SQLite stores 0 and 1 in no payload bytes at all).
-``source_subnet`` is derived on write for the diversity counts.
+Write cost in SQLite is the number of b-tree pages a transaction dirties: every secondary
+index whose key lands at a random place costs a page per link, written to the WAL and
+later checkpointed. So the layout keeps keys small (integers, not host names) and makes
+the identity index local to the source page.
+
+``names``: every site, host, IP address and /24 (/48) network name once, with an integer
+id (the writer keeps them in memory). Links refer to them by id.
+
+``pages``: one row per fetched URL (``id`` its rowid) with its latest status and, for
+parsed pages, the ids of the backlinks it carried (a packed array: how a recrawl finds
+the links it lost).
+
+``links``: one row per backlink. The rowid is SQLite's own, in insertion order, so new
+rows are appended to the table. ``(page_id, link_id)`` is the identity (``link_id`` the
+63-bit hash of ``crawler.index.keys``, ``page_id`` the source page): a page's links sit
+together in its unique index, and a new page's links are appended to it, where a unique
+index on the hash alone put every new link on a random page of it. Every field of the
+link record is a column (``rel`` and ``toxic_markers`` as space-joined tokens, booleans as
+0/1), plus the integer keys: ``site_id``/``host_id`` of the target, ``source_site_id``,
+``ip_id``/``subnet_id`` of the source page's address.
 
 Indexes, each for a query of the index (``tests/test_index_queries.py`` checks with
 EXPLAIN QUERY PLAN that every per-target view uses one):
 
-* ``links_id (link_id)`` unique: the upsert key.
-* ``links_site_first (target_site, first_seen, link_id)``: site targets, the default
-  sort, "new".
-* ``links_site_toxicity (target_site, toxicity, link_id)``: the toxicity sort, disavow.
-* ``links_site_lost (target_site, lost_at, link_id) WHERE lost_at IS NOT NULL``: "lost"
+* ``links_page (page_id, link_id)`` unique: the identity, the page's links on a recrawl.
+* ``links_site_first (site_id, first_seen, link_id)``: site targets, the default sort,
+  "new".
+* ``links_site_toxicity (site_id, toxicity, link_id)``: the toxicity sort, disavow.
+* ``links_site_lost (site_id, lost_at, link_id) WHERE lost_at IS NOT NULL``: "lost"
   (partial: only lost rows pay for it).
-* ``links_host_path (target_host, target_path)``: host, URL prefix and exact URL targets.
+* ``links_host_path (host_id, target_path)``: host, URL prefix and exact URL targets.
 
 ``link_id`` closes each sort index, so ties are broken the way MongoDB breaks them (by the
 identity) and a sort plus paging never needs a temporary b-tree. The last_seen sort has no
-index of its own (every recrawl moves last_seen, so it would be rewritten on every write;
-it cost 10% of the write rate): it sorts the target's rows, fine but not instant on a
-target with 100,000 backlinks.
-
-``pages``: one row per fetched URL with its latest status and, for parsed pages, the ids
-of the backlinks it carried (a packed array), which is how a recrawl finds the links it
-lost without an index on the source URL.
+index of its own (every recrawl moves last_seen, so it would be rewritten on every write):
+it sorts the target's rows, fine but not instant on a target with 100,000 backlinks.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Columns of ``links`` that hold the link record, in crawler.items.Backlink order.
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -43,12 +51,34 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "type_reason", "first_seen", "last_seen", "lost_at", "status", "source_ip",
 )  # fmt: skip
 
-ALL_COLUMNS: tuple[str, ...] = ("link_id", *RECORD_COLUMNS, "source_subnet")
+#: The integer keys of a link row, before its record columns.
+KEY_COLUMNS: tuple[str, ...] = (
+    "page_id", "link_id", "site_id", "host_id", "source_site_id", "ip_id", "subnet_id",
+)  # fmt: skip
+
+ALL_COLUMNS: tuple[str, ...] = (*KEY_COLUMNS, *RECORD_COLUMNS)
 
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS names (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    status INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL,
+    link_ids BLOB
+);
 CREATE TABLE IF NOT EXISTS links (
     id INTEGER PRIMARY KEY,
+    page_id INTEGER NOT NULL,
     link_id INTEGER NOT NULL,
+    site_id INTEGER NOT NULL,
+    host_id INTEGER NOT NULL,
+    source_site_id INTEGER NOT NULL,
+    ip_id INTEGER,
+    subnet_id INTEGER,
     source_url TEXT NOT NULL,
     source_host TEXT NOT NULL,
     source_site TEXT NOT NULL,
@@ -77,52 +107,43 @@ CREATE TABLE IF NOT EXISTS links (
     last_seen TEXT NOT NULL,
     lost_at TEXT,
     status TEXT NOT NULL DEFAULT 'live',
-    source_ip TEXT,
-    source_subnet TEXT
+    source_ip TEXT
 );
-CREATE UNIQUE INDEX IF NOT EXISTS links_id ON links (link_id);
-CREATE INDEX IF NOT EXISTS links_site_first ON links (target_site, first_seen, link_id);
-CREATE INDEX IF NOT EXISTS links_site_toxicity ON links (target_site, toxicity, link_id);
-CREATE INDEX IF NOT EXISTS links_site_lost ON links (target_site, lost_at, link_id)
+CREATE UNIQUE INDEX IF NOT EXISTS links_page ON links (page_id, link_id);
+CREATE INDEX IF NOT EXISTS links_site_first ON links (site_id, first_seen, link_id);
+CREATE INDEX IF NOT EXISTS links_site_toxicity ON links (site_id, toxicity, link_id);
+CREATE INDEX IF NOT EXISTS links_site_lost ON links (site_id, lost_at, link_id)
     WHERE lost_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS links_host_path ON links (target_host, target_path);
-CREATE TABLE IF NOT EXISTS pages (
-    url TEXT PRIMARY KEY,
-    status INTEGER NOT NULL,
-    fetched_at TEXT NOT NULL,
-    link_ids BLOB
-);
+CREATE INDEX IF NOT EXISTS links_host_path ON links (host_id, target_path);
 """
 
-#: Fields a newer observation of a link overwrites.
-_CONTENT = [c for c in RECORD_COLUMNS if c not in ("first_seen", "last_seen", "lost_at", "status")]
+#: Fields a newer observation of a link overwrites (the identity and the times aside).
+CONTENT_COLUMNS: tuple[str, ...] = tuple(
+    c for c in ALL_COLUMNS
+    if c not in ("page_id", "link_id", "source_url", "target_url",
+                 "first_seen", "last_seen", "lost_at", "status")
+)  # fmt: skip
 
-UPSERT_LINK = (
-    f"INSERT INTO links ({', '.join(ALL_COLUMNS)}) VALUES ({', '.join('?' * len(ALL_COLUMNS))}) "
-    "ON CONFLICT (link_id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in [*_CONTENT, "source_subnet"])
-    + ", first_seen = min(links.first_seen, excluded.first_seen)"
-    ", last_seen = excluded.last_seen, lost_at = NULL, status = 'live' "
-    "WHERE excluded.last_seen >= links.last_seen"
-    " AND (links.lost_at IS NULL OR excluded.last_seen >= links.lost_at)"
+#: A new link, with its rowid (the writer hands them out in order).
+INSERT_LINK = (
+    f"INSERT INTO links (id, {', '.join(ALL_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (len(ALL_COLUMNS) + 1))})"
 )
 
-MARK_LOST = (
-    "UPDATE links SET status = 'lost', lost_at = ? "
-    "WHERE link_id = ? AND status = 'live' AND last_seen <= ?"
+#: A link seen again: new content, first_seen kept (the earlier), live again.
+UPDATE_LINK = (
+    "UPDATE links SET "
+    + ", ".join(f"{c} = ?" for c in CONTENT_COLUMNS)
+    + ", first_seen = min(first_seen, ?), last_seen = ?, lost_at = NULL, status = 'live'"
+    " WHERE id = ?"
 )
 
-UPSERT_PAGE = (
-    "INSERT INTO pages (url, status, fetched_at, link_ids) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (url) DO UPDATE SET status = excluded.status, "
-    "fetched_at = excluded.fetched_at, link_ids = excluded.link_ids "
-    "WHERE excluded.fetched_at >= pages.fetched_at"
-)
+MARK_LOST = "UPDATE links SET status = 'lost', lost_at = ? WHERE id = ?"
 
+INSERT_NAME = "INSERT OR IGNORE INTO names (name) VALUES (?)"
+
+#: A new page, with its rowid (None: the next one).
+INSERT_PAGE = "INSERT INTO pages (id, url, status, fetched_at, link_ids) VALUES (?, ?, ?, ?, ?)"
+UPDATE_PAGE = "UPDATE pages SET status = ?, fetched_at = ?, link_ids = ? WHERE id = ?"
 #: A fetch without a parse keeps the page's link list unless the page is gone.
-UPSERT_FETCH = (
-    "INSERT INTO pages (url, status, fetched_at, link_ids) VALUES (?, ?, ?, NULL) "
-    "ON CONFLICT (url) DO UPDATE SET status = excluded.status, "
-    "fetched_at = excluded.fetched_at "
-    "WHERE excluded.fetched_at >= pages.fetched_at"
-)
+UPDATE_FETCH = "UPDATE pages SET status = ?, fetched_at = ? WHERE id = ?"

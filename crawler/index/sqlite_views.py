@@ -4,6 +4,7 @@ parameter; the only text put into the SQL is column names from fixed lists."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from crawler.index.query import LinkFilter, Sort, Target
@@ -31,16 +32,19 @@ def backlink_of(row: tuple) -> Backlink:
     )  # fmt: skip
 
 
-def where(target: Target, flt: LinkFilter) -> tuple[str, list[Any]]:
-    """The WHERE clause (on ``links l``) and its parameters for a target and a filter."""
+def where(
+    target: Target, flt: LinkFilter, name_id: Callable[[str], int]
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (on ``links l``) and its parameters for a target and a filter;
+    ``name_id`` gives the id of a site or host name (-1 for a name never stored)."""
     parts: list[str] = []
     params: list[Any] = []
     if target.kind == "site":
-        parts.append("l.target_site = ?")
-        params.append(target.site)
+        parts.append("l.site_id = ?")
+        params.append(name_id(target.site))
     else:
-        parts.append("l.target_host = ?")
-        params.append(target.host)
+        parts.append("l.host_id = ?")
+        params.append(name_id(target.host))
         if target.kind == "url":
             parts.append("l.target_path = ?")
             params.append(target.path)
@@ -76,8 +80,8 @@ def where(target: Target, flt: LinkFilter) -> tuple[str, list[Any]]:
         parts.append("l.toxicity <= ?")
         params.append(flt.max_toxicity)
     if flt.source_site:
-        parts.append("l.source_site = ?")
-        params.append(flt.source_site)
+        parts.append("l.source_site_id = ?")
+        params.append(name_id(flt.source_site))
     if flt.first_seen_since:
         parts.append("l.first_seen >= ?")
         params.append(flt.first_seen_since)
@@ -100,20 +104,32 @@ class SqliteViews:
     """Mixin: the view primitives of LinkIndex over ``self._conn``."""
 
     _conn: sqlite3.Connection
+    _names: dict[str, int]
+
+    def _name_id(self, name: str) -> int:
+        """The id of a stored name, -1 if it was never stored (matches no row)."""
+        known = self._names.get(name)
+        if known is not None:
+            return known
+        row = self._conn.execute("SELECT id FROM names WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else -1
+
+    def _where(self, target: Target, flt: LinkFilter) -> tuple[str, list[Any]]:
+        return where(target, flt, self._name_id)
 
     def _query(self, sql: str, params: list[Any]) -> list[tuple]:
         return self._conn.execute(sql, params).fetchall()
 
     def _summary(self, target: Target, flt: LinkFilter) -> Summary:
-        clause, params = where(target, flt)
+        clause, params = self._where(target, flt)
         live = "l.status = 'live'"
         per_type = ", ".join(f"coalesce(sum({live} AND l.type = ?), 0)" for _ in TYPES)
         row = self._query(
             f"""SELECT coalesce(sum({live}), 0), coalesce(sum(l.status = 'lost'), 0),
-                count(DISTINCT CASE WHEN {live} THEN l.source_site END),
-                count(DISTINCT CASE WHEN {live} THEN l.source_url END),
-                count(DISTINCT CASE WHEN {live} THEN l.source_ip END),
-                count(DISTINCT CASE WHEN {live} THEN l.source_subnet END),
+                count(DISTINCT CASE WHEN {live} THEN l.source_site_id END),
+                count(DISTINCT CASE WHEN {live} THEN l.page_id END),
+                count(DISTINCT CASE WHEN {live} THEN l.ip_id END),
+                count(DISTINCT CASE WHEN {live} THEN l.subnet_id END),
                 coalesce(sum({live} AND l.nofollow = 0), 0),
                 coalesce(sum({live} AND l.toxicity >= ?), 0),
                 coalesce(sum({live} AND l.toxicity >= ? AND l.toxicity < ?), 0),
@@ -144,7 +160,7 @@ class SqliteViews:
     def _backlinks(
         self, target: Target, flt: LinkFilter, sort: Sort, limit: int, offset: int
     ) -> list[Backlink]:
-        clause, params = where(target, flt)
+        clause, params = self._where(target, flt)
         column = sort.field if sort.field in _SORT_COLUMNS else "first_seen"
         direction = "DESC" if sort.descending else "ASC"
         rows = self._query(
@@ -157,11 +173,11 @@ class SqliteViews:
     def _domains(
         self, target: Target, flt: LinkFilter, limit: int, offset: int
     ) -> list[DomainRow]:
-        clause, params = where(target, flt)
+        clause, params = self._where(target, flt)
         rows = self._query(
             f"""SELECT l.source_site, count(*) AS n, sum(l.nofollow = 0), min(l.first_seen),
                 max(l.last_seen), {_BEST}, max(l.toxicity)
-            FROM links l WHERE {clause} GROUP BY l.source_site
+            FROM links l WHERE {clause} GROUP BY l.source_site_id
             ORDER BY n DESC, l.source_site LIMIT ? OFFSET ?""",
             [*params, limit if limit else -1, offset],
         )
@@ -173,9 +189,9 @@ class SqliteViews:
     def _anchors(
         self, target: Target, flt: LinkFilter, limit: int, offset: int
     ) -> list[AnchorRow]:
-        clause, params = where(target, flt)
+        clause, params = self._where(target, flt)
         rows = self._query(
-            f"""SELECT l.anchor, count(*) AS n, count(DISTINCT l.source_site),
+            f"""SELECT l.anchor, count(*) AS n, count(DISTINCT l.source_site_id),
                 sum(l.nofollow = 0)
             FROM links l WHERE {clause} GROUP BY l.anchor
             ORDER BY n DESC, l.anchor LIMIT ? OFFSET ?""",
@@ -184,9 +200,9 @@ class SqliteViews:
         return [AnchorRow(*row) for row in rows]
 
     def _pages(self, target: Target, flt: LinkFilter, limit: int, offset: int) -> list[PageRow]:
-        clause, params = where(target, flt)
+        clause, params = self._where(target, flt)
         rows = self._query(
-            f"""SELECT l.target_url, count(DISTINCT l.source_site) AS d, count(*) AS n,
+            f"""SELECT l.target_url, count(DISTINCT l.source_site_id) AS d, count(*) AS n,
                 sum(l.nofollow = 0), min(l.first_seen)
             FROM links l WHERE {clause} GROUP BY l.target_url
             ORDER BY d DESC, n DESC, l.target_url LIMIT ? OFFSET ?""",
@@ -197,7 +213,7 @@ class SqliteViews:
     def _broken(
         self, target: Target, flt: LinkFilter, limit: int, offset: int
     ) -> list[BrokenBacklink]:
-        clause, params = where(target, flt)
+        clause, params = self._where(target, flt)
         rows = self._query(
             f"""SELECT {SELECT_RECORD}, p.status, p.fetched_at
             FROM links l JOIN pages p ON p.url = l.target_url
@@ -208,11 +224,11 @@ class SqliteViews:
         return [BrokenBacklink(backlink_of(row[:-2]), row[-2], row[-1]) for row in rows]
 
     def _links_per_site(self, target: Target, flt: LinkFilter) -> dict[str, int]:
-        clause, params = where(target, flt)
+        clause, params = self._where(target, flt)
         return dict(
             self._query(
                 f"SELECT l.source_site, count(*) FROM links l WHERE {clause} "
-                "GROUP BY l.source_site",
+                "GROUP BY l.source_site_id",
                 params,
             )
         )
@@ -220,19 +236,19 @@ class SqliteViews:
     def _toxic_domains(
         self, target: Target, flt: LinkFilter, min_toxicity: int
     ) -> list[tuple[str, int, int, int]]:
-        clause, params = where(target, flt)
+        clause, params = self._where(target, flt)
         return self._query(
             f"""SELECT l.source_site, count(*), sum(l.toxicity >= ?) AS toxic, max(l.toxicity)
-            FROM links l WHERE {clause} GROUP BY l.source_site HAVING toxic > 0""",
+            FROM links l WHERE {clause} GROUP BY l.source_site_id HAVING toxic > 0""",
             [min_toxicity, *params],
         )
 
     def _toxic_sources(
         self, target: Target, flt: LinkFilter, min_toxicity: int
     ) -> list[tuple[str, str, int, int]]:
-        clause, params = where(target, flt)
+        clause, params = self._where(target, flt)
         return self._query(
             f"""SELECT l.source_url, l.source_site, count(*), max(l.toxicity)
-            FROM links l WHERE {clause} AND l.toxicity >= ? GROUP BY l.source_url""",
+            FROM links l WHERE {clause} AND l.toxicity >= ? GROUP BY l.page_id""",
             [*params, min_toxicity],
         )

@@ -1,0 +1,273 @@
+"""The write path of the SQLite index: pages and their backlinks in one transaction.
+
+The writer reads, inside its ``BEGIN IMMEDIATE`` transaction, the stored state of every
+link of the pages it writes (one range of the ``links_page`` index per page), decides in
+Python what each link becomes (new, seen again, revived, stale, lost) exactly as the
+MongoDB backend does, and writes plain INSERTs and UPDATEs by rowid. Knowing each link's
+state before and after is what keeps the per-target counters (``targets``) exact, also
+with several writer processes: they are updated in the same transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+from collections.abc import Iterable
+from typing import Any
+
+from crawler.index.base import GONE_STATUSES, PageLinks
+from crawler.index.keys import link_digest, normal_url, sqlite_id, subnet_of
+from crawler.index.records import WriteResult
+from crawler.index.sqlite_schema import (
+    INSERT_LINK,
+    INSERT_NAME,
+    INSERT_PAGE,
+    MARK_LOST,
+    UPDATE_FETCH,
+    UPDATE_LINK,
+    UPDATE_PAGE,
+)
+from crawler.urls import host_of, path_of, site_of
+
+#: Names kept in memory per process (sites, hosts, addresses); past this the map restarts.
+NAME_CACHE = 1_000_000
+#: Bound parameters per IN (...) list.
+CHUNK = 500
+
+#: A parsed page ready to write: source URL, status, fetch time, source site, address,
+#: and its links as (link_id, target site, target host, record columns).
+Prepared = tuple[str, int, str, str, "str | None", list[tuple[int, str, str, tuple]]]
+
+# Positions in a stored link's state (``_STATE_SQL``).
+_ROWID, _STATUS, _LOST_AT, _LAST_SEEN = 0, 1, 2, 3
+_STATE_SQL = (
+    "SELECT page_id, link_id, id, status, lost_at, last_seen, site_id, nofollow, toxicity, type "
+    "FROM links WHERE page_id IN ({})"
+)
+
+
+def pack(ids: list[int]) -> bytes:
+    return struct.pack(f">{len(ids)}q", *ids)
+
+
+def unpack(blob: bytes | None) -> list[int]:
+    if not blob:
+        return []
+    return list(struct.unpack(f">{len(blob) // 8}q", blob))
+
+
+def prepare(page: PageLinks) -> Prepared:
+    """Normalise a page and build its link rows (no database access)."""
+    source_url = normal_url(page.source_url)
+    source_host = host_of(source_url)
+    source_site = site_of(source_host)
+    seen = page.fetched_at
+    page_ip = page.source_ip
+    links: dict[int, tuple[int, str, str, tuple]] = {}
+    for b in page.backlinks:
+        target_url = normal_url(b.target_url)
+        ident = sqlite_id(link_digest(source_url, target_url))
+        target_host = b.target_host or host_of(target_url)
+        target_site = b.target_site or site_of(target_host)
+        links[ident] = (ident, target_site, target_host, (
+            source_url, source_host, source_site,
+            target_url, target_host, target_site, b.target_path or path_of(target_url),
+            b.anchor, " ".join(b.rel), int(b.nofollow), int(b.ugc), int(b.sponsored),
+            b.nofollow_by, b.kind, b.position, b.context, int(b.hidden), b.region,
+            b.count, b.type, b.origin, int(b.toxicity), " ".join(b.toxic_markers),
+            b.type_reason, seen, seen, None, "live", page_ip or b.source_ip,
+        ))  # fmt: skip
+    return source_url, page.status, seen, source_site, page_ip, list(links.values())
+
+
+class SqliteWriter:
+    """Mixin: ``write`` and ``record_fetches`` over ``self._conn``, inside
+    ``self._transaction`` (which calls ``_committed``/``_rolled_back``)."""
+
+    _conn: sqlite3.Connection
+
+    def _init_writer(self) -> None:
+        self._names: dict[str, int] = {}
+        self._new_names: dict[str, int] = {}
+
+    # --- names ----------------------------------------------------------------------------
+    def _name_ids(self, names: Iterable[str]) -> dict[str, int]:
+        """Ids of ``names``, adding the unknown ones (inside the write transaction)."""
+        known, fresh = self._names, self._new_names
+        missing = [n for n in set(names) if n not in known and n not in fresh]
+        if missing:
+            conn = self._conn
+            conn.executemany(INSERT_NAME, [(n,) for n in missing])
+            for start in range(0, len(missing), CHUNK):
+                chunk = missing[start : start + CHUNK]
+                fresh.update(conn.execute(
+                    f"SELECT name, id FROM names WHERE name IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                ))  # fmt: skip
+        return known if not fresh else {**known, **fresh}
+
+    def _committed(self) -> None:
+        if len(self._names) + len(self._new_names) > NAME_CACHE:
+            self._names = {}
+        self._names.update(self._new_names)
+        self._new_names = {}
+
+    def _rolled_back(self) -> None:
+        # Ids handed out in a rolled-back transaction may go to other names.
+        self._new_names = {}
+
+    # --- pages ----------------------------------------------------------------------------
+    def _pages_of(self, urls: list[str]) -> dict[str, list[Any]]:
+        """url -> [id, fetched_at, link_ids] of the stored pages among ``urls``."""
+        found: dict[str, list[Any]] = {}
+        unique = list(dict.fromkeys(urls))
+        for start in range(0, len(unique), CHUNK):
+            chunk = unique[start : start + CHUNK]
+            for url, *rest in self._conn.execute(
+                f"SELECT url, id, fetched_at, link_ids FROM pages WHERE url IN "
+                f"({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                found[url] = rest
+        return found
+
+    def _links_of(self, page_ids: list[int]) -> dict[int, dict[int, list[Any]]]:
+        """page id -> link_id -> [rowid, status, lost_at, last_seen, site_id, nofollow,
+        toxicity, type] of every stored link of those pages."""
+        found: dict[int, dict[int, list[Any]]] = {}
+        for start in range(0, len(page_ids), CHUNK):
+            chunk = page_ids[start : start + CHUNK]
+            for page_id, ident, *state in self._conn.execute(
+                _STATE_SQL.format(", ".join("?" * len(chunk))), chunk
+            ):
+                found.setdefault(page_id, {})[ident] = state
+        return found
+
+    def _next_id(self, table: str) -> int:
+        return (self._conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0) + 1
+
+    # --- writes ---------------------------------------------------------------------------
+    def _write_prepared(self, prepared: list[Prepared]) -> WriteResult:
+        conn = self._conn
+        names: set[str] = set()
+        for _, _, _, source_site, ip, links in prepared:
+            names.add(source_site)
+            if ip:
+                names.add(ip)
+                names.add(subnet_of(ip) or ip)
+            for _, site, host, record in links:
+                names.add(site)
+                names.add(host)
+                if record[-1] and record[-1] != ip:
+                    names.add(record[-1])
+                    names.add(subnet_of(record[-1]) or record[-1])
+        ids = self._name_ids(names)
+        pages = self._pages_of([p[0] for p in prepared])
+        states = self._links_of([row[0] for row in pages.values()])
+        next_link = self._next_id("links")
+        next_page = self._next_id("pages")
+        inserts: list[tuple] = []
+        updates: list[tuple] = []
+        losses: list[tuple[str, int]] = []
+        new_pages: list[tuple] = []
+        page_updates: list[tuple] = []
+        inserted = updated = lost = revived = 0
+        for source_url, status, seen, source_site, page_ip, links in prepared:
+            stored = pages.get(source_url)
+            if stored is None:
+                page_id = next_page
+                next_page += 1
+                stored = pages[source_url] = [page_id, seen, None]
+                state: dict[int, list[Any]] = {}
+                states[page_id] = state
+                fresh_page = True
+            else:
+                page_id = stored[0]
+                state = states.setdefault(page_id, {})
+                fresh_page = False
+            stale = stored[1] > seen
+            source_site_id = ids[source_site]
+            page_ip_id = ids[page_ip] if page_ip else None
+            page_subnet_id = ids[subnet_of(page_ip) or page_ip] if page_ip else None
+            for ident, site, host, record in links:
+                ip = record[-1]
+                if ip == page_ip:
+                    ip_id, subnet_id = page_ip_id, page_subnet_id
+                else:
+                    ip_id, subnet_id = ids[ip], ids[subnet_of(ip) or ip]
+                known = state.get(ident)
+                if known is None:
+                    inserted += 1
+                    inserts.append((next_link, page_id, ident, ids[site], ids[host],
+                                    source_site_id, ip_id, subnet_id, *record))  # fmt: skip
+                    state[ident] = [next_link, "live", None, seen]
+                    next_link += 1
+                    continue
+                if seen < known[_LAST_SEEN] or (known[_LOST_AT] or "") > seen:
+                    continue  # an older observation than the one stored
+                if known[_STATUS] == "lost":
+                    revived += 1
+                else:
+                    updated += 1
+                updates.append((ids[site], ids[host], source_site_id, ip_id, subnet_id,
+                                *record[1:3], *record[4:24], record[28], seen, seen,
+                                known[_ROWID]))  # fmt: skip
+                known[_STATUS], known[_LOST_AT], known[_LAST_SEEN] = "live", None, seen
+            if stale:
+                continue
+            carried = [link[0] for link in links]
+            if not fresh_page:
+                now = set(carried)
+                for ident in unpack(stored[2]):
+                    known = state.get(ident)
+                    if (ident not in now and known is not None and known[_STATUS] == "live"
+                            and known[_LAST_SEEN] <= seen):
+                        losses.append((seen, known[_ROWID]))
+                        known[_STATUS], known[_LOST_AT] = "lost", seen
+                        lost += 1
+            blob = pack(carried)
+            stored[1], stored[2] = seen, blob
+            if fresh_page:
+                new_pages.append((page_id, source_url, status, seen, blob))
+            else:
+                page_updates.append((status, seen, blob, page_id))
+        if new_pages:
+            conn.executemany(INSERT_PAGE, new_pages)
+        conn.executemany(UPDATE_PAGE, page_updates)
+        conn.executemany(INSERT_LINK, inserts)
+        conn.executemany(UPDATE_LINK, updates)
+        conn.executemany(MARK_LOST, losses)
+        return WriteResult(inserted, updated, lost, revived, len(prepared))
+
+    def _record(self, items: list[tuple[str, int, str]]) -> None:
+        conn = self._conn
+        pages = self._pages_of([url for url, _, _ in items])
+        gone_pages = [
+            pages[url][0] for url, status, _ in items if status in GONE_STATUSES and url in pages
+        ]
+        states = self._links_of(gone_pages)
+        for url, status, fetched_at in items:
+            stored = pages.get(url)
+            if stored is None:
+                cursor = conn.execute(INSERT_PAGE, (None, url, status, fetched_at, None))
+                pages[url] = [cursor.lastrowid, fetched_at, None]
+                continue
+            if stored[1] > fetched_at:
+                continue
+            if status in GONE_STATUSES:
+                state = states.get(stored[0], {})
+                losses = []
+                for ident in unpack(stored[2]):
+                    known = state.get(ident)
+                    if known is not None and known[_STATUS] == "live" and (
+                        known[_LAST_SEEN] <= fetched_at
+                    ):
+                        losses.append((fetched_at, known[_ROWID]))
+                        known[_STATUS], known[_LOST_AT] = "lost", fetched_at
+                conn.executemany(MARK_LOST, losses)
+                blob = None
+                conn.execute(UPDATE_PAGE, (status, fetched_at, blob, stored[0]))
+                stored[1], stored[2] = fetched_at, blob
+            else:
+                conn.execute(UPDATE_FETCH, (status, fetched_at, stored[0]))
+                stored[1] = fetched_at
