@@ -25,20 +25,28 @@ Indexes, each for a query of the index (``tests/test_index_queries.py`` checks w
 EXPLAIN QUERY PLAN that every per-target view uses one):
 
 * ``links_page (page_id, link_id)`` unique: the identity, the page's links on a recrawl.
-* ``links_site_first (site_id, first_seen, link_id)``: site targets, the default sort,
-  "new".
-* ``links_site_toxicity (site_id, toxicity, link_id)``: the toxicity sort, disavow.
+* ``links_site (site_id, first_seen, link_id, status, toxicity, nofollow, type, host_id,
+  target_path, source_site_id, page_id, ip_id, subnet_id)``: every per-target query. Its
+  order is the default sort (first_seen, ties broken by the identity as MongoDB breaks
+  them), and it covers what the filters, the other sorts, the host/prefix/URL targets and
+  the distinct counts read, so those scan the target's range of this index and never its
+  rows. One index instead of one per access path: every index keyed by target costs each
+  write transaction a page per target it touches, the biggest cost of a write.
 * ``links_site_lost (site_id, lost_at, link_id) WHERE lost_at IS NOT NULL``: "lost"
   (partial: only lost rows pay for it).
-* ``links_host_path (host_id, target_path)``: host, URL prefix and exact URL targets.
 
-``link_id`` closes each sort index, so ties are broken the way MongoDB breaks them (by the
-identity) and a sort plus paging never needs a temporary b-tree. The last_seen sort has no
-index of its own (every recrawl moves last_seen, so it would be rewritten on every write):
-it sorts the target's rows, fine but not instant on a target with 100,000 backlinks.
+``targets``: per target site, the counters of the summary (live, lost, followed, toxic,
+potentially toxic, per type) and the earliest first_seen / latest last_seen, kept by the
+writer in the same transaction as the links, from each link's state before and after.
+The summary of a site without filters reads them instead of counting rows.
+
+The toxicity and last_seen sorts sort the target's index entries (last_seen: its rows):
+fine, but not instant, on a target with 100,000 backlinks.
 """
 
 from __future__ import annotations
+
+from crawler.vocab import TYPES
 
 SCHEMA_VERSION = 2
 
@@ -57,6 +65,12 @@ KEY_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 ALL_COLUMNS: tuple[str, ...] = (*KEY_COLUMNS, *RECORD_COLUMNS)
+
+#: Per-target counters of ``targets``, in this order: live and lost backlinks, then of the
+#: live ones: followed, toxic, potentially toxic, and one per type of crawler.vocab.TYPES.
+COUNTERS: tuple[str, ...] = (
+    "live", "lost", "dofollow", "toxic", "potentially_toxic", *(f"type_{t}" for t in TYPES),
+)  # fmt: skip
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS names (
@@ -110,12 +124,19 @@ CREATE TABLE IF NOT EXISTS links (
     source_ip TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS links_page ON links (page_id, link_id);
-CREATE INDEX IF NOT EXISTS links_site_first ON links (site_id, first_seen, link_id);
-CREATE INDEX IF NOT EXISTS links_site_toxicity ON links (site_id, toxicity, link_id);
+CREATE INDEX IF NOT EXISTS links_site ON links (
+    site_id, first_seen, link_id, status, toxicity, nofollow, type, host_id, target_path,
+    source_site_id, page_id, ip_id, subnet_id
+);
 CREATE INDEX IF NOT EXISTS links_site_lost ON links (site_id, lost_at, link_id)
     WHERE lost_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS links_host_path ON links (host_id, target_path);
-"""
+CREATE TABLE IF NOT EXISTS targets (
+    site_id INTEGER PRIMARY KEY,
+    first_seen TEXT,
+    last_seen TEXT,
+    {counters}
+);
+""".replace("{counters}", ",\n    ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in COUNTERS))
 
 #: Fields a newer observation of a link overwrites (the identity and the times aside).
 CONTENT_COLUMNS: tuple[str, ...] = tuple(
@@ -147,3 +168,19 @@ INSERT_PAGE = "INSERT INTO pages (id, url, status, fetched_at, link_ids) VALUES 
 UPDATE_PAGE = "UPDATE pages SET status = ?, fetched_at = ?, link_ids = ? WHERE id = ?"
 #: A fetch without a parse keeps the page's link list unless the page is gone.
 UPDATE_FETCH = "UPDATE pages SET status = ?, fetched_at = ? WHERE id = ?"
+
+#: Add a delta to a target's counters and widen its first/last seen.
+UPSERT_TARGET = (
+    f"INSERT INTO targets (site_id, first_seen, last_seen, {', '.join(COUNTERS)}) "
+    f"VALUES (?, ?, ?, {', '.join('?' * len(COUNTERS))}) ON CONFLICT (site_id) DO UPDATE SET "
+    "first_seen = coalesce(min(first_seen, excluded.first_seen), first_seen, "
+    "excluded.first_seen), "
+    "last_seen = coalesce(max(last_seen, excluded.last_seen), last_seen, excluded.last_seen), "
+    + ", ".join(f"{c} = {c} + excluded.{c}" for c in COUNTERS)
+)
+
+#: A target's first/last seen from its links (after a link moved to another target).
+RESET_TARGET_TIMES = (
+    "UPDATE targets SET first_seen = (SELECT min(first_seen) FROM links WHERE site_id = ?1), "
+    "last_seen = (SELECT max(last_seen) FROM links WHERE site_id = ?1) WHERE site_id = ?1"
+)

@@ -9,12 +9,14 @@ from typing import Any
 
 from crawler.index.query import LinkFilter, Sort, Target
 from crawler.index.records import AnchorRow, BrokenBacklink, DomainRow, PageRow, Summary
-from crawler.index.sqlite_schema import RECORD_COLUMNS
+from crawler.index.sqlite_schema import COUNTERS, RECORD_COLUMNS
 from crawler.items import Backlink
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 
 SELECT_RECORD = ", ".join(f"l.{c}" for c in RECORD_COLUMNS)
 _SORT_COLUMNS = {"first_seen", "last_seen", "toxicity", "lost_at"}
+#: The filter of a summary without filters (LinkIndex.summary clears the status).
+_NO_FILTER = LinkFilter(status=None)
 
 
 def backlink_of(row: tuple) -> Backlink:
@@ -37,12 +39,10 @@ def where(
 ) -> tuple[str, list[Any]]:
     """The WHERE clause (on ``links l``) and its parameters for a target and a filter;
     ``name_id`` gives the id of a site or host name (-1 for a name never stored)."""
-    parts: list[str] = []
-    params: list[Any] = []
-    if target.kind == "site":
-        parts.append("l.site_id = ?")
-        params.append(name_id(target.site))
-    else:
+    # Every target kind names its site: the range of ``links_site`` to scan.
+    parts: list[str] = ["l.site_id = ?"]
+    params: list[Any] = [name_id(target.site)]
+    if target.kind != "site":
         parts.append("l.host_id = ?")
         params.append(name_id(target.host))
         if target.kind == "url":
@@ -121,40 +121,67 @@ class SqliteViews:
         return self._conn.execute(sql, params).fetchall()
 
     def _summary(self, target: Target, flt: LinkFilter) -> Summary:
+        if target.kind == "site" and flt == _NO_FILTER:
+            return self._site_summary(target)
         clause, params = self._where(target, flt)
         live = "l.status = 'live'"
         per_type = ", ".join(f"coalesce(sum({live} AND l.type = ?), 0)" for _ in TYPES)
         row = self._query(
             f"""SELECT coalesce(sum({live}), 0), coalesce(sum(l.status = 'lost'), 0),
-                count(DISTINCT CASE WHEN {live} THEN l.source_site_id END),
-                count(DISTINCT CASE WHEN {live} THEN l.page_id END),
-                count(DISTINCT CASE WHEN {live} THEN l.ip_id END),
-                count(DISTINCT CASE WHEN {live} THEN l.subnet_id END),
                 coalesce(sum({live} AND l.nofollow = 0), 0),
                 coalesce(sum({live} AND l.toxicity >= ?), 0),
                 coalesce(sum({live} AND l.toxicity >= ? AND l.toxicity < ?), 0),
-                min(l.first_seen), max(l.last_seen), {per_type}
+                {per_type}, min(l.first_seen), max(l.last_seen)
             FROM links l WHERE {clause}""",
             [TOXIC_MIN, POTENTIALLY_TOXIC_MIN, TOXIC_MIN, *TYPES, *params],
         )[0]
-        types = dict(zip(TYPES, row[11:], strict=True))
-        backlinks, dofollow = row[0], row[6]
+        return self._summary_of(target, row[:-2], row[-2], row[-1], clause, params)
+
+    def _site_summary(self, target: Target) -> Summary:
+        """A site without filters: the counters the writer keeps, and the distinct
+        referrers from the index."""
+        clause, params = self._where(target, _NO_FILTER)
+        row = self._conn.execute(
+            f"SELECT {', '.join(COUNTERS)}, first_seen, last_seen FROM targets "
+            "WHERE site_id = ?",
+            params[:1],
+        ).fetchone()
+        if row is None:
+            row = (0,) * len(COUNTERS) + (None, None)
+        return self._summary_of(target, row[:-2], row[-2], row[-1], clause, params)
+
+    def _summary_of(
+        self, target: Target, counts: tuple, first: str | None, last: str | None,
+        clause: str, params: list[Any],
+    ) -> Summary:  # fmt: skip
+        """A Summary from COUNTERS-ordered counts; the distinct referrers (domains, pages,
+        addresses, networks) of the live links are counted from ``links_site``."""
+        backlinks, lost, dofollow, toxic, potentially = counts[:5]
+        if backlinks:
+            distinct = self._query(
+                f"""SELECT count(DISTINCT l.source_site_id), count(DISTINCT l.page_id),
+                    count(DISTINCT l.ip_id), count(DISTINCT l.subnet_id)
+                FROM links l WHERE {clause} AND l.status = 'live'""",
+                params,
+            )[0]
+        else:
+            distinct = (0, 0, 0, 0)
         return Summary(
             target=target.text,
             target_kind=target.kind,
             backlinks=backlinks,
-            lost=row[1],
-            referring_domains=row[2],
-            referring_pages=row[3],
-            referring_ips=row[4],
-            referring_subnets=row[5],
+            lost=lost,
+            referring_domains=distinct[0],
+            referring_pages=distinct[1],
+            referring_ips=distinct[2],
+            referring_subnets=distinct[3],
             dofollow=dofollow,
             dofollow_share=round(dofollow / backlinks, 4) if backlinks else 0.0,
-            types=types,
-            toxic=row[7],
-            potentially_toxic=row[8],
-            first_seen=row[9],
-            last_seen=row[10],
+            types=dict(zip(TYPES, counts[5:], strict=True)),
+            toxic=toxic,
+            potentially_toxic=potentially,
+            first_seen=first,
+            last_seen=last,
         )
 
     def _backlinks(
@@ -163,27 +190,60 @@ class SqliteViews:
         clause, params = self._where(target, flt)
         column = sort.field if sort.field in _SORT_COLUMNS else "first_seen"
         direction = "DESC" if sort.descending else "ASC"
-        rows = self._query(
-            f"SELECT {SELECT_RECORD} FROM links l WHERE {clause} "
-            f"ORDER BY l.{column} {direction}, l.link_id {direction} LIMIT ? OFFSET ?",
-            [*params, limit if limit else -1, offset],
-        )
-        return [backlink_of(row) for row in rows]
+        # The page's rowids from the index first, then only those rows.
+        ids = [
+            row[0]
+            for row in self._query(
+                f"SELECT l.id FROM links l WHERE {clause} "
+                f"ORDER BY l.{column} {direction}, l.link_id {direction} LIMIT ? OFFSET ?",
+                [*params, limit if limit else -1, offset],
+            )
+        ]
+        return [backlink_of(row) for row in self._rows(ids)]
+
+    def _rows(self, ids: list[int]) -> list[tuple]:
+        """The record columns of the links with these rowids, in this order."""
+        found: dict[int, tuple] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for row in self._conn.execute(
+                f"SELECT l.id, {SELECT_RECORD} FROM links l "
+                f"WHERE l.id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                found[row[0]] = row[1:]
+        return [found[i] for i in ids]
 
     def _domains(
         self, target: Target, flt: LinkFilter, limit: int, offset: int
     ) -> list[DomainRow]:
         clause, params = self._where(target, flt)
-        rows = self._query(
-            f"""SELECT l.source_site, count(*) AS n, sum(l.nofollow = 0), min(l.first_seen),
-                max(l.last_seen), {_BEST}, max(l.toxicity)
-            FROM links l WHERE {clause} GROUP BY l.source_site_id
-            ORDER BY n DESC, l.source_site LIMIT ? OFFSET ?""",
+        # The page of domains from the index, then the rows of those domains only.
+        page = self._query(
+            f"""SELECT g.source_site_id, n.name, g.n, g.dofollow, g.first_seen, g.toxicity
+            FROM (SELECT l.source_site_id, count(*) AS n, sum(l.nofollow = 0) AS dofollow,
+                    min(l.first_seen) AS first_seen, max(l.toxicity) AS toxicity
+                  FROM links l WHERE {clause} GROUP BY l.source_site_id) g
+            JOIN names n ON n.id = g.source_site_id
+            ORDER BY g.n DESC, n.name LIMIT ? OFFSET ?""",
             [*params, limit if limit else -1, offset],
         )
+        if not page:
+            return []
+        ids = [row[0] for row in page]
+        details: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for site_id, last, best in self._query(
+                f"""SELECT l.source_site_id, max(l.last_seen), {_BEST} FROM links l
+                WHERE {clause} AND l.source_site_id IN ({', '.join('?' * len(chunk))})
+                GROUP BY l.source_site_id""",
+                [*params, *chunk],
+            ):
+                details[site_id] = (last, best[best.index("\x02") + 1 :])
         return [
-            DomainRow(site, n, dofollow, first, last, best[best.index("\x02") + 1 :], worst)
-            for site, n, dofollow, first, last, best, worst in rows
+            DomainRow(name, n, dofollow, first, details[sid][0], details[sid][1], worst)
+            for sid, name, n, dofollow, first, worst in page
         ]
 
     def _anchors(
@@ -227,8 +287,9 @@ class SqliteViews:
         clause, params = self._where(target, flt)
         return dict(
             self._query(
-                f"SELECT l.source_site, count(*) FROM links l WHERE {clause} "
-                "GROUP BY l.source_site_id",
+                f"""SELECT n.name, g.c FROM (SELECT l.source_site_id AS s, count(*) AS c
+                FROM links l WHERE {clause} GROUP BY l.source_site_id) g
+                JOIN names n ON n.id = g.s""",
                 params,
             )
         )
@@ -238,8 +299,10 @@ class SqliteViews:
     ) -> list[tuple[str, int, int, int]]:
         clause, params = self._where(target, flt)
         return self._query(
-            f"""SELECT l.source_site, count(*), sum(l.toxicity >= ?) AS toxic, max(l.toxicity)
-            FROM links l WHERE {clause} GROUP BY l.source_site_id HAVING toxic > 0""",
+            f"""SELECT n.name, g.c, g.toxic, g.worst FROM (SELECT l.source_site_id AS s,
+                count(*) AS c, sum(l.toxicity >= ?) AS toxic, max(l.toxicity) AS worst
+            FROM links l WHERE {clause} GROUP BY l.source_site_id HAVING toxic > 0) g
+            JOIN names n ON n.id = g.s""",
             [min_toxicity, *params],
         )
 

@@ -19,15 +19,19 @@ from crawler.index.base import GONE_STATUSES, PageLinks
 from crawler.index.keys import link_digest, normal_url, sqlite_id, subnet_of
 from crawler.index.records import WriteResult
 from crawler.index.sqlite_schema import (
+    COUNTERS,
     INSERT_LINK,
     INSERT_NAME,
     INSERT_PAGE,
     MARK_LOST,
+    RESET_TARGET_TIMES,
     UPDATE_FETCH,
     UPDATE_LINK,
     UPDATE_PAGE,
+    UPSERT_TARGET,
 )
 from crawler.urls import host_of, path_of, site_of
+from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 
 #: Names kept in memory per process (sites, hosts, addresses); past this the map restarts.
 NAME_CACHE = 1_000_000
@@ -39,7 +43,77 @@ CHUNK = 500
 Prepared = tuple[str, int, str, str, "str | None", list[tuple[int, str, str, tuple]]]
 
 # Positions in a stored link's state (``_STATE_SQL``).
-_ROWID, _STATUS, _LOST_AT, _LAST_SEEN = 0, 1, 2, 3
+_ROWID, _STATUS, _LOST_AT, _LAST_SEEN, _SITE, _NOFOLLOW, _TOXICITY, _TYPE = range(8)
+_TYPE_SLOT = {name: 5 + i for i, name in enumerate(TYPES)}
+
+
+def _contribution(status: str, nofollow: int, toxicity: int, type_: str) -> tuple[int, ...]:
+    """What one link in this state adds to its target's COUNTERS."""
+    out = [0] * len(COUNTERS)
+    if status != "live":
+        out[1] = 1
+        return tuple(out)
+    out[0] = 1
+    out[2] = 0 if nofollow else 1
+    out[3] = 1 if toxicity >= TOXIC_MIN else 0
+    out[4] = 1 if POTENTIALLY_TOXIC_MIN <= toxicity < TOXIC_MIN else 0
+    slot = _TYPE_SLOT.get(type_)
+    if slot is not None:
+        out[slot] = 1
+    return tuple(out)
+
+
+class Counters:
+    """Changes to the ``targets`` rows of one transaction: counts of link states that
+    appeared (+1) or went away (-1) per target, and the times seen."""
+
+    def __init__(self) -> None:
+        self.states: dict[tuple[int, str, int, int, str], int] = {}
+        self.times: dict[int, list[str]] = {}
+        #: Targets a link moved away from: their first/last seen are recomputed.
+        self.moved: set[int] = set()
+
+    def add(self, site: int, status: str, nofollow: int, toxicity: int, type_: str,
+            n: int = 1) -> None:  # fmt: skip
+        key = (site, status, nofollow, toxicity, type_)
+        self.states[key] = self.states.get(key, 0) + n
+
+    def seen(self, site: int, first: str, last: str) -> None:
+        times = self.times.get(site)
+        if times is None:
+            self.times[site] = [first, last]
+        else:
+            if first < times[0]:
+                times[0] = first
+            if last > times[1]:
+                times[1] = last
+
+    def rows(self) -> list[tuple]:
+        sums: dict[int, list[int]] = {}
+        cache: dict[tuple[str, int, int, str], tuple[int, ...]] = {}
+        for (site, *state), n in self.states.items():
+            if not n:
+                continue
+            key = tuple(state)
+            part = cache.get(key)  # type: ignore[call-overload]
+            if part is None:
+                part = cache[key] = _contribution(*state)  # type: ignore[index]
+            total = sums.get(site)
+            if total is None:
+                total = sums[site] = [0] * len(COUNTERS)
+            for i, v in enumerate(part):
+                if v:
+                    total[i] += v * n
+        rows = []
+        for site in sums.keys() | self.times.keys():
+            first, last = self.times.get(site, (None, None))
+            rows.append((site, first, last, *sums.get(site, [0] * len(COUNTERS))))
+        return rows
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        conn.executemany(UPSERT_TARGET, self.rows())
+        for site in self.moved:
+            conn.execute(RESET_TARGET_TIMES, (site,))
 _STATE_SQL = (
     "SELECT page_id, link_id, id, status, lost_at, last_seen, site_id, nofollow, toxicity, type "
     "FROM links WHERE page_id IN ({})"
@@ -172,6 +246,8 @@ class SqliteWriter:
         new_pages: list[tuple] = []
         page_updates: list[tuple] = []
         inserted = updated = lost = revived = 0
+        counters = Counters()
+        add, times = counters.add, counters.seen
         for source_url, status, seen, source_site, page_ip, links in prepared:
             stored = pages.get(source_url)
             if stored is None:
@@ -196,12 +272,17 @@ class SqliteWriter:
                 else:
                     ip_id, subnet_id = ids[ip], ids[subnet_of(ip) or ip]
                 known = state.get(ident)
+                site_id = ids[site]
+                nofollow, type_, toxicity = record[9], record[19], record[21]
                 if known is None:
                     inserted += 1
-                    inserts.append((next_link, page_id, ident, ids[site], ids[host],
+                    inserts.append((next_link, page_id, ident, site_id, ids[host],
                                     source_site_id, ip_id, subnet_id, *record))  # fmt: skip
-                    state[ident] = [next_link, "live", None, seen]
+                    state[ident] = [next_link, "live", None, seen, site_id, nofollow,
+                                    toxicity, type_]  # fmt: skip
                     next_link += 1
+                    add(site_id, "live", nofollow, toxicity, type_)
+                    times(site_id, seen, seen)
                     continue
                 if seen < known[_LAST_SEEN] or (known[_LOST_AT] or "") > seen:
                     continue  # an older observation than the one stored
@@ -209,10 +290,16 @@ class SqliteWriter:
                     revived += 1
                 else:
                     updated += 1
-                updates.append((ids[site], ids[host], source_site_id, ip_id, subnet_id,
+                updates.append((site_id, ids[host], source_site_id, ip_id, subnet_id,
                                 *record[1:3], *record[4:24], record[28], seen, seen,
                                 known[_ROWID]))  # fmt: skip
-                known[_STATUS], known[_LOST_AT], known[_LAST_SEEN] = "live", None, seen
+                add(known[_SITE], known[_STATUS], known[_NOFOLLOW], known[_TOXICITY],
+                    known[_TYPE], -1)  # fmt: skip
+                add(site_id, "live", nofollow, toxicity, type_)
+                times(site_id, seen, seen)
+                if known[_SITE] != site_id:  # its first_seen comes along: recompute both
+                    counters.moved.update((known[_SITE], site_id))
+                known[1:] = ["live", None, seen, site_id, nofollow, toxicity, type_]
             if stale:
                 continue
             carried = [link[0] for link in links]
@@ -223,7 +310,7 @@ class SqliteWriter:
                     if (ident not in now and known is not None and known[_STATUS] == "live"
                             and known[_LAST_SEEN] <= seen):
                         losses.append((seen, known[_ROWID]))
-                        known[_STATUS], known[_LOST_AT] = "lost", seen
+                        _lose(counters, known, seen)
                         lost += 1
             blob = pack(carried)
             stored[1], stored[2] = seen, blob
@@ -237,6 +324,7 @@ class SqliteWriter:
         conn.executemany(INSERT_LINK, inserts)
         conn.executemany(UPDATE_LINK, updates)
         conn.executemany(MARK_LOST, losses)
+        counters.write(conn)
         return WriteResult(inserted, updated, lost, revived, len(prepared))
 
     def _record(self, items: list[tuple[str, int, str]]) -> None:
@@ -246,6 +334,7 @@ class SqliteWriter:
             pages[url][0] for url, status, _ in items if status in GONE_STATUSES and url in pages
         ]
         states = self._links_of(gone_pages)
+        counters = Counters()
         for url, status, fetched_at in items:
             stored = pages.get(url)
             if stored is None:
@@ -263,7 +352,7 @@ class SqliteWriter:
                         known[_LAST_SEEN] <= fetched_at
                     ):
                         losses.append((fetched_at, known[_ROWID]))
-                        known[_STATUS], known[_LOST_AT] = "lost", fetched_at
+                        _lose(counters, known, fetched_at)
                 conn.executemany(MARK_LOST, losses)
                 blob = None
                 conn.execute(UPDATE_PAGE, (status, fetched_at, blob, stored[0]))
@@ -271,3 +360,12 @@ class SqliteWriter:
             else:
                 conn.execute(UPDATE_FETCH, (status, fetched_at, stored[0]))
                 stored[1] = fetched_at
+        counters.write(conn)
+
+
+def _lose(counters: Counters, known: list[Any], when: str) -> None:
+    """Count a live link as lost (the caller writes MARK_LOST)."""
+    site, nofollow, toxicity, type_ = known[_SITE:]
+    counters.add(site, "live", nofollow, toxicity, type_, -1)
+    counters.add(site, "lost", nofollow, toxicity, type_)
+    known[_STATUS], known[_LOST_AT] = "lost", when
