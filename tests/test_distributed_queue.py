@@ -137,6 +137,19 @@ def test_host_delay_spaces_starts_for_the_whole_cluster(redis_client):
     assert [h for _, h, _, _ in second] == ["a.test"]
 
 
+def test_a_request_enqueued_after_the_host_queue_ran_empty_still_waits(redis_client):
+    """The host's only queued request is out; a new one for it (found on another host's
+    page meanwhile) must wait for that download to end, not start beside it."""
+    politeness = Politeness(delay_ms=400, concurrency=4)
+    one, two = queue(redis_client, politeness, worker="one"), queue(redis_client, politeness, worker="two")
+    one.enqueue([entry("http://a.test/1")])
+    (first,), _ = one.lease(10)
+    two.enqueue([entry("http://a.test/2")])
+    assert two.lease(10)[0] == []
+    one.release([Release("a.test", first[0], True, elapsed_ms=400)])
+    assert urls(two.lease(10)[0]) == ["http://a.test/2"]
+
+
 def test_a_host_delay_reported_by_one_worker_holds_for_all(redis_client):
     """robots.txt Crawl-delay (or AutoThrottle) seen by one worker's downloader."""
     one, two = queue(redis_client, worker="one"), queue(redis_client, worker="two")

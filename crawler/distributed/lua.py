@@ -101,14 +101,16 @@ for _, host in ipairs(hosts) do
   end
   taken = taken + got
   busy = busy + got
+  local at = now
+  if hd > 0 and got > 0 then
+    -- Held until this request's download ends (RELEASE), even when the host's queue is now
+    -- empty: a request enqueued for it meanwhile must wait (ENQUEUE reads hnext).
+    at = now + slot_ms
+    redis.call('HSET', p .. ':hnext', host, at)
+  end
   if redis.call('EXISTS', q) == 0 then
     redis.call('ZREM', ready, host)
   else
-    local at = now
-    if hd > 0 and got > 0 then
-      at = now + slot_ms  -- held until this request's download ends (RELEASE)
-      redis.call('HSET', p .. ':hnext', host, at)
-    end
     if conc > 0 and busy >= conc then
       local first = redis.call('ZRANGE', slots, 0, 0, 'WITHSCORES')
       if first[2] then at = math.max(at, tonumber(first[2])) end
