@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sqlite3
 import struct
-from collections.abc import Iterable
 from typing import Any
 
 from crawler.index.base import GONE_STATUSES, PageLinks
@@ -47,68 +46,66 @@ _ROWID, _STATUS, _LOST_AT, _LAST_SEEN, _SITE, _NOFOLLOW, _TOXICITY, _TYPE = rang
 _TYPE_SLOT = {name: 5 + i for i, name in enumerate(TYPES)}
 
 
-def _contribution(status: str, nofollow: int, toxicity: int, type_: str) -> tuple[int, ...]:
-    """What one link in this state adds to its target's COUNTERS."""
-    out = [0] * len(COUNTERS)
+_SLOTS: dict[tuple[str, int, int, str], tuple[int, ...]] = {}
+
+
+def _slots(status: str, nofollow: int, toxicity: int, type_: str) -> tuple[int, ...]:
+    """The COUNTERS one link in this state counts in (each by one)."""
+    key = (status, nofollow, toxicity, type_)
+    found = _SLOTS.get(key)
+    if found is not None:
+        return found
     if status != "live":
-        out[1] = 1
-        return tuple(out)
-    out[0] = 1
-    out[2] = 0 if nofollow else 1
-    out[3] = 1 if toxicity >= TOXIC_MIN else 0
-    out[4] = 1 if POTENTIALLY_TOXIC_MIN <= toxicity < TOXIC_MIN else 0
-    slot = _TYPE_SLOT.get(type_)
-    if slot is not None:
-        out[slot] = 1
-    return tuple(out)
+        slots = [1]
+    else:
+        slots = [0]
+        if not nofollow:
+            slots.append(2)
+        if toxicity >= TOXIC_MIN:
+            slots.append(3)
+        elif toxicity >= POTENTIALLY_TOXIC_MIN:
+            slots.append(4)
+        if type_ in _TYPE_SLOT:
+            slots.append(_TYPE_SLOT[type_])
+    if len(_SLOTS) < 10_000:
+        _SLOTS[key] = tuple(slots)
+    return tuple(slots)
 
 
 class Counters:
-    """Changes to the ``targets`` rows of one transaction: counts of link states that
-    appeared (+1) or went away (-1) per target, and the times seen."""
+    """Changes to the ``targets`` rows of one transaction: per target, the counts of the
+    link states that appeared (+1) or went away (-1), and the times seen."""
 
     def __init__(self) -> None:
-        self.states: dict[tuple[int, str, int, int, str], int] = {}
+        self.sums: dict[int, list[int]] = {}
         self.times: dict[int, list[str]] = {}
-        #: Targets a link moved away from: their first/last seen are recomputed.
+        #: Targets a link moved away from or to: their first/last seen are recomputed.
         self.moved: set[int] = set()
 
     def add(self, site: int, status: str, nofollow: int, toxicity: int, type_: str,
             n: int = 1) -> None:  # fmt: skip
-        key = (site, status, nofollow, toxicity, type_)
-        self.states[key] = self.states.get(key, 0) + n
+        total = self.sums.get(site)
+        if total is None:
+            total = self.sums[site] = [0] * len(COUNTERS)
+        for i in _slots(status, nofollow, toxicity, type_):
+            total[i] += n
 
-    def seen(self, site: int, first: str, last: str) -> None:
+    def seen(self, site: int, when: str) -> None:
         times = self.times.get(site)
         if times is None:
-            self.times[site] = [first, last]
-        else:
-            if first < times[0]:
-                times[0] = first
-            if last > times[1]:
-                times[1] = last
+            self.times[site] = [when, when]
+        elif when < times[0]:
+            times[0] = when
+        elif when > times[1]:
+            times[1] = when
 
     def rows(self) -> list[tuple]:
-        sums: dict[int, list[int]] = {}
-        cache: dict[tuple[str, int, int, str], tuple[int, ...]] = {}
-        for (site, *state), n in self.states.items():
-            if not n:
-                continue
-            key = tuple(state)
-            part = cache.get(key)  # type: ignore[call-overload]
-            if part is None:
-                part = cache[key] = _contribution(*state)  # type: ignore[index]
-            total = sums.get(site)
-            if total is None:
-                total = sums[site] = [0] * len(COUNTERS)
-            for i, v in enumerate(part):
-                if v:
-                    total[i] += v * n
-        rows = []
-        for site in sums.keys() | self.times.keys():
-            first, last = self.times.get(site, (None, None))
-            rows.append((site, first, last, *sums.get(site, [0] * len(COUNTERS))))
-        return rows
+        zero = [0] * len(COUNTERS)
+        none = (None, None)
+        return [
+            (site, *self.times.get(site, none), *self.sums.get(site, zero))
+            for site in self.sums.keys() | self.times.keys()
+        ]
 
     def write(self, conn: sqlite3.Connection) -> None:
         conn.executemany(UPSERT_TARGET, self.rows())
@@ -165,10 +162,10 @@ class SqliteWriter:
         self._new_names: dict[str, int] = {}
 
     # --- names ----------------------------------------------------------------------------
-    def _name_ids(self, names: Iterable[str]) -> dict[str, int]:
+    def _name_ids(self, names: set[str]) -> dict[str, int]:
         """Ids of ``names``, adding the unknown ones (inside the write transaction)."""
         known, fresh = self._names, self._new_names
-        missing = [n for n in set(names) if n not in known and n not in fresh]
+        missing = [n for n in names if n not in known and n not in fresh]
         if missing:
             conn = self._conn
             conn.executemany(INSERT_NAME, [(n,) for n in missing])
@@ -178,7 +175,9 @@ class SqliteWriter:
                     f"SELECT name, id FROM names WHERE name IN ({', '.join('?' * len(chunk))})",
                     chunk,
                 ))  # fmt: skip
-        return known if not fresh else {**known, **fresh}
+        if not fresh:
+            return known
+        return {n: known[n] if n in known else fresh[n] for n in names}
 
     def _committed(self) -> None:
         if len(self._names) + len(self._new_names) > NAME_CACHE:
@@ -248,6 +247,7 @@ class SqliteWriter:
         inserted = updated = lost = revived = 0
         counters = Counters()
         add, times = counters.add, counters.seen
+        sums, spans = counters.sums, counters.times
         for source_url, status, seen, source_site, page_ip, links in prepared:
             stored = pages.get(source_url)
             if stored is None:
@@ -281,8 +281,22 @@ class SqliteWriter:
                     state[ident] = [next_link, "live", None, seen, site_id, nofollow,
                                     toxicity, type_]  # fmt: skip
                     next_link += 1
-                    add(site_id, "live", nofollow, toxicity, type_)
-                    times(site_id, seen, seen)
+                    # counters.add(site_id, "live", ...) and counters.seen, inlined: the
+                    # hot path of a write.
+                    total = sums.get(site_id)
+                    if total is None:
+                        total = sums[site_id] = [0] * len(COUNTERS)
+                    for i in _SLOTS.get(("live", nofollow, toxicity, type_)) or _slots(
+                        "live", nofollow, toxicity, type_
+                    ):
+                        total[i] += 1
+                    span = spans.get(site_id)
+                    if span is None:
+                        spans[site_id] = [seen, seen]
+                    elif seen < span[0]:
+                        span[0] = seen
+                    elif seen > span[1]:
+                        span[1] = seen
                     continue
                 if seen < known[_LAST_SEEN] or (known[_LOST_AT] or "") > seen:
                     continue  # an older observation than the one stored
@@ -296,7 +310,7 @@ class SqliteWriter:
                 add(known[_SITE], known[_STATUS], known[_NOFOLLOW], known[_TOXICITY],
                     known[_TYPE], -1)  # fmt: skip
                 add(site_id, "live", nofollow, toxicity, type_)
-                times(site_id, seen, seen)
+                times(site_id, seen)
                 if known[_SITE] != site_id:  # its first_seen comes along: recompute both
                     counters.moved.update((known[_SITE], site_id))
                 known[1:] = ["live", None, seen, site_id, nofollow, toxicity, type_]
