@@ -36,14 +36,14 @@ CACHE_KIB = 262_144
 #: range in every index, and SQLite's cost per page written to the WAL (checksum, two
 #: writes, the checkpoint) outweighs the bytes: 16 KiB pages wrote links 2.5 times as fast
 #: as the default 4 KiB (8 KiB: 2.2x, 32 KiB: 1.9x, 1 KiB: 1.1x).
-PAGE_SIZE = 16_384
+PAGE_SIZE = 4096
 #: WAL pages after which a commit copies the WAL back into the file (SQLite's default is
 #: 1,000). The same index pages (the tail of each target's range) are rewritten by every
 #: transaction; a longer WAL copies each of them once per checkpoint instead of once per
 #: write, and syncs the file less often (1.6x the write rate at 600,000 links). The
 #: writer's connection checkpoints only at four times this: crawler.index.sqlite_checkpoint
 #: does it in the background.
-CHECKPOINT_PAGES = 4096
+CHECKPOINT_PAGES = 16_384
 #: Retries of a whole write transaction that still found the database busy.
 BUSY_RETRIES = 8
 

@@ -9,14 +9,16 @@ the identity index local to the source page.
 id (the writer keeps them in memory). Links refer to them by id.
 
 ``pages``: one row per fetched URL (``id`` its rowid) with its latest status and, for
-parsed pages, the ids of the backlinks it carried (a packed array: how a recrawl finds
-the links it lost).
+parsed pages, ``link_ids``: the identities of the backlinks its last crawl carried (how a
+recrawl finds the links it lost), and ``link_rows``: the rowids of every link it ever
+carried (how a write finds the stored state of a page's links). Both are packed arrays
+of 64-bit integers.
 
-``links``: one row per backlink. The rowid is SQLite's own, in insertion order, so new
-rows are appended to the table. ``(page_id, link_id)`` is the identity (``link_id`` the
-63-bit hash of ``crawler.index.keys``, ``page_id`` the source page): a page's links sit
-together in its unique index, and a new page's links are appended to it, where a unique
-index on the hash alone put every new link on a random page of it. Every field of the
+``links``: one row per backlink. The rowid is handed out by the writer in insertion order,
+so new rows are appended to the table. ``link_id`` is the identity (the 63-bit hash of
+``crawler.index.keys``); it needs no index of its own: a link is only ever looked up
+through its source page's ``link_rows`` (a unique index on the hash put every new link on
+a random page of that index, the costliest part of a write). Every field of the
 link record is a column (``rel`` and ``toxic_markers`` as space-joined tokens, booleans as
 0/1), plus the integer keys: ``site_id``/``host_id`` of the target, ``source_site_id``,
 ``ip_id``/``subnet_id`` of the source page's address.
@@ -24,7 +26,6 @@ link record is a column (``rel`` and ``toxic_markers`` as space-joined tokens, b
 Indexes, each for a query of the index (``tests/test_index_queries.py`` checks with
 EXPLAIN QUERY PLAN that every per-target view uses one):
 
-* ``links_page (page_id, link_id)`` unique: the identity, the page's links on a recrawl.
 * ``links_site (site_id, first_seen, link_id, status, toxicity, nofollow, type, host_id,
   target_path, source_site_id, page_id, ip_id, subnet_id)``: every per-target query. Its
   order is the default sort (first_seen, ties broken by the identity as MongoDB breaks
@@ -82,7 +83,8 @@ CREATE TABLE IF NOT EXISTS pages (
     url TEXT NOT NULL UNIQUE,
     status INTEGER NOT NULL,
     fetched_at TEXT NOT NULL,
-    link_ids BLOB
+    link_ids BLOB,
+    link_rows BLOB
 );
 CREATE TABLE IF NOT EXISTS links (
     id INTEGER PRIMARY KEY,
@@ -123,7 +125,6 @@ CREATE TABLE IF NOT EXISTS links (
     status TEXT NOT NULL DEFAULT 'live',
     source_ip TEXT
 );
-CREATE UNIQUE INDEX IF NOT EXISTS links_page ON links (page_id, link_id);
 CREATE INDEX IF NOT EXISTS links_site ON links (
     site_id, first_seen, link_id, status, toxicity, nofollow, type, host_id, target_path,
     source_site_id, page_id, ip_id, subnet_id
@@ -164,10 +165,16 @@ MARK_LOST = "UPDATE links SET status = 'lost', lost_at = ? WHERE id = ?"
 INSERT_NAME = "INSERT OR IGNORE INTO names (name) VALUES (?)"
 
 #: A new page, with its rowid (None: the next one).
-INSERT_PAGE = "INSERT INTO pages (id, url, status, fetched_at, link_ids) VALUES (?, ?, ?, ?, ?)"
-UPDATE_PAGE = "UPDATE pages SET status = ?, fetched_at = ?, link_ids = ? WHERE id = ?"
+INSERT_PAGE = (
+    "INSERT INTO pages (id, url, status, fetched_at, link_ids, link_rows) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+UPDATE_PAGE = (
+    "UPDATE pages SET status = ?, fetched_at = ?, link_ids = ?, link_rows = ? WHERE id = ?"
+)
 #: A fetch without a parse keeps the page's link list unless the page is gone.
 UPDATE_FETCH = "UPDATE pages SET status = ?, fetched_at = ? WHERE id = ?"
+UPDATE_FETCH_GONE = "UPDATE pages SET status = ?, fetched_at = ?, link_ids = NULL WHERE id = ?"
 
 #: Add a delta to a target's counters and widen its first/last seen.
 UPSERT_TARGET = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+from collections.abc import Iterable
 from typing import Any
 
 from crawler.index.base import GONE_STATUSES, PageLinks
@@ -25,6 +26,7 @@ from crawler.index.sqlite_schema import (
     MARK_LOST,
     RESET_TARGET_TIMES,
     UPDATE_FETCH,
+    UPDATE_FETCH_GONE,
     UPDATE_LINK,
     UPDATE_PAGE,
     UPSERT_TARGET,
@@ -44,6 +46,8 @@ Prepared = tuple[str, int, str, str, "str | None", list[tuple[int, str, str, tup
 # Positions in a stored link's state (``_STATE_SQL``).
 _ROWID, _STATUS, _LOST_AT, _LAST_SEEN, _SITE, _NOFOLLOW, _TOXICITY, _TYPE = range(8)
 _TYPE_SLOT = {name: 5 + i for i, name in enumerate(TYPES)}
+# Positions in a stored page (``_pages_of``).
+_ID, _FETCHED, _CARRIED, _ROWS, _PAGE_STATUS = range(5)
 
 
 _SLOTS: dict[tuple[str, int, int, str], tuple[int, ...]] = {}
@@ -113,7 +117,7 @@ class Counters:
             conn.execute(RESET_TARGET_TIMES, (site,))
 _STATE_SQL = (
     "SELECT page_id, link_id, id, status, lost_at, last_seen, site_id, nofollow, toxicity, type "
-    "FROM links WHERE page_id IN ({})"
+    "FROM links WHERE id IN ({})"
 )
 
 
@@ -191,25 +195,28 @@ class SqliteWriter:
 
     # --- pages ----------------------------------------------------------------------------
     def _pages_of(self, urls: list[str]) -> dict[str, list[Any]]:
-        """url -> [id, fetched_at, link_ids] of the stored pages among ``urls``."""
+        """url -> [id, fetched_at, link_ids, link_rows, status] of the stored pages among
+        ``urls`` (``_PAGE``)."""
         found: dict[str, list[Any]] = {}
         unique = list(dict.fromkeys(urls))
         for start in range(0, len(unique), CHUNK):
             chunk = unique[start : start + CHUNK]
             for url, *rest in self._conn.execute(
-                f"SELECT url, id, fetched_at, link_ids FROM pages WHERE url IN "
-                f"({', '.join('?' * len(chunk))})",
+                f"SELECT url, id, fetched_at, link_ids, link_rows, status FROM pages "
+                f"WHERE url IN ({', '.join('?' * len(chunk))})",
                 chunk,
             ):
+                rest[_ROWS] = unpack(rest[_ROWS])
                 found[url] = rest
         return found
 
-    def _links_of(self, page_ids: list[int]) -> dict[int, dict[int, list[Any]]]:
+    def _links_of(self, pages: Iterable[list[Any]]) -> dict[int, dict[int, list[Any]]]:
         """page id -> link_id -> [rowid, status, lost_at, last_seen, site_id, nofollow,
-        toxicity, type] of every stored link of those pages."""
+        toxicity, type] of every stored link of those pages (by the rowids they keep)."""
+        rowids = [rowid for page in pages for rowid in page[_ROWS]]
         found: dict[int, dict[int, list[Any]]] = {}
-        for start in range(0, len(page_ids), CHUNK):
-            chunk = page_ids[start : start + CHUNK]
+        for start in range(0, len(rowids), CHUNK):
+            chunk = rowids[start : start + CHUNK]
             for page_id, ident, *state in self._conn.execute(
                 _STATE_SQL.format(", ".join("?" * len(chunk))), chunk
             ):
@@ -236,14 +243,14 @@ class SqliteWriter:
                     names.add(subnet_of(record[-1]) or record[-1])
         ids = self._name_ids(names)
         pages = self._pages_of([p[0] for p in prepared])
-        states = self._links_of([row[0] for row in pages.values()])
+        states = self._links_of(pages.values())
         next_link = self._next_id("links")
         next_page = self._next_id("pages")
         inserts: list[tuple] = []
         updates: list[tuple] = []
         losses: list[tuple[str, int]] = []
-        new_pages: list[tuple] = []
-        page_updates: list[tuple] = []
+        new_pages: set[int] = set()
+        changed: dict[int, tuple[str, list[Any]]] = {}
         inserted = updated = lost = revived = 0
         counters = Counters()
         add, times = counters.add, counters.seen
@@ -253,14 +260,17 @@ class SqliteWriter:
             if stored is None:
                 page_id = next_page
                 next_page += 1
-                stored = pages[source_url] = [page_id, seen, None]
+                stored = pages[source_url] = [page_id, seen, None, [], status]
                 state: dict[int, list[Any]] = {}
                 states[page_id] = state
+                new_pages.add(page_id)
                 fresh_page = True
             else:
                 page_id = stored[0]
                 state = states.setdefault(page_id, {})
                 fresh_page = False
+            changed[page_id] = (source_url, stored)
+            rows = stored[_ROWS]
             stale = stored[1] > seen
             source_site_id = ids[source_site]
             page_ip_id = ids[page_ip] if page_ip else None
@@ -280,6 +290,7 @@ class SqliteWriter:
                                     source_site_id, ip_id, subnet_id, *record))  # fmt: skip
                     state[ident] = [next_link, "live", None, seen, site_id, nofollow,
                                     toxicity, type_]  # fmt: skip
+                    rows.append(next_link)
                     next_link += 1
                     # counters.add(site_id, "live", ...) and counters.seen, inlined: the
                     # hot path of a write.
@@ -326,15 +337,15 @@ class SqliteWriter:
                         losses.append((seen, known[_ROWID]))
                         _lose(counters, known, seen)
                         lost += 1
-            blob = pack(carried)
-            stored[1], stored[2] = seen, blob
-            if fresh_page:
-                new_pages.append((page_id, source_url, status, seen, blob))
-            else:
-                page_updates.append((status, seen, blob, page_id))
-        if new_pages:
-            conn.executemany(INSERT_PAGE, new_pages)
-        conn.executemany(UPDATE_PAGE, page_updates)
+            stored[_FETCHED], stored[_CARRIED], stored[_PAGE_STATUS] = seen, pack(carried), status
+        conn.executemany(INSERT_PAGE, [
+            (page_id, url, s[_PAGE_STATUS], s[_FETCHED], s[_CARRIED], pack(s[_ROWS]))
+            for page_id, (url, s) in changed.items() if page_id in new_pages
+        ])  # fmt: skip
+        conn.executemany(UPDATE_PAGE, [
+            (s[_PAGE_STATUS], s[_FETCHED], s[_CARRIED], pack(s[_ROWS]), page_id)
+            for page_id, (url, s) in changed.items() if page_id not in new_pages
+        ])  # fmt: skip
         conn.executemany(INSERT_LINK, inserts)
         conn.executemany(UPDATE_LINK, updates)
         conn.executemany(MARK_LOST, losses)
@@ -344,16 +355,15 @@ class SqliteWriter:
     def _record(self, items: list[tuple[str, int, str]]) -> None:
         conn = self._conn
         pages = self._pages_of([url for url, _, _ in items])
-        gone_pages = [
-            pages[url][0] for url, status, _ in items if status in GONE_STATUSES and url in pages
-        ]
-        states = self._links_of(gone_pages)
+        states = self._links_of(
+            pages[url] for url, status, _ in items if status in GONE_STATUSES and url in pages
+        )
         counters = Counters()
         for url, status, fetched_at in items:
             stored = pages.get(url)
             if stored is None:
-                cursor = conn.execute(INSERT_PAGE, (None, url, status, fetched_at, None))
-                pages[url] = [cursor.lastrowid, fetched_at, None]
+                cursor = conn.execute(INSERT_PAGE, (None, url, status, fetched_at, None, None))
+                pages[url] = [cursor.lastrowid, fetched_at, None, [], status]
                 continue
             if stored[1] > fetched_at:
                 continue
@@ -368,9 +378,8 @@ class SqliteWriter:
                         losses.append((fetched_at, known[_ROWID]))
                         _lose(counters, known, fetched_at)
                 conn.executemany(MARK_LOST, losses)
-                blob = None
-                conn.execute(UPDATE_PAGE, (status, fetched_at, blob, stored[0]))
-                stored[1], stored[2] = fetched_at, blob
+                conn.execute(UPDATE_FETCH_GONE, (status, fetched_at, stored[0]))
+                stored[_FETCHED], stored[_CARRIED] = fetched_at, None
             else:
                 conn.execute(UPDATE_FETCH, (status, fetched_at, stored[0]))
                 stored[1] = fetched_at
