@@ -58,8 +58,11 @@ class RobotsCrawlDelayMiddleware(RobotsTxtMiddleware):
                 self._stats.inc_value("backlinks/robots/crawl_delay_sites")
                 settings = downloader.per_slot_settings.setdefault(key, {})
                 settings["delay"] = max(delay, float(settings.get("delay", 0.0)))
+                # Crawl-delay is a minimum: no random jitter below it.
+                settings["jitter"] = 0.0
         if delay:
             slot = downloader.slots.get(key)
-            if slot is not None and slot.delay < delay:
-                slot.delay = delay
+            if slot is not None and (slot.delay < delay or slot.jitter):
+                slot.delay = max(slot.delay, delay)
+                slot.jitter = 0.0
             request.meta["autothrottle_dont_adjust_delay"] = True
