@@ -217,6 +217,19 @@ def test_a_file_that_is_not_an_index(tmp_path):
         open_index(f"sqlite:///{tmp_path / 'junk.db'}")
 
 
+def test_an_index_of_an_older_layout_is_refused(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE links (id INTEGER PRIMARY KEY)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with pytest.raises(OSError, match="schema version 1, older than this crawler's 2"):
+        open_index(f"sqlite:///{path}", create=False)
+
+
 def test_relative_and_memory_paths(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with open_index("sqlite:///rel/../here.db") as index:

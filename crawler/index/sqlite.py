@@ -3,7 +3,11 @@
 Several processes may write one file at once: every write is one ``BEGIN IMMEDIATE``
 transaction (writers queue on SQLite's lock instead of failing half-way), the connection
 waits up to ``busy_timeout`` for the lock, and a write that still finds the database busy
-is retried with a growing pause. Readers never block writers (WAL).
+is retried with a growing pause. Readers never block writers (WAL). A writing connection
+leaves WAL checkpoints to a background thread (crawler.index.sqlite_checkpoint).
+
+The layout is in crawler.index.sqlite_schema, the write path in crawler.index.sqlite_write,
+the views in crawler.index.sqlite_views.
 """
 
 from __future__ import annotations
