@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from crawler.index import IndexNotFound, PageLinks, open_index, parse_target
-from crawler.index.keys import normal_url
+from crawler.index.keys import link_digest, mongo_id, normal_url, sqlite_id, sqlite_link_id
 from crawler.index.query import LinkFilter
 from crawler.index.sqlite_views import _BEST
 from crawler.urls import normalize
@@ -82,6 +82,9 @@ def test_bad_targets(text, message):
 )  # fmt: skip
 def test_fast_normalisation_equals_the_url_standard(url):
     assert normal_url(url) == (normalize(url) or url)
+    target = "https://t.com/x"
+    assert sqlite_link_id(url, target) == sqlite_id(link_digest(url, target))
+    assert int(mongo_id(link_digest(url, target))[:16], 16) == sqlite_link_id(url, target)
 
 
 # --- query plans ---------------------------------------------------------------------------

@@ -32,6 +32,12 @@ def sqlite_id(digest: bytes) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
+def sqlite_link_id(source_url: str, target_url: str) -> int:
+    """``sqlite_id(link_digest(source_url, target_url))`` in one step (the write path)."""
+    digest = blake2b(f"{source_url}\n{target_url}".encode(), digest_size=16).digest()
+    return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
 def mongo_id(digest: bytes) -> str:
     """The MongoDB ``_id`` of a link digest."""
     return digest.hex()

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from crawler.index.base import GONE_STATUSES, PageLinks
-from crawler.index.keys import link_digest, normal_url, sqlite_id, subnet_of
+from crawler.index.keys import normal_url, sqlite_link_id, subnet_of
 from crawler.index.records import WriteResult
 from crawler.index.sqlite_schema import (
     COUNTERS,
@@ -76,7 +77,7 @@ def _slots(status: str, nofollow: int, toxicity: int, type_: str) -> tuple[int, 
     return tuple(slots)
 
 
-class Counters:
+class TargetCounts:
     """Changes to the ``targets`` rows of one transaction: per target, the counts of the
     link states that appeared (+1) or went away (-1), and the times seen."""
 
@@ -141,7 +142,7 @@ def prepare(page: PageLinks) -> Prepared:
     links: dict[int, tuple[int, str, str, tuple]] = {}
     for b in page.backlinks:
         target_url = normal_url(b.target_url)
-        ident = sqlite_id(link_digest(source_url, target_url))
+        ident = sqlite_link_id(source_url, target_url)
         target_host = b.target_host or host_of(target_url)
         target_site = b.target_site or site_of(target_host)
         links[ident] = (ident, target_site, target_host, (
@@ -252,9 +253,10 @@ class SqliteWriter:
         new_pages: set[int] = set()
         changed: dict[int, tuple[str, list[Any]]] = {}
         inserted = updated = lost = revived = 0
-        counters = Counters()
+        counters = TargetCounts()
         add, times = counters.add, counters.seen
         sums, spans = counters.sums, counters.times
+        repeated = {url for url, n in Counter(p[0] for p in prepared).items() if n > 1}
         for source_url, status, seen, source_site, page_ip, links in prepared:
             stored = pages.get(source_url)
             if stored is None:
@@ -265,10 +267,13 @@ class SqliteWriter:
                 states[page_id] = state
                 new_pages.add(page_id)
                 fresh_page = True
+                # A new page's links need no state unless the batch has it again.
+                keep = source_url in repeated
             else:
                 page_id = stored[0]
                 state = states.setdefault(page_id, {})
                 fresh_page = False
+                keep = True
             changed[page_id] = (source_url, stored)
             rows = stored[_ROWS]
             stale = stored[1] > seen
@@ -288,8 +293,9 @@ class SqliteWriter:
                     inserted += 1
                     inserts.append((next_link, page_id, ident, site_id, ids[host],
                                     source_site_id, ip_id, subnet_id, *record))  # fmt: skip
-                    state[ident] = [next_link, "live", None, seen, site_id, nofollow,
-                                    toxicity, type_]  # fmt: skip
+                    if keep:
+                        state[ident] = [next_link, "live", None, seen, site_id, nofollow,
+                                        toxicity, type_]  # fmt: skip
                     rows.append(next_link)
                     next_link += 1
                     # counters.add(site_id, "live", ...) and counters.seen, inlined: the
@@ -358,7 +364,7 @@ class SqliteWriter:
         states = self._links_of(
             pages[url] for url, status, _ in items if status in GONE_STATUSES and url in pages
         )
-        counters = Counters()
+        counters = TargetCounts()
         for url, status, fetched_at in items:
             stored = pages.get(url)
             if stored is None:
@@ -386,7 +392,7 @@ class SqliteWriter:
         counters.write(conn)
 
 
-def _lose(counters: Counters, known: list[Any], when: str) -> None:
+def _lose(counters: TargetCounts, known: list[Any], when: str) -> None:
     """Count a live link as lost (the caller writes MARK_LOST)."""
     site, nofollow, toxicity, type_ = known[_SITE:]
     counters.add(site, "live", nofollow, toxicity, type_, -1)
