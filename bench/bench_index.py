@@ -165,6 +165,11 @@ def main() -> None:
                     lambda i, s=site: index.backlinks(s, type="forum", limit=50)),
                 "domains": latency(lambda i, s=site: index.domains(s, limit=50),
                                    10 if name == "big" else REPEATS),
+                # Not among the targets: views that read the target's rows.
+                "anchors": latency(lambda i, s=site: index.anchors(s, limit=50),
+                                   5 if name == "big" else REPEATS),
+                "summary, forum only": latency(lambda i, s=site: index.summary(s, type="forum"),
+                                               5 if name == "big" else REPEATS),
             }
             for view, (p50, p95) in figures.items():
                 print(f"  {view:24s} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
