@@ -50,7 +50,8 @@ class _Context:
     __slots__ = ("blocks", "budget")
 
     def __init__(self) -> None:
-        self.blocks: dict[int, list[Any]] = {}
+        #: mem_id -> the block's collapsed text when it is short, else [text, search cursor].
+        self.blocks: dict[int, str | list[Any]] = {}
         #: Characters of block text still to read; nested blocks each holding links would
         #: otherwise read the same text again at every level.
         self.budget = CONTEXT_TEXT_BUDGET
@@ -58,16 +59,21 @@ class _Context:
     def __call__(self, block: Any, anchor: str, node: Any) -> str:
         if block is None:
             return anchor[:CONTEXT_CHARS]
-        entry = self.blocks.get(block.mem_id)
+        key = block.mem_id
+        entry = self.blocks.get(key)
         if entry is None:
             if self.budget <= 0:
                 return anchor[:CONTEXT_CHARS]
             text = " ".join(block.text(separator=" ").split())
             self.budget -= len(text)
-            entry = self.blocks[block.mem_id] = [text, 0]
+            if len(text) <= CONTEXT_CHARS:
+                # Most blocks (a list item, a short paragraph) are their links' context.
+                self.blocks[key] = text
+                return text
+            entry = self.blocks[key] = [text, 0]
+        elif entry.__class__ is str:
+            return entry
         text, cursor = entry
-        if len(text) <= CONTEXT_CHARS:
-            return text
         at = text.find(anchor, cursor) if anchor else -1
         length = len(anchor)
         if at < 0 and anchor:

@@ -246,11 +246,11 @@ class Placement:
                     in_article |= IN_LISTED
             else:
                 zone = self.child_zone.get(key, Z_PATH)
-        elif zone == Z_IN and self.cleaner is not None:
+        elif zone == Z_IN:  # (only with a main content, hence a cleaner)
             depth += 1
             if element.mem_id in self.listed:
                 in_article |= IN_LISTED
-            if depth <= MAX_CLEAN_DEPTH and self.cleaner.dropped(
+            if depth <= MAX_CLEAN_DEPTH and self.cleaner.dropped(  # type: ignore[union-attr]
                 element, tag, attrs, in_table, bool(in_article & IN_ARTICLE_TAG), bool(in_article & IN_LISTED)
             ):
                 zone = Z_BOILER
