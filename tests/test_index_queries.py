@@ -17,7 +17,7 @@ from crawler.index.query import LinkFilter
 from crawler.index.sqlite_views import _BEST
 from crawler.urls import normalize
 from tests.conftest import backend_uri
-from tests.index_data import C3, DAY3, L1, L2, L4, L5, L7, P1, P2, P3, P5, P6, load
+from tests.index_data import C3, DAY3, L1, L2, L4, L5, L7, P1, P2, P3, P5, P6, bl, load
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -172,6 +172,9 @@ def churn(index) -> None:
     index.write([PageLinks(P1, "2025-12-31T00:00:00Z", 200, (L1,), None)])
     # P6 is gone (L8 lost); P2 answers 500 (its links stay live).
     index.record_fetches([(P6, 404, DAY3), (P2, 500, DAY3)])
+    # An empty address is no address.
+    index.write([PageLinks("https://e.net/x", DAY3, 200,
+                           (bl("https://e.net/x", "https://t.com/e"),), "")])
     # In one batch: the same page twice, the second time without L7.
     index.write([PageLinks(P5, "2026-01-05T00:00:00Z", 200, (L7, C3), None),
                  PageLinks(P5, "2026-01-06T00:00:00Z", 200, (C3,), None)])
@@ -188,7 +191,7 @@ def test_site_counters_equal_a_recount_through_every_transition(tmp_path):
                                (replace(L1, target_site="moved.example"), L2), None)])
         for site in CHURN_SITES:
             assert index.summary(site).to_dict() == recount(index, site).to_dict(), site
-        assert (index.summary("t.com").backlinks, index.summary("t.com").lost) == (6, 2)
+        assert (index.summary("t.com").backlinks, index.summary("t.com").lost) == (7, 2)
 
 
 def test_churned_summaries_equal_mongomock(tmp_path):

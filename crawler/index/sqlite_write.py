@@ -284,6 +284,8 @@ class SqliteWriter:
                 ip = record[-1]
                 if ip == page_ip:
                     ip_id, subnet_id = page_ip_id, page_subnet_id
+                elif not ip:
+                    ip_id = subnet_id = None
                 else:
                     ip_id, subnet_id = ids[ip], ids[subnet_of(ip) or ip]
                 known = state.get(ident)
