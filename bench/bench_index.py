@@ -5,11 +5,11 @@
 
 Loads LINKS backlinks pointing at SITES target sites (one of them, the big target, gets BIG
 backlinks; a small one gets about a hundred) through ``LinkIndex.write`` in batches of 200
-pages of 20 links (one transaction each), as the index pipeline writes them by default. Prints the write rate against
-baselines measured in the same run (plain ``INSERT ... ON CONFLICT DO UPDATE`` of a
-30-column row keyed by an integer, 1,000 per transaction, in a WAL file, no secondary index;
-keys in order, SQLite's best case, and random keys), then
-p50/p95 latency of summary, paged backlinks and referring domains for both targets.
+pages of 20 links (one transaction each), as the index pipeline writes them by default.
+Prints the write rate against baselines measured in the same run (plain ``INSERT ... ON
+CONFLICT DO UPDATE`` of a 30-column row keyed by an integer, 1,000 per transaction, in a WAL
+file, no secondary index; keys in order, SQLite's best case, and random keys), then p50/p95
+latency of summary, paged backlinks, referring domains and anchors for both targets.
 
 Targets: >= 100,000 link upserts/s; paged backlinks p95 <= 50 ms; the big target's
 summary p95 <= 500 ms.
