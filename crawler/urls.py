@@ -116,12 +116,14 @@ class Resolver:
     """``join(base, href)`` for the many hrefs of one page: each distinct href is resolved
     once, root-relative paths without surprises are appended to the base's origin."""
 
-    __slots__ = ("base", "cache", "origin")
+    __slots__ = ("base", "cache", "origin", "here")
 
     def __init__(self, base: str) -> None:
         self.base = base
         self.cache: dict[str, str | None] = {}
         self.origin: str | None = None
+        #: What a ``#fragment`` href resolves to (the base without its fragment), once known.
+        self.here: str | None | bool = False
         normal = _ada_href(base)
         if normal is not None and normal.startswith((_HTTP, _HTTPS)):
             self.origin = normal[: normal.index("/", normal.index("://") + 3)]
@@ -133,6 +135,13 @@ class Resolver:
         except KeyError:
             pass
         url = None
+        if href[:1] == "#":
+            # An in-page link: the base itself, whatever the fragment (one join per page).
+            here = self.here
+            if here is False:
+                here = self.here = join(self.base, "")
+            cache[href] = here  # type: ignore[assignment]
+            return here  # type: ignore[return-value]
         if self.origin is not None and href.startswith("/"):
             hash_at = href.find("#")
             head = href if hash_at < 0 else href[:hash_at]

@@ -261,13 +261,15 @@ _hosts = st.sampled_from(["a.com", "a-.com", "x.y.z", "localhost", "1.2.3.4", "a
 _shortcut_hrefs = st.one_of(
     st.builds(lambda h, p: f"http://{h}/{p}", _hosts, _paths),
     st.builds(lambda p: "/" + p, _paths),
+    st.builds(lambda p: "#" + p, _paths),
     _paths,
 )
 
 
 @settings(max_examples=400, deadline=None)
 @given(href=_shortcut_hrefs, base=st.sampled_from(
-    ["http://example.com/dir/page.html?q=1", "https://u:p@example.com:8443/a/", "http://EXAMPLE.com", "not a url"]))
+    ["http://example.com/dir/page.html?q=1", "https://u:p@example.com:8443/a/", "http://EXAMPLE.com", "not a url",
+     "http://example.com/p?q#old", "mailto:a@example.com"]))
 def test_resolver_and_join_shortcuts_equal_the_url_standard(href: str, base: str) -> None:
     from crawler.urls import Resolver
 
