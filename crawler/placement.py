@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from crawler.cleanup import Cleaner
-from crawler.mainblock import SKIPPED_TAGS, MainContent
+from crawler.mainblock import SKIPPED_TAGS, MainContent, _element_children
 from crawler.positions import class_id_tokens, is_hidden, landmark_of, region_of
 
 __all__ = ["Placement", "BLOCK_TAGS"]
@@ -99,16 +99,6 @@ def _markers(
     tokens, ident_lower = class_id_tokens({"class": classes, "id": ident})
     landmark = landmark_of(tag, tokens, ident_lower, (role or "").strip().lower(), in_article)
     return landmark, region_of(tokens) if tokens else ""
-
-
-def _element_children(node: Node) -> list[Node]:
-    children = []
-    child = node.child
-    while child is not None:
-        if child.is_element_node:
-            children.append(child)
-        child = child.next
-    return children
 
 
 def _listing_items(blocks: tuple[Node, ...], texts: Any = None) -> frozenset[int]:

@@ -1,5 +1,8 @@
 """Shared fixtures.
 
+Redis: ``redis_server`` (a real redis-server on a free port, one per test module) and
+``redis_client`` (a client on a freshly flushed database).
+
 Index backends: ``any_index`` / ``any_index_uri`` run a test on SQLite, on MongoDB through
 mongomock, and on a real MongoDB server when the environment variable MONGO_URI is set (a
 fresh database per test, dropped afterwards).
@@ -16,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from crawler.index import open_index
+from tests.redis_server import RedisServer, fresh_client
 
 MONGO_URI = os.environ.get("MONGO_URI", "").strip()
 INDEX_BACKENDS = [
@@ -67,3 +71,14 @@ def any_index(any_index_uri):
     """A fresh, empty LinkIndex on each backend."""
     with open_index(any_index_uri) as index:
         yield index
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_client(redis_server):
+    return fresh_client(redis_server)

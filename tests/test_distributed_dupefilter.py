@@ -9,20 +9,9 @@ from scrapy.utils.test import get_crawler
 
 from crawler.distributed.dupefilter import CompactDupeFilter, RedisDupeFilter
 from crawler.distributed.keys import ShardedSet, shard_bits_for
-from tests.redis_server import RedisServer, fresh_client
 
 pytestmark = pytest.mark.redis
 
-
-@pytest.fixture(scope="module")
-def redis_server():
-    with RedisServer() as server:
-        yield server
-
-
-@pytest.fixture
-def redis_client(redis_server):
-    return fresh_client(redis_server)
 
 
 def fingerprinter():

@@ -10,20 +10,9 @@ from scrapy import FormRequest, Request, Spider
 
 from crawler.distributed.codec import RequestCodec
 from crawler.distributed.queue import Entry, HostQueue, Politeness, Release
-from tests.redis_server import RedisServer, fresh_client
 
 pytestmark = pytest.mark.redis
 
-
-@pytest.fixture(scope="module")
-def redis_server():
-    with RedisServer() as server:
-        yield server
-
-
-@pytest.fixture
-def redis_client(redis_server):
-    return fresh_client(redis_server)
 
 
 class Spider1(Spider):

@@ -10,20 +10,10 @@ from crawler.distributed.connection import RedisLink, RedisUnavailable
 from crawler.distributed.scope import RedisCrawlScope, home_url
 from crawler.scope import CrawlScope
 from crawler.traps import TrapFilter
-from tests.redis_server import RedisServer, fresh_client
+from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
 
-
-@pytest.fixture(scope="module")
-def redis_server():
-    with RedisServer() as server:
-        yield server
-
-
-@pytest.fixture
-def redis_client(redis_server):
-    return fresh_client(redis_server)
 
 
 LIMITS = {"max_pages_per_site": 4, "discovery_hops": 1, "depth_limit": 2}
