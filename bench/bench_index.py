@@ -1,7 +1,7 @@
 """Link index on SQLite: write rate and per-target query latency at a million links.
 
     python -m bench.bench_index [--links 1000000] [--sites 10000] [--big 100000]
-                                [--pages-per-batch 200]
+                                [--pages-per-batch 500]
 
 Loads LINKS backlinks pointing at SITES target sites (one of them, the big target, gets BIG
 backlinks; a small one gets about a hundred) through ``LinkIndex.write`` in batches of 200
@@ -30,7 +30,7 @@ from crawler.items import Backlink
 from crawler.vocab import POSITIONS, TYPES
 
 LINKS_PER_PAGE = 20
-PAGES_PER_BATCH = 200
+PAGES_PER_BATCH = 500
 REPEATS = 30
 
 

@@ -27,7 +27,7 @@ COMMANDS_MODULE = "crawler.commands"
 # mongodb://host:port/db (production). Env var BACKLINKS_INDEX_URI.
 BACKLINKS_INDEX_URI = _env("BACKLINKS_INDEX_URI", "sqlite:///backlinks.db")
 # Pages buffered by the index pipeline before one batched write. Env var BACKLINKS_INDEX_BATCH_SIZE.
-BACKLINKS_INDEX_BATCH_SIZE = int(_env("BACKLINKS_INDEX_BATCH_SIZE", "200"))
+BACKLINKS_INDEX_BATCH_SIZE = int(_env("BACKLINKS_INDEX_BATCH_SIZE", "500"))
 
 # --- Scope and bounds --------------------------------------------------------------------
 # Most pages fetched per site (registered domain). Env var BACKLINKS_MAX_PAGES_PER_SITE.

@@ -36,7 +36,7 @@ class IndexPipeline:
         pipeline = cls(
             crawler,
             settings.get("BACKLINKS_INDEX_URI", "sqlite:///backlinks.db"),
-            settings.getint("BACKLINKS_INDEX_BATCH_SIZE", 200),
+            settings.getint("BACKLINKS_INDEX_BATCH_SIZE", 500),
         )
         # An idle worker writes what it holds: a distributed crawl acknowledges requests
         # (and so can end) only once their pages are stored.
