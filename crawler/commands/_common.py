@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from crawler.index import IndexUnavailable, LinkIndex, open_index
 
@@ -17,14 +18,32 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
-def open_for_query(uri: str) -> LinkIndex:
-    """Open an existing index; never create one."""
+def open_for_query(uri: str | None, settings: Any) -> LinkIndex:
+    """Open an existing index (``uri``, else the BACKLINKS_INDEX_URI setting); never
+    create one."""
+    uri = uri or settings.get("BACKLINKS_INDEX_URI", "sqlite:///backlinks.db")
     try:
         return open_index(uri, create=False)
     except ValueError as exc:
         raise CommandError(str(exc), 2) from exc
     except IndexUnavailable as exc:
         raise CommandError(f"cannot open the index {uri}: {exc}", 1) from exc
+
+
+def count_option(name: str, value: str) -> int:
+    """A whole number >= 0 given to option ``name``; else a usage error."""
+    if not value.isdigit():
+        raise CommandError(f"{name} must be a whole number >= 0, not {value!r}", 2)
+    return int(value)
+
+
+def toxicity_option(name: str, value: str | None) -> int | None:
+    """A toxicity 0..100 given to option ``name`` (None when not given); else a usage error."""
+    if value is None:
+        return None
+    if not value.isdigit() or int(value) > 100:
+        raise CommandError(f"{name} must be a whole number from 0 to 100, not {value!r}", 2)
+    return int(value)
 
 
 def run_reporting_errors(name: str, body: Callable[[], None]) -> int:

@@ -15,7 +15,13 @@ from typing import Any
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.commands._common import CommandError, open_for_query, run_reporting_errors
+from crawler.commands._common import (
+    CommandError,
+    count_option,
+    open_for_query,
+    run_reporting_errors,
+    toxicity_option,
+)
 from crawler.commands._output import FORMATS, write_csv, write_json, write_jsonl, write_table
 from crawler.commands._tables import TABLES, write_summary
 from crawler.index import LinkIndex, parse_target
@@ -99,14 +105,13 @@ class Command(ScrapyCommand):
         target = parse_target(args[0], opts.mode)
         competitors = [parse_target(v, opts.mode) for v in opts.vs]
         filters = self._filters(opts, view)
-        limit = _count("--limit", opts.limit)
-        offset = _count("--offset", opts.offset)
+        limit = count_option("--limit", opts.limit)
+        offset = count_option("--offset", opts.offset)
         if view in ("new", "lost") and not opts.since:
             raise CommandError(f"--view {view} needs --since DATE (e.g. --since 2026-11-01)", 2)
         if view == "intersect" and not competitors:
             raise CommandError("--view intersect needs at least one --vs COMPETITOR", 2)
-        uri = opts.index or self.settings.get("BACKLINKS_INDEX_URI", "sqlite:///backlinks.db")
-        with open_for_query(uri) as index:
+        with open_for_query(opts.index, self.settings) as index:
             result = _query(index, view, target, competitors, filters, opts, limit, offset)
         _emit(view, fmt, result)
 
@@ -123,24 +128,10 @@ class Command(ScrapyCommand):
             "rel": opts.rel,
             "position": positions or None,
             "status": STATUS_CHOICES[status],
-            "min_toxicity": _toxicity("--min-toxicity", opts.min_toxicity),
-            "max_toxicity": _toxicity("--max-toxicity", opts.max_toxicity),
+            "min_toxicity": toxicity_option("--min-toxicity", opts.min_toxicity),
+            "max_toxicity": toxicity_option("--max-toxicity", opts.max_toxicity),
             "source_site": opts.source_site,
         }
-
-
-def _count(name: str, value: str) -> int:
-    if not value.isdigit():
-        raise CommandError(f"{name} must be a whole number >= 0, not {value!r}", 2)
-    return int(value)
-
-
-def _toxicity(name: str, value: str | None) -> int | None:
-    if value is None:
-        return None
-    if not value.isdigit() or int(value) > 100:
-        raise CommandError(f"{name} must be a whole number from 0 to 100, not {value!r}", 2)
-    return int(value)
 
 
 def _query(index: LinkIndex, view: str, target, competitors, filters: dict[str, Any],

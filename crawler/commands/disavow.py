@@ -14,7 +14,12 @@ from datetime import datetime, timezone
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.commands._common import CommandError, open_for_query, run_reporting_errors
+from crawler.commands._common import (
+    CommandError,
+    open_for_query,
+    run_reporting_errors,
+    toxicity_option,
+)
 from crawler.index import parse_target
 from crawler.index.disavow import render_disavow
 from crawler.vocab import TOXIC_MIN
@@ -48,21 +53,18 @@ class Command(ScrapyCommand):
     def _run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise CommandError("give exactly one TARGET (a site, host, URL prefix or URL)", 2)
-        value = opts.min_toxicity
-        if not value.isdigit() or int(value) > 100:
-            raise CommandError(f"--min-toxicity must be a whole number from 0 to 100, not {value!r}", 2)
+        min_toxicity = toxicity_option("--min-toxicity", opts.min_toxicity)
         target = parse_target(args[0], opts.mode)
         output = opts.output
         if output and output != "-":
             directory = os.path.dirname(os.path.abspath(output))
             if not os.path.isdir(directory):
                 raise CommandError(f"cannot write {output}: directory {directory} does not exist", 1)
-        uri = opts.index or self.settings.get("BACKLINKS_INDEX_URI", "sqlite:///backlinks.db")
-        with open_for_query(uri) as index:
-            entries = index.disavow(target, min_toxicity=int(value))
+        with open_for_query(opts.index, self.settings) as index:
+            entries = index.disavow(target, min_toxicity=min_toxicity)
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         text, notes = render_disavow(
-            entries, target=target.text, min_toxicity=int(value), generated_at=now
+            entries, target=target.text, min_toxicity=min_toxicity, generated_at=now
         )
         if not output or output == "-":
             sys.stdout.write(text)
