@@ -9,19 +9,7 @@ from typing import Any
 
 from crawler.encoding import header_values
 
-__all__ = [
-    "HeadFacts",
-    "head_facts",
-    "base_href",
-    "generator",
-    "lang_of",
-    "meta_refresh_target",
-    "og_type",
-    "page_classes",
-    "robots_tokens",
-    "schema_types",
-    "title_of",
-]
+__all__ = ["HeadFacts", "meta_refresh_target", "page_classes"]
 
 Node = Any
 Tree = Any
@@ -36,11 +24,6 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def title_of(tree: Tree) -> str:
-    node = tree.css_first("head > title") or tree.css_first("title")
-    return _collapse(node.text()) if node is not None else ""
-
-
 def _root_lang(tree: Tree) -> str:
     root = tree.root
     if root is not None and root.is_element_node:
@@ -52,36 +35,11 @@ def _primary_subtag(value: str) -> str:
     return re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0] if value.strip() else ""
 
 
-def lang_of(tree: Tree, headers: Any) -> str:
-    """Primary language subtag, lower-cased: ``<html lang>``, else Content-Language."""
-    value = _root_lang(tree)
-    if not value.strip():
-        languages = header_values(headers, "Content-Language")
-        value = languages[0].split(",")[0] if languages else ""
-    if not value.strip():
-        for meta in tree.css("meta[http-equiv]"):
-            if (meta.attributes.get("http-equiv") or "").strip().lower() == "content-language":
-                value = (meta.attributes.get("content") or "").split(",")[0]
-                break
-    return _primary_subtag(value)
-
-
 def _directives(content: str) -> set[str]:
     tokens = {t for t in _TOKEN_SPLIT.split(content.lower()) if t}
     if "none" in tokens:
         tokens |= {"noindex", "nofollow"}
     return tokens
-
-
-def robots_tokens(tree: Tree, headers: Any) -> tuple[frozenset[str], frozenset[str]]:
-    """``(meta tokens, header tokens)``: directives of ``<meta name=robots>`` and of the
-    X-Robots-Tag header(s). Header directives for a named user agent ("googlebot: noindex")
-    address another crawler and are left out."""
-    meta: set[str] = set()
-    for node in tree.css("meta[name]"):
-        if (node.attributes.get("name") or "").strip().lower() in _ROBOTS_NAMES:
-            meta |= _directives(node.attributes.get("content") or "")
-    return frozenset(meta), _header_robots(headers)
 
 
 def _header_robots(headers: Any) -> frozenset[str]:
@@ -94,21 +52,6 @@ def _header_robots(headers: Any) -> frozenset[str]:
                 continue  # "agent: directives" for another crawler
             header |= _directives(part)
     return frozenset(header)
-
-
-def _meta_content(tree: Tree, attribute: str, name: str) -> str:
-    for node in tree.css(f"meta[{attribute}]"):
-        if (node.attributes.get(attribute) or "").strip().lower() == name:
-            return (node.attributes.get("content") or "").strip()
-    return ""
-
-
-def generator(tree: Tree) -> str:
-    return _meta_content(tree, "name", "generator")
-
-
-def og_type(tree: Tree) -> str:
-    return (_meta_content(tree, "property", "og:type") or _meta_content(tree, "name", "og:type")).lower()
 
 
 def _short_type(value: Any) -> list[str]:
@@ -152,21 +95,6 @@ def _load_json(text: str) -> Any:
         return None
 
 
-def schema_types(tree: Tree) -> frozenset[str]:
-    """schema.org short type names from JSON-LD and from top-level microdata items."""
-    found: set[str] = set()
-    for script in tree.css("script[type]"):
-        kind = (script.attributes.get("type") or "").strip().lower()
-        if kind.startswith("application/ld+json"):
-            _jsonld_types(_load_json(script.text()), found)
-    for node in tree.css("[itemtype]"):
-        prop = (node.attributes.get("itemprop") or "").strip()
-        if prop and prop not in ("mainEntity", "mainEntityOfPage"):
-            continue
-        found.update(_short_type(node.attributes.get("itemtype") or ""))
-    return frozenset(found)
-
-
 def page_classes(tree: Tree) -> frozenset[str]:
     tokens: set[str] = set()
     for node in (tree.root, tree.body):
@@ -178,13 +106,6 @@ def page_classes(tree: Tree) -> frozenset[str]:
         if ident:
             tokens.add(ident)
     return frozenset(tokens)
-
-
-def base_href(tree: Tree) -> str | None:
-    """The href of the first ``<base>`` element that has one."""
-    for node in tree.css("base[href]"):
-        return node.attributes.get("href") or ""
-    return None
 
 
 _REFRESH = re.compile(
@@ -211,9 +132,12 @@ FACTS_SELECTOR = "base[href], meta, title, script[type], [itemtype]"
 
 
 class HeadFacts:
-    """The elements the page facts come from, found by one selector pass, with the same
-    answers as :func:`base_href`, :func:`robots_tokens`, :func:`title_of`,
-    :func:`lang_of`, :func:`generator`, :func:`og_type` and :func:`schema_types`."""
+    """The elements the page facts come from, found by one selector pass: the first
+    ``<base href>``, robots directives (``<meta name=robots>`` and X-Robots-Tag; header
+    directives for a named user agent address another crawler and are left out), the
+    title (the one in ``<head>`` first), the primary language subtag (``<html lang>``,
+    else Content-Language), generator, og:type and schema.org types (JSON-LD and
+    top-level microdata items)."""
 
     __slots__ = ("tree", "base", "metas", "titles", "scripts", "items")
 
@@ -289,7 +213,3 @@ class HeadFacts:
                 continue
             found.update(_short_type(attrs.get("itemtype") or ""))
         return frozenset(found)
-
-
-def head_facts(tree: Tree) -> HeadFacts:
-    return HeadFacts(tree)
