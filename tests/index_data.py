@@ -3,9 +3,25 @@ tests/test_index_conformance.py)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from crawler.index import PageLinks
 from crawler.items import Backlink
 from crawler.urls import host_of, path_of, site_of
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRAPY = str(Path(sys.executable).with_name("scrapy"))
+
+
+def scrapy(*args: str) -> subprocess.CompletedProcess:
+    """Run ``scrapy ARGS`` in the project, as a user would (the index command tests)."""
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    return subprocess.run([SCRAPY, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60)
+
 
 DAY1 = "2026-01-01T10:00:00Z"
 DAY2 = "2026-01-02T10:00:00Z"

@@ -6,25 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from crawler.index import open_index
 from crawler.items import Backlink
-from tests.index_data import DAY2, L9, P6, load
-
-ROOT = Path(__file__).resolve().parent.parent
-SCRAPY = str(Path(sys.executable).with_name("scrapy"))
-
-
-def scrapy(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
-    return subprocess.run([SCRAPY, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60)
+from tests.index_data import DAY2, L9, P6, load, scrapy
 
 
 @pytest.fixture(scope="module")

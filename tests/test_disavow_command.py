@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from crawler.index import DisavowEntry, open_index
 from crawler.index.disavow import MAX_BYTES, MAX_LINES, render_disavow
-from tests.index_data import P2, P6, load
-
-ROOT = Path(__file__).resolve().parent.parent
-SCRAPY = str(Path(sys.executable).with_name("scrapy"))
-
-
-def scrapy(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
-    return subprocess.run([SCRAPY, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60)
+from tests.index_data import P2, P6, load, scrapy
 
 
 def body(text: str) -> list[str]:
