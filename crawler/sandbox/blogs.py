@@ -106,14 +106,9 @@ def content(b: Builder, site: Site, host: str, kind: str) -> None:
     if promised:
         # Whatever promise was not kept in an article goes into the newest post.
         target = next(p for p in posts if p.kind == "article")
-        target.main[0].items[2:2] = [Para(("See also ", b.link(target, url, b.anchor(_site_of_url(b, url), url)),
+        target.main[0].items[2:2] = [Para(("See also ", b.link(target, url, b.anchor(b.site_at(url), url)),
                                            ".")) for url in promised]
         promised.clear()
-
-
-def _site_of_url(b: Builder, url: str) -> Site:
-    host = url.split("/")[2]
-    return b.by_domain[".".join(host.split(".")[-2:])]
 
 
 def _site_extras(b: Builder, site: Site, host: str, kind: str) -> dict:
@@ -174,7 +169,7 @@ def _editorial(b: Builder, site: Site, page: Page, promised: list[str], kind: st
             target = other.home if rng.random() < 0.4 else b.deep_page(other)
         rel = rng.choice(_EDITORIAL_RELS)
         attrs = 'target="_blank"' if rel == "noopener" else ""
-        other = _site_of_url(b, target)
+        other = b.site_at(target)
         anchor = b.anchor(other, target)
         if site.locale != "en" and rng.random() < 0.5:
             anchor = chrome.generic_anchor(b, site)
@@ -260,7 +255,7 @@ def _bio(b: Builder, site: Site, page: Page) -> Block:
     name, _, home = rng.choice(writers)
     page.author = name
     intro = rng.choice((f"This is a guest post by {name}.", f"Contributed by {name}.", f"Guest author: {name}."))
-    brand = _site_of_url(b, home).brand
+    brand = b.site_at(home).brand
     link = b.link(page, home, rng.choice((brand, home, f"{name}'s blog")), rel=rng.choice(("", "", "nofollow")))
     return Block("bio", [Raw('<img src="/assets/avatar.png" alt="" width="48" height="48">'),
                          Para((intro + f" {name.split()[0]} writes at ", link, "."))])

@@ -4,7 +4,7 @@ logo, menus, breadcrumbs, sidebar widgets (blogroll, ads, recent posts) and foot
 from __future__ import annotations
 
 from crawler.sandbox import names
-from crawler.sandbox.model import Block, Heading, Links, Page, Para, Raw, Site, host_of, site_of
+from crawler.sandbox.model import Block, Heading, Links, Page, Para, Raw, Site, host_of
 from crawler.sandbox.plan import Builder
 
 LOCALE_TEXT: dict[str, dict[str, tuple[str, ...]]] = {
@@ -69,7 +69,7 @@ def header(b: Builder, site: Site, page: Page, menu: list[tuple[str, str]]) -> N
     profile = b.profiles.get(site.owner[1])
     theme_kinds = ("wp", "classic")
     if profile and page.theme in theme_kinds and host_of(page.url) == site.host:
-        network = b.by_domain[site_of(host_of(profile))]
+        network = b.site_at(profile)
         page.header.append(Block("topbar", [Links((b.link(page, profile, f"Follow us on {network.brand}",
                                                            rel="me noopener"),))]))
     page.header.append(Block("menu", [Links(tuple(b.link(page, url, label) for url, label in menu))]))

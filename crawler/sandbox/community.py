@@ -115,7 +115,7 @@ def _post(b: Builder, site: Site, page: Page, members: list, signatures: dict, m
     else:
         items.append(Para((" ".join(text),)))
     if handle in signatures and home and not home.split("/")[2].endswith(site.domain):
-        sig_site = b.by_domain[".".join(home.split("/")[2].split(".")[-2:])]
+        sig_site = b.site_at(home)
         anchor = rng.choice((sig_site.brand, f"My blog: {sig_site.brand}", home, f"{name.split()[0]}'s site"))
         items.append(Block("signature", [Para((b.link(page, home, anchor, rel=signatures[handle]),))],
                            ident=f"msg{number}"))

@@ -8,7 +8,7 @@ import posixpath
 import random
 
 from crawler.sandbox import names
-from crawler.sandbox.model import Link, Page, Resource, Site, host_of, join
+from crawler.sandbox.model import Link, Page, Resource, Site, host_of, join, site_of
 from crawler.sandbox.themes import FAMILIES
 
 #: Share of each site kind, and the least number of such sites in any web.
@@ -118,6 +118,10 @@ class Builder:
             raise ValueError(f"two resources at {resource.url}")
         self.resources[resource.url] = resource
         return resource
+
+    def site_at(self, url: str) -> Site:
+        """The sandbox site that serves ``url``."""
+        return self.by_domain[site_of(host_of(url))]
 
     def deep_page(self, site: Site) -> str:
         pages = self.deep.get(site.domain)
