@@ -22,40 +22,47 @@ def _prominence(link: Link, order: int) -> tuple[int, int, int]:
     return (link.position != "content", link.kind != "text", order)
 
 
-def outbound_links(page: Page, source_site: str) -> list[tuple[Link, int]]:
+def outbound_links(page: Page, source_site: str) -> list[tuple[Link, int, str, str]]:
     """The page's outbound links, one per target URL (the most prominent element), each
-    with how many elements point at that target, in document order of the chosen element."""
-    best: dict[str, tuple[tuple[int, int, int], Link, int]] = {}
+    with how many elements point at that target and the target's host and site, in
+    document order of the chosen element."""
+    best: dict[str, list] = {}
+    internal: set[str] = set()
     for order, link in enumerate(page.links):
-        if link.kind not in BACKLINK_KINDS:
+        if link.kind not in BACKLINK_KINDS or link.url in internal:
             continue
-        if site_of(host_of(link.url)) == source_site:
-            continue
-        key = _prominence(link, order)
         seen = best.get(link.url)
         if seen is None:
-            best[link.url] = (key, link, 1)
-        elif key < seen[0]:
-            best[link.url] = (key, link, seen[2] + 1)
-        else:
-            best[link.url] = (seen[0], seen[1], seen[2] + 1)
+            target_host = host_of(link.url)
+            target_site = site_of(target_host)
+            if target_site == source_site:
+                internal.add(link.url)
+                continue
+            best[link.url] = [_prominence(link, order), link, 1, target_host, target_site]
+            continue
+        seen[2] += 1
+        key = _prominence(link, order)
+        if key < seen[0]:
+            seen[0], seen[1] = key, link
     chosen = sorted(best.values(), key=lambda entry: entry[0][2])
-    return [(link, count) for _, link, count in chosen]
+    return [(link, count, host, site) for _, link, count, host, site in chosen]
 
 
-def build_backlinks(
+def backlinks_and_links(
     page: Page,
     *,
     source_url: str,
     fetched_at: str,
     source_ip: str | None = None,
-) -> list[Backlink]:
-    """The outbound backlinks of ``page`` as link records (type and toxicity not yet set)."""
+) -> tuple[list[Backlink], list[Link]]:
+    """The outbound backlinks of ``page`` as link records (type and toxicity not yet set),
+    and beside each the link element it was made from (what classification reads)."""
     source_host = host_of(source_url)
     source_site = site_of(source_host)
     records = []
-    for link, count in outbound_links(page, source_site):
-        target_host = host_of(link.url)
+    links = []
+    for link, count, target_host, target_site in outbound_links(page, source_site):
+        links.append(link)
         records.append(
             Backlink(
                 source_url=source_url,
@@ -63,7 +70,7 @@ def build_backlinks(
                 source_site=source_site,
                 target_url=link.url,
                 target_host=target_host,
-                target_site=site_of(target_host),
+                target_site=target_site,
                 target_path=path_of(link.url),
                 anchor=link.anchor,
                 rel=sorted(link.rel),
@@ -82,11 +89,23 @@ def build_backlinks(
                 source_ip=source_ip,
             )
         )
-    return records
+    return records, links
+
+
+def build_backlinks(
+    page: Page,
+    *,
+    source_url: str,
+    fetched_at: str,
+    source_ip: str | None = None,
+) -> list[Backlink]:
+    """The outbound backlinks of ``page`` as link records (type and toxicity not yet set)."""
+    return backlinks_and_links(page, source_url=source_url, fetched_at=fetched_at, source_ip=source_ip)[0]
 
 
 def link_of(record: Backlink) -> Link:
-    """The link element a backlink record was made from (for classification)."""
+    """The link element a backlink record was made from, rebuilt from the record (for
+    records read back from the index; the pipelines keep the original elements)."""
     return Link(
         url=record.target_url,
         anchor=record.anchor,

@@ -85,6 +85,9 @@ class PageItem:
     redirect_to: str | None = None
     #: Filled by the pipelines: the outbound backlinks of this page.
     backlinks: list[Backlink] = field(default_factory=list)
+    #: Beside each backlink, the link element it was made from (what classification reads),
+    #: so that nothing is rebuilt from the records.
+    backlink_links: list[Link] = field(default_factory=list)
 
 
 @dataclass(slots=True)

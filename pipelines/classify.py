@@ -29,8 +29,10 @@ class ClassifyPipeline:
             return item
         page = item.page
         ctx = self.classifier.page_context(page)
-        for record in item.backlinks:
-            link = link_of(record)
+        links = item.backlink_links
+        if len(links) != len(item.backlinks):  # an item filled by other code
+            links = [link_of(record) for record in item.backlinks]
+        for record, link in zip(item.backlinks, links, strict=True):
             cls = self.classifier.classify(
                 link, ctx, source_site=record.source_site, target_site=record.target_site
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.backlinks import build_backlinks
+from crawler.backlinks import backlinks_and_links
 from crawler.items import PageItem
 
 
@@ -23,7 +23,7 @@ class OutboundLinksPipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, PageItem) or item.page is None:
             return item
-        item.backlinks = build_backlinks(
+        item.backlinks, item.backlink_links = backlinks_and_links(
             item.page, source_url=item.url, fetched_at=item.fetched_at, source_ip=item.source_ip
         )
         if item.backlinks:
