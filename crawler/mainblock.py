@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["MainContent", "TextCache", "class_weight", "find_main", "link_density", "text_len"]
+__all__ = ["MainContent", "TextCache", "class_weight", "find_main", "text_len"]
 
 Node = Any  # selectolax.lexbor.LexborNode
 
@@ -79,10 +79,6 @@ MIN_MAIN_TEXT = 250
 def text_len(text: str) -> int:
     """Length of ``text`` with whitespace collapsed and stripped."""
     return piece(text)[0]
-
-
-def _match_string(attrs: dict[str, str | None]) -> str:
-    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
 @lru_cache(maxsize=8192)
@@ -345,11 +341,6 @@ class TextCache:
             text = self.length(node)
             density = self.densities[key] = self.link_length(node) / text if text else 0.0
         return density
-
-
-def link_density(node: Node, texts: TextCache | None = None) -> float:
-    """Share of the text of ``node`` that sits in links (in-page links weigh 0.3)."""
-    return (texts or TextCache()).density(node)
 
 
 def _scaled(node: Node, ctx: _Ctx) -> float:
