@@ -78,7 +78,7 @@ class AddressGuardMiddleware:
         if "proxy" in request.meta:  # an explicit None: no proxy for this request
             return False
         scheme = urlparse_cached(request).scheme
-        return bool(self.proxies.get(scheme)) and not urllib.request.proxy_bypass(host)
+        return bool(self.proxies.get(scheme)) and not urllib.request.proxy_bypass_environment(host, self.proxies)
 
     async def _resolved_kind(self, host: str) -> str | None:
         from twisted.internet import reactor
