@@ -367,30 +367,48 @@ class SqliteWriter:
             pages[url] for url, status, _ in items if status in GONE_STATUSES and url in pages
         )
         counters = TargetCounts()
+        next_page = self._next_id("pages")
+        new_pages: set[int] = set()
+        # page id -> [url, status, fetched_at, gone]: the page's row after the batch (gone:
+        # its link list was dropped).
+        rows: dict[int, list[Any]] = {}
+        losses: list[tuple[str, int]] = []
         for url, status, fetched_at in items:
             stored = pages.get(url)
             if stored is None:
-                cursor = conn.execute(INSERT_PAGE, (None, url, status, fetched_at, None, None))
-                pages[url] = [cursor.lastrowid, fetched_at, None, [], status]
+                pages[url] = [next_page, fetched_at, None, [], status]
+                rows[next_page] = [url, status, fetched_at, False]
+                new_pages.add(next_page)
+                next_page += 1
                 continue
-            if stored[1] > fetched_at:
+            if stored[_FETCHED] > fetched_at:
                 continue
+            page_id = stored[_ID]
+            row = rows.setdefault(page_id, [url, status, fetched_at, False])
+            row[1], row[2] = status, fetched_at
             if status in GONE_STATUSES:
-                state = states.get(stored[0], {})
-                losses = []
-                for ident in unpack(stored[2]):
+                state = states.get(page_id, {})
+                for ident in unpack(stored[_CARRIED]):
                     known = state.get(ident)
                     if known is not None and known[_STATUS] == "live" and (
                         known[_LAST_SEEN] <= fetched_at
                     ):
                         losses.append((fetched_at, known[_ROWID]))
                         _lose(counters, known, fetched_at)
-                conn.executemany(MARK_LOST, losses)
-                conn.execute(UPDATE_FETCH_GONE, (status, fetched_at, stored[0]))
-                stored[_FETCHED], stored[_CARRIED] = fetched_at, None
-            else:
-                conn.execute(UPDATE_FETCH, (status, fetched_at, stored[0]))
-                stored[1] = fetched_at
+                stored[_CARRIED] = None
+                row[3] = True
+            stored[_FETCHED] = fetched_at
+        conn.executemany(INSERT_PAGE, [
+            (page_id, url, status, fetched_at, None, None)
+            for page_id, (url, status, fetched_at, _) in rows.items() if page_id in new_pages
+        ])  # fmt: skip
+        for statement, gone in ((UPDATE_FETCH_GONE, True), (UPDATE_FETCH, False)):
+            conn.executemany(statement, [
+                (status, fetched_at, page_id)
+                for page_id, (_, status, fetched_at, dropped) in rows.items()
+                if page_id not in new_pages and dropped is gone
+            ])  # fmt: skip
+        conn.executemany(MARK_LOST, losses)
         counters.write(conn)
 
 
