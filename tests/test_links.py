@@ -31,6 +31,14 @@ def only(body: str, **kwargs) -> Link:
     return found[0]
 
 
+X_LINK = '<a href="http://x.example/">x</a>'
+
+
+def link_in(markup: str) -> Link:
+    """The one link of ``markup``, in which ``{a}`` stands for :data:`X_LINK`."""
+    return only(markup.format(a=X_LINK))
+
+
 # -- URLs, anchors, kinds ------------------------------------------------------------------
 
 ANCHOR_CASES = [
@@ -245,8 +253,7 @@ POSITION_CASES = [
 
 @pytest.mark.parametrize(("markup", "position"), POSITION_CASES)
 def test_position_markers(markup: str, position: str) -> None:
-    link = only(markup.format(a='<a href="http://x.example/">x</a>'))
-    assert link.position == position
+    assert link_in(markup).position == position
 
 
 def test_body_classes_are_not_landmarks() -> None:
@@ -343,7 +350,7 @@ REGION_CASES = [
 
 @pytest.mark.parametrize(("markup", "region"), REGION_CASES)
 def test_region(markup: str, region: str) -> None:
-    assert only(markup.format(a='<a href="http://x.example/">x</a>')).region == region
+    assert link_in(markup).region == region
 
 
 HIDDEN_CASES = [
