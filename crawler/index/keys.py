@@ -3,8 +3,8 @@
 A backlink is identified by a hash of its (normalised source URL, normalised target URL):
 BLAKE2b with a 16-byte digest, top bit cleared. MongoDB stores the 32 hex digits as
 ``_id`` (no realistic collision at billions of links); SQLite stores the first 8 bytes as
-a positive 63-bit ``INTEGER PRIMARY KEY`` (its rowid, the fastest key SQLite has; a
-collision becomes likely only past about 3 billion links in one file).
+a positive 63-bit integer in ``links.link_id`` (a collision becomes likely only past
+about 3 billion links in one file; the rowid itself is handed out by the writer).
 """
 
 from __future__ import annotations

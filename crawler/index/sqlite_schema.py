@@ -2,8 +2,8 @@
 
 Write cost in SQLite is the number of b-tree pages a transaction dirties: every secondary
 index whose key lands at a random place costs a page per link, written to the WAL and
-later checkpointed. So the layout keeps keys small (integers, not host names) and makes
-the identity index local to the source page.
+later checkpointed. So the layout keeps keys small (integers, not host names) and has no
+index on the link identity: a link is found through its source page.
 
 ``names``: every site, host, IP address and /24 (/48) network name once, with an integer
 id (the writer keeps them in memory). Links refer to them by id.

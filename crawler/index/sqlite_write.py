@@ -1,7 +1,7 @@
 """The write path of the SQLite index: pages and their backlinks in one transaction.
 
 The writer reads, inside its ``BEGIN IMMEDIATE`` transaction, the stored state of every
-link of the pages it writes (one range of the ``links_page`` index per page), decides in
+link of the pages it writes (by the rowids each page keeps in ``link_rows``), decides in
 Python what each link becomes (new, seen again, revived, stale, lost) exactly as the
 MongoDB backend does, and writes plain INSERTs and UPDATEs by rowid. Knowing each link's
 state before and after is what keeps the per-target counters (``targets``) exact, also
@@ -197,7 +197,7 @@ class SqliteWriter:
     # --- pages ----------------------------------------------------------------------------
     def _pages_of(self, urls: list[str]) -> dict[str, list[Any]]:
         """url -> [id, fetched_at, link_ids, link_rows, status] of the stored pages among
-        ``urls`` (``_PAGE``)."""
+        ``urls``."""
         found: dict[str, list[Any]] = {}
         unique = list(dict.fromkeys(urls))
         for start in range(0, len(unique), CHUNK):
