@@ -4,7 +4,8 @@
 
 Extraction is ``crawler.links.parse_page`` on each page of ../shared/corpus/readability;
 classification is what the classify pipeline does for the same page: ``page_context`` once,
-then ``classify`` and ``score`` for every outbound backlink. Both are timed in the same run
+then ``classify`` and ``score`` for every outbound backlink, reading the link element each
+backlink was made from. Both are timed in the same run
 over the same pages (best of ``--rounds`` alternating rounds), and the ratio classification / extraction is
 printed; the target is at most 0.15.
 """
@@ -16,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from crawler.backlinks import build_backlinks, link_of
+from crawler.backlinks import backlinks_and_links
 from crawler.classify import Classifier
 from crawler.links import parse_page
 from crawler.toxicity import SubnetTracker, ToxicityScorer
@@ -44,10 +45,9 @@ def classify(parsed: list, classifier: Classifier, scorer: ToxicityScorer) -> tu
     subnets = SubnetTracker()
     links = 0
     start = time.perf_counter()
-    for page, records in parsed:
+    for page, records, elements in parsed:
         ctx = classifier.page_context(page)
-        for record in records:
-            link = link_of(record)
+        for record, link in zip(records, elements, strict=True):
             cls = classifier.classify(
                 link, ctx, source_site=record.source_site, target_site=record.target_site
             )
@@ -71,9 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     parsed = []
     for body in bodies:
         page = parse_page(body, BASE_URL)
-        records = build_backlinks(page, source_url=page.url, fetched_at="2026-01-01T00:00:00Z",
-                                  source_ip="93.184.216.34")
-        parsed.append((page, records))
+        records, elements = backlinks_and_links(page, source_url=page.url, fetched_at="2026-01-01T00:00:00Z",
+                                                source_ip="93.184.216.34")
+        parsed.append((page, records, elements))
     classifier, scorer = Classifier(), ToxicityScorer()
     classify(parsed, classifier, scorer)  # warm the caches as a running crawl would have
     # Rounds alternate extraction and classification so that a change of machine load

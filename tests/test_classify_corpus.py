@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.backlinks import build_backlinks, link_of
+from crawler.backlinks import backlinks_and_links
 from crawler.classify import Classifier
 from crawler.links import parse_page
 from crawler.toxicity import SubnetTracker, ToxicityScorer
@@ -31,8 +31,8 @@ def classified(name: str) -> dict[str, tuple[str, str, str, int, tuple[str, ...]
     page = parse_page((CORPUS / name / "source.html").read_bytes(), BASE_URL)
     ctx = classifier.page_context(page)
     out = {}
-    for record in build_backlinks(page, source_url=BASE_URL, fetched_at="2026-01-01T00:00:00Z"):
-        link = link_of(record)
+    records, elements = backlinks_and_links(page, source_url=BASE_URL, fetched_at="2026-01-01T00:00:00Z")
+    for record, link in zip(records, elements, strict=True):
         cls = classifier.classify(link, ctx, source_site=record.source_site,
                                   target_site=record.target_site)
         tox = scorer.score(link, ctx, cls, source_url=BASE_URL, source_site=record.source_site,

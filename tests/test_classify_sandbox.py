@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import pytest
 
-from crawler.backlinks import BACKLINK_KINDS, build_backlinks, link_of
+from crawler.backlinks import BACKLINK_KINDS, backlinks_and_links
 from crawler.classify import Classifier
 from crawler.items import Link
 from crawler.links import parse_page
@@ -75,10 +75,10 @@ def evaluated() -> dict[str, list[Row]]:
         page = parse_page(answer[2], url, headers=headers)
         ctx = classifier.page_context(page)
         chosen = _chosen_truth(url, lines)
-        records = build_backlinks(page, source_url=url, fetched_at="2026-01-01T00:00:00Z",
-                                  source_ip=SANDBOX_IP)
+        records, elements = backlinks_and_links(page, source_url=url, fetched_at="2026-01-01T00:00:00Z",
+                                                source_ip=SANDBOX_IP)
         unmatched += [(url, t) for t in set(chosen) ^ {r.target_url for r in records}]
-        for record in records:
+        for record, element in zip(records, elements, strict=True):
             line = chosen.get(record.target_url)
             if line is None:
                 continue
@@ -87,7 +87,7 @@ def evaluated() -> dict[str, list[Row]]:
                 kind=line["kind"], position=line["position"], hidden=line["hidden"],
                 region=line["region"], context=record.context,
             )
-            for name, link in (("end_to_end", link_of(record)), ("classification", truth_link)):
+            for name, link in (("end_to_end", element), ("classification", truth_link)):
                 cls = classifier.classify(link, ctx, source_site=record.source_site,
                                           target_site=record.target_site)
                 subnets[name].add(SANDBOX_IP, record.source_site, record.target_site)
