@@ -12,8 +12,17 @@ from crawler.items import Backlink
 from crawler.vocab import TYPES
 
 
+class _Record:
+    """``to_dict`` of a record dataclass: its fields, as ``dataclasses.asdict`` gives them."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True, slots=True)
-class WriteResult:
+class WriteResult(_Record):
     """What one ``LinkIndex.write`` did."""
 
     #: Backlinks seen for the first time.
@@ -36,12 +45,9 @@ class WriteResult:
             self.pages + other.pages,
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(_Record):
     """The headline numbers of a target. Counts are of live backlinks unless named
     otherwise; ``lost`` counts the lost ones."""
 
@@ -69,13 +75,13 @@ class Summary:
     last_seen: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        out = _Record.to_dict(self)
         out["types"] = {name: self.types.get(name, 0) for name in TYPES}
         return out
 
 
 @dataclass(frozen=True, slots=True)
-class DomainRow:
+class DomainRow(_Record):
     """One referring domain of a target."""
 
     source_site: str
@@ -89,12 +95,9 @@ class DomainRow:
     #: The highest toxicity among the domain's links to the target.
     toxicity: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
-class AnchorRow:
+class AnchorRow(_Record):
     """One anchor text and how often it is used."""
 
     anchor: str
@@ -102,12 +105,9 @@ class AnchorRow:
     referring_domains: int
     dofollow: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
-class PageRow:
+class PageRow(_Record):
     """One page of the target, ranked by the referring domains linking to it."""
 
     target_url: str
@@ -116,12 +116,9 @@ class PageRow:
     dofollow: int
     first_seen: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
-class BrokenBacklink:
+class BrokenBacklink(_Record):
     """A backlink whose target URL answered with an error when it was fetched."""
 
     backlink: Backlink
@@ -137,7 +134,7 @@ class BrokenBacklink:
 
 
 @dataclass(frozen=True, slots=True)
-class IntersectRow:
+class IntersectRow(_Record):
     """A site that links to competitors but not to the target."""
 
     source_site: str
@@ -146,12 +143,9 @@ class IntersectRow:
     #: Its backlinks to those competitors.
     backlinks: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
-class DisavowEntry:
+class DisavowEntry(_Record):
     """One line of a disavow file: a whole referring domain or one source URL."""
 
     #: "domain" or "url".
@@ -169,6 +163,6 @@ class DisavowEntry:
         return f"domain:{self.value}" if self.scope == "domain" else self.value
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        out = _Record.to_dict(self)
         out["line"] = self.line
         return out
