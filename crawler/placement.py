@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from crawler.cleanup import Cleaner
-from crawler.mainblock import SKIPPED_TAGS, MainContent, _element_children
+from crawler.mainblock import SKIPPED_TAGS, MainContent, TextCache, _element_children
 from crawler.positions import class_id_tokens, is_hidden, landmark_of, region_of
 
 __all__ = ["Placement", "BLOCK_TAGS"]
@@ -101,7 +101,7 @@ def _markers(
     return landmark, region_of(tokens) if tokens else ""
 
 
-def _listing_items(blocks: tuple[Node, ...], texts: Any = None) -> frozenset[int]:
+def _listing_items(blocks: tuple[Node, ...], texts: TextCache) -> frozenset[int]:
     """The children of main blocks (or of the first element below them that has more than
     one child, as a WordPress content-area div around a <main>) that are items of a
     listing: three or more alike (same tag and class) children of one block."""
@@ -113,7 +113,7 @@ def _listing_items(blocks: tuple[Node, ...], texts: Any = None) -> frozenset[int
         wrapped = False
         for _ in range(4):
             significant = [c for c in children if c.tag not in SKIPPED_TAGS]
-            if len(significant) != 1 or (wrapped and texts is None):
+            if len(significant) != 1:
                 break
             children = _element_children(significant[0])
             wrapped = significant[0].tag != "main"
