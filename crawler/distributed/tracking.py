@@ -14,7 +14,8 @@ failure done and lets Scrapy handle it as before.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from scrapy import Request
@@ -77,27 +78,28 @@ class Tracked:
                        "goes back to the queue", extra={"lease": self.lease_id})
         self.ledger.output_done(self.lease_id, requeue=True)
 
-    def _sync(self, output: Iterable[Any]) -> Iterable[Any]:
+    @contextmanager
+    def _consuming(self) -> Iterator[None]:
+        """Around the consumption of an iterable output: done when it ends, is closed or
+        raises; given back to the queue when Redis was unreachable."""
         try:
-            for value in output:
-                self._see(value)
-                yield value
+            yield
         except RedisUnavailable:
             self._unavailable()
-            return
         finally:
             self.ledger.output_done(self.lease_id)
 
+    def _sync(self, output: Iterable[Any]) -> Iterable[Any]:
+        with self._consuming():
+            for value in output:
+                self._see(value)
+                yield value
+
     async def _async(self, output: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        try:
+        with self._consuming():
             async for value in output:
                 self._see(value)
                 yield value
-        except RedisUnavailable:
-            self._unavailable()
-            return
-        finally:
-            self.ledger.output_done(self.lease_id)
 
 
 def _is_item(value: Any) -> bool:
