@@ -136,7 +136,6 @@ class MongoViews:
             referring_ips=self._distinct_count(live, "source_ip"),
             referring_subnets=self._distinct_count(live, "source_subnet"),
             dofollow=dofollow,
-            dofollow_share=round(dofollow / backlinks, 4) if backlinks else 0.0,
             types=types,
             toxic=tail["toxic"],
             potentially_toxic=tail["potentially_toxic"],

@@ -62,8 +62,9 @@ class Summary(_Record):
     #: Distinct /24 networks (IPv4) or /48 (IPv6) of the referring pages.
     referring_subnets: int
     dofollow: int
-    #: dofollow / backlinks, 0..1, rounded to 4 places (0 when there are no backlinks).
-    dofollow_share: float
+    #: dofollow / backlinks, 0..1, rounded to 4 places (0 when there are no backlinks);
+    #: computed from those two, never passed.
+    dofollow_share: float = field(init=False)
     #: Backlinks per type, every type of crawler.vocab.TYPES in order.
     types: dict[str, int] = field(default_factory=dict)
     #: Backlinks with toxicity >= 60.
@@ -73,6 +74,10 @@ class Summary(_Record):
     #: Earliest first_seen and latest last_seen of all (live or lost) backlinks.
     first_seen: str | None = None
     last_seen: str | None = None
+
+    def __post_init__(self) -> None:
+        share = round(self.dofollow / self.backlinks, 4) if self.backlinks else 0.0
+        object.__setattr__(self, "dofollow_share", share)
 
     def to_dict(self) -> dict[str, Any]:
         out = _Record.to_dict(self)

@@ -176,7 +176,6 @@ class SqliteViews:
             referring_ips=distinct[2],
             referring_subnets=distinct[3],
             dofollow=dofollow,
-            dofollow_share=round(dofollow / backlinks, 4) if backlinks else 0.0,
             types=dict(zip(TYPES, counts[5:], strict=True)),
             toxic=toxic,
             potentially_toxic=potentially,
