@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["MainContent", "TextCache", "class_weight", "find_main", "text_len"]
+__all__ = ["MainContent", "TextCache", "class_weight", "element_children", "find_main", "text_len"]
 
 Node = Any  # selectolax.lexbor.LexborNode
 
@@ -508,7 +508,7 @@ def _top_candidate(body: Node, ctx: _Ctx) -> Node | None:
     # An only child is no different from its parent.
     parent = top.parent
     while parent is not None and parent.tag not in ("body", "html"):
-        children = [c for c in _element_children(parent) if c.tag not in SKIPPED_TAGS]
+        children = [c for c in element_children(parent) if c.tag not in SKIPPED_TAGS]
         if len(children) != 1:
             break
         top = parent
@@ -527,7 +527,8 @@ def _has_block_child(node: Node) -> bool:
     return False
 
 
-def _element_children(node: Node) -> list[Node]:
+def element_children(node: Node) -> list[Node]:
+    """The element children of ``node`` (no text or comment nodes), in order."""
     children = []
     child = node.child
     while child is not None:
@@ -544,7 +545,7 @@ def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
     top_score = _scaled(top, ctx) if top.mem_id in ctx.scores else 0.0
     threshold = max(10.0, top_score * 0.2)
     top_class = top.attributes.get("class") or ""
-    children = _element_children(parent)
+    children = element_children(parent)
     # A listing or a thread: the best block is one of several alike (same tag and class),
     # and the others are content as much as it is.
     alike = [c for c in children if c.tag == top.tag and (c.attributes.get("class") or "") == top_class]

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from crawler.cleanup import Cleaner
-from crawler.mainblock import SKIPPED_TAGS, MainContent, TextCache, _element_children
+from crawler.mainblock import SKIPPED_TAGS, MainContent, TextCache, element_children
 from crawler.positions import class_id_tokens, is_hidden, landmark_of, region_of
 
 __all__ = ["Placement", "BLOCK_TAGS"]
@@ -107,7 +107,7 @@ def _listing_items(blocks: tuple[Node, ...], texts: TextCache) -> frozenset[int]
     listing: three or more alike (same tag and class) children of one block."""
     items: set[int] = set()
     for block in blocks:
-        children = _element_children(block)
+        children = element_children(block)
         # Wrappers (a content-area div holding a <main>, a section holding one entry div)
         # hide the listing a few levels down: go down through only children.
         wrapped = False
@@ -115,7 +115,7 @@ def _listing_items(blocks: tuple[Node, ...], texts: TextCache) -> frozenset[int]
             significant = [c for c in children if c.tag not in SKIPPED_TAGS]
             if len(significant) != 1:
                 break
-            children = _element_children(significant[0])
+            children = element_children(significant[0])
             wrapped = significant[0].tag != "main"
         groups: dict[tuple[str, str], list[int]] = {}
         for child in children:
@@ -170,10 +170,10 @@ class Placement:
         page_level = True
         for ancestor, path_child in path:
             if ancestor.tag not in ("html", "body") and ancestor.parent is not None:
-                siblings = _element_children(ancestor.parent)
+                siblings = element_children(ancestor.parent)
                 page_level = page_level and sum(c.tag not in SKIPPED_TAGS for c in siblings) == 1
             side = Z_BEFORE
-            children = _element_children(ancestor)
+            children = element_children(ancestor)
             last_main = -1
             if path_child is None:
                 for index, element in enumerate(children):
