@@ -13,67 +13,77 @@ def _date(value: str | None) -> str:
 
 
 def _follow(record: dict[str, Any]) -> str:
-    if not record["nofollow"]:
-        flags = [t for t in ("ugc", "sponsored") if record[t]]
-        return "follow" + (f" ({','.join(flags)})" if flags else "")
     flags = [t for t in ("ugc", "sponsored") if record[t]]
-    return "nofollow" + (f" ({','.join(flags)})" if flags else "")
+    return ("nofollow" if record["nofollow"] else "follow") + (
+        f" ({','.join(flags)})" if flags else ""
+    )
 
 
 def _target_cell(record: dict[str, Any]) -> str:
     return record["target_host"] + record["target_path"]
 
 
+# Columns that several tables show.
+_SOURCE = Column("SOURCE", lambda r: r["source_url"], 24)
+_ANCHOR = Column("ANCHOR", lambda r: r["anchor"] or "-", 12)
+_FOLLOW = Column("FOLLOW", _follow)
+_LINKS = Column("LINKS", lambda r: r["backlinks"], align_right=True)
+_DOMAINS = Column("DOMAINS", lambda r: r["referring_domains"], align_right=True)
+_DOFOLLOW = Column("DOFOLLOW", lambda r: r["dofollow"], align_right=True)
+_REFERRING_DOMAIN = Column("REFERRING DOMAIN", lambda r: r["source_site"], 16)
+_FIRST_SEEN = Column("FIRST SEEN", lambda r: _date(r["first_seen"]))
+_LAST_SEEN = Column("LAST SEEN", lambda r: _date(r["last_seen"]))
+
 BACKLINK_COLUMNS = [
-    Column("SOURCE", lambda r: r["source_url"], 24),
+    _SOURCE,
     Column("TARGET", _target_cell, 16),
-    Column("ANCHOR", lambda r: r["anchor"] or "-", 12),
+    _ANCHOR,
     Column("TYPE", lambda r: r["type"]),
-    Column("FOLLOW", _follow),
+    _FOLLOW,
     Column("POSITION", lambda r: r["position"]),
     Column("TOX", lambda r: r["toxicity"], align_right=True),
-    Column("FIRST SEEN", lambda r: _date(r["first_seen"])),
-    Column("LAST SEEN", lambda r: _date(r["last_seen"])),
+    _FIRST_SEEN,
+    _LAST_SEEN,
     Column("STATUS", lambda r: r["status"] if r["status"] == "live" else f"lost {_date(r['lost_at'])}"),
 ]
 
 BROKEN_COLUMNS = [
     Column("TARGET", lambda r: r["target_url"], 20),
     Column("HTTP", lambda r: r["target_status"] or "failed", align_right=True),
-    Column("SOURCE", lambda r: r["source_url"], 24),
-    Column("ANCHOR", lambda r: r["anchor"] or "-", 12),
-    Column("FOLLOW", _follow),
-    Column("FIRST SEEN", lambda r: _date(r["first_seen"])),
+    _SOURCE,
+    _ANCHOR,
+    _FOLLOW,
+    _FIRST_SEEN,
 ]
 
 DOMAIN_COLUMNS = [
-    Column("REFERRING DOMAIN", lambda r: r["source_site"], 16),
-    Column("LINKS", lambda r: r["backlinks"], align_right=True),
-    Column("DOFOLLOW", lambda r: r["dofollow"], align_right=True),
+    _REFERRING_DOMAIN,
+    _LINKS,
+    _DOFOLLOW,
     Column("MAX TOX", lambda r: r["toxicity"], align_right=True),
-    Column("FIRST SEEN", lambda r: _date(r["first_seen"])),
-    Column("LAST SEEN", lambda r: _date(r["last_seen"])),
+    _FIRST_SEEN,
+    _LAST_SEEN,
     Column("BEST ANCHOR", lambda r: r["anchor"] or "-", 12),
 ]
 
 ANCHOR_COLUMNS = [
     Column("ANCHOR", lambda r: r["anchor"] or "(empty)", 20),
-    Column("LINKS", lambda r: r["backlinks"], align_right=True),
-    Column("DOMAINS", lambda r: r["referring_domains"], align_right=True),
-    Column("DOFOLLOW", lambda r: r["dofollow"], align_right=True),
+    _LINKS,
+    _DOMAINS,
+    _DOFOLLOW,
 ]
 
 PAGE_COLUMNS = [
     Column("TARGET PAGE", lambda r: r["target_url"], 30),
-    Column("DOMAINS", lambda r: r["referring_domains"], align_right=True),
-    Column("LINKS", lambda r: r["backlinks"], align_right=True),
-    Column("DOFOLLOW", lambda r: r["dofollow"], align_right=True),
-    Column("FIRST SEEN", lambda r: _date(r["first_seen"])),
+    _DOMAINS,
+    _LINKS,
+    _DOFOLLOW,
+    _FIRST_SEEN,
 ]
 
 INTERSECT_COLUMNS = [
-    Column("REFERRING DOMAIN", lambda r: r["source_site"], 16),
-    Column("LINKS", lambda r: r["backlinks"], align_right=True),
+    _REFERRING_DOMAIN,
+    _LINKS,
     Column("LINKS TO", lambda r: ", ".join(r["competitors"]), 16),
 ]
 
