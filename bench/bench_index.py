@@ -4,7 +4,7 @@
                                 [--pages-per-batch 500]
 
 Loads LINKS backlinks pointing at SITES target sites (one of them, the big target, gets BIG
-backlinks; a small one gets about a hundred) through ``LinkIndex.write`` in batches of 200
+backlinks; a small one gets about a hundred) through ``LinkIndex.write`` in batches of 500
 pages of 20 links (one transaction each), as the index pipeline writes them by default.
 Prints the write rate against baselines measured in the same run (plain ``INSERT ... ON
 CONFLICT DO UPDATE`` of a 30-column row keyed by an integer, 1,000 per transaction, in a WAL
