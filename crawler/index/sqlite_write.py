@@ -337,14 +337,8 @@ class SqliteWriter:
                 continue
             carried = [link[0] for link in links]
             if not fresh_page:
-                now = set(carried)
-                for ident in unpack(stored[2]):
-                    known = state.get(ident)
-                    if (ident not in now and known is not None and known[_STATUS] == "live"
-                            and known[_LAST_SEEN] <= seen):
-                        losses.append((seen, known[_ROWID]))
-                        _lose(counters, known, seen)
-                        lost += 1
+                lost += _lose_dropped(counters, state, stored[_CARRIED], set(carried), seen,
+                                      losses)  # fmt: skip
             stored[_FETCHED], stored[_CARRIED], stored[_PAGE_STATUS] = seen, pack(carried), status
         conn.executemany(INSERT_PAGE, [
             (page_id, url, s[_PAGE_STATUS], s[_FETCHED], s[_CARRIED], pack(s[_ROWS]))
@@ -387,14 +381,8 @@ class SqliteWriter:
             row = rows.setdefault(page_id, [url, status, fetched_at, False])
             row[1], row[2] = status, fetched_at
             if status in GONE_STATUSES:
-                state = states.get(page_id, {})
-                for ident in unpack(stored[_CARRIED]):
-                    known = state.get(ident)
-                    if known is not None and known[_STATUS] == "live" and (
-                        known[_LAST_SEEN] <= fetched_at
-                    ):
-                        losses.append((fetched_at, known[_ROWID]))
-                        _lose(counters, known, fetched_at)
+                _lose_dropped(counters, states.get(page_id, {}), stored[_CARRIED], set(),
+                              fetched_at, losses)  # fmt: skip
                 stored[_CARRIED] = None
                 row[3] = True
             stored[_FETCHED] = fetched_at
@@ -410,6 +398,24 @@ class SqliteWriter:
             ])  # fmt: skip
         conn.executemany(MARK_LOST, losses)
         counters.write(conn)
+
+
+def _lose_dropped(
+    counters: TargetCounts, state: dict[int, list[Any]], carried: bytes | None,
+    now: set[int], when: str, losses: list[tuple[str, int]],
+) -> int:  # fmt: skip
+    """Lose the links a page carried (``carried``, packed identities) that it no longer
+    does (not in ``now``) and that are live and not seen after ``when``: their MARK_LOST
+    rows go to ``losses``. How many were lost."""
+    lost = 0
+    for ident in unpack(carried):
+        known = state.get(ident)
+        if (ident not in now and known is not None and known[_STATUS] == "live"
+                and known[_LAST_SEEN] <= when):  # fmt: skip
+            losses.append((when, known[_ROWID]))
+            _lose(counters, known, when)
+            lost += 1
+    return lost
 
 
 def _lose(counters: TargetCounts, known: list[Any], when: str) -> None:
