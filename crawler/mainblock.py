@@ -565,8 +565,9 @@ def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
         elif sibling.tag == "p":
             length = _length(sibling, ctx)
             density = ctx.texts.density(sibling)
-            text = " ".join(sibling.text().split())
-            if (length > 80 and density < 0.25) or (0 < length < 80 and density == 0 and re.search(r"\.( |$)", text)):
+            if (length > 80 and density < 0.25) or (
+                0 < length < 80 and density == 0 and re.search(r"\.( |$)", " ".join(sibling.text().split()))
+            ):
                 blocks.append(sibling)
     return blocks
 
