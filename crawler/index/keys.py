@@ -14,7 +14,8 @@ import re
 from functools import lru_cache
 from hashlib import blake2b
 
-from crawler.urls import normalize
+from crawler.items import Backlink
+from crawler.urls import host_of, normalize, path_of, site_of
 
 
 def link_digest(source_url: str, target_url: str) -> bytes:
@@ -78,3 +79,18 @@ def normal_url(url: str) -> str:
     if _CANONICAL.match(url) and "/." not in url and "%2" not in url:
         return url
     return normalize(url) or url
+
+
+def source_keys(url: str) -> tuple[str, str, str]:
+    """(normalised URL, host, site) of a source page, as both backends store them."""
+    url = normal_url(url)
+    host = host_of(url)
+    return url, host, site_of(host)
+
+
+def target_keys(b: Backlink) -> tuple[str, str, str, str]:
+    """(normalised URL, host, site, path) of a backlink's target, as both backends store
+    them: the record's own host, site and path when it has them."""
+    url = normal_url(b.target_url)
+    host = b.target_host or host_of(url)
+    return url, host, b.target_site or site_of(host), b.target_path or path_of(url)

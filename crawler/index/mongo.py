@@ -18,12 +18,18 @@ from pymongo.errors import ConfigurationError, InvalidURI, PyMongoError
 
 from crawler.index.base import GONE_STATUSES, LinkIndex, PageLinks
 from crawler.index.errors import IndexNotFound, IndexUnavailable
-from crawler.index.keys import link_digest, mongo_id, normal_url, subnet_of
+from crawler.index.keys import (
+    link_digest,
+    mongo_id,
+    normal_url,
+    source_keys,
+    subnet_of,
+    target_keys,
+)
 from crawler.index.mongo_layout import LINKS, PAGES, ensure_indexes
 from crawler.index.mongo_views import MongoViews, backlink_of
 from crawler.index.records import WriteResult
 from crawler.items import Backlink
-from crawler.urls import host_of, path_of, site_of
 
 #: How long to look for a server before saying it is unreachable, unless the URI says.
 SERVER_SELECTION_MS = 5000
@@ -123,21 +129,18 @@ class MongoIndex(MongoViews, LinkIndex):
     # --- writes -------------------------------------------------------------------------
     @staticmethod
     def _prepare(page: PageLinks) -> tuple[str, int, str, dict[str, dict[str, Any]]]:
-        source_url = normal_url(page.source_url)
-        source_host = host_of(source_url)
-        source_site = site_of(source_host)
+        source_url, source_host, source_site = source_keys(page.source_url)
         seen = page.fetched_at
         docs: dict[str, dict[str, Any]] = {}
         for b in page.backlinks:
-            target_url = normal_url(b.target_url)
+            target_url, target_host, target_site, target_path = target_keys(b)
             ident = mongo_id(link_digest(source_url, target_url))
-            target_host = b.target_host or host_of(target_url)
             ip = page.source_ip or b.source_ip
             docs[ident] = {
                 "source_url": source_url, "source_host": source_host,
                 "source_site": source_site, "target_url": target_url,
-                "target_host": target_host, "target_site": b.target_site or site_of(target_host),
-                "target_path": b.target_path or path_of(target_url), "anchor": b.anchor,
+                "target_host": target_host, "target_site": target_site,
+                "target_path": target_path, "anchor": b.anchor,
                 "rel": sorted(b.rel), "nofollow": bool(b.nofollow), "ugc": bool(b.ugc),
                 "sponsored": bool(b.sponsored), "nofollow_by": b.nofollow_by, "kind": b.kind,
                 "position": b.position, "context": b.context, "hidden": bool(b.hidden),

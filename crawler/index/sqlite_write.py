@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from crawler.index.base import GONE_STATUSES, PageLinks
-from crawler.index.keys import normal_url, sqlite_link_id, subnet_of
+from crawler.index.keys import source_keys, sqlite_link_id, subnet_of, target_keys
 from crawler.index.records import WriteResult
 from crawler.index.sqlite_schema import (
     COUNTERS,
@@ -32,7 +32,6 @@ from crawler.index.sqlite_schema import (
     UPDATE_PAGE,
     UPSERT_TARGET,
 )
-from crawler.urls import host_of, path_of, site_of
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 
 #: Names kept in memory per process (sites, hosts, addresses); past this the map restarts.
@@ -134,20 +133,16 @@ def unpack(blob: bytes | None) -> list[int]:
 
 def prepare(page: PageLinks) -> Prepared:
     """Normalise a page and build its link rows (no database access)."""
-    source_url = normal_url(page.source_url)
-    source_host = host_of(source_url)
-    source_site = site_of(source_host)
+    source_url, source_host, source_site = source_keys(page.source_url)
     seen = page.fetched_at
     page_ip = page.source_ip
     links: dict[int, tuple[int, str, str, tuple]] = {}
     for b in page.backlinks:
-        target_url = normal_url(b.target_url)
+        target_url, target_host, target_site, target_path = target_keys(b)
         ident = sqlite_link_id(source_url, target_url)
-        target_host = b.target_host or host_of(target_url)
-        target_site = b.target_site or site_of(target_host)
         links[ident] = (ident, target_site, target_host, (
             source_url, source_host, source_site,
-            target_url, target_host, target_site, b.target_path or path_of(target_url),
+            target_url, target_host, target_site, target_path,
             b.anchor, " ".join(b.rel), int(b.nofollow), int(b.ugc), int(b.sponsored),
             b.nofollow_by, b.kind, b.position, b.context, int(b.hidden), b.region,
             b.count, b.type, b.origin, int(b.toxicity), " ".join(b.toxic_markers),
