@@ -133,6 +133,9 @@ class RedisCrawlScope(CrawlScope):
         args += [self.keys.replay(digest), self.replay_ms]
         sites: dict[int, str] = {}
         homes: dict[int, str] = {}
+        #: home URL -> its seen (key, member): most links of a page share a few hosts, so
+        #: each home page is canonicalised and hashed once per page, not once per link.
+        home_slots: dict[str, tuple[str, int]] = {}
         for index, url in enumerate(urls, 1):
             if url in self._taken_cache:
                 continue
@@ -145,7 +148,10 @@ class RedisCrawlScope(CrawlScope):
             home = home_url(url)
             key, member = self.seen.locate(url_digest(self._key(url)))
             if home != url:
-                home_key, home_member = self.seen.locate(url_digest(self._key(home)))
+                slot = home_slots.get(home)
+                if slot is None:
+                    slot = home_slots[home] = self.seen.locate(url_digest(self._key(home)))
+                home_key, home_member = slot
             else:
                 home_key, home_member = "", ""
             args += [index, site, key, member, home_key, home_member]
