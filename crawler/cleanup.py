@@ -14,11 +14,10 @@ from typing import Any
 from crawler.mainblock import (
     MAYBE_CANDIDATE,
     SHARE,
-    UNLIKELY,
-    UNLIKELY_ROLES,
     VIDEOS,
     MainContent,
     class_weight,
+    unlikely_candidate,
 )
 
 __all__ = ["Cleaner"]
@@ -61,24 +60,21 @@ WIDGET = re.compile(
 BYLINE = re.compile(r"byline|author|dateline|writtenby|p-author", re.I)
 _BIO = re.compile(r"author-?bio|author-?box|about-?author|author-?info|bio-?box", re.I)
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_KEPT_TAGS = frozenset({"body", "a", "html", "main", "article"})
 
 #: What class and id names say about an element, as bits.
-F_BYLINE, F_WIDGET, F_UNLIKELY, F_SHARE = 1, 2, 4, 8
+F_BYLINE, F_WIDGET, F_SHARE = 1, 2, 4
 
 
 @lru_cache(maxsize=8192)
 def _name_flags(match: str) -> int:
-    """Bits for ``"<class> <id>"``: a byline (not an author bio box), a link widget, an
-    unlikely candidate, a share bar."""
+    """Bits for ``"<class> <id>"``: a byline (not an author bio box), a link widget, a
+    share bar. (Unlikely candidates are mainblock's ``unlikely_candidate``.)"""
     maybe = MAYBE_CANDIDATE.search(match) is not None
     flags = 0
     if BYLINE.search(match) and not _BIO.search(match):
         flags |= F_BYLINE
     if not maybe and WIDGET.search(match):
         flags |= F_WIDGET
-    if not maybe and UNLIKELY.search(match):
-        flags |= F_UNLIKELY
     if SHARE.search(match):
         flags |= F_SHARE
     return flags
@@ -134,7 +130,7 @@ class Cleaner:
             if in_article:
                 if flags & F_WIDGET and len(node.text()) < 500:
                     return True
-            elif tag not in _KEPT_TAGS and (flags & F_UNLIKELY or attrs.get("role") in UNLIKELY_ROLES):
+            elif unlikely_candidate(tag, attrs):
                 return True
         if tag in HEADINGS and class_weight(attrs) < 0:
             return True

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["MainContent", "TextCache", "class_weight", "element_children", "find_main", "text_len"]
+__all__ = [
+    "MainContent",
+    "TextCache",
+    "class_weight",
+    "element_children",
+    "find_main",
+    "text_len",
+    "unlikely_candidate",
+]
 
 Node = Any  # selectolax.lexbor.LexborNode
 
@@ -109,7 +117,9 @@ def _visible(attrs: dict[str, str | None]) -> bool:
     return True
 
 
-def _unlikely(tag: str, attrs: dict[str, str | None]) -> bool:
+def unlikely_candidate(tag: str, attrs: dict[str, str | None]) -> bool:
+    """Readability's unlikely candidate: a role or class/id names that mark boilerplate
+    (menus, comments, sidebars ...), unless the names also say it may be content."""
     if tag in ("body", "a", "html", "main", "article"):
         return False
     role = attrs.get("role")
@@ -159,7 +169,7 @@ def _alive(node: Node, ctx: _Ctx) -> bool:
             if depth > MAX_DEPTH or tag in SKIPPED_TAGS or not _visible(attrs):
                 alive = False
             elif ctx.strip_unlikely and tag not in ("table", "code") and not in_table:
-                if _unlikely(tag, attrs):
+                if unlikely_candidate(tag, attrs):
                     alive = False
             in_table = in_table or tag in ("table", "code")
         ctx.alive[element.mem_id] = (alive, in_table, depth)
