@@ -23,7 +23,7 @@ from crawler.items import Link, Page
 from crawler.mainblock import TextCache, find_main
 from crawler.pagefacts import HeadFacts, meta_refresh_target, page_classes
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
-from crawler.positions import is_hidden
+from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
 from crawler.urls import Resolver, join
 
 __all__ = ["extract_links", "parse_page"]
@@ -33,7 +33,9 @@ CONTEXT_CHARS = 100
 CONTEXT_TEXT_BUDGET = 4_000_000
 PAGE_TEXT_CHARS = 3000
 HEADINGS_CHARS = 600
-MARKER_BOX_SELECTOR = ".author-bio, .author-box, .about-author, .author-info, .bio-box, .sponsored-label, .disclosure"
+#: Boxes whose text the page text always includes (classification matches its text phrases,
+#: such as guest-post and sponsorship notes, against it): author bios and disclosure labels.
+MARKER_BOX_SELECTOR = ", ".join(f".{name}" for name in (*AUTHOR_BIO_TOKENS, "sponsored-label", "disclosure"))
 _HEAD_KINDS = frozenset({"canonical", "redirect"})
 #: Kinds whose element's rel attribute is reported (frames and meta refreshes have none).
 _REL_KINDS = frozenset({"text", "image", "area", "canonical", "form"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "AUTHOR_BIO_TOKENS",
     "class_id_tokens",
     "is_hidden",
     "landmark_of",
@@ -25,8 +26,10 @@ FOOTER_TOKENS = frozenset({"site-footer", "footer", "colophon", "bottom"})
 SIDEBAR_TOKENS = frozenset({"sidebar", "widget-area", "widget", "blogroll", "secondary"})
 COMMENT_TOKENS = frozenset({"comments", "comment-list", "commentlist", "comment", "comment-body", "responses"})
 
+#: Class (or id) names of an author bio box.
+AUTHOR_BIO_TOKENS = ("author-bio", "author-box", "about-author", "author-info", "bio-box")
 REGION_TOKENS: dict[str, str] = {
-    **dict.fromkeys(("author-bio", "author-box", "about-author", "author-info", "bio-box"), "author_bio"),
+    **dict.fromkeys(AUTHOR_BIO_TOKENS, "author_bio"),
     **dict.fromkeys(("signature", "post-signature", "sig"), "signature"),
     **dict.fromkeys(("ad", "ads", "advert", "advertisement", "sponsor", "sponsored-links", "promo"), "ad"),
     **dict.fromkeys(("profile", "profile-card", "user-profile", "vcard"), "profile"),
