@@ -19,8 +19,9 @@ from pathlib import Path
 
 from crawler.backlinks import backlinks_and_links
 from crawler.classify import Classifier
+from crawler.judge import BacklinkJudge
 from crawler.links import parse_page
-from crawler.toxicity import SubnetTracker, ToxicityScorer
+from crawler.toxicity import ToxicityScorer
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "readability"
@@ -42,20 +43,14 @@ def extract(bodies: list[bytes]) -> float:
 
 
 def classify(parsed: list, classifier: Classifier, scorer: ToxicityScorer) -> tuple[float, int]:
-    subnets = SubnetTracker()
+    """What the classify pipeline runs per page (crawler.judge), timed."""
+    judge = BacklinkJudge(classifier, scorer)
     links = 0
     start = time.perf_counter()
     for page, records, elements in parsed:
-        ctx = classifier.page_context(page)
+        ctx = judge.page_context(page)
         for record, link in zip(records, elements, strict=True):
-            cls = classifier.classify(
-                link, ctx, source_site=record.source_site, target_site=record.target_site
-            )
-            subnets.add(record.source_ip, record.source_site, record.target_site)
-            scorer.score(
-                link, ctx, cls, source_url=record.source_url, source_site=record.source_site,
-                target_site=record.target_site, source_ip=record.source_ip, subnets=subnets,
-            )
+            judge.judge(record, link, ctx)
             links += 1
     return time.perf_counter() - start, links
 

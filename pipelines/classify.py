@@ -8,45 +8,39 @@ from typing import Any
 from crawler.backlinks import link_of
 from crawler.classify import Classifier
 from crawler.items import PageItem
+from crawler.judge import BacklinkJudge
 from crawler.ruleset import load_rules
-from crawler.toxicity import SubnetTracker, ToxicityScorer
+from crawler.toxicity import ToxicityScorer
 
 
 class ClassifyPipeline:
-    def __init__(self, stats: Any, classifier: Classifier, scorer: ToxicityScorer) -> None:
+    def __init__(self, stats: Any, judge: BacklinkJudge) -> None:
         self.stats = stats
-        self.classifier = classifier
-        self.scorer = scorer
-        self.subnets = SubnetTracker()
+        self.judge = judge
+
+    @property
+    def classifier(self) -> Classifier:
+        return self.judge.classifier
+
+    @property
+    def scorer(self) -> ToxicityScorer:
+        return self.judge.scorer
 
     @classmethod
     def from_crawler(cls, crawler) -> ClassifyPipeline:
         rules = load_rules(crawler.settings.get("BACKLINKS_RULES_DIR") or None)
-        return cls(crawler.stats, Classifier(rules), ToxicityScorer(rules))
+        return cls(crawler.stats, BacklinkJudge(Classifier(rules), ToxicityScorer(rules)))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, PageItem) or item.page is None or not item.backlinks:
             return item
         page = item.page
-        ctx = self.classifier.page_context(page)
+        ctx = self.judge.page_context(page)
         links = item.backlink_links
         if len(links) != len(item.backlinks):  # an item filled by other code
             links = [link_of(record) for record in item.backlinks]
         for record, link in zip(item.backlinks, links, strict=True):
-            cls = self.classifier.classify(
-                link, ctx, source_site=record.source_site, target_site=record.target_site
-            )
-            self.subnets.add(record.source_ip, record.source_site, record.target_site)
-            tox = self.scorer.score(
-                link,
-                ctx,
-                cls,
-                source_url=record.source_url,
-                source_site=record.source_site,
-                target_site=record.target_site,
-                source_ip=record.source_ip,
-                subnets=self.subnets,
-            )
+            cls, tox = self.judge.judge(record, link, ctx)
             record.type = cls.type
             record.origin = cls.origin
             record.type_reason = cls.reason

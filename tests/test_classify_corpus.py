@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from crawler.backlinks import backlinks_and_links
-from crawler.classify import Classifier
+from crawler.judge import BacklinkJudge
 from crawler.links import parse_page
-from crawler.toxicity import SubnetTracker, ToxicityScorer
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "readability"
 BASE_URL = "http://fakehost/test/page.html"
@@ -27,16 +26,13 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found a
 @cache
 def classified(name: str) -> dict[str, tuple[str, str, str, int, tuple[str, ...]]]:
     """target URL -> (type, origin, reason, toxicity, markers) for one corpus page."""
-    classifier, scorer, subnets = Classifier(), ToxicityScorer(), SubnetTracker()
+    judge = BacklinkJudge()
     page = parse_page((CORPUS / name / "source.html").read_bytes(), BASE_URL)
-    ctx = classifier.page_context(page)
+    ctx = judge.page_context(page)
     out = {}
     records, elements = backlinks_and_links(page, source_url=BASE_URL, fetched_at="2026-01-01T00:00:00Z")
     for record, link in zip(records, elements, strict=True):
-        cls = classifier.classify(link, ctx, source_site=record.source_site,
-                                  target_site=record.target_site)
-        tox = scorer.score(link, ctx, cls, source_url=BASE_URL, source_site=record.source_site,
-                           target_site=record.target_site, source_ip=None, subnets=subnets)
+        cls, tox = judge.judge(record, link, ctx)
         out[record.target_url] = (cls.type, cls.origin, cls.reason, tox.score,
                                   tuple(m.name for m in tox.markers))
     return out

@@ -25,8 +25,9 @@ import pytest
 from crawler.backlinks import BACKLINK_KINDS, backlinks_and_links
 from crawler.classify import Classifier
 from crawler.items import Link
+from crawler.judge import BacklinkJudge
 from crawler.links import parse_page
-from crawler.toxicity import SubnetTracker, ToxicityScorer
+from crawler.toxicity import ToxicityScorer
 from crawler.urls import host_of, site_of
 from crawler.vocab import ORIGINS, TYPES
 
@@ -64,7 +65,8 @@ def evaluated() -> dict[str, list[Row]]:
     rows: dict[str, list[Row]] = {"end_to_end": [], "classification": []}
     unmatched: list[tuple[str, str]] = []
     classifier, scorer = Classifier(), ToxicityScorer()
-    subnets = {"end_to_end": SubnetTracker(), "classification": SubnetTracker()}
+    # One judge per way of reading the links, each with its own subnet counts.
+    judges = {"end_to_end": BacklinkJudge(classifier, scorer), "classification": BacklinkJudge(classifier, scorer)}
     for url, lines in truth.items():
         answer = web.response(url)
         if not isinstance(answer, tuple) or answer[0] != 200:
@@ -88,12 +90,7 @@ def evaluated() -> dict[str, list[Row]]:
                 region=line["region"], context=record.context,
             )
             for name, link in (("end_to_end", element), ("classification", truth_link)):
-                cls = classifier.classify(link, ctx, source_site=record.source_site,
-                                          target_site=record.target_site)
-                subnets[name].add(SANDBOX_IP, record.source_site, record.target_site)
-                tox = scorer.score(link, ctx, cls, source_url=url, source_site=record.source_site,
-                                   target_site=record.target_site, source_ip=SANDBOX_IP,
-                                   subnets=subnets[name])
+                cls, tox = judges[name].judge(record, link, ctx)
                 rows[name].append((line, cls.type, cls.origin, tox.band == "toxic"))
     # Extraction finds exactly the outbound targets the ground truth lists.
     assert unmatched == []
