@@ -141,7 +141,8 @@ class _Ctx:
     alive: dict[int, tuple[bool, bool, int]] = field(default_factory=dict)
     scores: dict[int, float] = field(default_factory=dict)
     nodes: dict[int, Node] = field(default_factory=dict)
-    link_lengths: dict[int, float] = field(default_factory=dict)
+    #: mem_id -> score scaled by (1 - link density), once measured.
+    scaled_scores: dict[int, float] = field(default_factory=dict)
     #: The blocks taken as the best block's alike siblings (a listing's other items).
     listed: frozenset[int] = frozenset()
 
@@ -355,10 +356,10 @@ class TextCache:
 
 def _scaled(node: Node, ctx: _Ctx) -> float:
     key = node.mem_id
-    scaled = ctx.link_lengths.get(key)
+    scaled = ctx.scaled_scores.get(key)
     if scaled is None:
         scaled = ctx.scores[key] * (1 - ctx.texts.density(node))
-        ctx.link_lengths[key] = scaled
+        ctx.scaled_scores[key] = scaled
     return scaled
 
 
