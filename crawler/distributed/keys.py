@@ -12,6 +12,8 @@ crawl on the same Redis:
 ``P:ready``                 sorted set, host -> server time (ms) the host may start its
                             next request; only hosts with queued requests
 ``P:hnext``                 hash, host -> time (ms) until which the host is held back
+``P:hdelay``                hash, host -> the longest delay (ms) a worker's downloader
+                            reported for it (robots.txt Crawl-delay, AutoThrottle)
 ``P:slots:<host>``          sorted set, request id -> expiry (ms): the host's requests
                             between lease and download end (cluster-wide concurrency)
 ``P:leases``                sorted set, request id -> lease expiry (ms)
@@ -22,6 +24,7 @@ crawl on the same Redis:
 ``P:cut``                   hash, reason -> links not followed (depth, hops, site_cap)
 ``P:adm:<digest>``          replay record of one page's admissions (expires)
 ``P:state``                 "running" or "finished"
+``P:reset-lock``            held while a worker clears a finished crawl for a new one
 ``P:stats``                 hash of cluster counters (enqueued, leased, acked, ...)
 ``P:workers``               sorted set, worker name -> last heartbeat (ms)
 ==========================  ===========================================================
@@ -41,6 +44,21 @@ from dataclasses import dataclass
 #: intset up to set-max-intset-entries, 512 by default).
 SHARD_TARGET = 256
 
+#: The default of BACKLINKS_REDIS_KEY (crawler/settings.py): the prefix of a crawl's keys.
+DEFAULT_KEY = "backlinks:%(spider)s"
+
+
+class _Key:
+    """A fixed key of the crawl: ``<prefix>:<suffix>``, read as an attribute."""
+
+    def __init__(self, suffix: str) -> None:
+        self.suffix = suffix
+
+    def __get__(self, keys: CrawlKeys | None, owner: type | None = None) -> str:
+        if keys is None:
+            return self.suffix
+        return f"{keys.prefix}:{self.suffix}"
+
 
 @dataclass(frozen=True, slots=True)
 class CrawlKeys:
@@ -48,49 +66,20 @@ class CrawlKeys:
 
     prefix: str
 
+    req = _Key("req")
+    leases = _Key("leases")
+    ready = _Key("ready")
+    state = _Key("state")
+    stats = _Key("stats")
+    workers = _Key("workers")
+    lock = _Key("reset-lock")
+    hops = _Key("hops")
+    pages = _Key("pages")
+    cut = _Key("cut")
+
     @classmethod
     def for_spider(cls, template: str, spider_name: str) -> CrawlKeys:
         return cls(template % {"spider": spider_name})
-
-    @property
-    def req(self) -> str:
-        return f"{self.prefix}:req"
-
-    @property
-    def leases(self) -> str:
-        return f"{self.prefix}:leases"
-
-    @property
-    def ready(self) -> str:
-        return f"{self.prefix}:ready"
-
-    @property
-    def state(self) -> str:
-        return f"{self.prefix}:state"
-
-    @property
-    def stats(self) -> str:
-        return f"{self.prefix}:stats"
-
-    @property
-    def workers(self) -> str:
-        return f"{self.prefix}:workers"
-
-    @property
-    def lock(self) -> str:
-        return f"{self.prefix}:reset-lock"
-
-    @property
-    def hops(self) -> str:
-        return f"{self.prefix}:hops"
-
-    @property
-    def pages(self) -> str:
-        return f"{self.prefix}:pages"
-
-    @property
-    def cut(self) -> str:
-        return f"{self.prefix}:cut"
 
     def queue(self, host: str) -> str:
         return f"{self.prefix}:q:{host}"
