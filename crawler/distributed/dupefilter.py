@@ -22,17 +22,14 @@ from scrapy import Request
 from scrapy_redis.dupefilter import RFPDupeFilter
 
 from crawler.distributed.connection import link_for
-from crawler.distributed.keys import ShardedSet, shard_bits_for
+from crawler.distributed.keys import DEFAULT_KEY, CrawlKeys, ShardedSet, shard_bits_for
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_KEY = "backlinks:%(spider)s"
-
 
 def _prefix(crawler: Any) -> str:
-    template = crawler.settings.get("BACKLINKS_REDIS_KEY", DEFAULT_KEY)
     name = crawler.spider.name if getattr(crawler, "spider", None) else "backlinks"
-    return template % {"spider": name}
+    return CrawlKeys.for_spider(crawler.settings.get("BACKLINKS_REDIS_KEY", DEFAULT_KEY), name).prefix
 
 
 class RedisDupeFilter(RFPDupeFilter):

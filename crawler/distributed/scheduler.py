@@ -38,7 +38,8 @@ from scrapy_redis.scheduler import Scheduler as ScrapyRedisScheduler
 from crawler import signals as our_signals
 from crawler.distributed.codec import RequestCodec
 from crawler.distributed.connection import RedisUnavailable, link_for
-from crawler.distributed.dupefilter import DEFAULT_KEY, RedisDupeFilter
+from crawler.distributed.dupefilter import RedisDupeFilter
+from crawler.distributed.keys import DEFAULT_KEY
 from crawler.distributed.ledger import Ledger
 from crawler.distributed.queue import Entry, HostQueue, Politeness
 from crawler.distributed.tracking import LEASE_META, PARENT_META, track, untracked

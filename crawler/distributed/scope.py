@@ -23,8 +23,7 @@ from typing import Any
 
 from crawler.distributed import lua
 from crawler.distributed.connection import RedisLink, link_for
-from crawler.distributed.dupefilter import DEFAULT_KEY
-from crawler.distributed.keys import CrawlKeys, ShardedSet, shard_bits_for
+from crawler.distributed.keys import DEFAULT_KEY, CrawlKeys, ShardedSet, shard_bits_for
 from crawler.scope import Admission, CrawlScope
 from crawler.urls import host_of, site_of
 
@@ -93,7 +92,7 @@ class RedisCrawlScope(CrawlScope):
             discovery_hops=scope.discovery_hops,
             depth_limit=scope.depth_limit,
             link=link_for(crawler),
-            prefix=template % {"spider": spider_name},
+            prefix=CrawlKeys.for_spider(template, spider_name).prefix,
             capacity=settings.getint("BACKLINKS_DUPEFILTER_CAPACITY", 20_000_000),
             replay_seconds=max(600.0, 4 * lease),
             traps=scope.traps,
