@@ -11,17 +11,23 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.index.query import LinkFilter, Sort, Target
-from crawler.index.records import AnchorRow, BrokenBacklink, DomainRow, PageRow, Summary
-from crawler.index.sqlite_schema import RECORD_COLUMNS
+from crawler.index.records import (
+    RECORD_FIELDS,
+    AnchorRow,
+    BrokenBacklink,
+    DomainRow,
+    PageRow,
+    Summary,
+)
 from crawler.items import Backlink
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 
-_PROJECTION = dict.fromkeys(RECORD_COLUMNS, 1)
+_PROJECTION = dict.fromkeys(RECORD_FIELDS, 1)
 _SORT_FIELDS = {"first_seen", "last_seen", "toxicity", "lost_at"}
 
 
 def backlink_of(doc: dict[str, Any]) -> Backlink:
-    return Backlink(**{name: doc.get(name) for name in RECORD_COLUMNS})
+    return Backlink(**{name: doc.get(name) for name in RECORD_FIELDS})
 
 
 def match(target: Target, flt: LinkFilter) -> dict[str, Any]:

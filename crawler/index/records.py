@@ -5,11 +5,15 @@ see the same data. Backlinks themselves are ``crawler.items.Backlink``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from crawler.items import Backlink
 from crawler.vocab import TYPES
+
+#: The fields of the link record (crawler.items.Backlink), in order: what both backends
+#: store of every backlink and read back into one.
+RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Backlink))
 
 
 class _Record:

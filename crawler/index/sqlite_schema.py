@@ -47,18 +47,13 @@ fine, but not instant, on a target with 100,000 backlinks.
 
 from __future__ import annotations
 
+from crawler.index.records import RECORD_FIELDS
 from crawler.vocab import TYPES
 
 SCHEMA_VERSION = 2
 
 #: Columns of ``links`` that hold the link record, in crawler.items.Backlink order.
-RECORD_COLUMNS: tuple[str, ...] = (
-    "source_url", "source_host", "source_site",
-    "target_url", "target_host", "target_site", "target_path",
-    "anchor", "rel", "nofollow", "ugc", "sponsored", "nofollow_by", "kind", "position",
-    "context", "hidden", "region", "count", "type", "origin", "toxicity", "toxic_markers",
-    "type_reason", "first_seen", "last_seen", "lost_at", "status", "source_ip",
-)  # fmt: skip
+RECORD_COLUMNS: tuple[str, ...] = RECORD_FIELDS
 
 #: The integer keys of a link row, before its record columns.
 KEY_COLUMNS: tuple[str, ...] = (
