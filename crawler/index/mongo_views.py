@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.index.query import LinkFilter, Sort, Target
+from crawler.index.query import SORT_FIELDS, LinkFilter, Sort, Target
 from crawler.index.records import (
     RECORD_FIELDS,
     AnchorRow,
@@ -23,7 +23,6 @@ from crawler.items import Backlink
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 
 _PROJECTION = dict.fromkeys(RECORD_FIELDS, 1)
-_SORT_FIELDS = {"first_seen", "last_seen", "toxicity", "lost_at"}
 
 
 def backlink_of(doc: dict[str, Any]) -> Backlink:
@@ -152,7 +151,7 @@ class MongoViews:
     def _backlinks(
         self, target: Target, flt: LinkFilter, sort: Sort, limit: int, offset: int
     ) -> list[Backlink]:
-        field = sort.field if sort.field in _SORT_FIELDS else "first_seen"
+        field = sort.field if sort.field in SORT_FIELDS else "first_seen"
         direction = -1 if sort.descending else 1
         cursor = self._link_docs.find(match(target, flt), _PROJECTION).sort(
             [(field, direction), ("_id", direction)]

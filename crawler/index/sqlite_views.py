@@ -7,14 +7,13 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from crawler.index.query import LinkFilter, Sort, Target
+from crawler.index.query import SORT_FIELDS, LinkFilter, Sort, Target
 from crawler.index.records import AnchorRow, BrokenBacklink, DomainRow, PageRow, Summary
 from crawler.index.sqlite_schema import COUNTERS, RECORD_COLUMNS
 from crawler.items import Backlink
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 
 SELECT_RECORD = ", ".join(f"l.{c}" for c in RECORD_COLUMNS)
-_SORT_COLUMNS = {"first_seen", "last_seen", "toxicity", "lost_at"}
 #: The filter of a summary without filters (LinkIndex.summary clears the status).
 _NO_FILTER = LinkFilter(status=None)
 
@@ -187,7 +186,7 @@ class SqliteViews:
         self, target: Target, flt: LinkFilter, sort: Sort, limit: int, offset: int
     ) -> list[Backlink]:
         clause, params = self._where(target, flt)
-        column = sort.field if sort.field in _SORT_COLUMNS else "first_seen"
+        column = sort.field if sort.field in SORT_FIELDS else "first_seen"
         direction = "DESC" if sort.descending else "ASC"
         # The page's rowids from the index first, then only those rows.
         ids = [
