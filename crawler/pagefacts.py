@@ -109,22 +109,18 @@ def page_classes(tree: Tree) -> frozenset[str]:
 
 
 _REFRESH = re.compile(
-    r"""^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(?P<quote>["']?)(?P<url>.*?)(?P=quote)\s*$""",
+    r"""^\s*[\d.]+\s*[;,]?\s*(?:url\s*=\s*)?(?P<quote>["']?)(?P<url>.*?)(?P=quote)\s*$""",
     re.I | re.S,
 )
 
 
 def meta_refresh_target(content: str) -> str | None:
-    """The URL of a ``<meta http-equiv=refresh content="5; url=...">``, or None."""
+    """The URL of a ``<meta http-equiv=refresh content="5; url=...">``, or None (no
+    delay first, or no URL)."""
     match = _REFRESH.match(content)
     if match is None:
         return None
-    url = match.group("url")
-    if not url:
-        return None
-    if not re.match(r"^\s*[\d.]", content):
-        return None
-    return url
+    return match.group("url") or None
 
 
 #: One pass over the document finds every element the page facts come from.
