@@ -99,6 +99,10 @@ class RedisLink:
         self._probe_call: Any = None
         self._on_reconnect: list[Callable[[], None]] = []
 
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt`` (0.25s doubling, capped)."""
+        return min(self.max_backoff, 0.25 * 2 ** attempt)
+
     def on_reconnect(self, callback: Callable[[], None]) -> None:
         self._on_reconnect.append(callback)
 
@@ -130,7 +134,7 @@ class RedisLink:
             return  # not inside a crawl: callers probe with wait_until_up()
         from twisted.internet import reactor
 
-        delay = min(self.max_backoff, 0.25 * 2 ** self.attempts)
+        delay = self.backoff(self.attempts)
         if self._probe_call is not None and self._probe_call.active():
             return
         self._probe_call = reactor.callLater(delay, self._probe)
@@ -141,7 +145,7 @@ class RedisLink:
         try:
             self.client.ping()
         except TRANSIENT_ERRORS as exc:
-            delay = min(self.max_backoff, 0.25 * 2 ** self.attempts)
+            delay = self.backoff(self.attempts)
             logger.warning("Redis at %(where)s still unreachable after %(down).1fs "
                            "(attempt %(n)d: %(error)s); next try in %(delay).1fs",
                            {"where": self.where, "down": time.monotonic() - self.down_since,
@@ -171,15 +175,14 @@ class RedisLink:
         while True:
             try:
                 self.client.ping()
-                if not self.up:
-                    self.up = True
+                self.up = True
                 return
             except TRANSIENT_ERRORS as exc:
                 waited = time.monotonic() - started
                 if waited > give_up_after:
                     raise RedisUnavailable(
                         f"Redis at {self.where} unreachable for {waited:.0f}s while {what}") from exc
-                delay = min(self.max_backoff, 0.25 * 2 ** attempt)
+                delay = self.backoff(attempt)
                 attempt += 1
                 logger.warning("Redis at %(where)s unreachable while %(what)s (%(error)s); "
                                "retrying in %(delay).1fs",
