@@ -110,11 +110,18 @@ class HostQueue(Base):
 
     def lease(self, n: int, client: Any = None) -> tuple[list[tuple[str, str, int, str]], float]:
         """Lease up to n requests: ([(id, host, priority, payload)], seconds until some host
-        is ready, or -1 when nothing is queued)."""
+        is ready, or -1 when nothing is queued). With a pipeline as ``client`` the call is
+        queued: read its result with ``leased(raw)``."""
         p = self.politeness
-        flat, wait = self._scripts["LEASE"](
+        raw = self._scripts["LEASE"](
             args=[self.key, n, self.lease_ms, p.slot_ms, p.delay_ms, p.concurrency, self.worker],
             client=client)
+        return raw if client is not None else self.leased(raw)
+
+    @staticmethod
+    def leased(raw: Any) -> tuple[list[tuple[str, str, int, str]], float]:
+        """The LEASE script's raw answer as ``lease`` returns it."""
+        flat, wait = raw
         leased = []
         for i in range(0, len(flat), 2):
             record = flat[i + 1].decode() if isinstance(flat[i + 1], bytes) else flat[i + 1]

@@ -250,10 +250,20 @@ class RedisScheduler(ScrapyRedisScheduler):
     def _flush(self) -> bool:
         """Send the outbox and the ledger's operations in one transaction. False if Redis
         is unreachable (everything stays queued locally for the next try)."""
+        return self._send()[0]
+
+    def _send(self, lease: int = 0) -> tuple[bool, Any]:
+        """``_flush``, and with ``lease`` > 0 also lease up to that many requests in the
+        same round trip: (sent, the LEASE answer or None)."""
         if not self.outbox and not self.ledger.ops:
-            return True
+            if not lease:
+                return True, None
+            try:
+                return True, self.link.call(self.queue.lease, lease)
+            except RedisUnavailable:
+                return False, None
         if not self.link.up:
-            return False
+            return False, None
         entries, self.outbox = self.outbox, []
         ops = self.ledger.take_ops()
         pipe = self.server.pipeline(transaction=True)
@@ -265,12 +275,14 @@ class RedisScheduler(ScrapyRedisScheduler):
             self.queue.ack(ops.acks, client=pipe)
         if ops.requeues:
             self.queue.requeue(ops.requeues, client=pipe)
+        if lease:
+            self.queue.lease(lease, client=pipe)
         try:
             results = self.link.call(pipe.execute)
         except RedisUnavailable:
             self.outbox[:0] = entries
             self.ledger.restore_ops(ops)
-            return False
+            return False, None
         finally:
             pipe.reset()
         if entries:
@@ -282,7 +294,7 @@ class RedisScheduler(ScrapyRedisScheduler):
             self.stats.inc_value("backlinks/redis/acked", len(ops.acks))
         if ops.requeues:
             self.stats.inc_value("backlinks/redis/requeued", len(ops.requeues))
-        return True
+        return True, (self.queue.leased(results[-1]) if lease else None)
 
     def _free_slots(self) -> int:
         engine = getattr(self.crawler, "engine", None)
@@ -295,14 +307,15 @@ class RedisScheduler(ScrapyRedisScheduler):
     def _refill(self) -> None:
         if not self.link.up or self._closing:
             return
-        self._flush()
         now = time.monotonic()
         if now < self._next_poll:
+            self._flush()
             return
-        try:
-            leased, wait = self.link.call(self.queue.lease, min(self.prefetch, self._free_slots()))
-        except RedisUnavailable:
+        # What waits to be sent and the lease go in one round trip, in that order.
+        sent, answer = self._send(lease=min(self.prefetch, self._free_slots()))
+        if not sent or answer is None:
             return
+        leased, wait = answer
         for lease_id, host, _priority, payload in leased:
             self.ledger.take(lease_id, host)
             try:
