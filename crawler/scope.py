@@ -14,6 +14,12 @@ from crawler.traps import TrapFilter
 from crawler.urls import host_of, site_of
 
 
+def home_url(url: str) -> str:
+    """The home page of a URL's host: ``http://a.test/x/y?q`` -> ``http://a.test/``."""
+    scheme_end = url.index("://") + 3
+    return url[: url.index("/", scheme_end)] + "/" if "/" in url[scheme_end:] else url + "/"
+
+
 @dataclass(frozen=True, slots=True)
 class Admission:
     """A URL the crawl will fetch: its discovery hop and its depth within its site."""
@@ -126,10 +132,7 @@ class CrawlScope:
 
     def home_of(self, admission: Admission) -> Admission | None:
         """The home page of a newly discovered site, taken at depth 0."""
-        url = admission.url
-        scheme_end = url.index("://") + 3
-        home = url[: url.index("/", scheme_end)] + "/" if "/" in url[scheme_end:] else url + "/"
-        return self._take(home, admission.site, admission.hop, 0, new_site=False)
+        return self._take(home_url(admission.url), admission.site, admission.hop, 0, new_site=False)
 
 
 def scope_from_crawler(crawler) -> CrawlScope:

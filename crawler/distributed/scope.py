@@ -24,14 +24,8 @@ from typing import Any
 from crawler.distributed import lua
 from crawler.distributed.connection import RedisLink, link_for
 from crawler.distributed.keys import DEFAULT_KEY, CrawlKeys, ShardedSet, shard_bits_for
-from crawler.scope import Admission, CrawlScope
+from crawler.scope import Admission, CrawlScope, home_url
 from crawler.urls import host_of, site_of
-
-
-def home_url(url: str) -> str:
-    """The home page of a URL's host (as ``CrawlScope.home_of`` builds it)."""
-    scheme_end = url.index("://") + 3
-    return url[: url.index("/", scheme_end)] + "/" if "/" in url[scheme_end:] else url + "/"
 
 
 def url_digest(url: str) -> bytes:
