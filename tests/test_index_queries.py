@@ -284,3 +284,34 @@ def test_two_processes_write_one_file_at_once(tmp_path):
         assert len(list(index.crawled_pages())) == 2 * 40 * 25 + 2 * 40
         assert index.summary("t.com").referring_domains == 2
         assert index.summary("t.com").to_dict() == recount(index, "t.com").to_dict()
+
+
+def test_a_failed_write_leaves_no_trace_and_the_next_one_stores_everything(
+    tmp_path, monkeypatch
+):
+    """Names (sites, hosts, addresses) are given ids inside the write transaction; when it
+    fails, those ids are forgotten with it, so the retry stores the same pages exactly."""
+    from crawler.index import sqlite_write
+
+    uri = f"sqlite:///{tmp_path}/i.db"
+    index = open_index(uri)
+    page = PageLinks(P1, DAY3, 200, (L1, L2), "203.0.113.9")
+    calls = []
+
+    def failing(self, conn):
+        calls.append(1)
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sqlite_write.TargetCounts, "write", failing)
+        with pytest.raises(OSError, match="disk full"):
+            index.write([page])
+    assert calls and index.count_backlinks() == 0
+    assert index._names == {}  # nothing of the failed transaction is remembered
+    result = index.write([page, PageLinks(P2, DAY3, 200, (L5,), "203.0.113.10")])
+    assert (result.inserted, result.pages) == (3, 2)
+    assert index.summary("t.com").backlinks == 3
+    assert index.summary("t.com").referring_ips == 2
+    assert index.summary("t.com").referring_subnets == 1
+    assert [b.target_url for b in index.backlinks("blog.t.com")] == [L2.target_url]
+    index.close()

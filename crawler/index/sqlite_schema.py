@@ -157,7 +157,8 @@ UPDATE_LINK = (
 
 MARK_LOST = "UPDATE links SET status = 'lost', lost_at = ? WHERE id = ?"
 
-INSERT_NAME = "INSERT OR IGNORE INTO names (name) VALUES (?)"
+INSERT_NAME = "INSERT INTO names (name) VALUES (?)"
+SELECT_NAME = "SELECT id FROM names WHERE name = ?"
 
 #: A new page, with its rowid (None: the next one).
 INSERT_PAGE = (

@@ -26,6 +26,7 @@ from crawler.index.sqlite_schema import (
     INSERT_PAGE,
     MARK_LOST,
     RESET_TARGET_TIMES,
+    SELECT_NAME,
     UPDATE_FETCH,
     UPDATE_FETCH_GONE,
     UPDATE_LINK,
@@ -151,6 +152,33 @@ def prepare(page: PageLinks) -> Prepared:
     return source_url, page.status, seen, source_site, page_ip, list(links.values())
 
 
+class _NameIds(dict):
+    """name -> id of the ``names`` table, kept in memory per process. Looking up a name
+    not yet known reads it, or adds it (inside the write transaction): ``fresh`` lists
+    those, to be forgotten if the transaction rolls back."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__()
+        self.conn = conn
+        self.fresh: list[str] = []
+
+    def __missing__(self, name: str) -> int:
+        conn = self.conn
+        row = conn.execute(SELECT_NAME, (name,)).fetchone()
+        if row is None:
+            ident = conn.execute(INSERT_NAME, (name,)).lastrowid
+        else:
+            ident = row[0]
+        self[name] = ident
+        self.fresh.append(name)
+        return ident
+
+    def forget_fresh(self) -> None:
+        for name in self.fresh:
+            self.pop(name, None)
+        self.fresh.clear()
+
+
 class SqliteWriter:
     """Mixin: ``write`` and ``record_fetches`` over ``self._conn``, inside
     ``self._transaction`` (which calls ``_committed``/``_rolled_back``)."""
@@ -158,36 +186,18 @@ class SqliteWriter:
     _conn: sqlite3.Connection
 
     def _init_writer(self) -> None:
-        self._names: dict[str, int] = {}
-        self._new_names: dict[str, int] = {}
+        self._names = _NameIds(self._conn)
 
     # --- names ----------------------------------------------------------------------------
-    def _name_ids(self, names: set[str]) -> dict[str, int]:
-        """Ids of ``names``, adding the unknown ones (inside the write transaction)."""
-        known, fresh = self._names, self._new_names
-        missing = [n for n in names if n not in known and n not in fresh]
-        if missing:
-            conn = self._conn
-            conn.executemany(INSERT_NAME, [(n,) for n in missing])
-            for start in range(0, len(missing), CHUNK):
-                chunk = missing[start : start + CHUNK]
-                fresh.update(conn.execute(
-                    f"SELECT name, id FROM names WHERE name IN ({', '.join('?' * len(chunk))})",
-                    chunk,
-                ))  # fmt: skip
-        if not fresh:
-            return known
-        return {n: known[n] if n in known else fresh[n] for n in names}
-
     def _committed(self) -> None:
-        if len(self._names) + len(self._new_names) > NAME_CACHE:
-            self._names = {}
-        self._names.update(self._new_names)
-        self._new_names = {}
+        names = self._names
+        names.fresh.clear()
+        if len(names) > NAME_CACHE:
+            names.clear()
 
     def _rolled_back(self) -> None:
         # Ids handed out in a rolled-back transaction may go to other names.
-        self._new_names = {}
+        self._names.forget_fresh()
 
     # --- pages ----------------------------------------------------------------------------
     def _pages_of(self, urls: list[str]) -> dict[str, list[Any]]:
@@ -225,19 +235,7 @@ class SqliteWriter:
     # --- writes ---------------------------------------------------------------------------
     def _write_prepared(self, prepared: list[Prepared]) -> WriteResult:
         conn = self._conn
-        names: set[str] = set()
-        for _, _, _, source_site, ip, links in prepared:
-            names.add(source_site)
-            if ip:
-                names.add(ip)
-                names.add(subnet_of(ip) or ip)
-            for _, site, host, record in links:
-                names.add(site)
-                names.add(host)
-                if record[-1] and record[-1] != ip:
-                    names.add(record[-1])
-                    names.add(subnet_of(record[-1]) or record[-1])
-        ids = self._name_ids(names)
+        ids = self._names
         pages = self._pages_of([p[0] for p in prepared])
         states = self._links_of(pages.values())
         next_link = self._next_id("links")
@@ -252,6 +250,8 @@ class SqliteWriter:
         add, times = counters.add, counters.seen
         sums, spans = counters.sums, counters.times
         repeated = {url for url, n in Counter(p[0] for p in prepared).items() if n > 1}
+        fresh: dict[tuple[int, Any, int, str], int] = {}
+        fresh_get = fresh.get
         for source_url, status, seen, source_site, page_ip, links in prepared:
             stored = pages.get(source_url)
             if stored is None:
@@ -275,7 +275,34 @@ class SqliteWriter:
             source_site_id = ids[source_site]
             page_ip_id = ids[page_ip] if page_ip else None
             page_subnet_id = ids[subnet_of(page_ip) or page_ip] if page_ip else None
-            for ident, site, host, record in links:
+            if not keep:
+                # A new page seen once in the batch: every link is new (the hot path of a
+                # write; counted per target state in ``fresh``, spread on COUNTERS after).
+                first = next_link
+                for ident, site, host, record in links:
+                    ip = record[-1]
+                    if ip == page_ip:
+                        ip_id, subnet_id = page_ip_id, page_subnet_id
+                    elif not ip:
+                        ip_id = subnet_id = None
+                    else:
+                        ip_id, subnet_id = ids[ip], ids[subnet_of(ip) or ip]
+                    site_id = ids[site]
+                    inserts.append((next_link, page_id, ident, site_id, ids[host],
+                                    source_site_id, ip_id, subnet_id, *record))  # fmt: skip
+                    next_link += 1
+                    key = (site_id, record[9], record[21], record[19])
+                    fresh[key] = fresh_get(key, 0) + 1
+                    span = spans.get(site_id)
+                    if span is None:
+                        spans[site_id] = [seen, seen]
+                    elif seen < span[0]:
+                        span[0] = seen
+                    elif seen > span[1]:
+                        span[1] = seen
+                rows.extend(range(first, next_link))
+                inserted += next_link - first
+            for ident, site, host, record in links if keep else ():
                 ip = record[-1]
                 if ip == page_ip:
                     ip_id, subnet_id = page_ip_id, page_subnet_id
@@ -335,6 +362,8 @@ class SqliteWriter:
                 lost += _lose_dropped(counters, state, stored[_CARRIED], set(carried), seen,
                                       losses)  # fmt: skip
             stored[_FETCHED], stored[_CARRIED], stored[_PAGE_STATUS] = seen, pack(carried), status
+        for (site_id, nofollow, toxicity, type_), n in fresh.items():
+            add(site_id, "live", nofollow, toxicity, type_, n)
         conn.executemany(INSERT_PAGE, [
             (page_id, url, s[_PAGE_STATUS], s[_FETCHED], s[_CARRIED], pack(s[_ROWS]))
             for page_id, (url, s) in changed.items() if page_id in new_pages
