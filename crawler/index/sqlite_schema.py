@@ -47,6 +47,10 @@ fine, but not instant, on a target with 100,000 backlinks.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
 from crawler.index.records import RECORD_FIELDS
 from crawler.vocab import TYPES
 
@@ -187,3 +191,18 @@ RESET_TARGET_TIMES = (
     "UPDATE targets SET first_seen = (SELECT min(first_seen) FROM links WHERE site_id = ?1), "
     "last_seen = (SELECT max(last_seen) FROM links WHERE site_id = ?1) WHERE site_id = ?1"
 )
+
+
+#: Values per ``IN (...)`` list (SQLite allows 32,766 parameters per statement).
+IN_CHUNK = 500
+
+
+def select_in(
+    conn: sqlite3.Connection, sql: str, values: Sequence[Any], params: Sequence[Any] = ()
+) -> Iterator[tuple]:
+    """Rows of ``sql`` (with one ``{in}`` where the list goes, after ``params``) for every
+    value of ``values``, IN_CHUNK values per statement."""
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start : start + IN_CHUNK]
+        yield from conn.execute(sql.replace("{in}", ", ".join("?" * len(chunk))),
+                                [*params, *chunk])  # fmt: skip

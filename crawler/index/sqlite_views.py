@@ -9,7 +9,7 @@ from typing import Any
 
 from crawler.index.query import SORT_FIELDS, LinkFilter, Sort, Target
 from crawler.index.records import AnchorRow, BrokenBacklink, DomainRow, PageRow, Summary
-from crawler.index.sqlite_schema import COUNTERS, RECORD_COLUMNS
+from crawler.index.sqlite_schema import COUNTERS, RECORD_COLUMNS, select_in
 from crawler.items import Backlink
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 
@@ -201,15 +201,12 @@ class SqliteViews:
 
     def _rows(self, ids: list[int]) -> list[tuple]:
         """The record columns of the links with these rowids, in this order."""
-        found: dict[int, tuple] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            for row in self._conn.execute(
-                f"SELECT l.id, {SELECT_RECORD} FROM links l "
-                f"WHERE l.id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            ):
-                found[row[0]] = row[1:]
+        found = {
+            row[0]: row[1:]
+            for row in select_in(
+                self._conn, f"SELECT l.id, {SELECT_RECORD} FROM links l WHERE l.id IN ({{in}})", ids
+            )
+        }
         return [found[i] for i in ids]
 
     def _domains(
@@ -230,15 +227,14 @@ class SqliteViews:
             return []
         ids = [row[0] for row in page]
         details: dict[int, tuple[str, str]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            for site_id, last, best in self._query(
-                f"""SELECT l.source_site_id, max(l.last_seen), {_BEST} FROM links l
-                WHERE {clause} AND l.source_site_id IN ({', '.join('?' * len(chunk))})
-                GROUP BY l.source_site_id""",
-                [*params, *chunk],
-            ):
-                details[site_id] = (last, best[best.index("\x02") + 1 :])
+        for site_id, last, best in select_in(
+            self._conn,
+            f"""SELECT l.source_site_id, max(l.last_seen), {_BEST} FROM links l
+            WHERE {clause} AND l.source_site_id IN ({{in}}) GROUP BY l.source_site_id""",
+            ids,
+            params,
+        ):
+            details[site_id] = (last, best[best.index("\x02") + 1 :])
         return [
             DomainRow(name, n, dofollow, first, details[sid][0], details[sid][1], worst)
             for sid, name, n, dofollow, first, worst in page

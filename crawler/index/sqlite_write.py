@@ -14,17 +14,20 @@ import sqlite3
 import struct
 from collections import Counter
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 from crawler.index.base import GONE_STATUSES, PageLinks
 from crawler.index.keys import source_keys, sqlite_link_id, subnet_of, target_keys
 from crawler.index.records import WriteResult
 from crawler.index.sqlite_schema import (
+    CONTENT_COLUMNS,
     COUNTERS,
     INSERT_LINK,
     INSERT_NAME,
     INSERT_PAGE,
     MARK_LOST,
+    RECORD_COLUMNS,
     RESET_TARGET_TIMES,
     SELECT_NAME,
     UPDATE_FETCH,
@@ -32,18 +35,22 @@ from crawler.index.sqlite_schema import (
     UPDATE_LINK,
     UPDATE_PAGE,
     UPSERT_TARGET,
+    select_in,
 )
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 
 #: Names kept in memory per process (sites, hosts, addresses); past this the map restarts.
 NAME_CACHE = 1_000_000
-#: Bound parameters per IN (...) list.
-CHUNK = 500
 
 #: A parsed page ready to write: source URL, status, fetch time, source site, address,
 #: and its links as (link_id, target site, target host, record columns).
 Prepared = tuple[str, int, str, str, "str | None", list[tuple[int, str, str, tuple]]]
 
+# Positions in a prepared link's record (RECORD_COLUMNS order).
+_R = {name: i for i, name in enumerate(RECORD_COLUMNS)}
+R_NOFOLLOW, R_TYPE, R_TOXICITY, R_IP = _R["nofollow"], _R["type"], _R["toxicity"], _R["source_ip"]
+#: The record columns UPDATE_LINK overwrites, in its order.
+_record_content = itemgetter(*(i for i, c in enumerate(RECORD_COLUMNS) if c in CONTENT_COLUMNS))
 # Positions in a stored link's state (``_STATE_SQL``).
 _ROWID, _STATUS, _LOST_AT, _LAST_SEEN, _SITE, _NOFOLLOW, _TOXICITY, _TYPE = range(8)
 _TYPE_SLOT = {name: 5 + i for i, name in enumerate(TYPES)}
@@ -118,7 +125,7 @@ class TargetCounts:
             conn.execute(RESET_TARGET_TIMES, (site,))
 _STATE_SQL = (
     "SELECT page_id, link_id, id, status, lost_at, last_seen, site_id, nofollow, toxicity, type "
-    "FROM links WHERE id IN ({})"
+    "FROM links WHERE id IN ({in})"
 )
 
 
@@ -204,16 +211,13 @@ class SqliteWriter:
         """url -> [id, fetched_at, link_ids, link_rows, status] of the stored pages among
         ``urls``."""
         found: dict[str, list[Any]] = {}
-        unique = list(dict.fromkeys(urls))
-        for start in range(0, len(unique), CHUNK):
-            chunk = unique[start : start + CHUNK]
-            for url, *rest in self._conn.execute(
-                f"SELECT url, id, fetched_at, link_ids, link_rows, status FROM pages "
-                f"WHERE url IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            ):
-                rest[_ROWS] = unpack(rest[_ROWS])
-                found[url] = rest
+        for url, *rest in select_in(
+            self._conn,
+            "SELECT url, id, fetched_at, link_ids, link_rows, status FROM pages WHERE url IN ({in})",
+            list(dict.fromkeys(urls)),
+        ):
+            rest[_ROWS] = unpack(rest[_ROWS])
+            found[url] = rest
         return found
 
     def _links_of(self, pages: Iterable[list[Any]]) -> dict[int, dict[int, list[Any]]]:
@@ -221,12 +225,8 @@ class SqliteWriter:
         toxicity, type] of every stored link of those pages (by the rowids they keep)."""
         rowids = [rowid for page in pages for rowid in page[_ROWS]]
         found: dict[int, dict[int, list[Any]]] = {}
-        for start in range(0, len(rowids), CHUNK):
-            chunk = rowids[start : start + CHUNK]
-            for page_id, ident, *state in self._conn.execute(
-                _STATE_SQL.format(", ".join("?" * len(chunk))), chunk
-            ):
-                found.setdefault(page_id, {})[ident] = state
+        for page_id, ident, *state in select_in(self._conn, _STATE_SQL, rowids):
+            found.setdefault(page_id, {})[ident] = state
         return found
 
     def _next_id(self, table: str) -> int:
@@ -280,7 +280,7 @@ class SqliteWriter:
                 # write; counted per target state in ``fresh``, spread on COUNTERS after).
                 first = next_link
                 for ident, site, host, record in links:
-                    ip = record[-1]
+                    ip = record[R_IP]
                     if ip == page_ip:
                         ip_id, subnet_id = page_ip_id, page_subnet_id
                     elif not ip:
@@ -291,7 +291,7 @@ class SqliteWriter:
                     inserts.append((next_link, page_id, ident, site_id, ids[host],
                                     source_site_id, ip_id, subnet_id, *record))  # fmt: skip
                     next_link += 1
-                    key = (site_id, record[9], record[21], record[19])
+                    key = (site_id, record[R_NOFOLLOW], record[R_TOXICITY], record[R_TYPE])
                     fresh[key] = fresh_get(key, 0) + 1
                     span = spans.get(site_id)
                     if span is None:
@@ -303,7 +303,7 @@ class SqliteWriter:
                 rows.extend(range(first, next_link))
                 inserted += next_link - first
             for ident, site, host, record in links if keep else ():
-                ip = record[-1]
+                ip = record[R_IP]
                 if ip == page_ip:
                     ip_id, subnet_id = page_ip_id, page_subnet_id
                 elif not ip:
@@ -312,7 +312,7 @@ class SqliteWriter:
                     ip_id, subnet_id = ids[ip], ids[subnet_of(ip) or ip]
                 known = state.get(ident)
                 site_id = ids[site]
-                nofollow, type_, toxicity = record[9], record[19], record[21]
+                nofollow, type_, toxicity = record[R_NOFOLLOW], record[R_TYPE], record[R_TOXICITY]
                 if known is None:
                     inserted += 1
                     inserts.append((next_link, page_id, ident, site_id, ids[host],
@@ -346,7 +346,7 @@ class SqliteWriter:
                 else:
                     updated += 1
                 updates.append((site_id, ids[host], source_site_id, ip_id, subnet_id,
-                                *record[1:3], *record[4:24], record[28], seen, seen,
+                                *_record_content(record), seen, seen,
                                 known[_ROWID]))  # fmt: skip
                 add(known[_SITE], known[_STATUS], known[_NOFOLLOW], known[_TOXICITY],
                     known[_TYPE], -1)  # fmt: skip
