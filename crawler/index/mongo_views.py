@@ -81,6 +81,20 @@ def _page(limit: int, offset: int) -> list[dict[str, Any]]:
     return stages + ([{"$limit": limit}] if limit else [])
 
 
+#: Summary figures that count distinct values of a field among the live links.
+_DISTINCT_FIGURES = {
+    "referring_domains": "source_site",
+    "referring_pages": "source_url",
+    "referring_ips": "source_ip",
+    "referring_subnets": "source_subnet",
+}
+
+
+def _first(rows: list[dict[str, Any]], **empty: Any) -> dict[str, Any]:
+    """The one row of a grouped facet, or ``empty`` when nothing matched."""
+    return rows[0] if rows else empty
+
+
 class MongoViews:
     """Mixin: the view primitives of LinkIndex over ``self._link_docs`` and ``self._page_docs``."""
 
@@ -90,57 +104,51 @@ class MongoViews:
     def _aggregate(self, pipeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return list(self._link_docs.aggregate(pipeline, allowDiskUse=True))
 
-    def _distinct_count(self, query: dict[str, Any], field: str) -> int:
-        rows = self._aggregate([
-            {"$match": {**query, field: {"$ne": None}}},
-            {"$group": {"_id": f"${field}"}},
-            {"$count": "n"},
-        ])  # fmt: skip
-        return rows[0]["n"] if rows else 0
-
     def _summary(self, target: Target, flt: LinkFilter) -> Summary:
-        everything = match(target, flt)
-        live = {**everything, "status": "live"}
-        totals = self._aggregate([
-            {"$match": everything},
-            {"$group": {
-                "_id": None,
-                "live": _when({"$eq": ["$status", "live"]}),
-                "lost": _when({"$eq": ["$status", "lost"]}),
-                "first_seen": {"$min": "$first_seen"},
-                "last_seen": {"$max": "$last_seen"},
+        # One aggregation: the target's matching links are read once (through the index
+        # of the leading $match) and every figure is a facet of them.
+        live: dict[str, Any] = {"status": "live"}
+        distinct = {
+            name: [{"$match": {**live, field: {"$ne": None}}},
+                   {"$group": {"_id": f"${field}"}}, {"$count": "n"}]
+            for name, field in _DISTINCT_FIGURES.items()
+        }  # fmt: skip
+        facets = self._aggregate([
+            {"$match": match(target, flt)},
+            {"$facet": {
+                "totals": [{"$group": {
+                    "_id": None,
+                    "live": _when({"$eq": ["$status", "live"]}),
+                    "lost": _when({"$eq": ["$status", "lost"]}),
+                    "first_seen": {"$min": "$first_seen"},
+                    "last_seen": {"$max": "$last_seen"},
+                }}],
+                "counts": [{"$match": live}, {"$group": {
+                    "_id": None,
+                    "dofollow": _DOFOLLOW,
+                    "toxic": _when({"$gte": ["$toxicity", TOXIC_MIN]}),
+                    "potentially_toxic": _when({"$and": [
+                        {"$gte": ["$toxicity", POTENTIALLY_TOXIC_MIN]},
+                        {"$lt": ["$toxicity", TOXIC_MIN]},
+                    ]}),
+                }}],
+                "types": [{"$match": live}, {"$group": {"_id": "$type", "n": {"$sum": 1}}}],
+                **distinct,
             }},
-        ])  # fmt: skip
-        head = totals[0] if totals else {"live": 0, "lost": 0, "first_seen": None,
-                                         "last_seen": None}
-        counts = self._aggregate([
-            {"$match": live},
-            {"$group": {
-                "_id": None,
-                "dofollow": _DOFOLLOW,
-                "toxic": _when({"$gte": ["$toxicity", TOXIC_MIN]}),
-                "potentially_toxic": _when({"$and": [
-                    {"$gte": ["$toxicity", POTENTIALLY_TOXIC_MIN]},
-                    {"$lt": ["$toxicity", TOXIC_MIN]},
-                ]}),
-            }},
-        ])  # fmt: skip
-        tail = counts[0] if counts else {"dofollow": 0, "toxic": 0, "potentially_toxic": 0}
+        ])[0]  # fmt: skip
+        head = _first(facets["totals"], live=0, lost=0, first_seen=None, last_seen=None)
+        tail = _first(facets["counts"], dofollow=0, toxic=0, potentially_toxic=0)
         types = dict.fromkeys(TYPES, 0)
-        for row in self._aggregate([{"$match": live},
-                                    {"$group": {"_id": "$type", "n": {"$sum": 1}}}]):
+        for row in facets["types"]:
             types[row["_id"]] = row["n"]
-        backlinks, dofollow = head["live"], tail["dofollow"]
+        figures = {name: _first(facets[name], n=0)["n"] for name in _DISTINCT_FIGURES}
         return Summary(
             target=target.text,
             target_kind=target.kind,
-            backlinks=backlinks,
+            backlinks=head["live"],
             lost=head["lost"],
-            referring_domains=self._distinct_count(live, "source_site"),
-            referring_pages=self._distinct_count(live, "source_url"),
-            referring_ips=self._distinct_count(live, "source_ip"),
-            referring_subnets=self._distinct_count(live, "source_subnet"),
-            dofollow=dofollow,
+            **figures,
+            dofollow=tail["dofollow"],
             types=types,
             toxic=tail["toxic"],
             potentially_toxic=tail["potentially_toxic"],
