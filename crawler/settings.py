@@ -93,7 +93,7 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 1
 
 # Every status reaches the spider, so 404s and 5xx are recorded (broken backlinks);
-# redirects are still followed by RedirectMiddleware and recorded from redirect_urls.
+# redirects are still followed (crawler/middlewares/redirect.py) and recorded from redirect_urls.
 HTTPERROR_ALLOW_ALL = True
 # Meta refresh is a link (kind "redirect") that the extractor reports and the spider follows.
 METAREFRESH_ENABLED = False
@@ -112,6 +112,9 @@ DOWNLOADER_MIDDLEWARES = {
     # robots.txt with Crawl-delay, in place of Scrapy's RobotsTxtMiddleware.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.RobotsCrawlDelayMiddleware": 100,
+    # Redirects followed past the dupefilter, so every redirect chain reaches the spider.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.redirect.ChainKeepingRedirectMiddleware": 600,
 }
 
 EXTENSIONS = {

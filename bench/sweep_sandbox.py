@@ -1,0 +1,263 @@
+"""Sweep sandbox webs of other seeds and sizes: where does the crawler disagree with the
+ground truth?
+
+    python -m bench.sweep_sandbox [--seeds 1-12] [--sites 60] [--runs 3:200,5:300] [--show 5]
+    python -m bench.sweep_sandbox --offline --seeds 1-40 --sites 60,150
+
+For each (seed, sites): serve the sandbox, run ``scrapy crawl backlinks`` into a fresh SQLite
+index exactly as tests/test_e2e_crawl.py does, then compare per crawled page the index with
+the ground truth (read as tests/truth.py reads it): missing and invented backlinks, and for
+the backlinks on both sides the anchor, rel, kind and position; then type, origin and toxic
+per class (precision and recall, as tests/test_classify_sandbox.py computes them).
+
+``--offline`` skips the crawl: every page the ground truth covers is answered in-process,
+parsed and judged as the pipelines do (what tests/test_classify_sandbox.py measures), so
+many seeds are swept in seconds; it finds extraction and classification disagreements but
+not the spider's, scope's or index's.
+
+Not part of the test run (a crawl takes ~30-40 s per 60 sites); prints one summary line per
+web and the first ``--show`` disagreements of each kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crawler.backlinks import backlinks_and_links
+from crawler.classify import Classifier
+from crawler.index import open_index
+from crawler.items import Backlink
+from crawler.judge import BacklinkJudge
+from crawler.links import parse_page
+from crawler.sandbox.process import SandboxProcess
+from crawler.toxicity import ToxicityScorer
+from crawler.vocab import TOXIC_MIN
+from tests.truth import expected_backlinks, read_truth
+
+SANDBOX_IP = "127.0.0.1"
+#: Link facts compared between a stored backlink and its ground-truth line.
+FACTS = ("anchor", "rel", "kind", "position")
+#: Labels compared per class.
+LABELS = ("type", "origin", "toxic")
+
+
+@dataclass
+class Report:
+    """What one web's comparison found."""
+
+    seed: int
+    sites: int
+    pages: int = 0
+    expected: int = 0
+    unreached: list[str] = field(default_factory=list)
+    missing: list[tuple[str, str, str]] = field(default_factory=list)
+    invented: list[tuple[str, str, str]] = field(default_factory=list)
+    #: fact name -> (source, target, expected, got)
+    facts: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+    #: label name -> [(expected, got, source, target, evidence)]
+    labels: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+    seconds: float = 0.0
+
+    def per_class(self, label: str) -> dict[object, tuple[float, float, int]]:
+        hits, said, real = Counter(), Counter(), Counter()
+        for expected, got, *_ in self.labels[label]:
+            said[got] += 1
+            real[expected] += 1
+            hits[expected] += expected == got
+        return {
+            name: (hits[name] / said[name] if said[name] else 1.0,
+                   hits[name] / real[name] if real[name] else 1.0, real[name])
+            for name in set(said) | set(real)
+        }
+
+    def worst(self, label: str) -> tuple[float, str]:
+        scores = self.per_class(label)
+        if not scores:
+            return 1.0, "-"
+        name, (p, r, _) = min(scores.items(), key=lambda item: min(item[1][0], item[1][1]))
+        return min(p, r), f"{name}:{p:.3f}/{r:.3f}"
+
+    def wrong(self, label: str) -> list[tuple]:
+        return [row for row in self.labels[label] if row[0] != row[1]]
+
+
+def compare(report: Report, truth: list[dict], stored: list[Backlink], crawled: set[str]) -> None:
+    """Fill ``report`` from the ground truth, the stored backlinks and the crawled URLs."""
+    chosen = expected_backlinks(truth)
+    sources = {line["source_url"] for line in truth}
+    report.pages = len(crawled)
+    report.unreached = sorted(sources - crawled)
+    by_pair = {(b.source_url, b.target_url): b for b in stored}
+    expected_pairs = set()
+    for source, targets in chosen.items():
+        if source not in crawled:
+            continue
+        for target, line in targets.items():
+            expected_pairs.add((source, target))
+            got = by_pair.get((source, target))
+            if got is None:
+                report.missing.append((source, target, f"{line['anchor']!r} {line['position']} {line['kind']}"))
+                continue
+            compare_one(report, line, got)
+    report.expected = len(expected_pairs)
+    for pair, got in sorted(by_pair.items()):
+        if pair not in expected_pairs:
+            page = "crawled" if pair[0] in crawled else "not crawled"
+            report.invented.append((*pair, f"{got.anchor!r} {got.position} {got.kind} page={page}"))
+
+
+def compare_one(report: Report, line: dict, got: Backlink) -> None:
+    source, target = got.source_url, got.target_url
+    expected_facts = {"anchor": line["anchor"], "rel": tuple(sorted(line["rel"])), "kind": line["kind"],
+                      "position": line["position"]}
+    got_facts = {"anchor": got.anchor, "rel": tuple(sorted(got.rel)), "kind": got.kind, "position": got.position}
+    for name in FACTS:
+        if expected_facts[name] != got_facts[name]:
+            report.facts[name].append((source, target, expected_facts[name], got_facts[name]))
+    markers = ",".join(got.toxic_markers)
+    evidence = f"{got.type_reason} | markers={markers} score={got.toxicity} | truth: {line['reason']}"
+    toxic = got.toxicity >= TOXIC_MIN
+    for name, expected, value in (("type", line["type"], got.type), ("origin", line["origin"], got.origin),
+                                  ("toxic", line["toxic"], toxic)):
+        report.labels[name].append((expected, value, source, target, evidence))
+
+
+def crawl(seed: int, sites: int, workdir: Path) -> Report:
+    """Serve the web, crawl it as the end-to-end test does, compare."""
+    from tests.test_e2e_crawl import run_crawl
+
+    report = Report(seed, sites)
+    truth_path = workdir / "truth.jsonl"
+    uri = f"sqlite:///{workdir / 'backlinks.db'}"
+    started = time.monotonic()
+    with SandboxProcess(sites=sites, seed=seed, ground_truth=truth_path) as sandbox:
+        done = run_crawl(sandbox, uri, workdir / "crawl.log")
+    report.seconds = time.monotonic() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"seed {seed}, {sites} sites: the crawl failed: {done.stderr[-2000:]}")
+    with open_index(uri) as index:
+        stored = list(index.iter_backlinks())
+        crawled = {url for url, status, _ in index.crawled_pages() if 0 < status < 400}
+    compare(report, read_truth(truth_path), stored, crawled)
+    return report
+
+
+def offline(seed: int, sites: int) -> Report:
+    """Answer, parse and judge every page of the ground truth in-process (no crawl)."""
+    from crawler.sandbox import build_web
+
+    report = Report(seed, sites)
+    started = time.monotonic()
+    web = build_web(sites, seed)
+    truth = list(web.ground_truth())
+    judge = BacklinkJudge(Classifier(), ToxicityScorer())
+    stored: list[Backlink] = []
+    crawled: set[str] = set()
+    for url in dict.fromkeys(line["source_url"] for line in truth):
+        answer = web.response(url)
+        if not isinstance(answer, tuple) or not 0 < answer[0] < 400:
+            continue
+        crawled.add(url)
+        headers = dict(answer[1])
+        if answer[0] >= 300 or "html" not in headers.get("Content-Type", ""):
+            continue  # HTTP redirects are the spider's; offline sweeps judge page bodies only
+        page = parse_page(answer[2], url, headers=headers)
+        ctx = judge.page_context(page)
+        records, elements = backlinks_and_links(page, source_url=url, fetched_at="2026-01-01T00:00:00Z",
+                                                source_ip=SANDBOX_IP)
+        for record, element in zip(records, elements, strict=True):
+            cls, tox = judge.judge(record, element, ctx)
+            record.type, record.origin, record.type_reason = cls.type, cls.origin, cls.reason
+            record.toxicity, record.toxic_markers = tox.score, [marker.name for marker in tox.markers]
+            stored.append(record)
+    redirects = {line["source_url"] for line in truth
+                 if line["kind"] == "redirect" and line["reason"].startswith("HTTP")}
+    compare(report, [line for line in truth if line["source_url"] not in redirects], stored, crawled - redirects)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def summary(report: Report) -> str:
+    facts = " ".join(f"{name}={len(report.facts[name])}" for name in FACTS)
+    worst = " ".join(f"{name}[{report.worst(name)[1]}]" for name in LABELS)
+    return (f"seed {report.seed:>3} sites {report.sites:>4}: pages {report.pages:>5} expected {report.expected:>6} "
+            f"unreached {len(report.unreached):>3} missing {len(report.missing):>4} invented {len(report.invented):>4} "
+            f"| {facts} | wrong type={len(report.wrong('type'))} origin={len(report.wrong('origin'))} "
+            f"toxic={len(report.wrong('toxic'))} | min P/R {worst} | {report.seconds:.0f}s")
+
+
+def details(report: Report, show: int) -> list[str]:
+    out = []
+
+    def block(title: str, rows: list) -> None:
+        if rows:
+            out.append(f"  {title} ({len(rows)}):")
+            out.extend(f"    {row if isinstance(row, str) else ' | '.join(map(str, row))}" for row in rows[:show])
+
+    block("unreached", report.unreached)
+    block("missing", report.missing)
+    block("invented", report.invented)
+    for name in FACTS:
+        block(f"{name} differs (source | target | expected | got)", report.facts[name])
+    for name in LABELS:
+        wrong = report.wrong(name)
+        pairs = Counter((expected, got) for expected, got, *_ in wrong)
+        if pairs:
+            out.append(f"  {name} confusions: " + ", ".join(f"{e}->{g} x{n}" for (e, g), n in pairs.most_common()))
+        block(f"{name} wrong (expected | got | source | target | evidence)", wrong)
+    return out
+
+
+def _numbers(text: str) -> list[int]:
+    result: list[int] = []
+    for part in text.split(","):
+        if "-" in part:
+            low, high = part.split("-")
+            result += range(int(low), int(high) + 1)
+        elif part:
+            result.append(int(part))
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.sweep_sandbox", description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="1-12", help="seeds: 1-12 or 1,4,9 (default 1-12)")
+    parser.add_argument("--sites", default="60", help="sizes, each with every seed: 60 or 60,150 (default 60)")
+    parser.add_argument("--runs", default="", help="extra seed:sites pairs, e.g. 3:200,5:300")
+    parser.add_argument("--show", type=int, default=5, help="disagreements shown per kind (default 5)")
+    parser.add_argument("--offline", action="store_true", help="no crawl: parse and judge in-process")
+    parser.add_argument("--keep", metavar="DIR", help="keep each crawl's index, truth and log under DIR")
+    args = parser.parse_args(argv)
+    runs = [(seed, sites) for sites in _numbers(args.sites) for seed in _numbers(args.seeds)]
+    runs += [tuple(int(x) for x in pair.split(":")) for pair in args.runs.split(",") if pair]
+    reports = []
+    for seed, sites in runs:
+        if args.offline:
+            report = offline(seed, sites)
+        elif args.keep:
+            workdir = Path(args.keep) / f"seed{seed}-sites{sites}"
+            workdir.mkdir(parents=True, exist_ok=True)
+            for old in workdir.glob("backlinks.db*"):
+                old.unlink()
+            report = crawl(seed, sites, workdir)
+        else:
+            with tempfile.TemporaryDirectory(prefix="sweep-") as tmp:
+                report = crawl(seed, sites, Path(tmp))
+        reports.append(report)
+        print(summary(report), flush=True)
+        for line in details(report, args.show):
+            print(line, flush=True)
+    clean = sum(not (r.missing or r.invented or any(r.facts.values()) or any(r.wrong(n) for n in LABELS))
+                for r in reports)
+    print(f"{clean} of {len(reports)} webs agree with their ground truth")
+    return 0 if clean == len(reports) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

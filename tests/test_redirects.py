@@ -1,0 +1,42 @@
+"""HTTP redirects are recorded even when their target was already asked for.
+
+Scrapy's dupefilter used to drop a followed redirect whose target another link had already
+requested, and with it the redirect chain: ``http://a.test/`` redirecting to the
+``http://www.a.test/`` other pages link to was never recorded (seen on bare-domain sandbox
+seeds by bench/sweep_sandbox.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy import Request
+
+from crawler.index import open_index
+from crawler.middlewares.redirect import keep_chain
+from tests.local_server import Route, local_web
+from tests.test_safety import html, run_crawl
+
+
+def _followed(url: str, chain: list[str]) -> Request:
+    return Request(url, meta={"redirect_urls": chain})
+
+
+def test_a_followed_redirect_passes_the_dupefilter_unless_it_loops() -> None:
+    assert keep_chain(_followed("http://www.a.test/", ["http://a.test/"])).dont_filter
+    assert keep_chain(_followed("http://c.test/", ["http://a.test/", "http://b.test/"])).dont_filter
+    assert not keep_chain(_followed("http://a.test/", ["http://a.test/", "http://b.test/"])).dont_filter
+    assert not keep_chain(_followed("http://a.test/x", ["http://a.test/x"])).dont_filter
+
+
+def test_a_redirect_to_a_page_already_requested_is_recorded(tmp_path: Path) -> None:
+    routes = {
+        "/": html('<a href="/old">old</a> <a href="/new">new</a>'),
+        "/old": Route(301, {"Location": "/new"}, b""),
+        "/new": html("the page"),
+    }
+    with local_web(routes) as web:
+        run_crawl(tmp_path, web.url("/"), allowed="127.0.0.1/32")
+        base = web.url("")
+    with open_index(f"sqlite:///{tmp_path / 'index.db'}") as index:
+        pages = {url: status for url, status, _ in index.crawled_pages()}
+    assert pages == {f"{base}/": 200, f"{base}/old": 301, f"{base}/new": 200}
