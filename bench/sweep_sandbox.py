@@ -1,7 +1,7 @@
 """Sweep sandbox webs of other seeds and sizes: where does the crawler disagree with the
 ground truth?
 
-    python -m bench.sweep_sandbox [--seeds 1-12] [--sites 60] [--runs 3:200,5:300] [--show 5]
+    python -m bench.sweep_sandbox [--seeds 1-12] [--sites 60] [--runs 3:200,5:300] [--show 5] [--recrawl]
     python -m bench.sweep_sandbox --offline --seeds 1-40 --sites 60,150
 
 For each (seed, sites): serve the sandbox, run ``scrapy crawl backlinks`` into a fresh SQLite
@@ -63,6 +63,9 @@ class Report:
     #: label name -> [(expected, got, source, target, evidence)]
     labels: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     seconds: float = 0.0
+    #: With a second crawl: rows it added, links it marked lost (source, target, lost_at).
+    recrawl_added: int = 0
+    recrawl_lost: list[tuple[str, str, str]] = field(default_factory=list)
 
     def per_class(self, label: str) -> dict[object, tuple[float, float, int]]:
         hits, said, real = Counter(), Counter(), Counter()
@@ -128,8 +131,9 @@ def compare_one(report: Report, line: dict, got: Backlink) -> None:
         report.labels[name].append((expected, value, source, target, evidence))
 
 
-def crawl(seed: int, sites: int, workdir: Path) -> Report:
-    """Serve the web, crawl it as the end-to-end test does, compare."""
+def crawl(seed: int, sites: int, workdir: Path, recrawl: bool = False) -> Report:
+    """Serve the web, crawl it as the end-to-end test does, compare; with ``recrawl``
+    crawl it again into the same index, which must add no row and lose no link."""
     from tests.test_e2e_crawl import run_crawl
 
     report = Report(seed, sites)
@@ -138,12 +142,20 @@ def crawl(seed: int, sites: int, workdir: Path) -> Report:
     started = time.monotonic()
     with SandboxProcess(sites=sites, seed=seed, ground_truth=truth_path) as sandbox:
         done = run_crawl(sandbox, uri, workdir / "crawl.log")
+        if done.returncode != 0:
+            raise RuntimeError(f"seed {seed}, {sites} sites: the crawl failed: {done.stderr[-2000:]}")
+        with open_index(uri) as index:
+            stored = list(index.iter_backlinks())
+            crawled = {url for url, status, _ in index.crawled_pages() if 0 < status < 400}
+        if recrawl:
+            again = run_crawl(sandbox, uri, workdir / "crawl2.log")
+            if again.returncode != 0:
+                raise RuntimeError(f"seed {seed}, {sites} sites: the second crawl failed: {again.stderr[-2000:]}")
+            with open_index(uri) as index:
+                report.recrawl_added = index.count_backlinks() - len(stored)
+                report.recrawl_lost = [(b.source_url, b.target_url, b.lost_at or "")
+                                       for b in index.iter_backlinks(status="lost")]
     report.seconds = time.monotonic() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"seed {seed}, {sites} sites: the crawl failed: {done.stderr[-2000:]}")
-    with open_index(uri) as index:
-        stored = list(index.iter_backlinks())
-        crawled = {url for url, status, _ in index.crawled_pages() if 0 < status < 400}
     compare(report, read_truth(truth_path), stored, crawled)
     return report
 
@@ -188,7 +200,8 @@ def summary(report: Report) -> str:
     worst = " ".join(f"{name}[{report.worst(name)[1]}]" for name in LABELS)
     return (f"seed {report.seed:>3} sites {report.sites:>4}: pages {report.pages:>5} expected {report.expected:>6} "
             f"unreached {len(report.unreached):>3} missing {len(report.missing):>4} invented {len(report.invented):>4} "
-            f"| {facts} | wrong type={len(report.wrong('type'))} origin={len(report.wrong('origin'))} "
+            f"recrawl +{report.recrawl_added}/lost {len(report.recrawl_lost)} | {facts} "
+            f"| wrong type={len(report.wrong('type'))} origin={len(report.wrong('origin'))} "
             f"toxic={len(report.wrong('toxic'))} | min P/R {worst} | {report.seconds:.0f}s")
 
 
@@ -203,6 +216,9 @@ def details(report: Report, show: int) -> list[str]:
     block("unreached", report.unreached)
     block("missing", report.missing)
     block("invented", report.invented)
+    if report.recrawl_added:
+        out.append(f"  the second crawl added {report.recrawl_added} rows")
+    block("lost after the second crawl", report.recrawl_lost)
     for name in FACTS:
         block(f"{name} differs (source | target | expected | got)", report.facts[name])
     for name in LABELS:
@@ -232,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", default="", help="extra seed:sites pairs, e.g. 3:200,5:300")
     parser.add_argument("--show", type=int, default=5, help="disagreements shown per kind (default 5)")
     parser.add_argument("--offline", action="store_true", help="no crawl: parse and judge in-process")
+    parser.add_argument("--recrawl", action="store_true", help="crawl each web twice (no new rows, nothing lost)")
     parser.add_argument("--keep", metavar="DIR", help="keep each crawl's index, truth and log under DIR")
     args = parser.parse_args(argv)
     runs = [(seed, sites) for sites in _numbers(args.sites) for seed in _numbers(args.seeds)]
@@ -245,15 +262,16 @@ def main(argv: list[str] | None = None) -> int:
             workdir.mkdir(parents=True, exist_ok=True)
             for old in workdir.glob("backlinks.db*"):
                 old.unlink()
-            report = crawl(seed, sites, workdir)
+            report = crawl(seed, sites, workdir, args.recrawl)
         else:
             with tempfile.TemporaryDirectory(prefix="sweep-") as tmp:
-                report = crawl(seed, sites, Path(tmp))
+                report = crawl(seed, sites, Path(tmp), args.recrawl)
         reports.append(report)
         print(summary(report), flush=True)
         for line in details(report, args.show):
             print(line, flush=True)
-    clean = sum(not (r.missing or r.invented or any(r.facts.values()) or any(r.wrong(n) for n in LABELS))
+    clean = sum(not (r.missing or r.invented or r.unreached or r.recrawl_added or r.recrawl_lost
+                     or any(r.facts.values()) or any(r.wrong(n) for n in LABELS))
                 for r in reports)
     print(f"{clean} of {len(reports)} webs agree with their ground truth")
     return 0 if clean == len(reports) else 1
