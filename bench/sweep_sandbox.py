@@ -32,7 +32,7 @@ from pathlib import Path
 from crawler.backlinks import backlinks_and_links
 from crawler.classify import Classifier
 from crawler.index import open_index
-from crawler.items import Backlink
+from crawler.items import Backlink, Link
 from crawler.judge import BacklinkJudge
 from crawler.links import parse_page
 from crawler.sandbox.process import SandboxProcess
@@ -63,6 +63,8 @@ class Report:
     #: label name -> [(expected, got, source, target, evidence)]
     labels: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     seconds: float = 0.0
+    #: Offline only: the labels judged from the ground truth's link facts (classification alone).
+    alone: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     #: With a second crawl: rows it added, links it marked lost (source, target, lost_at).
     recrawl_added: int = 0
     recrawl_lost: list[tuple[str, str, str]] = field(default_factory=list)
@@ -86,8 +88,8 @@ class Report:
         name, (p, r, _) = min(scores.items(), key=lambda item: min(item[1][0], item[1][1]))
         return min(p, r), f"{name}:{p:.3f}/{r:.3f}"
 
-    def wrong(self, label: str) -> list[tuple]:
-        return [row for row in self.labels[label] if row[0] != row[1]]
+    def wrong(self, label: str, labels: dict[str, list[tuple]] | None = None) -> list[tuple]:
+        return [row for row in (self.labels if labels is None else labels)[label] if row[0] != row[1]]
 
 
 def compare(report: Report, truth: list[dict], stored: list[Backlink], crawled: set[str]) -> None:
@@ -168,7 +170,10 @@ def offline(seed: int, sites: int) -> Report:
     started = time.monotonic()
     web = build_web(sites, seed)
     truth = list(web.ground_truth())
-    judge = BacklinkJudge(Classifier(), ToxicityScorer())
+    classifier, scorer = Classifier(), ToxicityScorer()
+    # One judge per way of reading the links, each with its own subnet counts.
+    judge, alone = BacklinkJudge(classifier, scorer), BacklinkJudge(classifier, scorer)
+    chosen = expected_backlinks(truth)
     stored: list[Backlink] = []
     crawled: set[str] = set()
     for url in dict.fromkeys(line["source_url"] for line in truth):
@@ -188,6 +193,16 @@ def offline(seed: int, sites: int) -> Report:
             record.type, record.origin, record.type_reason = cls.type, cls.origin, cls.reason
             record.toxicity, record.toxic_markers = tox.score, [marker.name for marker in tox.markers]
             stored.append(record)
+            line = chosen.get(url, {}).get(record.target_url)
+            if line is not None:  # classification alone: the link facts from the ground truth
+                truth_link = Link(url=line["target_url"], anchor=line["anchor"], rel=frozenset(line["rel"]),
+                                  kind=line["kind"], position=line["position"], hidden=line["hidden"],
+                                  region=line["region"], context=record.context)
+                cls, tox = alone.judge(record, truth_link, ctx)
+                evidence = f"{cls.reason} | score={tox.score} | truth: {line['reason']}"
+                for name, expected, value in (("type", line["type"], cls.type), ("origin", line["origin"], cls.origin),
+                                              ("toxic", line["toxic"], tox.score >= TOXIC_MIN)):
+                    report.alone[name].append((expected, value, url, record.target_url, evidence))
     redirects = {line["source_url"] for line in truth
                  if line["kind"] == "redirect" and line["reason"].startswith("HTTP")}
     compare(report, [line for line in truth if line["source_url"] not in redirects], stored, crawled - redirects)
@@ -198,11 +213,14 @@ def offline(seed: int, sites: int) -> Report:
 def summary(report: Report) -> str:
     facts = " ".join(f"{name}={len(report.facts[name])}" for name in FACTS)
     worst = " ".join(f"{name}[{report.worst(name)[1]}]" for name in LABELS)
+    alone = ""
+    if report.alone:
+        alone = " | alone wrong " + " ".join(f"{name}={len(report.wrong(name, report.alone))}" for name in LABELS)
     return (f"seed {report.seed:>3} sites {report.sites:>4}: pages {report.pages:>5} expected {report.expected:>6} "
             f"unreached {len(report.unreached):>3} missing {len(report.missing):>4} invented {len(report.invented):>4} "
             f"recrawl +{report.recrawl_added}/lost {len(report.recrawl_lost)} | {facts} "
             f"| wrong type={len(report.wrong('type'))} origin={len(report.wrong('origin'))} "
-            f"toxic={len(report.wrong('toxic'))} | min P/R {worst} | {report.seconds:.0f}s")
+            f"toxic={len(report.wrong('toxic'))} | min P/R {worst}{alone} | {report.seconds:.0f}s")
 
 
 def details(report: Report, show: int) -> list[str]:
@@ -227,6 +245,8 @@ def details(report: Report, show: int) -> list[str]:
         if pairs:
             out.append(f"  {name} confusions: " + ", ".join(f"{e}->{g} x{n}" for (e, g), n in pairs.most_common()))
         block(f"{name} wrong (expected | got | source | target | evidence)", wrong)
+    for name in LABELS:
+        block(f"{name} wrong from the truth's link facts (classification alone)", report.wrong(name, report.alone))
     return out
 
 
@@ -271,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         for line in details(report, args.show):
             print(line, flush=True)
     clean = sum(not (r.missing or r.invented or r.unreached or r.recrawl_added or r.recrawl_lost
-                     or any(r.facts.values()) or any(r.wrong(n) for n in LABELS))
+                     or any(r.facts.values()) or any(r.wrong(n) for n in LABELS)
+                     or any(r.wrong(n, r.alone) for n in LABELS))
                 for r in reports)
     print(f"{clean} of {len(reports)} webs agree with their ground truth")
     return 0 if clean == len(reports) else 1
