@@ -3,6 +3,7 @@ ground truth?
 
     python -m bench.sweep_sandbox [--seeds 1-12] [--sites 60] [--runs 3:200,5:300] [--show 5] [--recrawl]
     python -m bench.sweep_sandbox --offline --seeds 1-40 --sites 60,150
+    python -m bench.sweep_sandbox --workers 3 --seeds 1-4 --sites 20
 
 For each (seed, sites): serve the sandbox, run ``scrapy crawl backlinks`` into a fresh SQLite
 index exactly as tests/test_e2e_crawl.py does, then compare per crawled page the index with
@@ -10,9 +11,11 @@ the ground truth (read as tests/truth.py reads it): missing and invented backlin
 the backlinks on both sides the anchor, rel, kind and position; then type, origin and toxic
 per class (precision and recall, as tests/test_classify_sandbox.py computes them).
 
-``--offline`` skips the crawl: every page the ground truth covers is answered in-process,
-parsed and judged as the pipelines do (what tests/test_classify_sandbox.py measures), so
-many seeds are swept in seconds; it finds extraction and classification disagreements but
+``--workers N`` crawls with N workers sharing one real redis-server (the distributed crawl,
+as tests/test_distributed_crawl.py runs it). ``--offline`` skips the crawl: every page the
+ground truth covers is answered in-process, parsed and judged as the pipelines do (what
+tests/test_classify_sandbox.py measures, also from the ground truth's link facts), so many
+seeds are swept in seconds; it finds extraction and classification disagreements but
 not the spider's, scope's or index's.
 
 Not part of the test run (a crawl takes ~30-40 s per 60 sites); prints one summary line per
@@ -22,6 +25,7 @@ web and the first ``--show`` disagreements of each kind.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -66,6 +70,7 @@ class Report:
     #: Offline only: the labels judged from the ground truth's link facts (classification alone).
     alone: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     #: With a second crawl: rows it added, links it marked lost (source, target, lost_at).
+    recrawled: bool = False
     recrawl_added: int = 0
     recrawl_lost: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -154,10 +159,38 @@ def crawl(seed: int, sites: int, workdir: Path, recrawl: bool = False) -> Report
             if again.returncode != 0:
                 raise RuntimeError(f"seed {seed}, {sites} sites: the second crawl failed: {again.stderr[-2000:]}")
             with open_index(uri) as index:
+                report.recrawled = True
                 report.recrawl_added = index.count_backlinks() - len(stored)
                 report.recrawl_lost = [(b.source_url, b.target_url, b.lost_at or "")
                                        for b in index.iter_backlinks(status="lost")]
     report.seconds = time.monotonic() - started
+    compare(report, read_truth(truth_path), stored, crawled)
+    return report
+
+
+def distributed(seed: int, sites: int, workdir: Path, workers: int) -> Report:
+    """Serve the web and crawl it with ``workers`` workers sharing one real redis-server,
+    as tests/test_distributed_crawl.py does (the first worker has the seeds), compare."""
+    from tests.redis_server import RedisServer
+    from tests.test_distributed_crawl import finish, start_worker, worker_env
+
+    report = Report(seed, sites)
+    truth_path = workdir / "truth.jsonl"
+    uri = f"sqlite:///{workdir / 'backlinks.db'}"
+    started = time.monotonic()
+    with SandboxProcess(sites=sites, seed=seed, ground_truth=truth_path) as sandbox, \
+            RedisServer(workdir / "redis") as redis_server:
+        env = worker_env(redis_server.url, uri, sandbox.proxy_url)
+        logs = [workdir / f"worker{i}.log" for i in range(workers)]
+        running = [start_worker(env, logs[0], sandbox.seed_urls)]
+        running += [start_worker(env, log) for log in logs[1:]]
+        codes = finish(running, timeout=60 + sites * 4)
+        if any(codes):
+            raise RuntimeError(f"seed {seed}, {sites} sites: worker exit codes {codes}")
+    report.seconds = time.monotonic() - started
+    with open_index(uri) as index:
+        stored = list(index.iter_backlinks())
+        crawled = {url for url, status, _ in index.crawled_pages() if 0 < status < 400}
     compare(report, read_truth(truth_path), stored, crawled)
     return report
 
@@ -213,12 +246,13 @@ def offline(seed: int, sites: int) -> Report:
 def summary(report: Report) -> str:
     facts = " ".join(f"{name}={len(report.facts[name])}" for name in FACTS)
     worst = " ".join(f"{name}[{report.worst(name)[1]}]" for name in LABELS)
+    recrawl = f"recrawl +{report.recrawl_added}/lost {len(report.recrawl_lost)} " if report.recrawled else ""
     alone = ""
     if report.alone:
         alone = " | alone wrong " + " ".join(f"{name}={len(report.wrong(name, report.alone))}" for name in LABELS)
     return (f"seed {report.seed:>3} sites {report.sites:>4}: pages {report.pages:>5} expected {report.expected:>6} "
             f"unreached {len(report.unreached):>3} missing {len(report.missing):>4} invented {len(report.invented):>4} "
-            f"recrawl +{report.recrawl_added}/lost {len(report.recrawl_lost)} | {facts} "
+            f"{recrawl}| {facts} "
             f"| wrong type={len(report.wrong('type'))} origin={len(report.wrong('origin'))} "
             f"toxic={len(report.wrong('toxic'))} | min P/R {worst}{alone} | {report.seconds:.0f}s")
 
@@ -269,23 +303,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=5, help="disagreements shown per kind (default 5)")
     parser.add_argument("--offline", action="store_true", help="no crawl: parse and judge in-process")
     parser.add_argument("--recrawl", action="store_true", help="crawl each web twice (no new rows, nothing lost)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="crawl with N workers on one redis-server (distributed) instead of one process")
     parser.add_argument("--keep", metavar="DIR", help="keep each crawl's index, truth and log under DIR")
     args = parser.parse_args(argv)
     runs = [(seed, sites) for sites in _numbers(args.sites) for seed in _numbers(args.seeds)]
     runs += [tuple(int(x) for x in pair.split(":")) for pair in args.runs.split(",") if pair]
     reports = []
+    def run(seed: int, sites: int, workdir: Path) -> Report:
+        if args.workers:
+            return distributed(seed, sites, workdir, args.workers)
+        return crawl(seed, sites, workdir, args.recrawl)
+
     for seed, sites in runs:
         if args.offline:
             report = offline(seed, sites)
         elif args.keep:
             workdir = Path(args.keep) / f"seed{seed}-sites{sites}"
-            workdir.mkdir(parents=True, exist_ok=True)
-            for old in workdir.glob("backlinks.db*"):
-                old.unlink()
-            report = crawl(seed, sites, workdir, args.recrawl)
+            if workdir.exists():
+                shutil.rmtree(workdir)
+            workdir.mkdir(parents=True)
+            report = run(seed, sites, workdir)
         else:
             with tempfile.TemporaryDirectory(prefix="sweep-") as tmp:
-                report = crawl(seed, sites, Path(tmp), args.recrawl)
+                report = run(seed, sites, Path(tmp))
         reports.append(report)
         print(summary(report), flush=True)
         for line in details(report, args.show):
