@@ -25,6 +25,7 @@ web and the first ``--show`` disagreements of each kind.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
@@ -41,6 +42,7 @@ from crawler.judge import BacklinkJudge
 from crawler.links import parse_page
 from crawler.sandbox.process import SandboxProcess
 from crawler.toxicity import ToxicityScorer
+from crawler.urls import host_of, site_of
 from crawler.vocab import TOXIC_MIN
 from tests.truth import expected_backlinks, read_truth
 
@@ -67,6 +69,8 @@ class Report:
     #: label name -> [(expected, got, source, target, evidence)]
     labels: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     seconds: float = 0.0
+    #: Checks of tests/test_e2e_crawl.py on the crawl's stats and log that fail.
+    checks: list[str] = field(default_factory=list)
     #: Offline only: the labels judged from the ground truth's link facts (classification alone).
     alone: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     #: With a second crawl: rows it added, links it marked lost (source, target, lost_at).
@@ -151,9 +155,11 @@ def crawl(seed: int, sites: int, workdir: Path, recrawl: bool = False) -> Report
         done = run_crawl(sandbox, uri, workdir / "crawl.log")
         if done.returncode != 0:
             raise RuntimeError(f"seed {seed}, {sites} sites: the crawl failed: {done.stderr[-2000:]}")
+        report.checks = e2e_checks(workdir / "crawl.log", sandbox.stats())
         with open_index(uri) as index:
             stored = list(index.iter_backlinks())
-            crawled = {url for url, status, _ in index.crawled_pages() if 0 < status < 400}
+            fetched = {url: status for url, status, _ in index.crawled_pages()}
+        crawled = {url for url, status in fetched.items() if 0 < status < 400}
         if recrawl:
             again = run_crawl(sandbox, uri, workdir / "crawl2.log")
             if again.returncode != 0:
@@ -165,7 +171,27 @@ def crawl(seed: int, sites: int, workdir: Path, recrawl: bool = False) -> Report
                                        for b in index.iter_backlinks(status="lost")]
     report.seconds = time.monotonic() - started
     compare(report, read_truth(truth_path), stored, crawled)
+    if len({site_of(host_of(url)) for url in fetched}) < sites:
+        report.checks.append(f"fewer than {sites} sites fetched")
+    if report.expected <= 500:
+        report.checks.append("500 expected backlinks or fewer")
     return report
+
+
+def e2e_checks(log: Path, served: dict) -> list[str]:
+    """The end-to-end test's checks on one crawl's stats and log that fail (empty: all hold)."""
+    stats = json.loads(log.with_suffix(".stats.json").read_text(encoding="utf-8"))
+    text = log.read_text(encoding="utf-8", errors="replace")
+    checks = {
+        "private addresses never reached": served.get("private_address_hits") == 0,
+        "guard blocked >= 4": stats.get("backlinks/guard/blocked", 0) >= 4,
+        "robots.txt forbade some": stats.get("robotstxt/forbidden", 0) > 0,
+        "non-HTML skipped": stats.get("backlinks/skipped/content_type", 0) > 0,
+        "errors counted": any(k.startswith("backlinks/errors/") for k in stats),
+        "finished": stats.get("finish_reason") == "finished",
+        "no traceback": "Traceback" not in text,
+    }
+    return [name for name, holds in checks.items() if not holds]
 
 
 def distributed(seed: int, sites: int, workdir: Path, workers: int) -> Report:
@@ -265,6 +291,7 @@ def details(report: Report, show: int) -> list[str]:
             out.append(f"  {title} ({len(rows)}):")
             out.extend(f"    {row if isinstance(row, str) else ' | '.join(map(str, row))}" for row in rows[:show])
 
+    block("end-to-end checks failing", report.checks)
     block("unreached", report.unreached)
     block("missing", report.missing)
     block("invented", report.invented)
@@ -331,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         print(summary(report), flush=True)
         for line in details(report, args.show):
             print(line, flush=True)
-    clean = sum(not (r.missing or r.invented or r.unreached or r.recrawl_added or r.recrawl_lost
+    clean = sum(not (r.missing or r.invented or r.unreached or r.recrawl_added or r.recrawl_lost or r.checks
                      or any(r.facts.values()) or any(r.wrong(n) for n in LABELS)
                      or any(r.wrong(n, r.alone) for n in LABELS))
                 for r in reports)
