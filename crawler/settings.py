@@ -81,6 +81,9 @@ ROBOTSTXT_OBEY = _env("ROBOTSTXT_OBEY", "true").lower() in ("1", "true", "yes")
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 # robots.txt Crawl-delay is honoured per site, up to this many seconds.
 BACKLINKS_MAX_CRAWL_DELAY = float(_env("BACKLINKS_MAX_CRAWL_DELAY", "30"))
+# Distributed crawls: a host's robots.txt is fetched by one worker and kept in Redis for the
+# others this many seconds (0: every worker fetches its own).
+BACKLINKS_ROBOTS_SHARE_SECONDS = int(_env("BACKLINKS_ROBOTS_SHARE_SECONDS", "86400"))
 AUTOTHROTTLE_ENABLED = _env("AUTOTHROTTLE_ENABLED", "true").lower() in ("1", "true", "yes")
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = int(_env("CONCURRENT_REQUESTS", "32"))

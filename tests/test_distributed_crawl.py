@@ -188,8 +188,8 @@ def polite_web_routes(port: int, hosts: int, pages: int) -> dict[str, Route]:
 
 def test_host_delay_holds_for_the_cluster(tmp_path):
     """Two workers, DOWNLOAD_DELAY=0.4: no host ever sees two page requests closer than that
-    (measured by the server). robots.txt is fetched once per worker and host, outside the
-    queue, and is not counted."""
+    (measured by the server). robots.txt, fetched outside the queue, is not counted there;
+    it is fetched once per host for the cluster, and the other worker reads it from Redis."""
     hosts, pages, delay = 2, 8, 0.4
     routes: dict[str, Route] = {}
     with local_web(routes) as web, RedisServer(tmp_path / "redis") as redis_server:
@@ -201,7 +201,12 @@ def test_host_delay_holds_for_the_cluster(tmp_path):
                    start_worker(env, tmp_path / "w1.log", None, extra)]
         assert finish(workers) == [0, 0]
         hits = [hit for hit in web.hits if hit.path != "/robots.txt"]
+        robots = sorted(hit.host for hit in web.hits if hit.path == "/robots.txt")
     assert len(hits) == hosts * pages  # every page once
+    assert robots == sorted({hit.host for hit in hits})  # robots.txt once per host
+    shared = sum(int(m) for i in range(2) for m in re.findall(
+        r"'backlinks/robots/shared': (\d+)", (tmp_path / f"w{i}.log").read_text(errors="replace")))
+    assert shared >= 1  # the other worker read it from Redis
     assert all(dequeued(tmp_path / f"w{i}.log") > 0 for i in range(2))
     for host in {hit.host for hit in hits}:
         times = sorted(hit.at for hit in hits if hit.host == host)

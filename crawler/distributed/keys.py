@@ -23,6 +23,8 @@ crawl on the same Redis:
 ``P:hops`` / ``P:pages``    hashes, site -> discovery hop / pages admitted
 ``P:cut``                   hash, reason -> links not followed (depth, hops, site_cap)
 ``P:adm:<digest>``          replay record of one page's admissions (expires)
+``P:robots:<netloc>``       robots.txt body of a host, fetched by one worker for all
+                            (expires after BACKLINKS_ROBOTS_SHARE_SECONDS)
 ``P:state``                 "running" or "finished"
 ``P:reset-lock``            held while a worker clears a finished crawl for a new one
 ``P:stats``                 hash of cluster counters (enqueued, leased, acked, ...)
@@ -89,6 +91,9 @@ class CrawlKeys:
 
     def replay(self, digest: str) -> str:
         return f"{self.prefix}:adm:{digest}"
+
+    def robots(self, netloc: str) -> str:
+        return f"{self.prefix}:robots:{netloc}"
 
 
 def shard_bits_for(capacity: int) -> int:
