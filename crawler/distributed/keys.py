@@ -41,6 +41,7 @@ against ~90 for a set of 40-character hex fingerprints.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 #: Members per shard aimed at when the set holds its capacity (Redis keeps a set an
 #: intset up to set-max-intset-entries, 512 by default).
@@ -94,6 +95,19 @@ class CrawlKeys:
 
     def robots(self, netloc: str) -> str:
         return f"{self.prefix}:robots:{netloc}"
+
+
+def delete_crawl(client: Any, prefix: str, keep: str = "") -> int:
+    """Delete every key of the crawl under ``prefix`` but ``keep``; how many were deleted."""
+    deleted = 0
+    cursor = 0
+    while True:
+        cursor, found = client.scan(cursor, match=f"{prefix}:*", count=1000)
+        found = [k for k in found if (k.decode() if isinstance(k, bytes) else k) != keep]
+        if found:
+            deleted += int(client.unlink(*found))
+        if cursor == 0:
+            return deleted
 
 
 def shard_bits_for(capacity: int) -> int:

@@ -22,7 +22,7 @@ from scrapy_redis.queue import Base
 
 from crawler.distributed import lua
 from crawler.distributed.codec import RequestCodec
-from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.keys import CrawlKeys, delete_crawl
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +92,7 @@ class HostQueue(Base):
     def clear(self, keep: str = "") -> None:
         """Delete every key of this crawl (queue, leases, dupefilter, scope, counters)
         except ``keep``."""
-        cursor = 0
-        while True:
-            cursor, keys = self.server.scan(cursor, match=f"{self.key}:*", count=1000)
-            keys = [k for k in keys if (k.decode() if isinstance(k, bytes) else k) != keep]
-            if keys:
-                self.server.unlink(*keys)
-            if cursor == 0:
-                break
+        delete_crawl(self.server, self.key, keep)
 
     # -- batched operations ---------------------------------------------------------------
     def enqueue(self, entries: list[Entry], client: Any = None) -> Any:

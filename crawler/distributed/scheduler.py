@@ -185,9 +185,13 @@ class RedisScheduler(ScrapyRedisScheduler):
             logger.error("Redis unreachable at shutdown: %(n)d requests stay leased and return "
                          "to the queue when their lease expires; %(m)d new requests are lost",
                          {"n": len(self.ledger.ops.requeues), "m": len(self.outbox)})
-        elif self._done:
+        else:
             try:
-                self.link.call(self.queue.mark_finished)
+                if self._done:
+                    self.link.call(self.queue.mark_finished)
+                # A worker that stopped cleanly holds nothing: it leaves the workers set, so
+                # ``scrapy cluster`` lists only those that are (or may still be) working.
+                self.link.call(self.server.zrem, self.queue.keys.workers, self.worker)
             except RedisUnavailable:
                 pass
         if self.local:
