@@ -122,6 +122,7 @@ def build_web(sites: int, seed: int) -> Web:
             b.people.append((site.owner[0], site.owner[1], site.home))
     for site in b.sites:
         _skeleton(b, site)
+    blogs.ensure_families(b)
     community.assign_profiles(b)
     b.plan_inbound()
     specials.prepare(b)

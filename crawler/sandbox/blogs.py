@@ -67,6 +67,38 @@ def skeleton(b: Builder, site: Site, host: str, theme: str, kind: str) -> None:
     b.deep.setdefault(site.domain, []).extend(p.url for p in posts if p.kind == "article")
 
 
+def ensure_families(b: Builder) -> None:
+    """Every web, however small, has a guest post and a sponsored post (skeletons make them
+    at random, and a 16-site web may have only four blogs). Called once every skeleton is
+    built, before inbound links are planned; it draws nothing from the random stream, and
+    changes nothing in a web that has both already. The blog (or news site) with the most
+    posts gives its oldest article as the guest post, the newest as the sponsored post."""
+    kinds = {page.kind for page in b.pages.values()}
+    for family, site_kinds in (("guest_post", ("blog",)), ("sponsored_post", ("blog", "news"))):
+        if family in kinds:
+            continue
+        best: tuple[Site, list[Page]] | None = None
+        for site in b.sites:
+            if site.kind not in site_kinds:
+                continue
+            articles = [b.pages[url] for url in site.pages if url in b.pages and b.pages[url].kind == "article"]
+            if len(articles) > 6 and (best is None or len(articles) > len(best[1])):
+                best = (site, articles)
+        if best is None:
+            continue
+        site, articles = best
+        page = articles[0] if family == "guest_post" else articles[-1]
+        page.kind, page.flags = family, frozenset({"article", family})
+        deep = b.deep.get(site.domain, [])
+        if page.url in deep:
+            deep.remove(page.url)
+        root = page.url[: page.url.index("/", 8) + 1]
+        if family == "guest_post" and root + "write-for-us/" not in b.pages:
+            home = b.pages[root]
+            b.page(site, root + "write-for-us/", "page", f"Write for us - {site.brand}", body_class="page",
+                   theme=home.theme, base=home.base)
+
+
 def content(b: Builder, site: Site, host: str, kind: str) -> None:
     rng = b.rng
     root = f"http://{host}/"
@@ -229,7 +261,7 @@ def _article(b: Builder, site: Site, page: Page, posts: list[Page], cat: Page, p
                                   alt=f"Photo: {title}"),)))
         b.extras.setdefault("assets", {})[photo] = "image/jpeg"
     if page.kind == "guest_post":
-        items.append(_bio(b, site, page))
+        items.append(_bio(b, site, page, {link.url for link in links}))
     items.append(Block("entry_footer", [Para(("Filed under ", b.link(page, cat.url, cat.title.split(" - ")[0]),
                                               ".")),
                                         Raw('<a href="javascript:window.print()" class="print-link">Print</a>\n')]))
@@ -248,11 +280,16 @@ def _woven(b: Builder, link: Link) -> tuple:
     return ("Read ", link, " for more.") if b.rng.random() < 0.3 else (link, ".")
 
 
-def _bio(b: Builder, site: Site, page: Page) -> Block:
+def _bio(b: Builder, site: Site, page: Page, linked: set[str]) -> Block:
+    """The guest author's bio box. Its link must not point where the article body already
+    links: the body's link, first in document order, would then give that backlink, and
+    the post would have no guest-post backlink at all."""
     rng = b.rng
     writers = [p for p in b.people if p[2].split("/")[2] != page.url.split("/")[2]
                and not p[2].split("/")[2].endswith(site.domain)]
     name, _, home = rng.choice(writers)
+    if home in linked:  # drawn again only then, so webs without such a clash stay as they were
+        name, _, home = rng.choice([w for w in writers if w[2] not in linked] or writers)
     page.author = name
     intro = rng.choice((f"This is a guest post by {name}.", f"Contributed by {name}.", f"Guest author: {name}."))
     brand = b.site_at(home).brand
