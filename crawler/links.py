@@ -24,6 +24,7 @@ from crawler.mainblock import TextCache, find_main
 from crawler.pagefacts import HeadFacts, meta_refresh_target, page_classes
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
+from crawler.treeview import view
 from crawler.urls import Resolver, join
 
 __all__ = ["extract_links", "parse_page"]
@@ -251,14 +252,23 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
     }
     # Script and style text is not page text: drop it before any text is read.
     tree.strip_tags(["script", "style", "template"])
+    # The heuristics walk the tree through a view: compiled (crawler._fastdom) when built.
+    dom = view(tree)
+    try:
+        return _extract(dom, url, base_url, page_nofollow_by, encoding, facts)
+    finally:
+        dom.release()
 
+
+def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding: str,
+             facts: dict[str, Any]) -> Page:
     resolve = Resolver(base_url)
     texts = TextCache()
     note_anchor = texts.anchor
     # First the elements: targets, anchors and kinds (the anchors' texts also serve the
     # main-content scoring), then where each sits.
     found: list[tuple[Any, dict[str, str | None], str, str, str]] = []
-    for node in tree.css(LINK_SELECTOR):
+    for node in dom.css(LINK_SELECTOR):
         tag = node.tag
         attrs = node.attributes
         if tag == "a":
@@ -296,7 +306,7 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
         if target is not None:
             found.append((node, attrs, target, anchor, kind))
 
-    main = find_main(tree.body, texts)
+    main = find_main(dom.body, texts)
     placement = Placement(main)
     place = placement.of
     memo = placement.memo
@@ -341,7 +351,7 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
         url=url,
         base_url=base_url,
         links=tuple(links),
-        text=_page_text(tree, main),
+        text=_page_text(dom, main),
         encoding=encoding,
         **facts,
     )
