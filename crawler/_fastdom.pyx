@@ -14,11 +14,14 @@ module was compiled against (pinned in pyproject.toml); ``SELECTOLAX_VERSION`` n
 ``crawler.treeview`` refuses this module when the installed selectolax differs.
 """
 
-from cpython.unicode cimport PyUnicode_DecodeUTF8
+from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
+from libc.stdlib cimport free, realloc
+from libc.string cimport memcpy
 from selectolax.lexbor cimport (
     LexborHTMLParser,
     LexborNode,
+    lxb_dom_attr_t,
     lxb_dom_character_data_t,
     lxb_dom_node_t,
 )
@@ -35,9 +38,250 @@ cdef extern from *:
     """
     #define FASTDOM_ELEMENT 1
     #define FASTDOM_TEXT 3
+    #define FASTDOM_TAG_TEXT 2
     """
     int FASTDOM_ELEMENT
     int FASTDOM_TEXT
+    int FASTDOM_TAG_TEXT
+
+
+cdef struct Buffer:
+    char *data
+    Py_ssize_t length
+    Py_ssize_t size
+    Py_ssize_t count  # fragments added
+
+
+cdef int _append(Buffer *buffer, const char *data, Py_ssize_t length) except -1:
+    cdef Py_ssize_t needed = buffer.length + length
+    cdef Py_ssize_t size
+    cdef char *grown
+    if needed > buffer.size:
+        size = buffer.size * 2 if buffer.size else 256
+        while size < needed:
+            size *= 2
+        grown = <char *> realloc(buffer.data, size)
+        if grown == NULL:
+            raise MemoryError()
+        buffer.data = grown
+        buffer.size = size
+    if length:
+        memcpy(buffer.data + buffer.length, data, length)
+    buffer.length = needed
+    return 0
+
+
+cdef inline int _add_text(Buffer *buffer, lxb_dom_node_t *node, const char *separator,
+                          Py_ssize_t separator_length) except -1:
+    """Append a text node's data, after the separator when it is not the first fragment
+    (selectolax's TextContainer: ``separator.join(fragments)``)."""
+    cdef lxb_dom_character_data_t *text = <lxb_dom_character_data_t *> node
+    if text.data.data == NULL:
+        return 0
+    if buffer.count > 0 and separator_length > 0:
+        _append(buffer, separator, separator_length)
+    _append(buffer, <const char *> text.data.data, text.data.length)
+    buffer.count += 1
+    return 0
+
+
+cdef extern from "Python.h":
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
+
+
+cdef struct Facts:
+    # What a scan of text found: code points, words, code points in words, commas (",")
+    # and fullwidth commas ("，"), whether the first and the last code point are white space.
+    Py_ssize_t chars
+    Py_ssize_t words
+    Py_ssize_t word_chars
+    Py_ssize_t commas
+    Py_ssize_t wide_commas
+    bint lead
+    bint trail
+    bint in_word
+    bint invalid
+
+
+cdef struct Words:
+    # The collapsed text being written (code points), when wanted.
+    Py_UCS4 *data
+    Py_ssize_t length
+    Py_ssize_t size
+
+
+cdef int _put(Words *out, Py_UCS4 code) except -1:
+    cdef Py_ssize_t size
+    cdef Py_UCS4 *grown
+    if out.length == out.size:
+        size = out.size * 2 if out.size else 256
+        grown = <Py_UCS4 *> realloc(out.data, size * sizeof(Py_UCS4))
+        if grown == NULL:
+            raise MemoryError()
+        out.data = grown
+        out.size = size
+    out.data[out.length] = code
+    out.length += 1
+    return 0
+
+
+cdef inline bint _continuation(unsigned char byte) noexcept:
+    return (byte & 0xC0) == 0x80
+
+
+cdef int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words *out) except -1:
+    """Read UTF-8 ``data`` into ``facts`` (white space as ``str.split`` sees it) and, when
+    ``out`` is given, write its words separated by one space. Bytes that are not valid
+    UTF-8 (where Python's decoder would put U+FFFD) set ``facts.invalid`` and stop: the
+    caller then answers with the plain Python computation."""
+    cdef Py_ssize_t i = 0
+    cdef unsigned char byte, second
+    cdef Py_UCS4 code
+    cdef bint space
+    while i < length:
+        byte = data[i]
+        if byte < 0x80:
+            code = byte
+            i += 1
+        elif byte < 0xC2:
+            facts.invalid = True
+            return 0
+        elif byte < 0xE0:
+            if i + 1 >= length or not _continuation(data[i + 1]):
+                facts.invalid = True
+                return 0
+            code = ((byte & 0x1F) << 6) | (data[i + 1] & 0x3F)
+            i += 2
+        elif byte < 0xF0:
+            if i + 2 >= length:
+                facts.invalid = True
+                return 0
+            second = data[i + 1]
+            if (not _continuation(second) or not _continuation(data[i + 2])
+                    or (byte == 0xE0 and second < 0xA0) or (byte == 0xED and second > 0x9F)):
+                facts.invalid = True
+                return 0
+            code = ((byte & 0x0F) << 12) | ((second & 0x3F) << 6) | (data[i + 2] & 0x3F)
+            i += 3
+        elif byte < 0xF5:
+            if i + 3 >= length:
+                facts.invalid = True
+                return 0
+            second = data[i + 1]
+            if (not _continuation(second) or not _continuation(data[i + 2]) or not _continuation(data[i + 3])
+                    or (byte == 0xF0 and second < 0x90) or (byte == 0xF4 and second > 0x8F)):
+                facts.invalid = True
+                return 0
+            code = (((byte & 0x07) << 18) | ((second & 0x3F) << 12) | ((data[i + 2] & 0x3F) << 6)
+                    | (data[i + 3] & 0x3F))
+            i += 4
+        else:
+            facts.invalid = True
+            return 0
+        space = Py_UNICODE_ISSPACE(code)
+        if facts.chars == 0:
+            facts.lead = space
+        facts.trail = space
+        facts.chars += 1
+        if space:
+            facts.in_word = False
+            continue
+        if not facts.in_word:
+            facts.in_word = True
+            facts.words += 1
+            if out != NULL and facts.words > 1:
+                _put(out, 32)
+        facts.word_chars += 1
+        if out != NULL:
+            _put(out, code)
+        if code == 0x2C:
+            facts.commas += 1
+        elif code == 0xFF0C:
+            facts.wide_commas += 1
+    return 0
+
+
+cdef int _scan_node(lxb_dom_node_t *root, bint deep, bint spaced, Facts *facts, Words *out) except -1:
+    """Scan the text ``LexborNode.text(deep)`` reads (``spaced``: with a separator of white
+    space between text nodes, as ``text(separator=" ")``, which only matters to words)."""
+    cdef lxb_dom_node_t *node
+    cdef lxb_dom_character_data_t *text
+    facts.chars = facts.words = facts.word_chars = facts.commas = facts.wide_commas = 0
+    facts.lead = facts.trail = facts.in_word = facts.invalid = False
+    if root.type == FASTDOM_TEXT:
+        text = <lxb_dom_character_data_t *> root
+        if text.data.data != NULL:
+            _scan(text.data.data, text.data.length, facts, out)
+    node = root.first_child
+    while node != NULL and not facts.invalid:
+        if (node.local_name == FASTDOM_TAG_TEXT) if deep else (node.type == FASTDOM_TEXT):
+            text = <lxb_dom_character_data_t *> node
+            if text.data.data != NULL:
+                if spaced:
+                    facts.in_word = False
+                _scan(text.data.data, text.data.length, facts, out)
+        if not deep:
+            node = node.next
+        elif node.first_child != NULL:
+            node = node.first_child
+        else:
+            while node != root and node.next == NULL:
+                node = node.parent
+            if node == root:
+                break
+            node = node.next
+    return 0
+
+
+_NOTHING = (0, False, False, True, 0)
+_BLANK = (0, True, True, True, 0)
+
+
+cdef tuple _piece(Facts *facts):
+    """crawler.mainblock.piece of the scanned text."""
+    if facts.chars == 0:
+        return _NOTHING
+    if facts.words == 0:
+        return _BLANK
+    return (facts.word_chars + facts.words - 1, facts.lead, facts.trail, False, facts.commas)
+
+
+cdef str _text(lxb_dom_node_t *root, bint deep, bytes separator):
+    """``LexborNode.text(deep, separator)`` of a document's node (not a fragment root)."""
+    cdef Buffer buffer
+    cdef const char *sep = separator
+    cdef Py_ssize_t sep_length = len(separator)
+    cdef lxb_dom_node_t *node
+    buffer.data = NULL
+    buffer.length = buffer.size = buffer.count = 0
+    try:
+        if root.type == FASTDOM_TEXT:
+            _add_text(&buffer, root, sep, sep_length)
+        node = root.first_child
+        if not deep:
+            while node != NULL:
+                if node.type == FASTDOM_TEXT:
+                    _add_text(&buffer, node, sep, sep_length)
+                node = node.next
+        else:
+            # lexbor's simple walk: every node under root in document order.
+            while node != NULL:
+                if node.local_name == FASTDOM_TAG_TEXT:
+                    _add_text(&buffer, node, sep, sep_length)
+                if node.first_child != NULL:
+                    node = node.first_child
+                else:
+                    while node != root and node.next == NULL:
+                        node = node.parent
+                    if node == root:
+                        break
+                    node = node.next
+        if buffer.length == 0:
+            return ""
+        return PyUnicode_DecodeUTF8(buffer.data, buffer.length, "replace")
+    finally:
+        free(buffer.data)
 
 #: The selectolax release whose lexbor headers and struct layouts this module was built with
 #: (setup.py downloads that release's sdist for the headers; pyproject.toml pins it).
@@ -48,24 +292,29 @@ cdef class FastDoc:
     """The view of one parsed document; ``wrap`` gives each lexbor node one FastNode."""
 
     cdef readonly LexborHTMLParser parser
-    cdef dict nodes
+    cdef list nodes
     cdef dict tags
+    cdef dict attribute_names
 
     def __cinit__(self, LexborHTMLParser parser):
         self.parser = parser
-        self.nodes = {}
+        self.nodes = []
         self.tags = {}
+        self.attribute_names = {}
 
     cdef FastNode wrap(self, lxb_dom_node_t *ptr):
-        cdef object key = <size_t> ptr
-        cdef object found = self.nodes.get(key)
+        # A node's FastNode is kept in lexbor's spare per-node pointer (``user``, which
+        # neither lexbor's parser nor selectolax uses); ``release`` clears it.
         cdef FastNode node
-        if found is not None:
-            return <FastNode> found
+        if ptr.user != NULL:
+            node = <FastNode> ptr.user
+            if node.doc is self:
+                return node
         node = FastNode.__new__(FastNode)
         node.ptr = ptr
         node.doc = self
-        self.nodes[key] = node
+        self.nodes.append(node)
+        ptr.user = <void *> node
         return node
 
     cdef list wrap_all(self, list found):
@@ -88,6 +337,38 @@ cdef class FastDoc:
             self.tags[key] = name
         return name
 
+    cdef dict attributes_of(self, FastNode node):
+        """``LexborNode.attributes``: qualified name -> value (None when it has none). Names
+        are cached by lexbor's attribute id (one per name and document)."""
+        cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
+        cdef dict found = {}
+        cdef dict names = self.attribute_names
+        cdef object name
+        cdef uintptr_t name_id
+        while attr != NULL:
+            name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+            name = names.get(name_id)
+            if name is None:
+                return self._learn_names(node)
+            if attr.value == NULL:
+                found[name] = None
+            else:
+                found[name] = PyUnicode_DecodeUTF8(<char *> attr.value.data, attr.value.length, "replace")
+            attr = attr.next
+        return found
+
+    cdef dict _learn_names(self, FastNode node):
+        cdef dict found = node.lexbor().attributes
+        cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
+        cdef uintptr_t name_id
+        for name in found:
+            if attr == NULL:
+                break
+            name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+            self.attribute_names[name_id] = name
+            attr = attr.next
+        return found
+
     def css(self, str query):
         """``parser.css(query)`` as FastNodes."""
         return self.wrap_all(self.parser.css(query))
@@ -100,8 +381,20 @@ cdef class FastDoc:
         return self.wrap((<LexborNode> found).node)
 
     def release(self):
-        """Drop the nodes (they refer back to the view)."""
-        self.nodes.clear()
+        """Forget the nodes: clear the tree's pointers to them and drop them (they refer
+        back to the view). The view must not be used afterwards."""
+        cdef FastNode node
+        for node in self.nodes:
+            if node.ptr.user == <void *> node:
+                node.ptr.user = NULL
+        self.nodes = []
+
+    def __dealloc__(self):
+        cdef FastNode node
+        if self.nodes:
+            for node in self.nodes:
+                if node.ptr.user == <void *> node:
+                    node.ptr.user = NULL
 
 
 cdef class FastNode:
@@ -130,10 +423,10 @@ cdef class FastNode:
     @property
     def attributes(self):
         if self._attrs is None:
-            if self.ptr.type == FASTDOM_ELEMENT and (<element_t *> self.ptr).first_attr == NULL:
+            if self.ptr.type != FASTDOM_ELEMENT:
                 self._attrs = {}
             else:
-                self._attrs = self.lexbor().attributes
+                self._attrs = self.doc.attributes_of(self)
         return self._attrs
 
     @property
@@ -173,7 +466,62 @@ cdef class FastNode:
         return PyUnicode_DecodeUTF8(<char *> data.data.data, data.data.length, "replace")
 
     def text(self, bint deep=True, str separator="", bint strip=False):
-        return self.lexbor().text(deep=deep, separator=separator, strip=strip)
+        if strip:
+            return self.lexbor().text(deep=deep, separator=separator, strip=strip)
+        return _text(self.ptr, deep, separator.encode("utf-8") if separator else b"")
+
+    def text_piece(self):
+        """``crawler.mainblock.piece(self.text())``, or None (text that is not valid UTF-8)."""
+        cdef Facts facts
+        _scan_node(self.ptr, True, False, &facts, NULL)
+        return None if facts.invalid else _piece(&facts)
+
+    def text_length(self):
+        """``len(self.text())``, or None."""
+        cdef Facts facts
+        _scan_node(self.ptr, True, False, &facts, NULL)
+        return None if facts.invalid else facts.chars
+
+    def paragraph_facts(self, bint deep=True):
+        """(``len(text)``, ``piece(text)``, commas and fullwidth commas) of
+        ``text = self.text(deep=deep)``, or None."""
+        cdef Facts facts
+        _scan_node(self.ptr, deep, False, &facts, NULL)
+        if facts.invalid:
+            return None
+        return facts.chars, _piece(&facts), facts.commas + facts.wide_commas
+
+    def anchor_text(self):
+        """(``" ".join(text.split())``, ``piece(text)``) of ``text = self.text()``, or None."""
+        cdef Facts facts
+        cdef Words out
+        out.data = NULL
+        out.length = out.size = 0
+        try:
+            _scan_node(self.ptr, True, False, &facts, &out)
+            if facts.invalid:
+                return None
+            if out.length == 0:
+                return "", _piece(&facts)
+            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length), _piece(&facts)
+        finally:
+            free(out.data)
+
+    def collapsed_text(self, bint spaced=True):
+        """``" ".join(self.text(separator=" " if spaced else "").split())``, or None."""
+        cdef Facts facts
+        cdef Words out
+        out.data = NULL
+        out.length = out.size = 0
+        try:
+            _scan_node(self.ptr, True, spaced, &facts, &out)
+            if facts.invalid:
+                return None
+            if out.length == 0:
+                return ""
+            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length)
+        finally:
+            free(out.data)
 
     def css(self, str query):
         return self.doc.wrap_all(self.lexbor().css(query))

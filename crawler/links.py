@@ -21,6 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
 from crawler.mainblock import TextCache, find_main
+from crawler.nodetext import collapsed_text
 from crawler.pagefacts import HeadFacts, meta_refresh_target, page_classes
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
@@ -67,7 +68,7 @@ class _Context:
         if entry is None:
             if self.budget <= 0:
                 return anchor[:CONTEXT_CHARS]
-            text = " ".join(block.text(separator=" ").split())
+            text = collapsed_text(block)
             self.budget -= len(text)
             if len(text) <= CONTEXT_CHARS:
                 # Most blocks (a list item, a short paragraph) are their links' context.
@@ -82,7 +83,7 @@ class _Context:
         if at < 0 and anchor:
             # The block text has a space between text nodes ("foo<b>bar</b>" reads
             # "foo bar" there, "foobar" in the anchor): look for the anchor read alike.
-            spaced = " ".join(node.text(separator=" ").split())
+            spaced = collapsed_text(node)
             if spaced != anchor:
                 at = text.find(spaced, cursor)
                 length = len(spaced)
@@ -176,7 +177,7 @@ def _leading_text(node: Any, room: int, texts: TextCache | None, depth: int = 0)
     ``room`` characters: a long block is read child by child until enough is read."""
     length = texts.pieces.get(node.mem_id) if texts is not None else None
     if depth >= 8 or length is None or length[0] <= 2 * room or node.child is None:
-        return " ".join(node.text(separator=" ").split())
+        return collapsed_text(node)
     parts: list[str] = []
     got = 0
     child = node.child
@@ -184,7 +185,7 @@ def _leading_text(node: Any, room: int, texts: TextCache | None, depth: int = 0)
         if child.is_element_node:
             text = _leading_text(child, room - got, texts, depth + 1)
         elif child.is_text_node:
-            text = " ".join((child.text_content or "").split())
+            text = collapsed_text(child)
         else:
             text = ""
         if text:
@@ -196,12 +197,12 @@ def _leading_text(node: Any, room: int, texts: TextCache | None, depth: int = 0)
 
 def _page_text(tree: Any, main: Any) -> str:
     parts: list[str] = []
-    headings = _collapse(" ".join(h.text(separator=" ") for h in tree.css("h1, h2, h3")))
+    headings = _collapse(" ".join(collapsed_text(h) for h in tree.css("h1, h2, h3")))
     headings = headings[:HEADINGS_CHARS]
     if headings:
         parts.append(headings)
     for box in tree.css(MARKER_BOX_SELECTOR)[:10]:
-        text = _collapse(box.text(separator=" "))[:400]
+        text = collapsed_text(box)[:400]
         if text:
             parts.append(text)
     used = sum(len(p) + 1 for p in parts)
@@ -273,7 +274,7 @@ def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding:
         attrs = node.attributes
         if tag == "a":
             href = attrs.get("href") or ""
-            anchor = note_anchor(node, node.text(), href.startswith("#"))
+            anchor = note_anchor(node, href.startswith("#"))
             target = resolve(href)
             if target is None:
                 continue

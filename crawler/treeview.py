@@ -21,7 +21,7 @@ from typing import Any
 
 import selectolax
 
-__all__ = ["compiled_available", "set_compiled", "using_compiled", "view"]
+__all__ = ["FAST_NODE", "compiled_available", "set_compiled", "using_compiled", "view"]
 
 try:
     from crawler import _fastdom
@@ -33,6 +33,8 @@ else:
         _fastdom = None
 
 _enabled = _fastdom is not None and not os.environ.get("BACKLINKS_PURE_PYTHON")
+#: The compiled view's node class (crawler.nodetext reads its text facts in C), or None.
+FAST_NODE: type | None = _fastdom.FastNode if _fastdom is not None else None
 
 
 class PureView:
