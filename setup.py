@@ -27,7 +27,8 @@ from setuptools.command.build_ext import build_ext
 SELECTOLAX = "1.0.2"  # keep in step with pyproject.toml and crawler/_fastdom.pyx
 HERE = Path(__file__).resolve().parent
 HEADERS = HERE / "build" / f"selectolax-{SELECTOLAX}-headers"
-SOURCE = "crawler/_fastdom.pyx"
+#: The compiled modules (Cython) and their sources; each is optional, all are built together.
+SOURCES = {"crawler._fastdom": "crawler/_fastdom.pyx", "crawler._fastplace": "crawler/_fastplace.pyx"}
 
 
 def _warn(message: str) -> None:
@@ -91,11 +92,11 @@ class OptionalBuildExt(build_ext):
             _warn(f"{type(error).__name__}: {error}")
 
     def get_source_files(self) -> list[str]:
-        return [SOURCE]
+        return [*SOURCES.values(), "crawler/_fastdom.pxd"]
 
 
 setup(
-    ext_modules=[Extension("crawler._fastdom", [SOURCE], define_macros=[("LEXBOR_STATIC", None)],
-                           extra_compile_args=["-O2"])],
+    ext_modules=[Extension(name, [source], define_macros=[("LEXBOR_STATIC", None)], extra_compile_args=["-O2"])
+                 for name, source in SOURCES.items()],
     cmdclass={"build_ext": OptionalBuildExt},
 )

@@ -18,13 +18,8 @@ from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
 from libc.stdlib cimport free, realloc
 from libc.string cimport memcpy
-from selectolax.lexbor cimport (
-    LexborHTMLParser,
-    LexborNode,
-    lxb_dom_attr_t,
-    lxb_dom_character_data_t,
-    lxb_dom_node_t,
-)
+cimport cython
+from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_attr_t, lxb_dom_character_data_t, lxb_dom_node_t
 
 cdef extern from "lexbor/dom/interfaces/element.h":
     ctypedef struct element_t "lxb_dom_element_t":
@@ -291,11 +286,6 @@ SELECTOLAX_VERSION = "1.0.2"
 cdef class FastDoc:
     """The view of one parsed document; ``wrap`` gives each lexbor node one FastNode."""
 
-    cdef readonly LexborHTMLParser parser
-    cdef list nodes
-    cdef dict tags
-    cdef dict attribute_names
-
     def __cinit__(self, LexborHTMLParser parser):
         self.parser = parser
         self.nodes = []
@@ -387,6 +377,9 @@ cdef class FastDoc:
         for node in self.nodes:
             if node.ptr.user == <void *> node:
                 node.ptr.user = NULL
+            # FastNodes are not tracked by the garbage collector: a memo that refers back
+            # to its node (placement's block) would otherwise never be freed.
+            node.memo = None
         self.nodes = []
 
     def __dealloc__(self):
@@ -397,31 +390,21 @@ cdef class FastDoc:
                     node.ptr.user = NULL
 
 
+@cython.no_gc
 cdef class FastNode:
-    """One node of a FastDoc; the subset of LexborNode the extractor reads."""
-
-    cdef lxb_dom_node_t *ptr
-    cdef FastDoc doc
-    cdef object _tag
-    cdef object _attrs
-    cdef bint _tag_read
+    """One node of a FastDoc; the subset of LexborNode the extractor reads. (Not tracked by
+    the garbage collector: its only cycle, through its view, ends at ``FastDoc.release``.)"""
 
     cdef LexborNode lexbor(self):
         return LexborNode.new(self.ptr, self.doc.parser)
 
-    @property
-    def mem_id(self):
-        return <size_t> self.ptr
-
-    @property
-    def tag(self):
+    cdef str get_tag(self):
         if not self._tag_read:
             self._tag = self.doc.tag_of(self)
             self._tag_read = True
         return self._tag
 
-    @property
-    def attributes(self):
+    cdef dict get_attributes(self):
         if self._attrs is None:
             if self.ptr.type != FASTDOM_ELEMENT:
                 self._attrs = {}
@@ -429,11 +412,26 @@ cdef class FastNode:
                 self._attrs = self.doc.attributes_of(self)
         return self._attrs
 
-    @property
-    def parent(self):
+    cdef FastNode get_parent(self):
         if self.ptr.parent == NULL:
             return None
         return self.doc.wrap(self.ptr.parent)
+
+    @property
+    def mem_id(self):
+        return <size_t> self.ptr
+
+    @property
+    def tag(self):
+        return self.get_tag()
+
+    @property
+    def attributes(self):
+        return self.get_attributes()
+
+    @property
+    def parent(self):
+        return self.get_parent()
 
     @property
     def child(self):

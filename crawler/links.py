@@ -25,7 +25,7 @@ from crawler.nodetext import collapsed_text
 from crawler.pagefacts import HeadFacts, meta_refresh_target, page_classes
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
-from crawler.treeview import view
+from crawler.treeview import placer, view
 from crawler.urls import Resolver, join
 
 __all__ = ["extract_links", "parse_page"]
@@ -309,8 +309,7 @@ def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding:
 
     main = find_main(dom.body, texts)
     placement = Placement(main)
-    place = placement.of
-    memo = placement.memo
+    place = placer(dom, placement)
     position_of = placement.position
     context_of = _Context()
     # rel value -> (rel tokens, nofollow, ugc, sponsored, nofollow_by) on this page
@@ -322,12 +321,7 @@ def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding:
             position, region, hidden, context = "content", "", False, ""
         else:
             parent = node.parent
-            if parent is None:
-                info = placement.root
-            else:
-                info = memo.get(parent.mem_id)
-                if info is None:
-                    info = place(parent)
+            info = placement.root if parent is None else place(parent)
             position = position_of(info)
             region = info[REGION]
             hidden = info[HIDDEN] or (("style" in attrs or "hidden" in attrs) and is_hidden(attrs))

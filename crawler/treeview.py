@@ -21,7 +21,7 @@ from typing import Any
 
 import selectolax
 
-__all__ = ["FAST_NODE", "compiled_available", "set_compiled", "using_compiled", "view"]
+__all__ = ["FAST_NODE", "compiled_available", "placer", "set_compiled", "using_compiled", "view"]
 
 try:
     from crawler import _fastdom
@@ -79,3 +79,13 @@ def view(parser: Any) -> Any:
     if _enabled:
         return _fastdom.FastDoc(parser)  # type: ignore[union-attr]
     return PureView(parser)
+
+
+def placer(dom: Any, placement: Any) -> Any:
+    """``placement.place`` (crawler.placement.Placement), compiled for a compiled view."""
+    if _fastdom is not None and dom.__class__ is _fastdom.FastDoc:
+        # Imported here: crawler._fastplace imports crawler.placement, which needs this module.
+        from crawler import _fastplace
+
+        return _fastplace.FastPlacement(placement).place
+    return placement.place
