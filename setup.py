@@ -28,7 +28,8 @@ SELECTOLAX = "1.0.2"  # keep in step with pyproject.toml and crawler/_fastdom.py
 HERE = Path(__file__).resolve().parent
 HEADERS = HERE / "build" / f"selectolax-{SELECTOLAX}-headers"
 #: The compiled modules (Cython) and their sources; each is optional, all are built together.
-SOURCES = {"crawler._fastdom": "crawler/_fastdom.pyx", "crawler._fastplace": "crawler/_fastplace.pyx"}
+SOURCES = {name: f"crawler/{name.split('.')[1]}.pyx"
+           for name in ("crawler._fastdom", "crawler._fastplace", "crawler._fastmain")}
 
 
 def _warn(message: str) -> None:

@@ -26,6 +26,7 @@ from crawler.nodetext import (
     paragraph_facts,
     piece,
 )
+from crawler.treeview import FAST_NODE
 
 __all__ = [
     "MainContent",
@@ -567,9 +568,13 @@ def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent 
     best: MainContent | None = None
     if texts is None:
         texts = TextCache()
+    score_paragraphs = _score_paragraphs
+    if body.__class__ is FAST_NODE:
+        # The compiled view's nodes: the same pass, compiled (it imports this module).
+        from crawler._fastmain import score_paragraphs
     for strip_unlikely in (True, False):
         ctx = _Ctx(strip_unlikely=strip_unlikely, texts=texts)
-        _score_paragraphs(body, ctx)
+        score_paragraphs(body, ctx)
         top = _top_candidate(body, ctx)
         if top is None:
             continue
