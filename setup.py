@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 HEADERS = HERE / "build" / f"selectolax-{SELECTOLAX}-headers"
 #: The compiled modules (Cython) and their sources; each is optional, all are built together.
 SOURCES = {name: f"crawler/{name.split('.')[1]}.pyx"
-           for name in ("crawler._fastdom", "crawler._fastplace", "crawler._fastmain")}
+           for name in ("crawler._fastdom", "crawler._fastplace", "crawler._fastmain", "crawler._fastlinks")}
 
 
 def _warn(message: str) -> None:

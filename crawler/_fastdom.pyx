@@ -106,18 +106,20 @@ cdef struct Words:
     Py_ssize_t size
 
 
-cdef int _put(Words *out, Py_UCS4 code) except -1:
+cdef int _reserve(Words *out, Py_ssize_t more) except -1:
+    """Room for ``more`` code points (a text of n bytes has at most n code points)."""
     cdef Py_ssize_t size
     cdef Py_UCS4 *grown
-    if out.length == out.size:
-        size = out.size * 2 if out.size else 256
-        grown = <Py_UCS4 *> realloc(out.data, size * sizeof(Py_UCS4))
-        if grown == NULL:
-            raise MemoryError()
-        out.data = grown
-        out.size = size
-    out.data[out.length] = code
-    out.length += 1
+    if out.length + more <= out.size:
+        return 0
+    size = out.size * 2 if out.size else 256
+    while size < out.length + more:
+        size *= 2
+    grown = <Py_UCS4 *> realloc(out.data, size * sizeof(Py_UCS4))
+    if grown == NULL:
+        raise MemoryError()
+    out.data = grown
+    out.size = size
     return 0
 
 
@@ -134,6 +136,8 @@ cdef int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words
     cdef unsigned char byte, second
     cdef Py_UCS4 code
     cdef bint space
+    if out != NULL:
+        _reserve(out, length + 1)  # each code point, and one space before the first word
     while i < length:
         byte = data[i]
         if byte < 0x80:
@@ -186,10 +190,12 @@ cdef int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words
             facts.in_word = True
             facts.words += 1
             if out != NULL and facts.words > 1:
-                _put(out, 32)
+                out.data[out.length] = 32
+                out.length += 1
         facts.word_chars += 1
         if out != NULL:
-            _put(out, code)
+            out.data[out.length] = code
+            out.length += 1
         if code == 0x2C:
             facts.commas += 1
         elif code == 0xFF0C:

@@ -25,7 +25,7 @@ from crawler.nodetext import collapsed_text
 from crawler.pagefacts import HeadFacts, meta_refresh_target, page_classes
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
-from crawler.treeview import placer, view
+from crawler.treeview import PureView, placer, view
 from crawler.urls import Resolver, join
 
 __all__ = ["extract_links", "parse_page"]
@@ -263,12 +263,35 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
 
 def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding: str,
              facts: dict[str, Any]) -> Page:
-    resolve = Resolver(base_url)
+    collect, emit = _collect, _emit
+    if dom.__class__ is not PureView:
+        # The compiled view: the same two passes, compiled (they import this module).
+        from crawler._fastlinks import collect, emit
     texts = TextCache()
-    note_anchor = texts.anchor
     # First the elements: targets, anchors and kinds (the anchors' texts also serve the
     # main-content scoring), then where each sits.
-    found: list[tuple[Any, dict[str, str | None], str, str, str]] = []
+    found = collect(dom, Resolver(base_url), texts)
+    main = find_main(dom.body, texts)
+    placement = Placement(main)
+    links = emit(found, placement, placer(dom, placement), page_nofollow_by)
+    return Page(
+        url=url,
+        base_url=base_url,
+        links=tuple(links),
+        text=_page_text(dom, main),
+        encoding=encoding,
+        **facts,
+    )
+
+
+Found = tuple[Any, dict[str, "str | None"], str, str, str]
+
+
+def _collect(dom: Any, resolve: Resolver, texts: TextCache) -> list[Found]:
+    """(node, attributes, target, anchor, kind) of the page's followable links, in order
+    (crawler._fastlinks.collect is the compiled version)."""
+    note_anchor = texts.anchor
+    found: list[Found] = []
     for node in dom.css(LINK_SELECTOR):
         tag = node.tag
         attrs = node.attributes
@@ -306,10 +329,23 @@ def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding:
             anchor, kind = "", "redirect"
         if target is not None:
             found.append((node, attrs, target, anchor, kind))
+    return found
 
-    main = find_main(dom.body, texts)
-    placement = Placement(main)
-    place = placer(dom, placement)
+
+def _rel_flags(rel_value: str | None, page_nofollow_by: str) -> tuple[frozenset[str], bool, bool, bool, str]:
+    """(rel tokens, nofollow, ugc, sponsored, nofollow_by) of a rel attribute on a page."""
+    rel = _rel_tokens(rel_value)
+    if "nofollow" in rel:
+        nofollow, nofollow_by = True, "rel"
+    elif page_nofollow_by:
+        nofollow, nofollow_by = True, page_nofollow_by
+    else:
+        nofollow, nofollow_by = False, ""
+    return (rel, nofollow, "ugc" in rel, "sponsored" in rel, nofollow_by)
+
+
+def _emit(found: list[Found], placement: Placement, place: Callable[[Any], Any], page_nofollow_by: str) -> list[Link]:
+    """The Link records of ``found`` (crawler._fastlinks.emit is the compiled version)."""
     position_of = placement.position
     context_of = _Context()
     # rel value -> (rel tokens, nofollow, ugc, sponsored, nofollow_by) on this page
@@ -330,26 +366,11 @@ def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding:
         rel_value = attrs.get("rel") if kind in _REL_KINDS else None
         flags = rels.get(rel_value)
         if flags is None:
-            rel = _rel_tokens(rel_value)
-            if "nofollow" in rel:
-                nofollow, nofollow_by = True, "rel"
-            elif page_nofollow_by:
-                nofollow, nofollow_by = True, page_nofollow_by
-            else:
-                nofollow, nofollow_by = False, ""
-            flags = rels[rel_value] = (rel, nofollow, "ugc" in rel, "sponsored" in rel, nofollow_by)
+            flags = rels[rel_value] = _rel_flags(rel_value, page_nofollow_by)
         rel, nofollow, ugc, sponsored, nofollow_by = flags
         append(make_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden,
                          region))
-
-    return Page(
-        url=url,
-        base_url=base_url,
-        links=tuple(links),
-        text=_page_text(dom, main),
-        encoding=encoding,
-        **facts,
-    )
+    return links
 
 
 def extract_links(body: bytes, url: str, *, headers: Any = None) -> list[Link]:
