@@ -25,8 +25,14 @@ redis-server:
 demo: install
 	$(BIN)/python -m crawler.demo
 
+# The extraction tests run a second time on the pure-Python path (the fallback used where
+# the compiled crawler._fastdom could not be built).
+PURE_TESTS := tests/test_links.py tests/test_links_corpus.py tests/test_links_robustness.py \
+              tests/test_classify.py tests/test_classify_corpus.py
+
 test: install redis-server
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+	BACKLINKS_PURE_PYTHON=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(PURE_TESTS)
 
 test-fast: install
 	$(BIN)/python -m pytest -q -x -m "not e2e"
