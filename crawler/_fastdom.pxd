@@ -2,17 +2,39 @@
 from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_node_t
 
 
+cdef struct Facts:
+    # What a scan of text found: code points, words, code points in words, commas (",")
+    # and fullwidth commas ("，"), whether the first and the last code point are white space.
+    Py_ssize_t chars
+    Py_ssize_t words
+    Py_ssize_t word_chars
+    Py_ssize_t commas
+    Py_ssize_t wide_commas
+    bint lead
+    bint trail
+    bint in_word
+    bint invalid
+
+
+cdef struct NodeFacts:
+    Facts deep  # of text() (every text node below)
+    Facts own  # of text(deep=False) (the text children)
+
+
 cdef class FastDoc:
     cdef readonly LexborHTMLParser parser
     cdef list nodes
     cdef dict tags
     cdef dict attribute_names
+    #: The text facts of every node that has children (a FactsTable, built on first use).
+    cdef void *table
 
     cdef FastNode wrap(self, lxb_dom_node_t *ptr)
     cdef list wrap_all(self, list found)
     cdef str tag_of(self, FastNode node)
     cdef dict attributes_of(self, FastNode node)
     cdef dict _learn_names(self, FastNode node)
+    cdef NodeFacts *facts_of(self, lxb_dom_node_t *node) except? NULL
 
 
 cdef class FastNode:
@@ -28,3 +50,4 @@ cdef class FastNode:
     cdef str get_tag(self)
     cdef dict get_attributes(self)
     cdef FastNode get_parent(self)
+    cdef Facts *facts(self, bint deep, Facts *scratch) except? NULL

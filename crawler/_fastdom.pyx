@@ -16,7 +16,7 @@ module was compiled against (pinned in pyproject.toml); ``SELECTOLAX_VERSION`` n
 
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
-from libc.stdlib cimport free, realloc
+from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcpy
 cimport cython
 from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_attr_t, lxb_dom_character_data_t, lxb_dom_node_t
@@ -83,20 +83,6 @@ cdef inline int _add_text(Buffer *buffer, lxb_dom_node_t *node, const char *sepa
 cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
     int PyUnicode_4BYTE_KIND
-
-
-cdef struct Facts:
-    # What a scan of text found: code points, words, code points in words, commas (",")
-    # and fullwidth commas ("，"), whether the first and the last code point are white space.
-    Py_ssize_t chars
-    Py_ssize_t words
-    Py_ssize_t word_chars
-    Py_ssize_t commas
-    Py_ssize_t wide_commas
-    bint lead
-    bint trail
-    bint in_word
-    bint invalid
 
 
 cdef struct Words:
@@ -289,8 +275,167 @@ cdef str _text(lxb_dom_node_t *root, bint deep, bytes separator):
 SELECTOLAX_VERSION = "1.0.2"
 
 
+cdef void _merge(Facts *left, const Facts *right) noexcept:
+    """``left`` becomes the facts of its text followed by ``right``'s (crawler.nodetext's
+    join_pieces, on the fuller facts)."""
+    if right.invalid:
+        left.invalid = True
+    if right.chars == 0:
+        return
+    if left.chars == 0:
+        left.lead = right.lead
+    if left.in_word and not right.lead:
+        left.words += right.words - 1  # the last word of left and the first of right are one
+    else:
+        left.words += right.words
+    left.chars += right.chars
+    left.word_chars += right.word_chars
+    left.commas += right.commas
+    left.wide_commas += right.wide_commas
+    left.trail = right.trail
+    left.in_word = not right.trail
+
+
+cdef inline void _clear(Facts *facts) noexcept:
+    facts.chars = facts.words = facts.word_chars = facts.commas = facts.wide_commas = 0
+    facts.lead = facts.trail = facts.in_word = facts.invalid = False
+
+
+cdef struct FactsTable:
+    # Open addressing, linear probing: node pointer -> NodeFacts.
+    lxb_dom_node_t **keys
+    NodeFacts *values
+    size_t mask
+
+
+cdef inline size_t _hash(lxb_dom_node_t *key) noexcept:
+    return ((<size_t> key) >> 4) * <size_t> 11400714819323198485ULL
+
+
+cdef NodeFacts *_find(FactsTable *table, lxb_dom_node_t *key) noexcept:
+    cdef size_t slot = _hash(key) & table.mask
+    while table.keys[slot] != NULL:
+        if table.keys[slot] == key:
+            return &table.values[slot]
+        slot = (slot + 1) & table.mask
+    return NULL
+
+
+cdef NodeFacts *_add(FactsTable *table, lxb_dom_node_t *key) noexcept:
+    cdef size_t slot = _hash(key) & table.mask
+    while table.keys[slot] != NULL:
+        slot = (slot + 1) & table.mask
+    table.keys[slot] = key
+    return &table.values[slot]
+
+
+cdef void _free_table(FactsTable *table) noexcept:
+    if table != NULL:
+        free(table.keys)
+        free(table.values)
+        free(table)
+
+
+cdef struct Open:
+    lxb_dom_node_t *node
+    NodeFacts facts
+
+
+cdef FactsTable *_build_table(lxb_dom_node_t *root) except NULL:
+    """The text facts of every node under ``root`` (and of root) that has children, from
+    one walk that reads each text node once and sums the facts up the tree."""
+    cdef size_t count = 1
+    cdef size_t size = 16
+    cdef lxb_dom_node_t *node = root.first_child
+    cdef FactsTable *table
+    cdef Open *stack = NULL
+    cdef Open *grown
+    cdef Py_ssize_t depth = 0, room = 0
+    cdef Facts text_facts
+    cdef NodeFacts *done
+    cdef lxb_dom_character_data_t *text
+    # Count the nodes with children (the walk of _scan_node), to size the table.
+    while node != NULL:
+        if node.first_child != NULL:
+            count += 1
+            node = node.first_child
+            continue
+        while node != root and node.next == NULL:
+            node = node.parent
+        if node == root:
+            break
+        node = node.next
+    while size < 2 * count:
+        size *= 2
+    table = <FactsTable *> calloc(1, sizeof(FactsTable))
+    if table == NULL:
+        raise MemoryError()
+    table.keys = <lxb_dom_node_t **> calloc(size, sizeof(lxb_dom_node_t *))
+    table.values = <NodeFacts *> calloc(size, sizeof(NodeFacts))
+    table.mask = size - 1
+    if table.keys == NULL or table.values == NULL:
+        _free_table(table)
+        raise MemoryError()
+    try:
+        # Depth-first; each open node sums its children's facts, and hands its own to its
+        # parent when it is done.
+        room = 64
+        stack = <Open *> malloc(room * sizeof(Open))
+        if stack == NULL:
+            raise MemoryError()
+        stack[0].node = root
+        _clear(&stack[0].facts.deep)
+        _clear(&stack[0].facts.own)
+        depth = 1
+        node = root.first_child
+        while depth > 0:
+            if node == NULL:
+                depth -= 1
+                done = _add(table, stack[depth].node)
+                done[0] = stack[depth].facts
+                if depth > 0:
+                    _merge(&stack[depth - 1].facts.deep, &done.deep)
+                node = stack[depth].node.next if depth > 0 else NULL
+                continue
+            if node.local_name == FASTDOM_TAG_TEXT or node.type == FASTDOM_TEXT:
+                text = <lxb_dom_character_data_t *> node
+                if text.data.data != NULL:
+                    _clear(&text_facts)
+                    _scan(text.data.data, text.data.length, &text_facts, NULL)
+                    if node.local_name == FASTDOM_TAG_TEXT:
+                        _merge(&stack[depth - 1].facts.deep, &text_facts)
+                    if node.type == FASTDOM_TEXT:
+                        _merge(&stack[depth - 1].facts.own, &text_facts)
+            if node.first_child != NULL:
+                if depth == room:
+                    room *= 2
+                    grown = <Open *> realloc(stack, room * sizeof(Open))
+                    if grown == NULL:
+                        raise MemoryError()
+                    stack = grown
+                stack[depth].node = node
+                _clear(&stack[depth].facts.deep)
+                _clear(&stack[depth].facts.own)
+                depth += 1
+                node = node.first_child
+            else:
+                node = node.next
+    except BaseException:
+        _free_table(table)
+        raise
+    finally:
+        free(stack)
+    return table
+
+
 cdef class FastDoc:
     """The view of one parsed document; ``wrap`` gives each lexbor node one FastNode."""
+
+    cdef NodeFacts *facts_of(self, lxb_dom_node_t *node) except? NULL:
+        """The text facts of ``node`` (which has children), the table built on first use."""
+        if self.table == NULL:
+            self.table = _build_table(&self.parser.document.dom_document.node)
+        return _find(<FactsTable *> self.table, node)
 
     def __cinit__(self, LexborHTMLParser parser):
         self.parser = parser
@@ -390,6 +535,8 @@ cdef class FastDoc:
 
     def __dealloc__(self):
         cdef FastNode node
+        _free_table(<FactsTable *> self.table)
+        self.table = NULL
         if self.nodes:
             for node in self.nodes:
                 if node.ptr.user == <void *> node:
@@ -474,26 +621,37 @@ cdef class FastNode:
             return self.lexbor().text(deep=deep, separator=separator, strip=strip)
         return _text(self.ptr, deep, separator.encode("utf-8") if separator else b"")
 
+    cdef Facts *facts(self, bint deep, Facts *scratch) except? NULL:
+        """The facts of ``text(deep)``: from the view's table for a node with children,
+        else (a text node, an empty element) by scanning into ``scratch``."""
+        cdef NodeFacts *found
+        if self.ptr.first_child != NULL:
+            found = self.doc.facts_of(self.ptr)
+            if found != NULL:
+                return &found.deep if deep else &found.own
+        _scan_node(self.ptr, deep, False, scratch, NULL)
+        return scratch
+
     def text_piece(self):
         """``crawler.mainblock.piece(self.text())``, or None (text that is not valid UTF-8)."""
-        cdef Facts facts
-        _scan_node(self.ptr, True, False, &facts, NULL)
-        return None if facts.invalid else _piece(&facts)
+        cdef Facts scratch
+        cdef Facts *facts = self.facts(True, &scratch)
+        return None if facts.invalid else _piece(facts)
 
     def text_length(self):
         """``len(self.text())``, or None."""
-        cdef Facts facts
-        _scan_node(self.ptr, True, False, &facts, NULL)
+        cdef Facts scratch
+        cdef Facts *facts = self.facts(True, &scratch)
         return None if facts.invalid else facts.chars
 
     def paragraph_facts(self, bint deep=True):
         """(``len(text)``, ``piece(text)``, commas and fullwidth commas) of
         ``text = self.text(deep=deep)``, or None."""
-        cdef Facts facts
-        _scan_node(self.ptr, deep, False, &facts, NULL)
+        cdef Facts scratch
+        cdef Facts *facts = self.facts(deep, &scratch)
         if facts.invalid:
             return None
-        return facts.chars, _piece(&facts), facts.commas + facts.wide_commas
+        return facts.chars, _piece(facts), facts.commas + facts.wide_commas
 
     def anchor_text(self):
         """(``" ".join(text.split())``, ``piece(text)``) of ``text = self.text()``, or None."""
