@@ -306,14 +306,15 @@ cdef struct FactsTable:
     lxb_dom_node_t **keys
     NodeFacts *values
     size_t mask
+    int shift  # 64 - log2(size): Fibonacci hashing takes the product's high bits
 
 
-cdef inline size_t _hash(lxb_dom_node_t *key) noexcept:
-    return ((<size_t> key) >> 4) * <size_t> 11400714819323198485ULL
+cdef inline size_t _slot(FactsTable *table, lxb_dom_node_t *key) noexcept:
+    return <size_t> (((<unsigned long long> key) * 11400714819323198485ULL) >> table.shift)
 
 
 cdef NodeFacts *_find(FactsTable *table, lxb_dom_node_t *key) noexcept:
-    cdef size_t slot = _hash(key) & table.mask
+    cdef size_t slot = _slot(table, key)
     while table.keys[slot] != NULL:
         if table.keys[slot] == key:
             return &table.values[slot]
@@ -322,7 +323,7 @@ cdef NodeFacts *_find(FactsTable *table, lxb_dom_node_t *key) noexcept:
 
 
 cdef NodeFacts *_add(FactsTable *table, lxb_dom_node_t *key) noexcept:
-    cdef size_t slot = _hash(key) & table.mask
+    cdef size_t slot = _slot(table, key)
     while table.keys[slot] != NULL:
         slot = (slot + 1) & table.mask
     table.keys[slot] = key
@@ -365,14 +366,17 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root) except NULL:
         if node == root:
             break
         node = node.next
+    cdef int bits = 4
     while size < 2 * count:
         size *= 2
+        bits += 1
     table = <FactsTable *> calloc(1, sizeof(FactsTable))
     if table == NULL:
         raise MemoryError()
     table.keys = <lxb_dom_node_t **> calloc(size, sizeof(lxb_dom_node_t *))
     table.values = <NodeFacts *> calloc(size, sizeof(NodeFacts))
     table.mask = size - 1
+    table.shift = 64 - bits
     if table.keys == NULL or table.values == NULL:
         _free_table(table)
         raise MemoryError()
