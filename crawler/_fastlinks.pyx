@@ -8,7 +8,13 @@ C. The Python functions are the reference: a change there must be made here too
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
 """
 
+from cpython.object cimport PyTypeObject
+
 from crawler._fastdom cimport FastNode
+
+from dataclasses import fields
+
+from crawler.items import Link
 
 from crawler.links import (
     _HEAD_KINDS,
@@ -33,6 +39,38 @@ cdef frozenset _KEEP = _KEEP_REGIONS
 cdef dict _ZONES = _ZONE_POSITION
 cdef Py_ssize_t _CHARS = CONTEXT_CHARS
 cdef long _ZONE_IN = Z_IN
+
+#: Link's slot descriptors in field order (links.make_link's argument order), or None when
+#: links.make_link is the plain constructor (Link without slots or with other fields).
+cdef tuple _SLOTS = None if make_link is Link else tuple(getattr(Link, field.name) for field in fields(Link))
+cdef object _new = object.__new__
+
+
+cdef inline int _set(Py_ssize_t index, object link, object value) except -1:
+    slot = _SLOTS[index]
+    return (<PyTypeObject *> type(slot)).tp_descr_set(slot, link, value)
+
+
+cdef object _link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden,
+                  region):
+    """links.make_link, setting the slots through their descriptors' C setters."""
+    if _SLOTS is None:
+        return make_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden,
+                         region)
+    link = _new(Link)
+    _set(0, link, target)
+    _set(1, link, anchor)
+    _set(2, link, rel)
+    _set(3, link, nofollow)
+    _set(4, link, ugc)
+    _set(5, link, sponsored)
+    _set(6, link, nofollow_by)
+    _set(7, link, kind)
+    _set(8, link, position)
+    _set(9, link, context)
+    _set(10, link, hidden)
+    _set(11, link, region)
+    return link
 
 
 cdef str _collapsed(FastNode node, bint spaced):
@@ -194,6 +232,6 @@ def emit(list found, placement, place, str page_nofollow_by):
         if flags is None:
             flags = rels[rel_value] = _rel_flags(rel_value, page_nofollow_by)
         rel, nofollow, ugc, sponsored, nofollow_by = flags
-        links.append(make_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context,
-                               hidden, region))
+        links.append(_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context,
+                           hidden, region))
     return links
