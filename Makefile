@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml setup.py $(wildcard crawler/_fast*.pyx crawler/_fast*.p
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@$(BIN)/python -c "from crawler import treeview; print('compiled extractor:', \
+	  'built' if treeview.compiled_available() else 'not built, the pure-Python path is used (pip install -v -e . says why)')"
 	@touch $(STAMP)
 
 # Tests start their own redis-server on a free port; install Debian's package if missing.

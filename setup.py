@@ -91,6 +91,15 @@ class OptionalBuildExt(build_ext):
             super().run()
         except Exception as error:  # noqa: BLE001 (any failure means: no extension)
             _warn(f"{type(error).__name__}: {error}")
+            self._remove_built()
+
+    def _remove_built(self) -> None:
+        """Leave none of the modules: they work together, and one built earlier from other
+        sources (an editable install keeps them beside the sources) must not be loaded."""
+        for name in SOURCES:
+            package, module = name.split(".")
+            for built in (HERE / package).glob(f"{module}.*.so"):
+                built.unlink()
 
     def get_source_files(self) -> list[str]:
         return [*SOURCES.values(), "crawler/_fastdom.pxd"]

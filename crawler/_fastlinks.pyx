@@ -47,8 +47,9 @@ cdef object _new = object.__new__
 
 
 cdef inline int _set(Py_ssize_t index, object link, object value) except -1:
-    slot = _SLOTS[index]
-    return (<PyTypeObject *> type(slot)).tp_descr_set(slot, link, value)
+    cdef object slot = _SLOTS[index]
+    cdef object kind = type(slot)
+    return (<PyTypeObject *> kind).tp_descr_set(slot, link, value)
 
 
 cdef object _link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden,

@@ -17,13 +17,20 @@ view; :func:`set_compiled` switches at run time (tests, benchmarks).
 from __future__ import annotations
 
 import os
+from importlib.util import find_spec
 from typing import Any
 
 import selectolax
 
 __all__ = ["FAST_NODE", "compiled_available", "placer", "set_compiled", "using_compiled", "view"]
 
+#: The compiled modules; the view is used only when all of them are there (the others are
+#: imported where they are used: they import the modules that use them).
+COMPILED_MODULES = ("crawler._fastdom", "crawler._fastmain", "crawler._fastplace", "crawler._fastlinks")
+
 try:
+    if not all(find_spec(name) for name in COMPILED_MODULES[1:]):
+        raise ImportError("not every compiled module is built")
     from crawler import _fastdom
 except ImportError:  # not built: no compiler, no headers, BACKLINKS_NO_COMPILE at install
     _fastdom = None
