@@ -168,6 +168,16 @@ def test_invalid_utf8_text_is_left_to_python() -> None:
         assert nodetext.node_piece(html) == nodetext.piece(html.text())
 
 
+def test_compiled_modules_built_where_their_headers_are() -> None:
+    """setup.py keeps going when the extension does not compile (the pure path works), so a
+    compile error would pass unnoticed: where the lexbor headers were fetched, the modules
+    must be there."""
+    headers = Path(__file__).resolve().parents[1] / "build" / "selectolax-1.0.2-headers"
+    if not headers.is_dir() or os.environ.get("BACKLINKS_NO_COMPILE"):
+        pytest.skip("no lexbor headers fetched here: nothing to build against")
+    assert treeview.compiled_available(), "crawler._fast* did not build: see `pip install -v -e .`"
+
+
 def test_pure_python_switch_from_the_environment() -> None:
     code = "from crawler import treeview; print(treeview.using_compiled())"
     env = {**os.environ, "BACKLINKS_PURE_PYTHON": "1"}
