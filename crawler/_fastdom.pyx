@@ -189,9 +189,11 @@ cdef int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words
     return 0
 
 
-cdef int _scan_node(lxb_dom_node_t *root, bint deep, bint spaced, Facts *facts, Words *out) except -1:
+cdef int _scan_node(lxb_dom_node_t *root, bint deep, bint spaced, Facts *facts, Words *out,
+                    Py_ssize_t enough=-1) except -1:
     """Scan the text ``LexborNode.text(deep)`` reads (``spaced``: with a separator of white
-    space between text nodes, as ``text(separator=" ")``, which only matters to words)."""
+    space between text nodes, as ``text(separator=" ")``, which only matters to words).
+    With ``enough`` >= 0, stop once ``out`` holds that many code points."""
     cdef lxb_dom_node_t *node
     cdef lxb_dom_character_data_t *text
     facts.chars = facts.words = facts.word_chars = facts.commas = facts.wide_commas = 0
@@ -208,6 +210,8 @@ cdef int _scan_node(lxb_dom_node_t *root, bint deep, bint spaced, Facts *facts, 
                 if spaced:
                     facts.in_word = False
                 _scan(text.data.data, text.data.length, facts, out)
+                if enough >= 0 and out.length >= enough:
+                    break
         if not deep:
             node = node.next
         elif node.first_child != NULL:
@@ -670,6 +674,25 @@ cdef class FastNode:
             if out.length == 0:
                 return "", _piece(&facts)
             return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length), _piece(&facts)
+        finally:
+            free(out.data)
+
+    def collapsed_prefix(self, Py_ssize_t room):
+        """``collapsed_text()[:room]``, reading only as many text nodes as it takes, or
+        None (text that is not valid UTF-8 before the prefix is complete)."""
+        cdef Facts facts
+        cdef Words out
+        out.data = NULL
+        out.length = out.size = 0
+        if room <= 0:
+            return ""
+        try:
+            _scan_node(self.ptr, True, True, &facts, &out, room)
+            if facts.invalid:
+                return None
+            if out.length == 0:
+                return ""
+            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, min(out.length, room))
         finally:
             free(out.data)
 

@@ -25,7 +25,7 @@ from crawler.nodetext import collapsed_text
 from crawler.pagefacts import HeadFacts, meta_refresh_target, page_classes
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
-from crawler.treeview import PureView, placer, view
+from crawler.treeview import FAST_NODE, PureView, placer, view
 from crawler.urls import Resolver, join
 
 __all__ = ["extract_links", "parse_page"]
@@ -195,6 +195,16 @@ def _leading_text(node: Any, room: int, texts: TextCache | None, depth: int = 0)
     return " ".join(parts)
 
 
+def _leading(node: Any, room: int, texts: TextCache | None) -> str:
+    """``_leading_text(node, room, texts)[:room]``, which is the start of the node's collapsed
+    text whichever way it was read; a compiled node reads just that start."""
+    if node.__class__ is FAST_NODE:
+        found = node.collapsed_prefix(room)
+        if found is not None:
+            return found
+    return _leading_text(node, room, texts)[:room]
+
+
 def _page_text(tree: Any, main: Any) -> str:
     parts: list[str] = []
     headings = _collapse(" ".join(collapsed_text(h) for h in tree.css("h1, h2, h3")))
@@ -218,7 +228,7 @@ def _page_text(tree: Any, main: Any) -> str:
         for block in blocks:
             if room <= 0:
                 break
-            text = _leading_text(block, room, texts)[:room]
+            text = _leading(block, room, texts)
             if text:
                 parts.append(text)
                 room -= len(text) + 1

@@ -151,6 +151,9 @@ def test_text_facts_equal_the_python_expressions() -> None:
             assert nodetext.collapsed_text(node, spaced=False) == " ".join(text.split())
             words = text.split()
             assert nodetext.anchor_text(node)[0] == " ".join(words)
+            collapsed = nodetext.collapsed_text(node)
+            for room in (1, 7, 100, 3000):
+                assert node.collapsed_prefix(room) in (None, collapsed[:room])
             for deep, value in ((True, text), (False, own)):
                 expected = None
                 if len(value) >= 25:
