@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml setup.py $(wildcard crawler/_fast*.pyx crawler/_fast*.pxd)
+$(STAMP): pyproject.toml setup.py $(wildcard crawler/_fast*.pyx crawler/_fast*.pxd crawler/_fast*.pxi crawler/_facts*.pxi)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
