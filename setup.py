@@ -102,7 +102,8 @@ class OptionalBuildExt(build_ext):
                 built.unlink()
 
     def get_source_files(self) -> list[str]:
-        return [*SOURCES.values(), "crawler/_fastdom.pxd", "crawler/_fasttext.pxi", "crawler/_factstable.pxi"]
+        return [*SOURCES.values(), "crawler/_fastdom.pxd", "crawler/_fasttext.pxi", "crawler/_factstable.pxi",
+                "crawler/_fasttags.pxi"]
 
 
 setup(

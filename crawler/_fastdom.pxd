@@ -1,4 +1,5 @@
 # The compiled tree view's classes, for the other compiled modules (crawler._fastplace).
+from libc.stdint cimport uintptr_t
 from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_node_t
 
 
@@ -51,3 +52,4 @@ cdef class FastNode:
     cdef dict get_attributes(self)
     cdef FastNode get_parent(self)
     cdef Facts *facts(self, bint deep, Facts *scratch) except? NULL
+    cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=*)

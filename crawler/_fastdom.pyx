@@ -42,6 +42,7 @@ cdef extern from *:
 
 include "_fasttext.pxi"
 include "_factstable.pxi"
+include "_fasttags.pxi"
 
 #: The selectolax release whose lexbor headers and struct layouts this module was built with
 #: (setup.py downloads that release's sdist for the headers; pyproject.toml pins it).
@@ -252,6 +253,32 @@ cdef class FastNode:
         _scan_node(self.ptr, deep, False, scratch, NULL)
         return scratch
 
+    cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=False):
+        """``self.css("t1, t2, ...")`` for bare tag names given as lexbor tag ids: this node
+        and the elements below it with one of those tags, in document order (``first``:
+        only the first of them)."""
+        cdef list found = []
+        cdef lxb_dom_node_t *root = self.ptr
+        cdef lxb_dom_node_t *node = root
+        cdef Py_ssize_t index
+        while True:
+            if node.type == FASTDOM_ELEMENT:
+                for index in range(count):
+                    if node.local_name == ids[index]:
+                        found.append(self.doc.wrap(node))
+                        if first:
+                            return found
+                        break
+            if node.first_child != NULL:
+                node = node.first_child
+                continue
+            while node != root and node.next == NULL:
+                node = node.parent
+            if node == root:
+                break
+            node = node.next
+        return found
+
     def text_piece(self):
         """``crawler.mainblock.piece(self.text())``, or None (text that is not valid UTF-8)."""
         cdef Facts scratch
@@ -325,9 +352,19 @@ cdef class FastNode:
             free(out.data)
 
     def css(self, str query):
+        cdef uintptr_t[MAX_TAGS] ids
+        cdef Py_ssize_t count = _tag_query(query, ids)
+        if count:
+            return self.with_tags(ids, count)
         return self.doc.wrap_all(self.lexbor().css(query))
 
     def css_first(self, str query):
+        cdef uintptr_t[MAX_TAGS] ids
+        cdef Py_ssize_t count = _tag_query(query, ids)
+        cdef list first
+        if count:
+            first = self.with_tags(ids, count, True)
+            return first[0] if first else None
         found = self.lexbor().css_first(query)
         if found is None:
             return None

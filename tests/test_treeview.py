@@ -22,7 +22,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from bench.compare_extract import corpus_pages, differences, page_record, records, sandbox_pages
 from crawler import nodetext, treeview
+from crawler.cleanup import _TALLIED
 from crawler.links import _decode, parse_page
+from crawler.mainblock import DIV_BLOCKS, TO_SCORE
 from tests.test_links_robustness import _piece as markup_piece
 
 CORPUS = Path("/work/shared/corpus/readability")
@@ -137,6 +139,21 @@ def test_nodes_answer_like_selectolax() -> None:
                 x, y = x.next, y.next
             assert y is None
             assert [n.mem_id for n in a.css("a, p")] == [n.mem_id for n in b.css("a, p")]
+
+
+#: The selectors the extractor asks of nodes; the plain tag lists are answered by a tree walk.
+SELECTORS = [TO_SCORE, _TALLIED, DIV_BLOCKS, "a", "img", "table", "tr", "td, th", "h1, h2, h3",
+             "caption, thead, tfoot, th, colgroup", "a[href]", ".author-bio"]
+
+
+@needs_compiled
+def test_selectors_match_like_lexbor() -> None:
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+        for a, b in list(zip(plain, fast, strict=True))[::7]:
+            for query in SELECTORS:
+                assert [n.mem_id for n in a.css(query)] == [n.mem_id for n in b.css(query)], query
+                first = a.css_first(query)
+                assert (first and first.mem_id) == (b.css_first(query) and b.css_first(query).mem_id), query
 
 
 @needs_compiled
