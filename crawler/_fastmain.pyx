@@ -11,8 +11,6 @@ Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain`` a
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
 """
 
-from libc.stdint cimport uintptr_t
-
 from crawler._fastdom cimport FastNode
 
 from crawler.mainblock import (
@@ -32,25 +30,6 @@ cdef dict _TAG_SCORE = TAG_SCORE
 cdef long _MAX_DEPTH = MAX_DEPTH
 cdef long _MIN_PARAGRAPH = MIN_PARAGRAPH
 cdef object _UNREAD = object()
-
-cdef extern from "lexbor/tag/const.h":
-    enum:
-        LXB_TAG_P
-        LXB_TAG_PRE
-        LXB_TAG_TD
-        LXB_TAG_SECTION
-        LXB_TAG_H2
-        LXB_TAG_H3
-        LXB_TAG_H4
-        LXB_TAG_H5
-        LXB_TAG_H6
-        LXB_TAG_DIV
-
-#: mainblock.TO_SCORE as lexbor tag ids, for a tree walk instead of the selector engine
-#: (used only while TO_SCORE is the selector they were written for).
-cdef uintptr_t[10] _TO_SCORE_IDS = [LXB_TAG_P, LXB_TAG_PRE, LXB_TAG_TD, LXB_TAG_SECTION, LXB_TAG_H2, LXB_TAG_H3,
-                                    LXB_TAG_H4, LXB_TAG_H5, LXB_TAG_H6, LXB_TAG_DIV]
-cdef bint _TO_SCORE_KNOWN = TO_SCORE == "p, pre, td, section, h2, h3, h4, h5, h6, div"
 
 
 cdef bint _alive(FastNode node, ctx, dict known, bint strip_unlikely) except -1:
@@ -162,7 +141,7 @@ def score_paragraphs(FastNode body, ctx):
     """mainblock._score_paragraphs for the compiled view."""
     texts = ctx.texts
     if texts.to_score is None:
-        texts.to_score = body.with_tags(_TO_SCORE_IDS, 10) if _TO_SCORE_KNOWN else body.css(TO_SCORE)
+        texts.to_score = body.css(TO_SCORE)  # a plain tag list: a C walk (crawler/_fasttags.pxi)
     cdef dict paragraphs = texts.paragraphs
     cdef dict chains = texts.chains
     cdef dict scores = ctx.scores
