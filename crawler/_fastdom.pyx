@@ -17,7 +17,7 @@ module was compiled against (pinned in pyproject.toml); ``SELECTOLAX_VERSION`` n
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 cimport cython
 from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_attr_t, lxb_dom_character_data_t, lxb_dom_node_t
 
@@ -261,14 +261,16 @@ cdef class FastNode:
         cdef lxb_dom_node_t *root = self.ptr
         cdef lxb_dom_node_t *node = root
         cdef Py_ssize_t index
+        cdef unsigned char[256] wanted  # by tag id (the static ones are below 256)
+        memset(wanted, 0, sizeof(wanted))
+        for index in range(count):
+            if ids[index] < 256:
+                wanted[ids[index]] = 1
         while True:
-            if node.type == FASTDOM_ELEMENT:
-                for index in range(count):
-                    if node.local_name == ids[index]:
-                        found.append(self.doc.wrap(node))
-                        if first:
-                            return found
-                        break
+            if node.type == FASTDOM_ELEMENT and node.local_name < 256 and wanted[node.local_name]:
+                found.append(self.doc.wrap(node))
+                if first:
+                    return found
             if node.first_child != NULL:
                 node = node.first_child
                 continue
