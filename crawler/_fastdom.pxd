@@ -53,3 +53,4 @@ cdef class FastNode:
     cdef FastNode get_parent(self)
     cdef Facts *facts(self, bint deep, Facts *scratch) except? NULL
     cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=*)
+    cdef list with_classes(self, tuple names)

@@ -28,6 +28,7 @@ cdef extern from "lexbor/dom/interfaces/element.h":
         uintptr_t qualified_name
         void *is_value
         void *first_attr
+        lxb_dom_attr_t *attr_class
 
 cdef extern from *:
     """
@@ -132,8 +133,11 @@ cdef class FastDoc:
         return found
 
     def css(self, str query):
-        """``parser.css(query)`` as FastNodes."""
-        return self.wrap_all(self.parser.css(query))
+        """``parser.css(query)`` (from the root element) as FastNodes."""
+        root = self.parser.root
+        if root is None:
+            return []
+        return self.wrap((<LexborNode> root).node).css(query)
 
     @property
     def body(self):
@@ -353,11 +357,42 @@ cdef class FastNode:
         finally:
             free(out.data)
 
+    cdef list with_classes(self, tuple names):
+        """``self.css(".c1, .c2, ...")``: this node and the elements below it whose class
+        attribute holds one of ``names``, in document order, each once per name it holds."""
+        cdef list found = []
+        cdef lxb_dom_node_t *root = self.ptr
+        cdef lxb_dom_node_t *node = root
+        cdef lxb_dom_attr_t *classes
+        cdef bint quirks = self.doc.parser.document.dom_document.compat_mode == 1
+        cdef bytes name
+        while True:
+            if node.type == FASTDOM_ELEMENT:
+                classes = (<element_t *> node).attr_class
+                if classes != NULL and classes.value != NULL:
+                    for name in names:
+                        # lexbor lists an element once per selector of the list it matches.
+                        if _has_class(classes.value.data, classes.value.length, name, len(name), quirks):
+                            found.append(self.doc.wrap(node))
+            if node.first_child != NULL:
+                node = node.first_child
+                continue
+            while node != root and node.next == NULL:
+                node = node.parent
+            if node == root:
+                break
+            node = node.next
+        return found
+
     def css(self, str query):
         cdef uintptr_t[MAX_TAGS] ids
         cdef Py_ssize_t count = _tag_query(query, ids)
+        cdef tuple classes
         if count:
             return self.with_tags(ids, count)
+        classes = _class_query(query)
+        if classes:
+            return self.with_classes(classes)
         return self.doc.wrap_all(self.lexbor().css(query))
 
     def css_first(self, str query):

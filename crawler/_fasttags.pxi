@@ -1,7 +1,9 @@
 # Included by _fastdom.pyx: selectors that are plain lists of tag names ("a", "td, th",
-# mainblock.TO_SCORE ...), which the extractor uses most, answered by a walk of the tree that
-# compares lexbor tag ids, as lexbor's selector engine does for a type selector, instead of
-# going through the engine (which parses the selector and wraps every match for Python).
+# mainblock.TO_SCORE ...) or of class names (links.MARKER_BOX_SELECTOR), which the extractor
+# uses most, answered by a walk of the tree that matches as lexbor's selector engine does
+# (lxb_selectors_match_element: the tag id; lxb_selectors_match_class: a token of the class
+# attribute, ASCII case-insensitive in quirks mode) instead of going through the engine, which
+# parses the selector and wraps every match for Python.
 
 cdef extern from "lexbor/tag/const.h":
     enum:
@@ -62,3 +64,52 @@ cdef Py_ssize_t _tag_query(str query, uintptr_t *ids) except -1:
     for index in range(len(known)):
         ids[index] = known[index]
     return len(known)
+
+
+#: selector -> its class names (UTF-8), or () when it is not a plain list of class selectors.
+cdef dict _CLASS_QUERIES = {}
+_CLASS_NAME = __import__("re").compile(r"\.[A-Za-z_-][A-Za-z0-9_-]*\Z")
+
+
+cdef tuple _class_query(str query):
+    cdef tuple known = _CLASS_QUERIES.get(query)
+    if known is None:
+        parts = [part.strip() for part in query.split(",")]
+        if all(_CLASS_NAME.match(part) for part in parts):
+            known = tuple(part[1:].encode() for part in parts)
+        else:
+            known = ()
+        _CLASS_QUERIES[query] = known
+    return known
+
+
+cdef inline unsigned char _lower(unsigned char byte) noexcept:
+    return byte + 32 if 65 <= byte <= 90 else byte
+
+
+cdef bint _same(const unsigned char *left, const unsigned char *right, Py_ssize_t length, bint fold) noexcept:
+    cdef Py_ssize_t index
+    for index in range(length):
+        if left[index] != right[index] and not (fold and _lower(left[index]) == _lower(right[index])):
+            return False
+    return True
+
+
+cdef inline bint _blank(unsigned char byte) noexcept:
+    return byte == 32 or byte == 9 or byte == 10 or byte == 12 or byte == 13
+
+
+cdef bint _has_class(const unsigned char *value, Py_ssize_t size, const unsigned char *name, Py_ssize_t length,
+                     bint quirks) noexcept:
+    """lxb_selectors_match_class: ``name`` is one of the white-space separated tokens."""
+    cdef Py_ssize_t start = 0, index
+    if length == 0 or size < length:
+        return False
+    for index in range(size):
+        if _blank(value[index]):
+            if index - start == length and _same(value + start, name, length, quirks):
+                return True
+            if size - index < length:
+                return False
+            start = index + 1
+    return size - start == length and _same(value + start, name, length, quirks)

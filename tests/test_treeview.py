@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from bench.compare_extract import corpus_pages, differences, page_record, records, sandbox_pages
 from crawler import nodetext, treeview
 from crawler.cleanup import _TALLIED
-from crawler.links import _decode, parse_page
+from crawler.links import MARKER_BOX_SELECTOR, _decode, parse_page
 from crawler.mainblock import DIV_BLOCKS, TO_SCORE
 from tests.test_links_robustness import _piece as markup_piece
 
@@ -38,11 +38,12 @@ HOSTILE = [
     b"<p>ok \xff bad <i>\xe2\x82</i></p><div>\xed\xa0\x80 x</div><a href=/a>\xc3</a><a href=/b>\xa9</a>",
     "<div> a,b\u00a0 \u3000x\uff0cy <b>z</b>\u2028 \x85q\u200b</div><a href='/x'>\u00a0x\u2029y </a>".encode(),
     b"<svg><a href='/svg'><text>icon</text></a><foreignObject><p>in svg</p></foreignObject></svg>",
-    b"<My-Widget Data-X=1 class='Nav'><a HREF='/w' Rel='NoFollow UGC'>w</a></My-Widget>",
+    b"<My-Widget Data-X=1 class=' Nav\tx_y\fauthor-BIO '><a HREF='/w' Rel='NoFollow UGC'>w</a></My-Widget>",
     b"<div a='' b c=\"x\x00y\" xlink:href='/z' xml:lang=en><a href='#top'>top</a><a href=''>empty</a></div>",
     b"<table><tr><td>" * 50 + b"<a href='/deep'>deep cell</a>" + b"</td></tr></table>" * 50,
     b"<article><p>" + b"Words, words and more words. " * 40 + b"<a href='http://x.example/'>x</a></p></article>"
     b"<aside><ul><li><a href=/1>1</a></li><li><a href=/2>2</a></li><li><a href=/3>3</a></li></ul></aside>",
+    b"<!doctype html><div class='Author-Bio disclosure'><p class=author-bio>bio <a href=/me>me</a></p></div>",
     b"",
     b"\x00\x01\x02",
 ]
@@ -143,7 +144,8 @@ def test_nodes_answer_like_selectolax() -> None:
 
 #: The selectors the extractor asks of nodes; the plain tag lists are answered by a tree walk.
 SELECTORS = [TO_SCORE, _TALLIED, DIV_BLOCKS, "a", "img", "table", "tr", "td, th", "h1, h2, h3",
-             "caption, thead, tfoot, th, colgroup", "a[href]", ".author-bio"]
+             "caption, thead, tfoot, th, colgroup", "a[href]", ".author-bio", MARKER_BOX_SELECTOR, ".Nav, .x_y",
+             ".x_y, .nav, .x_y"]
 
 
 @needs_compiled
