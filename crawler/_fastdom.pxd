@@ -54,3 +54,4 @@ cdef class FastNode:
     cdef Facts *facts(self, bint deep, Facts *scratch) except? NULL
     cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=*)
     cdef list with_classes(self, tuple names)
+    cdef list with_attributes(self, tuple wanted)

@@ -365,15 +365,41 @@ cdef class FastNode:
         cdef lxb_dom_node_t *node = root
         cdef lxb_dom_attr_t *classes
         cdef bint quirks = self.doc.parser.document.dom_document.compat_mode == 1
-        cdef bytes name
+        cdef Py_ssize_t count
         while True:
             if node.type == FASTDOM_ELEMENT:
                 classes = (<element_t *> node).attr_class
                 if classes != NULL and classes.value != NULL:
-                    for name in names:
-                        # lexbor lists an element once per selector of the list it matches.
-                        if _has_class(classes.value.data, classes.value.length, name, len(name), quirks):
+                    # lexbor lists an element once per selector of the list it matches.
+                    count = _class_matches(classes.value.data, classes.value.length, names, quirks)
+                    while count > 0:
+                        found.append(self.doc.wrap(node))
+                        count -= 1
+            if node.first_child != NULL:
+                node = node.first_child
+                continue
+            while node != root and node.next == NULL:
+                node = node.parent
+            if node == root:
+                break
+            node = node.next
+        return found
+
+    cdef list with_attributes(self, tuple wanted):
+        """``self.css("t1[a1], t2[a2], ...")`` for ``wanted`` = ((tag id, attribute id or 0,
+        attribute name), ...) with distinct tags: this node and the elements below it that
+        have one of those tags and its attribute, in document order."""
+        cdef list found = []
+        cdef lxb_dom_node_t *root = self.ptr
+        cdef lxb_dom_node_t *node = root
+        cdef tuple part
+        while True:
+            if node.type == FASTDOM_ELEMENT:
+                for part in wanted:
+                    if node.local_name == <uintptr_t> part[0]:
+                        if _has_attribute(node, <uintptr_t> part[1], <bytes> part[2]):
                             found.append(self.doc.wrap(node))
+                        break
             if node.first_child != NULL:
                 node = node.first_child
                 continue
@@ -387,12 +413,15 @@ cdef class FastNode:
     def css(self, str query):
         cdef uintptr_t[MAX_TAGS] ids
         cdef Py_ssize_t count = _tag_query(query, ids)
-        cdef tuple classes
+        cdef tuple classes, attributes
         if count:
             return self.with_tags(ids, count)
         classes = _class_query(query)
         if classes:
             return self.with_classes(classes)
+        attributes = _attr_query(query)
+        if attributes:
+            return self.with_attributes(attributes)
         return self.doc.wrap_all(self.lexbor().css(query))
 
     def css_first(self, str query):

@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from bench.compare_extract import corpus_pages, differences, page_record, records, sandbox_pages
 from crawler import nodetext, treeview
 from crawler.cleanup import _TALLIED
-from crawler.links import MARKER_BOX_SELECTOR, _decode, parse_page
+from crawler.links import LINK_SELECTOR, MARKER_BOX_SELECTOR, _decode, parse_page
 from crawler.mainblock import DIV_BLOCKS, TO_SCORE
 from tests.test_links_robustness import _piece as markup_piece
 
@@ -43,6 +43,9 @@ HOSTILE = [
     b"<table><tr><td>" * 50 + b"<a href='/deep'>deep cell</a>" + b"</td></tr></table>" * 50,
     b"<article><p>" + b"Words, words and more words. " * 40 + b"<a href='http://x.example/'>x</a></p></article>"
     b"<aside><ul><li><a href=/1>1</a></li><li><a href=/2>2</a></li><li><a href=/3>3</a></li></ul></aside>",
+    b"<svg><a xlink:href='/x'>svg link</a><a href='/y'>y</a></svg><form ACTION='/f'></form><form></form>"
+    b"<meta HTTP-EQUIV=refresh content='0;url=/r'><frame src=/fr><area href=/ar><link href=/l rel=canonical>"
+    b"<form xlink:action=/n></form><div data-X=1></div>",
     b"<!doctype html><div class='Author-Bio disclosure'><p class=author-bio>bio <a href=/me>me</a></p></div>",
     b"",
     b"\x00\x01\x02",
@@ -145,7 +148,7 @@ def test_nodes_answer_like_selectolax() -> None:
 #: The selectors the extractor asks of nodes; the plain tag lists are answered by a tree walk.
 SELECTORS = [TO_SCORE, _TALLIED, DIV_BLOCKS, "a", "img", "table", "tr", "td, th", "h1, h2, h3",
              "caption, thead, tfoot, th, colgroup", "a[href]", ".author-bio", MARKER_BOX_SELECTOR, ".Nav, .x_y",
-             ".x_y, .nav, .x_y"]
+             ".x_y, .nav, .x_y", LINK_SELECTOR, "div[data-x], my-widget[class]"]
 
 
 @needs_compiled
