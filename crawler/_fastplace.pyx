@@ -5,8 +5,9 @@
 listing items and clean-up judge, all decided before any link is placed) and answers
 ``place(node)`` as ``placement.place(node)`` does, with the same facts tuple, but keeps each
 element's facts on its FastNode instead of a dict keyed by mem_id and reads tags and
-attributes without Python attribute look-ups. ``Placement.of`` and ``Placement._derive``
-are the reference: any change there must be made here too (tests/test_treeview.py
+attributes without Python attribute look-ups. ``Placement.of``, ``Placement._derive`` and
+``cleanup.Cleaner.dropped`` (its first, cheap tests; the link-density judgement stays in
+Python) are the reference: any change there must be made here too (tests/test_treeview.py
 compares both on the corpus and a sandbox web).
 """
 
@@ -25,6 +26,8 @@ from crawler.placement import (
     _MARKED_TAGS,
     _markers,
 )
+from crawler.cleanup import CONDITIONAL_TAGS, DROPPED_TAGS, F_BYLINE, F_SHARE, F_WIDGET, HEADINGS, _name_flags
+from crawler.mainblock import class_weight, unlikely_candidate
 from crawler.positions import is_hidden, landmark_of
 
 cdef frozenset _BLOCK_TAGS = BLOCK_TAGS
@@ -36,6 +39,15 @@ cdef long _MAX_CLEAN_DEPTH = MAX_CLEAN_DEPTH
 cdef object _markers_of = _markers
 cdef object _is_hidden = is_hidden
 cdef object _landmark_of = landmark_of
+cdef frozenset _DROPPED = DROPPED_TAGS
+cdef frozenset _CONDITIONAL = CONDITIONAL_TAGS
+cdef frozenset _HEADINGS = HEADINGS
+cdef long _F_BYLINE = F_BYLINE, _F_WIDGET = F_WIDGET, _F_SHARE = F_SHARE
+
+
+cdef Py_ssize_t _text_length(FastNode node) except -1:
+    found = node.text_length()
+    return found if found is not None else len(node.text())
 
 
 cdef class FastPlacement:
@@ -44,15 +56,56 @@ cdef class FastPlacement:
     cdef frozenset main_ids
     cdef frozenset listed
     cdef dict child_zone
-    cdef object dropped
+    cdef bint strip_unlikely
+    cdef object clean_conditionally
     cdef readonly tuple root
 
     def __init__(self, placement):
         self.main_ids = placement.main_ids
         self.listed = placement.listed
         self.child_zone = placement.child_zone
-        self.dropped = placement.cleaner.dropped if placement.cleaner is not None else None
+        cleaner = placement.cleaner
+        if cleaner is not None:
+            self.strip_unlikely = cleaner.strip_unlikely
+            self.clean_conditionally = cleaner._clean_conditionally
         self.root = placement.root
+
+    cdef bint dropped(self, FastNode node, str tag, dict attrs, bint in_table, bint in_article,
+                      bint listed) except -1:
+        """cleanup.Cleaner.dropped."""
+        cdef long flags = 0
+        if tag in _DROPPED:
+            return True
+        if tag == "footer" or tag == "aside":
+            if not in_article:
+                return True
+            return self.clean_conditionally(node, tag, attrs)
+        if listed:
+            in_table = True
+        if not attrs:
+            return tag in _CONDITIONAL and not in_table and self.clean_conditionally(node, tag, attrs)
+        if attrs.get("aria-hidden") == "true":
+            return True
+        classes = attrs.get("class")
+        ident = attrs.get("id")
+        if classes or ident:
+            flags = _name_flags(f"{classes or ''} {ident or ''}")
+        if flags & _F_BYLINE or attrs.get("rel") == "author" or "author" in (attrs.get("itemprop") or ""):
+            if _text_length(node) < 100:
+                return True
+        if self.strip_unlikely and not in_table:
+            if in_article:
+                if flags & _F_WIDGET and _text_length(node) < 500:
+                    return True
+            elif unlikely_candidate(tag, attrs):
+                return True
+        if tag in _HEADINGS and class_weight(attrs) < 0:
+            return True
+        if flags & _F_SHARE and _text_length(node) < 500:
+            return True
+        if tag in _CONDITIONAL and not in_table:
+            return self.clean_conditionally(node, tag, attrs)
+        return False
 
     def place(self, FastNode node):
         """``Placement.place``: the memoised facts of ``node``."""
@@ -113,7 +166,7 @@ cdef class FastPlacement:
             if (<size_t> element.ptr) in self.listed:
                 in_article |= _IN_LISTED
             if depth <= _MAX_CLEAN_DEPTH and self.dropped(
-                element, tag, attrs, in_table, bool(in_article & _IN_ARTICLE_TAG), bool(in_article & _IN_LISTED)
+                element, tag, attrs, in_table, in_article & _IN_ARTICLE_TAG, in_article & _IN_LISTED
             ):
                 zone = _Z_BOILER
         if tag in _BLOCK_TAGS:

@@ -103,7 +103,8 @@ class Cleaner:
         """True when the clean-up drops ``node``. Elements hidden by style are not dropped
         here: hiding is reported as ``Link.hidden`` and does not move a link. The
         ``<footer>`` and ``<aside>`` of an ``<article>``/``<main>`` element belong to it
-        (shared conventions); elsewhere Readability drops them."""
+        (shared conventions); elsewhere Readability drops them. (crawler._fastplace has a
+        compiled copy of this method for the compiled view: change both.)"""
         if tag in DROPPED_TAGS:
             return True
         if tag in ("footer", "aside"):

@@ -49,7 +49,8 @@ def _collapse(text: str) -> str:
 
 class _Context:
     """Text around an anchor, from its block's collapsed text, searched forward so that
-    links in one block find their own occurrence in document order."""
+    links in one block find their own occurrence in document order. (crawler._fastlinks
+    has a compiled copy, FastContext, with _window: change both.)"""
 
     __slots__ = ("blocks", "budget")
 

@@ -394,6 +394,8 @@ _UNREAD = object()
 
 
 def _score_paragraphs(body: Node, ctx: _Ctx) -> None:
+    """Spread each paragraph's score to its ancestors. (crawler._fastmain has a compiled copy
+    of this pass, with _alive, _paragraph and _chain, for the compiled view: change both.)"""
     texts = ctx.texts
     if texts.to_score is None:
         texts.to_score = body.css(TO_SCORE)

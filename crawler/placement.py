@@ -229,6 +229,8 @@ class Placement:
         return info
 
     def _derive(self, element: Node, parent: Info) -> Info:
+        """The facts of ``element`` from its parent's. (crawler._fastplace has a compiled copy
+        of this method and of :meth:`of` for the compiled view: change both.)"""
         landmark, region, hidden, in_article, zone, in_table, block, depth = parent
         tag = element.tag
         attrs = element.attributes
