@@ -8,10 +8,12 @@ STAMP  := $(VENV)/.installed-stamp
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py $(wildcard crawler/_fast*.pyx crawler/_fast*.pxd crawler/_fast*.pxi crawler/_facts*.pxi)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@$(BIN)/python -c "from crawler import treeview; print('compiled extractor:', \
+	  'built' if treeview.compiled_available() else 'not built, the pure-Python path is used (pip install -v -e . says why)')"
 	@touch $(STAMP)
 
 # Tests start their own redis-server on a free port; install Debian's package if missing.
@@ -25,8 +27,14 @@ redis-server:
 demo: install
 	$(BIN)/python -m crawler.demo
 
+# The extraction tests run a second time on the pure-Python path (the fallback used where
+# the compiled crawler._fastdom could not be built).
+PURE_TESTS := tests/test_links.py tests/test_links_corpus.py tests/test_links_robustness.py \
+              tests/test_classify.py tests/test_classify_corpus.py
+
 test: install redis-server
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+	BACKLINKS_PURE_PYTHON=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(PURE_TESTS)
 
 test-fast: install
 	$(BIN)/python -m pytest -q -x -m "not e2e"

@@ -19,6 +19,7 @@ from crawler.mainblock import (
     class_weight,
     unlikely_candidate,
 )
+from crawler.nodetext import text_length
 
 __all__ = ["Cleaner"]
 
@@ -102,7 +103,8 @@ class Cleaner:
         """True when the clean-up drops ``node``. Elements hidden by style are not dropped
         here: hiding is reported as ``Link.hidden`` and does not move a link. The
         ``<footer>`` and ``<aside>`` of an ``<article>``/``<main>`` element belong to it
-        (shared conventions); elsewhere Readability drops them."""
+        (shared conventions); elsewhere Readability drops them. (crawler._fastplace has a
+        compiled copy of this method for the compiled view: change both.)"""
         if tag in DROPPED_TAGS:
             return True
         if tag in ("footer", "aside"):
@@ -122,19 +124,19 @@ class Cleaner:
         ident = attrs.get("id")
         flags = _name_flags(f"{classes or ''} {ident or ''}") if classes or ident else 0
         if flags & F_BYLINE or attrs.get("rel") == "author" or "author" in (attrs.get("itemprop") or ""):
-            if len(node.text()) < 100:
+            if text_length(node) < 100:
                 return True  # Readability sets the byline apart from the article
         if self.strip_unlikely and not in_table:
             # Inside an <article>/<main> element the shared conventions decide what is
             # boilerplate; only link widgets (share bars, related posts ...) are dropped there.
             if in_article:
-                if flags & F_WIDGET and len(node.text()) < 500:
+                if flags & F_WIDGET and text_length(node) < 500:
                     return True
             elif unlikely_candidate(tag, attrs):
                 return True
         if tag in HEADINGS and class_weight(attrs) < 0:
             return True
-        if flags & F_SHARE and len(node.text()) < 500:
+        if flags & F_SHARE and text_length(node) < 500:
             return True
         if tag in CONDITIONAL_TAGS and not in_table:
             return self._clean_conditionally(node, tag, attrs)

@@ -21,9 +21,11 @@ from selectolax.lexbor import LexborHTMLParser
 from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
 from crawler.mainblock import TextCache, find_main
+from crawler.nodetext import collapsed_text
 from crawler.pagefacts import HeadFacts, meta_refresh_target, page_classes
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
+from crawler.treeview import FAST_NODE, PureView, placer, view
 from crawler.urls import Resolver, join
 
 __all__ = ["extract_links", "parse_page"]
@@ -47,7 +49,8 @@ def _collapse(text: str) -> str:
 
 class _Context:
     """Text around an anchor, from its block's collapsed text, searched forward so that
-    links in one block find their own occurrence in document order."""
+    links in one block find their own occurrence in document order. (crawler._fastlinks
+    has a compiled copy, FastContext, with _window: change both.)"""
 
     __slots__ = ("blocks", "budget")
 
@@ -66,7 +69,7 @@ class _Context:
         if entry is None:
             if self.budget <= 0:
                 return anchor[:CONTEXT_CHARS]
-            text = " ".join(block.text(separator=" ").split())
+            text = collapsed_text(block)
             self.budget -= len(text)
             if len(text) <= CONTEXT_CHARS:
                 # Most blocks (a list item, a short paragraph) are their links' context.
@@ -81,7 +84,7 @@ class _Context:
         if at < 0 and anchor:
             # The block text has a space between text nodes ("foo<b>bar</b>" reads
             # "foo bar" there, "foobar" in the anchor): look for the anchor read alike.
-            spaced = " ".join(node.text(separator=" ").split())
+            spaced = collapsed_text(node)
             if spaced != anchor:
                 at = text.find(spaced, cursor)
                 length = len(spaced)
@@ -175,7 +178,7 @@ def _leading_text(node: Any, room: int, texts: TextCache | None, depth: int = 0)
     ``room`` characters: a long block is read child by child until enough is read."""
     length = texts.pieces.get(node.mem_id) if texts is not None else None
     if depth >= 8 or length is None or length[0] <= 2 * room or node.child is None:
-        return " ".join(node.text(separator=" ").split())
+        return collapsed_text(node)
     parts: list[str] = []
     got = 0
     child = node.child
@@ -183,7 +186,7 @@ def _leading_text(node: Any, room: int, texts: TextCache | None, depth: int = 0)
         if child.is_element_node:
             text = _leading_text(child, room - got, texts, depth + 1)
         elif child.is_text_node:
-            text = " ".join((child.text_content or "").split())
+            text = collapsed_text(child)
         else:
             text = ""
         if text:
@@ -193,14 +196,24 @@ def _leading_text(node: Any, room: int, texts: TextCache | None, depth: int = 0)
     return " ".join(parts)
 
 
+def _leading(node: Any, room: int, texts: TextCache | None) -> str:
+    """``_leading_text(node, room, texts)[:room]``, which is the start of the node's collapsed
+    text whichever way it was read; a compiled node reads just that start."""
+    if node.__class__ is FAST_NODE:
+        found = node.collapsed_prefix(room)
+        if found is not None:
+            return found
+    return _leading_text(node, room, texts)[:room]
+
+
 def _page_text(tree: Any, main: Any) -> str:
     parts: list[str] = []
-    headings = _collapse(" ".join(h.text(separator=" ") for h in tree.css("h1, h2, h3")))
+    headings = _collapse(" ".join(collapsed_text(h) for h in tree.css("h1, h2, h3")))
     headings = headings[:HEADINGS_CHARS]
     if headings:
         parts.append(headings)
     for box in tree.css(MARKER_BOX_SELECTOR)[:10]:
-        text = _collapse(box.text(separator=" "))[:400]
+        text = collapsed_text(box)[:400]
         if text:
             parts.append(text)
     used = sum(len(p) + 1 for p in parts)
@@ -216,7 +229,7 @@ def _page_text(tree: Any, main: Any) -> str:
         for block in blocks:
             if room <= 0:
                 break
-            text = _leading_text(block, room, texts)[:room]
+            text = _leading(block, room, texts)
             if text:
                 parts.append(text)
                 room -= len(text) + 1
@@ -251,19 +264,51 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
     }
     # Script and style text is not page text: drop it before any text is read.
     tree.strip_tags(["script", "style", "template"])
+    # The heuristics walk the tree through a view: compiled (crawler._fastdom) when built.
+    dom = view(tree)
+    try:
+        return _extract(dom, url, base_url, page_nofollow_by, encoding, facts)
+    finally:
+        dom.release()
 
-    resolve = Resolver(base_url)
+
+def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding: str,
+             facts: dict[str, Any]) -> Page:
+    collect, emit = _collect, _emit
+    if dom.__class__ is not PureView:
+        # The compiled view: the same two passes, compiled (they import this module).
+        from crawler._fastlinks import collect, emit
     texts = TextCache()
-    note_anchor = texts.anchor
     # First the elements: targets, anchors and kinds (the anchors' texts also serve the
     # main-content scoring), then where each sits.
-    found: list[tuple[Any, dict[str, str | None], str, str, str]] = []
-    for node in tree.css(LINK_SELECTOR):
+    found = collect(dom, Resolver(base_url), texts)
+    main = find_main(dom.body, texts)
+    placement = Placement(main)
+    links = emit(found, placement, placer(dom, placement), page_nofollow_by)
+    return Page(
+        url=url,
+        base_url=base_url,
+        links=tuple(links),
+        text=_page_text(dom, main),
+        encoding=encoding,
+        **facts,
+    )
+
+
+Found = tuple[Any, dict[str, "str | None"], str, str, str]
+
+
+def _collect(dom: Any, resolve: Resolver, texts: TextCache) -> list[Found]:
+    """(node, attributes, target, anchor, kind) of the page's followable links, in order
+    (crawler._fastlinks.collect is the compiled version)."""
+    note_anchor = texts.anchor
+    found: list[Found] = []
+    for node in dom.css(LINK_SELECTOR):
         tag = node.tag
         attrs = node.attributes
         if tag == "a":
             href = attrs.get("href") or ""
-            anchor = note_anchor(node, node.text(), href.startswith("#"))
+            anchor = note_anchor(node, href.startswith("#"))
             target = resolve(href)
             if target is None:
                 continue
@@ -295,11 +340,23 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
             anchor, kind = "", "redirect"
         if target is not None:
             found.append((node, attrs, target, anchor, kind))
+    return found
 
-    main = find_main(tree.body, texts)
-    placement = Placement(main)
-    place = placement.of
-    memo = placement.memo
+
+def _rel_flags(rel_value: str | None, page_nofollow_by: str) -> tuple[frozenset[str], bool, bool, bool, str]:
+    """(rel tokens, nofollow, ugc, sponsored, nofollow_by) of a rel attribute on a page."""
+    rel = _rel_tokens(rel_value)
+    if "nofollow" in rel:
+        nofollow, nofollow_by = True, "rel"
+    elif page_nofollow_by:
+        nofollow, nofollow_by = True, page_nofollow_by
+    else:
+        nofollow, nofollow_by = False, ""
+    return (rel, nofollow, "ugc" in rel, "sponsored" in rel, nofollow_by)
+
+
+def _emit(found: list[Found], placement: Placement, place: Callable[[Any], Any], page_nofollow_by: str) -> list[Link]:
+    """The Link records of ``found`` (crawler._fastlinks.emit is the compiled version)."""
     position_of = placement.position
     context_of = _Context()
     # rel value -> (rel tokens, nofollow, ugc, sponsored, nofollow_by) on this page
@@ -311,12 +368,7 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
             position, region, hidden, context = "content", "", False, ""
         else:
             parent = node.parent
-            if parent is None:
-                info = placement.root
-            else:
-                info = memo.get(parent.mem_id)
-                if info is None:
-                    info = place(parent)
+            info = placement.root if parent is None else place(parent)
             position = position_of(info)
             region = info[REGION]
             hidden = info[HIDDEN] or (("style" in attrs or "hidden" in attrs) and is_hidden(attrs))
@@ -325,26 +377,11 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
         rel_value = attrs.get("rel") if kind in _REL_KINDS else None
         flags = rels.get(rel_value)
         if flags is None:
-            rel = _rel_tokens(rel_value)
-            if "nofollow" in rel:
-                nofollow, nofollow_by = True, "rel"
-            elif page_nofollow_by:
-                nofollow, nofollow_by = True, page_nofollow_by
-            else:
-                nofollow, nofollow_by = False, ""
-            flags = rels[rel_value] = (rel, nofollow, "ugc" in rel, "sponsored" in rel, nofollow_by)
+            flags = rels[rel_value] = _rel_flags(rel_value, page_nofollow_by)
         rel, nofollow, ugc, sponsored, nofollow_by = flags
         append(make_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden,
                          region))
-
-    return Page(
-        url=url,
-        base_url=base_url,
-        links=tuple(links),
-        text=_page_text(tree, main),
-        encoding=encoding,
-        **facts,
-    )
+    return links
 
 
 def extract_links(body: bytes, url: str, *, headers: Any = None) -> list[Link]:

@@ -16,6 +16,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from crawler.nodetext import (
+    NOTHING,
+    Piece,
+    anchor_text,
+    collapsed_text,
+    join_pieces,
+    node_piece,
+    paragraph_facts,
+    piece,
+)
+from crawler.treeview import FAST_NODE
+
 __all__ = [
     "MainContent",
     "TextCache",
@@ -181,41 +193,12 @@ def _length(node: Node, ctx: _Ctx) -> int:
     return ctx.texts.length(node)
 
 
-#: Text facts of a piece of text: (collapsed length, starts with white space, ends with white
-#: space, holds no word, commas). Pieces compose: the facts of a concatenation follow from
-#: the facts of its parts, so an element's text length can be summed from its children's.
-Piece = tuple[int, bool, bool, bool, int]
-_NOTHING: Piece = (0, False, False, True, 0)
-_BLANK: Piece = (0, True, True, True, 0)
 #: A container is summed from its children (when one of them is known) only if it has at
 #: most this many children; wider ones are read whole, which is cheaper.
 MAX_COMPOSED_CHILDREN = 40
 #: Summing from children nests at most this deep (then the element is read whole), so
 #: pathological nesting cannot exhaust the stack.
 MAX_COMPOSE_DEPTH = 32
-
-
-def piece(text: str) -> Piece:
-    """The text facts of ``text`` (white space as ``str.split`` sees it)."""
-    if not text:
-        return _NOTHING
-    words = text.split()
-    if not words:
-        return _BLANK
-    # The collapsed length: joining is faster than summing the word lengths, except for
-    # very long texts, where the joined copy costs more than it saves.
-    length = len(" ".join(words)) if len(words) < 4096 else sum(map(len, words)) + len(words) - 1
-    return (length, text[0].isspace(), text[-1].isspace(), False, text.count(","))
-
-
-def _join(left: Piece, right: Piece) -> Piece:
-    if left[3]:
-        if right[3]:
-            return _BLANK if (left[1] or right[1]) else _NOTHING
-        return (right[0], left[1] or right[1], right[2], False, right[4])
-    if right[3]:
-        return (left[0], left[1], left[2] or right[1], False, left[4])
-    return (left[0] + right[0] + (left[2] or right[1]), left[1], right[2], False, left[4] + right[4])
 
 
 class TextCache:
@@ -244,11 +227,11 @@ class TextCache:
         """Commas in the text of ``node``."""
         return self._piece(node)[4]
 
-    def note(self, node: Node, text: str) -> int:
-        """Record ``text``, the text of ``node`` the caller has read; its collapsed length."""
+    def note(self, node: Node, facts: Piece) -> int:
+        """Record ``facts``, the text facts of ``node`` the caller has read; its collapsed length."""
         found = self.pieces.get(node.mem_id)
         if found is None:
-            found = self.pieces[node.mem_id] = piece(text)
+            found = self.pieces[node.mem_id] = facts
         return found[0]
 
     def _piece(self, node: Node, depth: int = 0) -> Piece:
@@ -257,7 +240,7 @@ class TextCache:
         if found is None:
             found = self._compose(node, depth) if depth < MAX_COMPOSE_DEPTH else None
             if found is None:
-                found = piece(node.text())
+                found = node_piece(node)
             self.pieces[key] = found
         return found
 
@@ -277,33 +260,25 @@ class TextCache:
             child = child.next
         if not known:
             return None
-        total = _NOTHING
+        total = NOTHING
         for child in children:
             if child.is_element_node:
                 part = self._piece(child, depth + 1)
             elif child.is_text_node:
-                part = piece(child.text_content or "")
+                part = node_piece(child)
             else:
                 continue
-            total = _join(total, part)
+            total = join_pieces(total, part)
         return total
 
-    def anchor(self, node: Node, text: str, in_page: bool) -> str:
-        """Record the text of the ``<a>`` ``node`` (read by the caller; ``in_page``: its
-        href is a ``#fragment``, whose text weighs 0.3 as link text); the text collapsed."""
-        words = text.split()
+    def anchor(self, node: Node, in_page: bool) -> str:
+        """Read and record the text of the ``<a>`` ``node`` (``in_page``: its href is a
+        ``#fragment``, whose text weighs 0.3 as link text); the text collapsed."""
+        collapsed, facts = anchor_text(node)
         key = node.mem_id
-        pieces = self.pieces
-        if not words:
-            if key not in pieces:
-                pieces[key] = _BLANK if text else _NOTHING
-            self.links[key] = 0.0
-            return ""
-        collapsed = " ".join(words)
-        length = len(collapsed)
-        if key not in pieces:
-            pieces[key] = (length, text[0].isspace(), text[-1].isspace(), False, text.count(","))
-        self.links[key] = length * 0.3 if in_page else float(length)
+        if key not in self.pieces:
+            self.pieces[key] = facts
+        self.links[key] = facts[0] * 0.3 if in_page else float(facts[0])
         return collapsed
 
     def link_length(self, node: Node, depth: int = 0) -> float:
@@ -374,26 +349,27 @@ def _paragraph(element: Node, texts: TextCache) -> tuple[Node, float] | None:
         # Readability scores a div's loose text as a paragraph of the div when the div
         # holds blocks, and the whole div as a paragraph when it holds none. A div with
         # no loose text of its own is a container, scored through its children.
-        text = element.text(deep=False)
-        if len(text) < MIN_PARAGRAPH or text_len(text) < MIN_PARAGRAPH:
+        found = paragraph_facts(element, False, MIN_PARAGRAPH)
+        if found is None or found[0][0] < MIN_PARAGRAPH:
             return None
         if _has_block_child(element):
             parent = element
             whole = False
         else:
             parent = element.parent
-            text = element.text()
+            found = paragraph_facts(element, True, 0)
     else:
-        text = element.text()
-        if len(text) < MIN_PARAGRAPH:
+        found = paragraph_facts(element, True, MIN_PARAGRAPH)
+        if found is None:
             return None
         parent = element.parent
     if parent is None:
         return None
-    length = texts.note(element, text) if whole else text_len(text)
+    facts, commas = found  # type: ignore[misc]
+    length = texts.note(element, facts) if whole else facts[0]
     if length < MIN_PARAGRAPH:
         return None
-    return parent, 1 + text.count(",") + text.count("，") + min(length // 100, 3)
+    return parent, 1 + commas + min(length // 100, 3)
 
 
 def _chain(parent: Node, texts: TextCache) -> list[tuple[int, Node, int]]:
@@ -418,6 +394,8 @@ _UNREAD = object()
 
 
 def _score_paragraphs(body: Node, ctx: _Ctx) -> None:
+    """Spread each paragraph's score to its ancestors. (crawler._fastmain has a compiled copy
+    of this pass, with _alive, _paragraph and _chain, for the compiled view: change both.)"""
     texts = ctx.texts
     if texts.to_score is None:
         texts.to_score = body.css(TO_SCORE)
@@ -577,7 +555,7 @@ def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
             length = _length(sibling, ctx)
             density = ctx.texts.density(sibling)
             if (length > 80 and density < 0.25) or (
-                0 < length < 80 and density == 0 and re.search(r"\.( |$)", " ".join(sibling.text().split()))
+                0 < length < 80 and density == 0 and re.search(r"\.( |$)", collapsed_text(sibling, spaced=False))
             ):
                 blocks.append(sibling)
     return blocks
@@ -592,9 +570,13 @@ def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent 
     best: MainContent | None = None
     if texts is None:
         texts = TextCache()
+    score_paragraphs = _score_paragraphs
+    if body.__class__ is FAST_NODE:
+        # The compiled view's nodes: the same pass, compiled (it imports this module).
+        from crawler._fastmain import score_paragraphs
     for strip_unlikely in (True, False):
         ctx = _Ctx(strip_unlikely=strip_unlikely, texts=texts)
-        _score_paragraphs(body, ctx)
+        score_paragraphs(body, ctx)
         top = _top_candidate(body, ctx)
         if top is None:
             continue

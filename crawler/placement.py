@@ -195,6 +195,12 @@ class Placement:
                     zone = Z_RAIL
                 self.child_zone[key] = zone
 
+    def place(self, node: Node) -> Info:
+        """The placement facts of ``node``, memoised (crawler._fastplace is the compiled
+        version of this walk and of :meth:`_derive`)."""
+        info = self.memo.get(node.mem_id)
+        return info if info is not None else self.of(node)
+
     def of(self, node: Node) -> Info:
         """The placement facts of ``node`` (an element or the document)."""
         memo = self.memo
@@ -223,6 +229,8 @@ class Placement:
         return info
 
     def _derive(self, element: Node, parent: Info) -> Info:
+        """The facts of ``element`` from its parent's. (crawler._fastplace has a compiled copy
+        of this method and of :meth:`of` for the compiled view: change both.)"""
         landmark, region, hidden, in_article, zone, in_table, block, depth = parent
         tag = element.tag
         attrs = element.attributes

@@ -1,0 +1,57 @@
+# The compiled tree view's classes, for the other compiled modules (crawler._fastplace).
+from libc.stdint cimport uintptr_t
+from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_node_t
+
+
+cdef struct Facts:
+    # What a scan of text found: code points, words, code points in words, commas (",")
+    # and fullwidth commas ("，"), whether the first and the last code point are white space.
+    Py_ssize_t chars
+    Py_ssize_t words
+    Py_ssize_t word_chars
+    Py_ssize_t commas
+    Py_ssize_t wide_commas
+    bint lead
+    bint trail
+    bint in_word
+    bint invalid
+
+
+cdef struct NodeFacts:
+    Facts deep  # of text() (every text node below)
+    Facts own  # of text(deep=False) (the text children)
+
+
+cdef class FastDoc:
+    cdef readonly LexborHTMLParser parser
+    cdef list nodes
+    cdef dict tags
+    cdef dict attribute_names
+    #: The text facts of every node that has children (a FactsTable, built on first use).
+    cdef void *table
+
+    cdef FastNode wrap(self, lxb_dom_node_t *ptr)
+    cdef list wrap_all(self, list found)
+    cdef str tag_of(self, FastNode node)
+    cdef dict attributes_of(self, FastNode node)
+    cdef dict _learn_names(self, FastNode node)
+    cdef NodeFacts *facts_of(self, lxb_dom_node_t *node) except? NULL
+
+
+cdef class FastNode:
+    cdef lxb_dom_node_t *ptr
+    cdef FastDoc doc
+    cdef object _tag
+    cdef object _attrs
+    cdef bint _tag_read
+    #: Free for one compiled user of the view to memoise a fact per node (placement).
+    cdef public object memo
+
+    cdef LexborNode lexbor(self)
+    cdef str get_tag(self)
+    cdef dict get_attributes(self)
+    cdef FastNode get_parent(self)
+    cdef Facts *facts(self, bint deep, Facts *scratch) except? NULL
+    cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=*)
+    cdef list with_classes(self, tuple names)
+    cdef list with_attributes(self, tuple wanted)

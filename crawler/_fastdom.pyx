@@ -1,0 +1,437 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""A read-only view of a parsed lexbor tree with cheap node access (compiled).
+
+``FastDoc(parser)`` wraps a ``selectolax.lexbor.LexborHTMLParser``; its nodes (``FastNode``)
+answer the part of ``LexborNode``'s interface the extractor uses (``tag``, ``attributes``,
+``parent``, ``child``, ``next``, ``mem_id``, ``is_element_node``, ``is_text_node``,
+``text_content``, ``text()``, ``css()``, ``css_first()``) with the same values, but each
+node is one object per document (so parent, child and sibling steps are pointer reads and
+a cached object, not a new wrapper per access) and its tag and attributes are read once.
+The tree must not change while a view is in use (the extractor strips scripts first).
+
+Struct fields are read directly from the lexbor headers of the selectolax release this
+module was compiled against (pinned in pyproject.toml); ``SELECTOLAX_VERSION`` names it, and
+``crawler.treeview`` refuses this module when the installed selectolax differs.
+"""
+
+from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
+from libc.stdint cimport uintptr_t
+from libc.stdlib cimport calloc, free, malloc, realloc
+from libc.string cimport memcpy, memset
+cimport cython
+from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_attr_t, lxb_dom_character_data_t, lxb_dom_node_t
+
+cdef extern from "lexbor/dom/interfaces/element.h":
+    ctypedef struct element_t "lxb_dom_element_t":
+        lxb_dom_node_t node
+        uintptr_t upper_name
+        uintptr_t qualified_name
+        void *is_value
+        void *first_attr
+        lxb_dom_attr_t *attr_class
+
+cdef extern from *:
+    """
+    #define FASTDOM_ELEMENT 1
+    #define FASTDOM_TEXT 3
+    #define FASTDOM_TAG_TEXT 2
+    """
+    int FASTDOM_ELEMENT
+    int FASTDOM_TEXT
+    int FASTDOM_TAG_TEXT
+
+
+include "_fasttext.pxi"
+include "_factstable.pxi"
+include "_fasttags.pxi"
+
+#: The selectolax release whose lexbor headers and struct layouts this module was built with
+#: (setup.py downloads that release's sdist for the headers; pyproject.toml pins it).
+SELECTOLAX_VERSION = "1.0.2"
+
+
+cdef class FastDoc:
+    """The view of one parsed document; ``wrap`` gives each lexbor node one FastNode."""
+
+    cdef NodeFacts *facts_of(self, lxb_dom_node_t *node) except? NULL:
+        """The text facts of ``node`` (which has children), the table built on first use."""
+        if self.table == NULL:
+            self.table = _build_table(&self.parser.document.dom_document.node)
+        return _find(<FactsTable *> self.table, node)
+
+    def __cinit__(self, LexborHTMLParser parser):
+        self.parser = parser
+        self.nodes = []
+        self.tags = {}
+        self.attribute_names = {}
+
+    cdef FastNode wrap(self, lxb_dom_node_t *ptr):
+        # A node's FastNode is kept in lexbor's spare per-node pointer (``user``, which
+        # neither lexbor's parser nor selectolax uses); ``release`` clears it.
+        cdef FastNode node
+        if ptr.user != NULL:
+            node = <FastNode> ptr.user
+            if node.doc is self:
+                return node
+        node = FastNode.__new__(FastNode)
+        node.ptr = ptr
+        node.doc = self
+        self.nodes.append(node)
+        ptr.user = <void *> node
+        return node
+
+    cdef list wrap_all(self, list found):
+        cdef list out = []
+        cdef LexborNode item
+        for item in found:
+            out.append(self.wrap(item.node))
+        return out
+
+    cdef str tag_of(self, FastNode node):
+        cdef element_t *element = <element_t *> node.ptr
+        cdef object key
+        cdef object name
+        if node.ptr.type != FASTDOM_ELEMENT or element.qualified_name != 0:
+            return node.lexbor().tag
+        key = element.node.local_name
+        name = self.tags.get(key)
+        if name is None:
+            name = node.lexbor().tag
+            self.tags[key] = name
+        return name
+
+    cdef dict attributes_of(self, FastNode node):
+        """``LexborNode.attributes``: qualified name -> value (None when it has none). Names
+        are cached by lexbor's attribute id (one per name and document)."""
+        cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
+        cdef dict found = {}
+        cdef dict names = self.attribute_names
+        cdef object name
+        cdef uintptr_t name_id
+        while attr != NULL:
+            name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+            name = names.get(name_id)
+            if name is None:
+                return self._learn_names(node)
+            if attr.value == NULL:
+                found[name] = None
+            else:
+                found[name] = PyUnicode_DecodeUTF8(<char *> attr.value.data, attr.value.length, "replace")
+            attr = attr.next
+        return found
+
+    cdef dict _learn_names(self, FastNode node):
+        cdef dict found = node.lexbor().attributes
+        cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
+        cdef uintptr_t name_id
+        for name in found:
+            if attr == NULL:
+                break
+            name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+            self.attribute_names[name_id] = name
+            attr = attr.next
+        return found
+
+    def css(self, str query):
+        """``parser.css(query)`` (from the root element) as FastNodes."""
+        root = self.parser.root
+        if root is None:
+            return []
+        return self.wrap((<LexborNode> root).node).css(query)
+
+    @property
+    def body(self):
+        found = self.parser.body
+        if found is None:
+            return None
+        return self.wrap((<LexborNode> found).node)
+
+    def release(self):
+        """Forget the nodes: clear the tree's pointers to them and drop them (they refer
+        back to the view). The view must not be used afterwards."""
+        cdef FastNode node
+        for node in self.nodes:
+            if node.ptr.user == <void *> node:
+                node.ptr.user = NULL
+            # FastNodes are not tracked by the garbage collector: a memo that refers back
+            # to its node (placement's block) would otherwise never be freed.
+            node.memo = None
+        self.nodes = []
+
+    def __dealloc__(self):
+        cdef FastNode node
+        _free_table(<FactsTable *> self.table)
+        self.table = NULL
+        if self.nodes:
+            for node in self.nodes:
+                if node.ptr.user == <void *> node:
+                    node.ptr.user = NULL
+
+
+@cython.no_gc
+cdef class FastNode:
+    """One node of a FastDoc; the subset of LexborNode the extractor reads. (Not tracked by
+    the garbage collector: its only cycle, through its view, ends at ``FastDoc.release``.)"""
+
+    cdef LexborNode lexbor(self):
+        return LexborNode.new(self.ptr, self.doc.parser)
+
+    cdef str get_tag(self):
+        if not self._tag_read:
+            self._tag = self.doc.tag_of(self)
+            self._tag_read = True
+        return self._tag
+
+    cdef dict get_attributes(self):
+        if self._attrs is None:
+            if self.ptr.type != FASTDOM_ELEMENT:
+                self._attrs = {}
+            else:
+                self._attrs = self.doc.attributes_of(self)
+        return self._attrs
+
+    cdef FastNode get_parent(self):
+        if self.ptr.parent == NULL:
+            return None
+        return self.doc.wrap(self.ptr.parent)
+
+    @property
+    def mem_id(self):
+        return <size_t> self.ptr
+
+    @property
+    def tag(self):
+        return self.get_tag()
+
+    @property
+    def attributes(self):
+        return self.get_attributes()
+
+    @property
+    def parent(self):
+        return self.get_parent()
+
+    @property
+    def child(self):
+        if self.ptr.first_child == NULL:
+            return None
+        return self.doc.wrap(self.ptr.first_child)
+
+    @property
+    def next(self):
+        if self.ptr.next == NULL:
+            return None
+        return self.doc.wrap(self.ptr.next)
+
+    @property
+    def is_element_node(self):
+        return self.ptr.type == FASTDOM_ELEMENT
+
+    @property
+    def is_text_node(self):
+        return self.ptr.type == FASTDOM_TEXT
+
+    @property
+    def text_content(self):
+        cdef lxb_dom_character_data_t *data
+        if self.ptr.type != FASTDOM_TEXT:
+            return None
+        data = <lxb_dom_character_data_t *> self.ptr
+        if data.data.data == NULL:
+            return None
+        return PyUnicode_DecodeUTF8(<char *> data.data.data, data.data.length, "replace")
+
+    def text(self, bint deep=True, str separator="", bint strip=False):
+        if strip:
+            return self.lexbor().text(deep=deep, separator=separator, strip=strip)
+        return _text(self.ptr, deep, separator.encode("utf-8") if separator else b"")
+
+    cdef Facts *facts(self, bint deep, Facts *scratch) except? NULL:
+        """The facts of ``text(deep)``: from the view's table for a node with children,
+        else (a text node, an empty element) by scanning into ``scratch``."""
+        cdef NodeFacts *found
+        if self.ptr.first_child != NULL:
+            found = self.doc.facts_of(self.ptr)
+            if found != NULL:
+                return &found.deep if deep else &found.own
+        _scan_node(self.ptr, deep, False, scratch, NULL)
+        return scratch
+
+    cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=False):
+        """``self.css("t1, t2, ...")`` for bare tag names given as lexbor tag ids: this node
+        and the elements below it with one of those tags, in document order (``first``:
+        only the first of them)."""
+        cdef list found = []
+        cdef lxb_dom_node_t *root = self.ptr
+        cdef lxb_dom_node_t *node = root
+        cdef Py_ssize_t index
+        cdef unsigned char[256] wanted  # by tag id (the static ones are below 256)
+        memset(wanted, 0, sizeof(wanted))
+        for index in range(count):
+            if ids[index] < 256:
+                wanted[ids[index]] = 1
+        while True:
+            if node.type == FASTDOM_ELEMENT and node.local_name < 256 and wanted[node.local_name]:
+                found.append(self.doc.wrap(node))
+                if first:
+                    return found
+            if node.first_child != NULL:
+                node = node.first_child
+                continue
+            while node != root and node.next == NULL:
+                node = node.parent
+            if node == root:
+                break
+            node = node.next
+        return found
+
+    def text_piece(self):
+        """``crawler.mainblock.piece(self.text())``, or None (text that is not valid UTF-8)."""
+        cdef Facts scratch
+        cdef Facts *facts = self.facts(True, &scratch)
+        return None if facts.invalid else _piece(facts)
+
+    def text_length(self):
+        """``len(self.text())``, or None."""
+        cdef Facts scratch
+        cdef Facts *facts = self.facts(True, &scratch)
+        return None if facts.invalid else facts.chars
+
+    def paragraph_facts(self, bint deep=True):
+        """(``len(text)``, ``piece(text)``, commas and fullwidth commas) of
+        ``text = self.text(deep=deep)``, or None."""
+        cdef Facts scratch
+        cdef Facts *facts = self.facts(deep, &scratch)
+        if facts.invalid:
+            return None
+        return facts.chars, _piece(facts), facts.commas + facts.wide_commas
+
+    def anchor_text(self):
+        """(``" ".join(text.split())``, ``piece(text)``) of ``text = self.text()``, or None."""
+        cdef Facts facts
+        cdef Words out
+        out.data = NULL
+        out.length = out.size = 0
+        try:
+            _scan_node(self.ptr, True, False, &facts, &out)
+            if facts.invalid:
+                return None
+            if out.length == 0:
+                return "", _piece(&facts)
+            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length), _piece(&facts)
+        finally:
+            free(out.data)
+
+    def collapsed_prefix(self, Py_ssize_t room):
+        """``collapsed_text()[:room]``, reading only as many text nodes as it takes, or
+        None (text that is not valid UTF-8 before the prefix is complete)."""
+        cdef Facts facts
+        cdef Words out
+        out.data = NULL
+        out.length = out.size = 0
+        if room <= 0:
+            return ""
+        try:
+            _scan_node(self.ptr, True, True, &facts, &out, room)
+            if facts.invalid:
+                return None
+            if out.length == 0:
+                return ""
+            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, min(out.length, room))
+        finally:
+            free(out.data)
+
+    def collapsed_text(self, bint spaced=True):
+        """``" ".join(self.text(separator=" " if spaced else "").split())``, or None."""
+        cdef Facts facts
+        cdef Words out
+        out.data = NULL
+        out.length = out.size = 0
+        try:
+            _scan_node(self.ptr, True, spaced, &facts, &out)
+            if facts.invalid:
+                return None
+            if out.length == 0:
+                return ""
+            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length)
+        finally:
+            free(out.data)
+
+    cdef list with_classes(self, tuple names):
+        """``self.css(".c1, .c2, ...")``: this node and the elements below it whose class
+        attribute holds one of ``names``, in document order, each once per name it holds."""
+        cdef list found = []
+        cdef lxb_dom_node_t *root = self.ptr
+        cdef lxb_dom_node_t *node = root
+        cdef lxb_dom_attr_t *classes
+        cdef bint quirks = self.doc.parser.document.dom_document.compat_mode == 1
+        cdef Py_ssize_t count
+        while True:
+            if node.type == FASTDOM_ELEMENT:
+                classes = (<element_t *> node).attr_class
+                if classes != NULL and classes.value != NULL:
+                    # lexbor lists an element once per selector of the list it matches.
+                    count = _class_matches(classes.value.data, classes.value.length, names, quirks)
+                    while count > 0:
+                        found.append(self.doc.wrap(node))
+                        count -= 1
+            if node.first_child != NULL:
+                node = node.first_child
+                continue
+            while node != root and node.next == NULL:
+                node = node.parent
+            if node == root:
+                break
+            node = node.next
+        return found
+
+    cdef list with_attributes(self, tuple wanted):
+        """``self.css("t1[a1], t2[a2], ...")`` for ``wanted`` = ((tag id, attribute id or 0,
+        attribute name), ...) with distinct tags: this node and the elements below it that
+        have one of those tags and its attribute, in document order."""
+        cdef list found = []
+        cdef lxb_dom_node_t *root = self.ptr
+        cdef lxb_dom_node_t *node = root
+        cdef tuple part
+        while True:
+            if node.type == FASTDOM_ELEMENT:
+                for part in wanted:
+                    if node.local_name == <uintptr_t> part[0]:
+                        if _has_attribute(node, <uintptr_t> part[1], <bytes> part[2]):
+                            found.append(self.doc.wrap(node))
+                        break
+            if node.first_child != NULL:
+                node = node.first_child
+                continue
+            while node != root and node.next == NULL:
+                node = node.parent
+            if node == root:
+                break
+            node = node.next
+        return found
+
+    def css(self, str query):
+        cdef uintptr_t[MAX_TAGS] ids
+        cdef Py_ssize_t count = _tag_query(query, ids)
+        cdef tuple classes, attributes
+        if count:
+            return self.with_tags(ids, count)
+        classes = _class_query(query)
+        if classes:
+            return self.with_classes(classes)
+        attributes = _attr_query(query)
+        if attributes:
+            return self.with_attributes(attributes)
+        return self.doc.wrap_all(self.lexbor().css(query))
+
+    def css_first(self, str query):
+        cdef uintptr_t[MAX_TAGS] ids
+        cdef Py_ssize_t count = _tag_query(query, ids)
+        cdef list first
+        if count:
+            first = self.with_tags(ids, count, True)
+            return first[0] if first else None
+        found = self.lexbor().css_first(query)
+        if found is None:
+            return None
+        return self.doc.wrap((<LexborNode> found).node)

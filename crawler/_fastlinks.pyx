@@ -1,0 +1,238 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""crawler.links' two passes over a page's links, compiled, for the compiled view.
+
+``collect(dom, resolve, texts)`` and ``emit(found, placement, place, page_nofollow_by)``
+return what ``links._collect`` and ``links._emit`` return, and ``FastContext`` answers as
+``links._Context`` does; anchors and context windows are read from the FastNodes' text in
+C. The Python functions are the reference: a change there must be made here too
+(tests/test_treeview.py compares both paths on the corpus and a sandbox web).
+"""
+
+from cpython.object cimport PyTypeObject
+
+from crawler._fastdom cimport FastNode
+
+from dataclasses import fields
+
+from crawler.items import Link
+
+from crawler.links import (
+    _HEAD_KINDS,
+    _REL_KINDS,
+    CONTEXT_CHARS,
+    CONTEXT_TEXT_BUDGET,
+    LINK_SELECTOR,
+    _collapse,
+    _image_anchor,
+    _rel_flags,
+    _rel_tokens,
+    make_link,
+)
+from crawler.nodetext import anchor_text, collapsed_text
+from crawler.pagefacts import meta_refresh_target
+from crawler.placement import _KEEP_REGIONS, _ZONE_POSITION, BLOCK, HIDDEN, LANDMARK, REGION, ZONE, Z_IN
+from crawler.positions import is_hidden
+
+cdef frozenset _HEAD = _HEAD_KINDS
+cdef frozenset _REL = _REL_KINDS
+cdef frozenset _KEEP = _KEEP_REGIONS
+cdef dict _ZONES = _ZONE_POSITION
+cdef Py_ssize_t _CHARS = CONTEXT_CHARS
+cdef long _ZONE_IN = Z_IN
+
+#: Link's slot descriptors in field order (links.make_link's argument order), or None when
+#: links.make_link is the plain constructor (Link without slots or with other fields).
+cdef tuple _SLOTS = None if make_link is Link else tuple(getattr(Link, field.name) for field in fields(Link))
+cdef object _new = object.__new__
+
+
+cdef inline int _set(Py_ssize_t index, object link, object value) except -1:
+    cdef object slot = _SLOTS[index]
+    cdef object kind = type(slot)
+    return (<PyTypeObject *> kind).tp_descr_set(slot, link, value)
+
+
+cdef object _link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden,
+                  region):
+    """links.make_link, setting the slots through their descriptors' C setters."""
+    if _SLOTS is None:
+        return make_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden,
+                         region)
+    link = _new(Link)
+    _set(0, link, target)
+    _set(1, link, anchor)
+    _set(2, link, rel)
+    _set(3, link, nofollow)
+    _set(4, link, ugc)
+    _set(5, link, sponsored)
+    _set(6, link, nofollow_by)
+    _set(7, link, kind)
+    _set(8, link, position)
+    _set(9, link, context)
+    _set(10, link, hidden)
+    _set(11, link, region)
+    return link
+
+
+cdef str _collapsed(FastNode node, bint spaced):
+    found = node.collapsed_text(spaced)
+    return found if found is not None else collapsed_text(node, spaced)
+
+
+def collect(dom, resolve, texts):
+    """links._collect."""
+    cdef list found = []
+    cdef dict pieces = texts.pieces
+    cdef dict weights = texts.links
+    cdef FastNode node
+    cdef dict attrs
+    cdef str tag, href, anchor, kind
+    cdef object key, facts, target, refresh
+    for node in dom.css(LINK_SELECTOR):
+        tag = node.get_tag()
+        attrs = node.get_attributes()
+        if tag == "a":
+            href = attrs.get("href") or ""
+            # TextCache.anchor, inline.
+            read = node.anchor_text()
+            anchor, facts = read if read is not None else anchor_text(node)
+            key = <size_t> node.ptr
+            if key not in pieces:
+                pieces[key] = facts
+            weights[key] = facts[0] * 0.3 if href.startswith("#") else float(facts[0])
+            target = resolve(href)
+            if target is None:
+                continue
+            if anchor:
+                kind = "text"
+            else:
+                anchor, kind = _image_anchor(node)
+        elif tag == "area":
+            target = resolve(attrs.get("href") or "")
+            if target is None:
+                continue
+            anchor, kind = _collapse(attrs.get("alt") or ""), "area"
+        elif tag == "link":
+            if "canonical" not in _rel_tokens(attrs.get("rel")):
+                continue
+            target = resolve(attrs.get("href") or "")
+            anchor, kind = "", "canonical"
+        elif tag == "iframe" or tag == "frame":
+            target = resolve(attrs.get("src") or "")
+            anchor, kind = "", "frame"
+        elif tag == "form":
+            target = resolve(attrs.get("action") or "")
+            anchor, kind = "", "form"
+        else:  # meta
+            if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
+                continue
+            refresh = meta_refresh_target(attrs.get("content") or "")
+            target = resolve(refresh) if refresh else None
+            anchor, kind = "", "redirect"
+        if target is not None:
+            found.append((node, attrs, target, anchor, kind))
+    return found
+
+
+cdef str _window(str text, Py_ssize_t at, Py_ssize_t length):
+    """links._window."""
+    cdef Py_ssize_t room, start, end, space
+    cdef Py_ssize_t size = len(text)
+    if length >= _CHARS:
+        return text[at : at + _CHARS]
+    room = _CHARS - length
+    start = max(0, at - room // 2)
+    end = min(size, start + _CHARS)
+    start = max(0, end - _CHARS)
+    if start > 0:
+        space = text.find(" ", start, at)
+        if space >= 0:
+            start = space + 1
+    if end < size:
+        space = text.rfind(" ", at + length, end)
+        if space >= 0:
+            end = space
+    return text[start:end]
+
+
+cdef class FastContext:
+    """links._Context for FastNodes."""
+
+    cdef dict blocks
+    cdef Py_ssize_t budget
+
+    def __cinit__(self):
+        self.blocks = {}
+        self.budget = CONTEXT_TEXT_BUDGET
+
+    cdef str of(self, FastNode block, str anchor, FastNode node):
+        cdef object key, entry
+        cdef str text, spaced
+        cdef Py_ssize_t at, length, cursor
+        if block is None:
+            return anchor[:_CHARS]
+        key = <size_t> block.ptr
+        entry = self.blocks.get(key)
+        if entry is None:
+            if self.budget <= 0:
+                return anchor[:_CHARS]
+            text = _collapsed(block, True)
+            self.budget -= len(text)
+            if len(text) <= _CHARS:
+                self.blocks[key] = text
+                return text
+            entry = self.blocks[key] = [text, 0]
+        elif entry.__class__ is str:
+            return entry
+        text = entry[0]
+        cursor = entry[1]
+        at = text.find(anchor, cursor) if anchor else -1
+        length = len(anchor)
+        if at < 0 and anchor:
+            spaced = _collapsed(node, True)
+            if spaced != anchor:
+                at = text.find(spaced, cursor)
+                length = len(spaced)
+        if at < 0:
+            at = min(cursor, len(text))
+        else:
+            entry[1] = at + length
+        return _window(text, at, length)
+
+
+def emit(list found, placement, place, str page_nofollow_by):
+    """links._emit."""
+    cdef FastContext context_of = FastContext()
+    cdef dict rels = {}
+    cdef list links = []
+    cdef FastNode node, parent
+    cdef dict attrs
+    cdef tuple info, flags
+    cdef str anchor, kind, position, region, context
+    cdef object target, hidden, rel_value, landmark
+    cdef tuple root = placement.root
+    for node, attrs, target, anchor, kind in found:
+        if kind in _HEAD:
+            position, region, hidden, context = "content", "", False, ""
+        else:
+            parent = node.get_parent()
+            info = root if parent is None else place(parent)
+            # Placement.position, inline.
+            landmark = info[LANDMARK]
+            if landmark is not None:
+                position = landmark
+            elif info[ZONE] <= _ZONE_IN or info[REGION] in _KEEP:
+                position = "content"
+            else:
+                position = _ZONES[info[ZONE]]
+            region = info[REGION]
+            hidden = info[HIDDEN] or (("style" in attrs or "hidden" in attrs) and is_hidden(attrs))
+            context = context_of.of(info[BLOCK], anchor, node)
+        rel_value = attrs.get("rel") if kind in _REL else None
+        flags = rels.get(rel_value)
+        if flags is None:
+            flags = rels[rel_value] = _rel_flags(rel_value, page_nofollow_by)
+        rel, nofollow, ugc, sponsored, nofollow_by = flags
+        links.append(_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context,
+                           hidden, region))
+    return links

@@ -1,0 +1,170 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""crawler.mainblock's paragraph scoring pass, compiled, for the nodes of the compiled view.
+
+``score_paragraphs(body, ctx)`` does what ``mainblock._score_paragraphs`` does, with the
+same caches (``ctx.alive``, ``ctx.scores``, ``ctx.nodes``, ``texts.paragraphs``,
+``texts.chains``, ``texts.pieces`` through ``texts.note``) filled with the same values, so
+the rest of the main-content finder, in Python, cannot tell which one ran. It reads a
+paragraph's text facts with one C scan per element instead of building its text. The
+Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain`` and
+``_initial`` are the reference: a change there must be made here too
+(tests/test_treeview.py compares both paths on the corpus and a sandbox web).
+"""
+
+from crawler._fastdom cimport FastNode
+
+from crawler.mainblock import (
+    MAX_DEPTH,
+    MIN_PARAGRAPH,
+    SKIPPED_TAGS,
+    TAG_SCORE,
+    TO_SCORE,
+    _has_block_child,
+    _visible,
+    class_weight,
+    unlikely_candidate,
+)
+
+cdef frozenset _SKIPPED = SKIPPED_TAGS
+cdef dict _TAG_SCORE = TAG_SCORE
+cdef long _MAX_DEPTH = MAX_DEPTH
+cdef long _MIN_PARAGRAPH = MIN_PARAGRAPH
+cdef object _UNREAD = object()
+
+
+cdef bint _alive(FastNode node, ctx, dict known, bint strip_unlikely) except -1:
+    """mainblock._alive."""
+    cdef list chain = []
+    cdef FastNode current = node
+    cdef FastNode element
+    cdef tuple state = None
+    cdef bint alive, in_table
+    cdef long depth
+    cdef Py_ssize_t index
+    cdef str tag
+    cdef dict attrs
+    while current is not None:
+        state = known.get(<size_t> current.ptr)
+        if state is not None:
+            break
+        chain.append(current)
+        current = current.get_parent()
+    if state is None:
+        alive, in_table, depth = True, False, 0
+    else:
+        alive, in_table, depth = state
+    for index in range(len(chain) - 1, -1, -1):
+        element = <FastNode> chain[index]
+        depth += 1
+        if alive and element.ptr.type == 1:
+            tag = element.get_tag()
+            attrs = element.get_attributes()
+            if depth > _MAX_DEPTH or tag in _SKIPPED or not _visible(attrs):
+                alive = False
+            elif strip_unlikely and tag != "table" and tag != "code" and not in_table:
+                if unlikely_candidate(tag, attrs):
+                    alive = False
+            in_table = in_table or tag == "table" or tag == "code"
+        known[<size_t> element.ptr] = (alive, in_table, depth)
+    return alive
+
+
+cdef object _paragraph(FastNode element, texts):
+    """mainblock._paragraph, reading the text facts in C."""
+    cdef bint whole = True
+    cdef FastNode parent
+    cdef tuple found
+    cdef tuple facts
+    cdef long length
+    if element.get_tag() == "div":
+        found = element.paragraph_facts(False)
+        if found is None:
+            return _python_paragraph(element, texts)
+        facts = found[1]
+        if found[0] < _MIN_PARAGRAPH or facts[0] < _MIN_PARAGRAPH:
+            return None
+        if _has_block_child(element):
+            parent = element
+            whole = False
+        else:
+            parent = element.get_parent()
+            found = element.paragraph_facts(True)
+            if found is None:
+                return _python_paragraph(element, texts)
+    else:
+        found = element.paragraph_facts(True)
+        if found is None:
+            return _python_paragraph(element, texts)
+        if found[0] < _MIN_PARAGRAPH:
+            return None
+        parent = element.get_parent()
+    if parent is None:
+        return None
+    facts = found[1]
+    length = texts.note(element, facts) if whole else facts[0]
+    if length < _MIN_PARAGRAPH:
+        return None
+    return parent, 1 + found[2] + min(length // 100, 3)
+
+
+cdef object _python_paragraph(FastNode element, texts):
+    # Text that is not valid UTF-8: the Python reading, which decodes it whole.
+    from crawler.mainblock import _paragraph as paragraph
+
+    return paragraph(element, texts)
+
+
+cdef list _chain(FastNode parent, dict chains):
+    """mainblock._chain."""
+    cdef object key = <size_t> parent.ptr
+    cdef list chain = chains.get(key)
+    cdef FastNode ancestor
+    cdef long level
+    cdef str tag
+    if chain is None:
+        chain = chains[key] = []
+        ancestor = parent
+        level = 0
+        while ancestor is not None and level < 5:
+            if ancestor.ptr.type != 1:
+                break
+            tag = ancestor.get_tag()
+            if tag == "html" or tag == "#document":
+                break
+            chain.append((<size_t> ancestor.ptr, ancestor, 1 if level == 0 else 2 if level == 1 else level * 3))
+            ancestor = ancestor.get_parent()
+            level += 1
+    return chain
+
+
+def score_paragraphs(FastNode body, ctx):
+    """mainblock._score_paragraphs for the compiled view."""
+    texts = ctx.texts
+    if texts.to_score is None:
+        texts.to_score = body.css(TO_SCORE)  # a plain tag list: a C walk (crawler/_fasttags.pxi)
+    cdef dict paragraphs = texts.paragraphs
+    cdef dict chains = texts.chains
+    cdef dict scores = ctx.scores
+    cdef dict nodes = ctx.nodes
+    cdef dict known = ctx.alive
+    cdef bint strip_unlikely = ctx.strip_unlikely
+    cdef FastNode element
+    cdef FastNode ancestor
+    cdef object key, found, parent, score, ancestor_key, divider
+    cdef str tag
+    for element in texts.to_score:
+        key = <size_t> element.ptr
+        found = paragraphs.get(key, _UNREAD)
+        if found is _UNREAD:
+            tag = element.get_tag()
+            if (tag == "td" or tag == "section") and not _alive(element, ctx, known, strip_unlikely):
+                continue  # containers: check before reading their whole text
+            found = paragraphs[key] = _paragraph(element, texts)
+        if found is None or not _alive(element, ctx, known, strip_unlikely):
+            continue
+        parent, score = found
+        for ancestor_key, ancestor, divider in _chain(<FastNode> parent, chains):
+            if ancestor_key not in scores:
+                scores[ancestor_key] = _TAG_SCORE.get(ancestor.get_tag(), 0) + class_weight(ancestor.get_attributes())
+                nodes[ancestor_key] = ancestor
+            scores[ancestor_key] += score / divider

@@ -1,0 +1,188 @@
+# Included by _fastdom.pyx: selectors that are plain lists of tag names ("a", "td, th",
+# mainblock.TO_SCORE ...), of class names (links.MARKER_BOX_SELECTOR) or of tags with an
+# attribute (links.LINK_SELECTOR), which the extractor uses most, answered by a walk of the
+# tree that matches as lexbor's selector engine does (lxb_selectors_match_element: the tag
+# id; lxb_selectors_match_class: a token of the class attribute, ASCII case-insensitive in
+# quirks mode; lxb_selectors_match_attribute: an attribute of that local name) instead of
+# going through the engine, which parses the selector and wraps every match for Python.
+
+cdef extern from "lexbor/tag/const.h":
+    enum:
+        LXB_TAG_A
+        LXB_TAG_AREA
+        LXB_TAG_BLOCKQUOTE
+        LXB_TAG_CAPTION
+        LXB_TAG_COLGROUP
+        LXB_TAG_DIV
+        LXB_TAG_DL
+        LXB_TAG_EMBED
+        LXB_TAG_FORM
+        LXB_TAG_FRAME
+        LXB_TAG_H1
+        LXB_TAG_H2
+        LXB_TAG_H3
+        LXB_TAG_H4
+        LXB_TAG_H5
+        LXB_TAG_H6
+        LXB_TAG_IFRAME
+        LXB_TAG_IMG
+        LXB_TAG_INPUT
+        LXB_TAG_LI
+        LXB_TAG_LINK
+        LXB_TAG_META
+        LXB_TAG_OBJECT
+        LXB_TAG_OL
+        LXB_TAG_P
+        LXB_TAG_PRE
+        LXB_TAG_SECTION
+        LXB_TAG_TABLE
+        LXB_TAG_TD
+        LXB_TAG_TFOOT
+        LXB_TAG_TH
+        LXB_TAG_THEAD
+        LXB_TAG_TR
+        LXB_TAG_UL
+
+#: The tag names a plain-list selector may use here (others go to lexbor's engine).
+cdef dict _TAG_IDS = {
+    "a": LXB_TAG_A, "area": LXB_TAG_AREA, "form": LXB_TAG_FORM, "frame": LXB_TAG_FRAME, "link": LXB_TAG_LINK,
+    "meta": LXB_TAG_META, "blockquote": LXB_TAG_BLOCKQUOTE, "caption": LXB_TAG_CAPTION, "colgroup": LXB_TAG_COLGROUP,
+    "div": LXB_TAG_DIV, "dl": LXB_TAG_DL, "embed": LXB_TAG_EMBED, "h1": LXB_TAG_H1, "h2": LXB_TAG_H2,
+    "h3": LXB_TAG_H3, "h4": LXB_TAG_H4, "h5": LXB_TAG_H5, "h6": LXB_TAG_H6, "iframe": LXB_TAG_IFRAME,
+    "img": LXB_TAG_IMG, "input": LXB_TAG_INPUT, "li": LXB_TAG_LI, "object": LXB_TAG_OBJECT, "ol": LXB_TAG_OL,
+    "p": LXB_TAG_P, "pre": LXB_TAG_PRE, "section": LXB_TAG_SECTION, "table": LXB_TAG_TABLE, "td": LXB_TAG_TD,
+    "tfoot": LXB_TAG_TFOOT, "th": LXB_TAG_TH, "thead": LXB_TAG_THEAD, "tr": LXB_TAG_TR, "ul": LXB_TAG_UL,
+}
+DEF MAX_TAGS = 16
+#: selector -> its tag ids, or () when it is not a plain list of known tag names.
+cdef dict _TAG_QUERIES = {}
+
+
+cdef Py_ssize_t _tag_query(str query, uintptr_t *ids) except -1:
+    """Fill ``ids`` with the tag ids of ``query`` and return how many, or 0 when the query
+    is not a plain list of (at most MAX_TAGS) tag names this module knows."""
+    cdef tuple known = _TAG_QUERIES.get(query)
+    cdef Py_ssize_t index
+    if known is None:
+        names = [name.strip() for name in query.split(",")]
+        found = [_TAG_IDS.get(name) for name in names]
+        known = () if (None in found or len(found) > MAX_TAGS or len(set(found)) != len(found)) else tuple(found)
+        _TAG_QUERIES[query] = known
+    for index in range(len(known)):
+        ids[index] = known[index]
+    return len(known)
+
+
+#: selector -> its class names (UTF-8), or () when it is not a plain list of class selectors.
+cdef dict _CLASS_QUERIES = {}
+_CLASS_NAME = __import__("re").compile(r"\.[A-Za-z_-][A-Za-z0-9_-]*\Z")
+
+
+cdef tuple _class_query(str query):
+    cdef tuple known = _CLASS_QUERIES.get(query)
+    if known is None:
+        parts = [part.strip() for part in query.split(",")]
+        if len(parts) <= 64 and all(_CLASS_NAME.match(part) for part in parts):
+            known = tuple(part[1:].encode() for part in parts)
+        else:
+            known = ()
+        _CLASS_QUERIES[query] = known
+    return known
+
+
+cdef inline unsigned char _lower(unsigned char byte) noexcept:
+    return byte + 32 if 65 <= byte <= 90 else byte
+
+
+cdef bint _same(const unsigned char *left, const unsigned char *right, Py_ssize_t length, bint fold) noexcept:
+    cdef Py_ssize_t index
+    for index in range(length):
+        if left[index] != right[index] and not (fold and _lower(left[index]) == _lower(right[index])):
+            return False
+    return True
+
+
+cdef inline bint _blank(unsigned char byte) noexcept:
+    return byte == 32 or byte == 9 or byte == 10 or byte == 12 or byte == 13
+
+
+cdef Py_ssize_t _class_matches(const unsigned char *value, Py_ssize_t size, tuple names, bint quirks) except -1:
+    """How many of ``names`` are tokens of the class attribute ``value`` (each name once):
+    lxb_selectors_match_class for each, with one pass over the tokens."""
+    cdef Py_ssize_t start = 0, index = 0, count = 0, which, length
+    cdef unsigned long long matched = 0
+    cdef bytes name
+    if len(names) > 64:
+        raise ValueError("at most 64 class names")
+    while index <= size:
+        if index == size or _blank(value[index]):
+            length = index - start
+            if length:
+                for which in range(len(names)):
+                    name = <bytes> names[which]
+                    if len(name) == length and not (matched >> which) & 1 and _same(
+                            value + start, name, length, quirks):
+                        matched |= 1ULL << which
+                        count += 1
+            start = index + 1
+        index += 1
+    return count
+
+
+cdef extern from "lexbor/dom/interfaces/attr_const.h":
+    enum:
+        LXB_DOM_ATTR__LAST_ENTRY
+        LXB_DOM_ATTR_HREF
+        LXB_DOM_ATTR_SRC
+        LXB_DOM_ATTR_HTTP_EQUIV
+
+cdef extern from "lexbor/dom/interfaces/attr.h":
+    ctypedef struct attr_data_t "lxb_dom_attr_data_t":
+        pass
+
+cdef extern from "lexbor/core/hash.h":
+    ctypedef struct hash_entry_t "lexbor_hash_entry_t":
+        size_t length
+    const unsigned char *lexbor_hash_entry_str(const hash_entry_t *entry)
+
+#: Attribute local names with a fixed lexbor id; any other name is read from the document's
+#: attribute table (where lexbor keeps the names it met, an id being the entry's address).
+cdef dict _ATTR_IDS = {"href": LXB_DOM_ATTR_HREF, "src": LXB_DOM_ATTR_SRC, "http-equiv": LXB_DOM_ATTR_HTTP_EQUIV}
+#: selector -> ((tag id, attribute id or 0, attribute name), ...) or ().
+cdef dict _ATTR_QUERIES = {}
+_TAG_ATTR = __import__("re").compile(r"([a-z][a-z0-9]*)\[([a-z][a-z-]*)\]\Z")
+
+
+cdef tuple _attr_query(str query):
+    cdef tuple known = _ATTR_QUERIES.get(query)
+    if known is None:
+        parts = [_TAG_ATTR.match(part.strip()) for part in query.split(",")]
+        if all(parts) and all(part.group(1) in _TAG_IDS for part in parts):
+            tags = [_TAG_IDS[part.group(1)] for part in parts]
+            if len(set(tags)) == len(tags):
+                known = tuple((_TAG_IDS[part.group(1)], _ATTR_IDS.get(part.group(2), 0), part.group(2).encode())
+                              for part in parts)
+        if known is None:
+            known = ()
+        _ATTR_QUERIES[query] = known
+    return known
+
+
+cdef bint _has_attribute(lxb_dom_node_t *node, uintptr_t attr_id, bytes name) noexcept:
+    """Whether the element has an attribute of that local name (lexbor's id when it has a
+    fixed one, else the name, compared ASCII case-insensitively as lexbor looks it up)."""
+    cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node).first_attr
+    cdef uintptr_t local
+    cdef const hash_entry_t *entry
+    cdef Py_ssize_t length = len(name)
+    while attr != NULL:
+        local = attr.node.local_name
+        if attr_id != 0:
+            if local == attr_id:
+                return True
+        elif local >= LXB_DOM_ATTR__LAST_ENTRY:
+            entry = <const hash_entry_t *> local
+            if <Py_ssize_t> entry.length == length and _same(lexbor_hash_entry_str(entry), name, length, True):
+                return True
+        attr = attr.next
+    return False

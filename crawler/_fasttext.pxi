@@ -1,0 +1,240 @@
+# Included by _fastdom.pyx: reading the text of lexbor nodes in C. ``_text`` builds what
+# ``LexborNode.text()`` returns; ``_scan`` and ``_scan_node`` read the text's facts (code points,
+# words, commas, white space at the ends) and, when asked, its collapsed words, as
+# ``str.split`` and ``" ".join`` would, declining (``facts.invalid``) on bytes that are not
+# UTF-8, where Python's decoder would substitute U+FFFD.
+
+
+cdef struct Buffer:
+    char *data
+    Py_ssize_t length
+    Py_ssize_t size
+    Py_ssize_t count  # fragments added
+
+
+cdef int _append(Buffer *buffer, const char *data, Py_ssize_t length) except -1:
+    cdef Py_ssize_t needed = buffer.length + length
+    cdef Py_ssize_t size
+    cdef char *grown
+    if needed > buffer.size:
+        size = buffer.size * 2 if buffer.size else 256
+        while size < needed:
+            size *= 2
+        grown = <char *> realloc(buffer.data, size)
+        if grown == NULL:
+            raise MemoryError()
+        buffer.data = grown
+        buffer.size = size
+    if length:
+        memcpy(buffer.data + buffer.length, data, length)
+    buffer.length = needed
+    return 0
+
+
+cdef inline int _add_text(Buffer *buffer, lxb_dom_node_t *node, const char *separator,
+                          Py_ssize_t separator_length) except -1:
+    """Append a text node's data, after the separator when it is not the first fragment
+    (selectolax's TextContainer: ``separator.join(fragments)``)."""
+    cdef lxb_dom_character_data_t *text = <lxb_dom_character_data_t *> node
+    if text.data.data == NULL:
+        return 0
+    if buffer.count > 0 and separator_length > 0:
+        _append(buffer, separator, separator_length)
+    _append(buffer, <const char *> text.data.data, text.data.length)
+    buffer.count += 1
+    return 0
+
+
+cdef extern from "Python.h":
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
+
+
+cdef struct Words:
+    # The collapsed text being written (code points), when wanted.
+    Py_UCS4 *data
+    Py_ssize_t length
+    Py_ssize_t size
+
+
+cdef int _reserve(Words *out, Py_ssize_t more) except -1:
+    """Room for ``more`` code points (a text of n bytes has at most n code points)."""
+    cdef Py_ssize_t size
+    cdef Py_UCS4 *grown
+    if out.length + more <= out.size:
+        return 0
+    size = out.size * 2 if out.size else 256
+    while size < out.length + more:
+        size *= 2
+    grown = <Py_UCS4 *> realloc(out.data, size * sizeof(Py_UCS4))
+    if grown == NULL:
+        raise MemoryError()
+    out.data = grown
+    out.size = size
+    return 0
+
+
+cdef inline bint _continuation(unsigned char byte) noexcept:
+    return (byte & 0xC0) == 0x80
+
+
+cdef int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words *out) except -1:
+    """Read UTF-8 ``data`` into ``facts`` (white space as ``str.split`` sees it) and, when
+    ``out`` is given, write its words separated by one space. Bytes that are not valid
+    UTF-8 (where Python's decoder would put U+FFFD) set ``facts.invalid`` and stop: the
+    caller then answers with the plain Python computation."""
+    cdef Py_ssize_t i = 0
+    cdef unsigned char byte, second
+    cdef Py_UCS4 code
+    cdef bint space
+    if out != NULL:
+        _reserve(out, length + 1)  # each code point, and one space before the first word
+    while i < length:
+        byte = data[i]
+        if byte < 0x80:
+            code = byte
+            i += 1
+        elif byte < 0xC2:
+            facts.invalid = True
+            return 0
+        elif byte < 0xE0:
+            if i + 1 >= length or not _continuation(data[i + 1]):
+                facts.invalid = True
+                return 0
+            code = ((byte & 0x1F) << 6) | (data[i + 1] & 0x3F)
+            i += 2
+        elif byte < 0xF0:
+            if i + 2 >= length:
+                facts.invalid = True
+                return 0
+            second = data[i + 1]
+            if (not _continuation(second) or not _continuation(data[i + 2])
+                    or (byte == 0xE0 and second < 0xA0) or (byte == 0xED and second > 0x9F)):
+                facts.invalid = True
+                return 0
+            code = ((byte & 0x0F) << 12) | ((second & 0x3F) << 6) | (data[i + 2] & 0x3F)
+            i += 3
+        elif byte < 0xF5:
+            if i + 3 >= length:
+                facts.invalid = True
+                return 0
+            second = data[i + 1]
+            if (not _continuation(second) or not _continuation(data[i + 2]) or not _continuation(data[i + 3])
+                    or (byte == 0xF0 and second < 0x90) or (byte == 0xF4 and second > 0x8F)):
+                facts.invalid = True
+                return 0
+            code = (((byte & 0x07) << 18) | ((second & 0x3F) << 12) | ((data[i + 2] & 0x3F) << 6)
+                    | (data[i + 3] & 0x3F))
+            i += 4
+        else:
+            facts.invalid = True
+            return 0
+        space = Py_UNICODE_ISSPACE(code)
+        if facts.chars == 0:
+            facts.lead = space
+        facts.trail = space
+        facts.chars += 1
+        if space:
+            facts.in_word = False
+            continue
+        if not facts.in_word:
+            facts.in_word = True
+            facts.words += 1
+            if out != NULL and facts.words > 1:
+                out.data[out.length] = 32
+                out.length += 1
+        facts.word_chars += 1
+        if out != NULL:
+            out.data[out.length] = code
+            out.length += 1
+        if code == 0x2C:
+            facts.commas += 1
+        elif code == 0xFF0C:
+            facts.wide_commas += 1
+    return 0
+
+
+cdef int _scan_node(lxb_dom_node_t *root, bint deep, bint spaced, Facts *facts, Words *out,
+                    Py_ssize_t enough=-1) except -1:
+    """Scan the text ``LexborNode.text(deep)`` reads (``spaced``: with a separator of white
+    space between text nodes, as ``text(separator=" ")``, which only matters to words).
+    With ``enough`` >= 0, stop once ``out`` holds that many code points."""
+    cdef lxb_dom_node_t *node
+    cdef lxb_dom_character_data_t *text
+    facts.chars = facts.words = facts.word_chars = facts.commas = facts.wide_commas = 0
+    facts.lead = facts.trail = facts.in_word = facts.invalid = False
+    if root.type == FASTDOM_TEXT:
+        text = <lxb_dom_character_data_t *> root
+        if text.data.data != NULL:
+            _scan(text.data.data, text.data.length, facts, out)
+    node = root.first_child
+    while node != NULL and not facts.invalid:
+        if (node.local_name == FASTDOM_TAG_TEXT) if deep else (node.type == FASTDOM_TEXT):
+            text = <lxb_dom_character_data_t *> node
+            if text.data.data != NULL:
+                if spaced:
+                    facts.in_word = False
+                _scan(text.data.data, text.data.length, facts, out)
+                if enough >= 0 and out.length >= enough:
+                    break
+        if not deep:
+            node = node.next
+        elif node.first_child != NULL:
+            node = node.first_child
+        else:
+            while node != root and node.next == NULL:
+                node = node.parent
+            if node == root:
+                break
+            node = node.next
+    return 0
+
+
+_NOTHING = (0, False, False, True, 0)
+_BLANK = (0, True, True, True, 0)
+
+
+cdef tuple _piece(Facts *facts):
+    """crawler.mainblock.piece of the scanned text."""
+    if facts.chars == 0:
+        return _NOTHING
+    if facts.words == 0:
+        return _BLANK
+    return (facts.word_chars + facts.words - 1, facts.lead, facts.trail, False, facts.commas)
+
+
+cdef str _text(lxb_dom_node_t *root, bint deep, bytes separator):
+    """``LexborNode.text(deep, separator)`` of a document's node (not a fragment root)."""
+    cdef Buffer buffer
+    cdef const char *sep = separator
+    cdef Py_ssize_t sep_length = len(separator)
+    cdef lxb_dom_node_t *node
+    buffer.data = NULL
+    buffer.length = buffer.size = buffer.count = 0
+    try:
+        if root.type == FASTDOM_TEXT:
+            _add_text(&buffer, root, sep, sep_length)
+        node = root.first_child
+        if not deep:
+            while node != NULL:
+                if node.type == FASTDOM_TEXT:
+                    _add_text(&buffer, node, sep, sep_length)
+                node = node.next
+        else:
+            # lexbor's simple walk: every node under root in document order.
+            while node != NULL:
+                if node.local_name == FASTDOM_TAG_TEXT:
+                    _add_text(&buffer, node, sep, sep_length)
+                if node.first_child != NULL:
+                    node = node.first_child
+                else:
+                    while node != root and node.next == NULL:
+                        node = node.parent
+                    if node == root:
+                        break
+                    node = node.next
+        if buffer.length == 0:
+            return ""
+        return PyUnicode_DecodeUTF8(buffer.data, buffer.length, "replace")
+    finally:
+        free(buffer.data)

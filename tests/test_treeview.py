@@ -1,0 +1,213 @@
+"""The compiled extractor (crawler._fastdom and friends) against the pure-Python one.
+
+Both paths must give byte-identical pages: every link field, the page text and the facts,
+on the real corpus, on a sandbox web and on hostile markup. The compiled view's nodes must
+also answer like selectolax's own nodes. Skipped where the extension is not built (the
+pure path is then the only one); run the extraction tests with BACKLINKS_PURE_PYTHON=1 to
+exercise the fallback where it is built (``make test`` does).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from bench.compare_extract import corpus_pages, differences, page_record, records, sandbox_pages
+from crawler import nodetext, treeview
+from crawler.cleanup import _TALLIED
+from crawler.links import LINK_SELECTOR, MARKER_BOX_SELECTOR, _decode, parse_page
+from crawler.mainblock import DIV_BLOCKS, TO_SCORE
+from tests.test_links_robustness import _piece as markup_piece
+
+CORPUS = Path("/work/shared/corpus/readability")
+URL = "http://blog.example.test/posts/hello.html"
+
+needs_compiled = pytest.mark.skipif(not treeview.compiled_available(), reason="crawler._fastdom is not built")
+
+#: Markup where the two readings could part: bytes that are not UTF-8 split across text
+#: nodes, foreign content, custom and upper-case names, odd attributes, deep nesting.
+HOSTILE = [
+    b"<p>ok \xff bad <i>\xe2\x82</i></p><div>\xed\xa0\x80 x</div><a href=/a>\xc3</a><a href=/b>\xa9</a>",
+    "<div> a,b\u00a0 \u3000x\uff0cy <b>z</b>\u2028 \x85q\u200b</div><a href='/x'>\u00a0x\u2029y </a>".encode(),
+    b"<svg><a href='/svg'><text>icon</text></a><foreignObject><p>in svg</p></foreignObject></svg>",
+    b"<My-Widget Data-X=1 class=' Nav\tx_y\fauthor-BIO '><a HREF='/w' Rel='NoFollow UGC'>w</a></My-Widget>",
+    b"<div a='' b c=\"x\x00y\" xlink:href='/z' xml:lang=en><a href='#top'>top</a><a href=''>empty</a></div>",
+    b"<table><tr><td>" * 50 + b"<a href='/deep'>deep cell</a>" + b"</td></tr></table>" * 50,
+    b"<article><p>" + b"Words, words and more words. " * 40 + b"<a href='http://x.example/'>x</a></p></article>"
+    b"<aside><ul><li><a href=/1>1</a></li><li><a href=/2>2</a></li><li><a href=/3>3</a></li></ul></aside>",
+    b"<svg><a xlink:href='/x'>svg link</a><a href='/y'>y</a></svg><form ACTION='/f'></form><form></form>"
+    b"<meta HTTP-EQUIV=refresh content='0;url=/r'><frame src=/fr><area href=/ar><link href=/l rel=canonical>"
+    b"<form xlink:action=/n></form><div data-X=1></div>",
+    b"<!doctype html><div class='Author-Bio disclosure'><p class=author-bio>bio <a href=/me>me</a></p></div>",
+    b"",
+    b"\x00\x01\x02",
+]
+
+
+@pytest.fixture
+def both_paths() -> Iterator[None]:
+    previous = treeview.set_compiled(True)
+    yield
+    treeview.set_compiled(previous)
+
+
+def _both(pages: list[tuple[str, bytes, str, object]]) -> tuple[dict, dict]:
+    treeview.set_compiled(True)
+    assert treeview.using_compiled()
+    compiled = records(pages)
+    treeview.set_compiled(False)
+    pure = records(pages)
+    return compiled, pure
+
+
+@needs_compiled
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+def test_corpus_pages_identical(both_paths: None) -> None:
+    compiled, pure = _both(list(corpus_pages(CORPUS)))
+    assert len(compiled) == len(list(CORPUS.glob("*/source.html")))
+    assert differences(compiled, pure) == []
+
+
+@needs_compiled
+def test_sandbox_pages_identical(both_paths: None) -> None:
+    compiled, pure = _both(list(sandbox_pages(20, 5)))
+    assert len(compiled) > 100
+    assert differences(compiled, pure) == []
+
+
+@needs_compiled
+@pytest.mark.parametrize("body", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_markup_identical(both_paths: None, body: bytes) -> None:
+    treeview.set_compiled(True)
+    compiled = page_record(parse_page(body, URL))
+    treeview.set_compiled(False)
+    assert compiled == page_record(parse_page(body, URL))
+
+
+@needs_compiled
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(markup_piece, max_size=60), encoding=st.sampled_from(["utf-8", "latin-1"]))
+def test_generated_markup_identical(pieces: list[str], encoding: str) -> None:
+    body = "".join(pieces).encode(encoding, "replace")
+    previous = treeview.set_compiled(True)
+    try:
+        compiled = page_record(parse_page(body, URL))
+        treeview.set_compiled(False)
+        assert compiled == page_record(parse_page(body, URL))
+    finally:
+        treeview.set_compiled(previous)
+
+
+def _trees(bodies: list[bytes], decode: bool = True) -> Iterator[tuple[list, list]]:
+    """(selectolax nodes, compiled nodes) of every element of each page, in order; the
+    bytes are decoded as the extractor decodes them, or (``decode=False``) given to lexbor."""
+    for body in bodies:
+        markup = _decode(body, None)[0] if decode else body
+        tree = LexborHTMLParser(markup)
+        tree.strip_tags(["script", "style", "template"])
+        dom = treeview._fastdom.FastDoc(tree)  # type: ignore[union-attr]
+        try:
+            yield tree.css("*"), dom.css("*")
+        finally:
+            dom.release()
+
+
+def _sample_bodies() -> list[bytes]:
+    """Every sixth corpus page and the hostile markup."""
+    pages = sorted(CORPUS.glob("*/source.html"))[::6] if CORPUS.is_dir() else []
+    return [p.read_bytes() for p in pages] + HOSTILE
+
+
+@needs_compiled
+def test_nodes_answer_like_selectolax() -> None:
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+        assert len(plain) == len(fast)
+        for a, b in zip(plain, fast, strict=True):
+            assert (a.mem_id, a.tag, a.attributes) == (b.mem_id, b.tag, b.attributes)
+            assert a.text() == b.text()
+            assert a.text(deep=False) == b.text(deep=False)
+            assert a.text(separator=" ") == b.text(separator=" ")
+            assert (a.parent and a.parent.mem_id) == (b.parent and b.parent.mem_id)
+            x, y = a.child, b.child
+            while x is not None:
+                assert (x.mem_id, x.tag, x.is_element_node, x.is_text_node, x.text_content) == (
+                    y.mem_id, y.tag, y.is_element_node, y.is_text_node, y.text_content)
+                x, y = x.next, y.next
+            assert y is None
+            assert [n.mem_id for n in a.css("a, p")] == [n.mem_id for n in b.css("a, p")]
+
+
+#: The selectors the extractor asks of nodes; the plain tag lists are answered by a tree walk.
+SELECTORS = [TO_SCORE, _TALLIED, DIV_BLOCKS, "a", "img", "table", "tr", "td, th", "h1, h2, h3",
+             "caption, thead, tfoot, th, colgroup", "a[href]", ".author-bio", MARKER_BOX_SELECTOR, ".Nav, .x_y",
+             ".x_y, .nav, .x_y", LINK_SELECTOR, "div[data-x], my-widget[class]"]
+
+
+@needs_compiled
+def test_selectors_match_like_lexbor() -> None:
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+        for a, b in list(zip(plain, fast, strict=True))[::7]:
+            for query in SELECTORS:
+                assert [n.mem_id for n in a.css(query)] == [n.mem_id for n in b.css(query)], query
+                first = a.css_first(query)
+                assert (first and first.mem_id) == (b.css_first(query) and b.css_first(query).mem_id), query
+
+
+@needs_compiled
+def test_text_facts_equal_the_python_expressions() -> None:
+    checked = 0
+    for _plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+        for node in fast:
+            text, own = node.text(), node.text(deep=False)
+            assert nodetext.node_piece(node) == nodetext.piece(text)
+            assert nodetext.text_length(node) == len(text)
+            assert nodetext.collapsed_text(node) == " ".join(node.text(separator=" ").split())
+            assert nodetext.collapsed_text(node, spaced=False) == " ".join(text.split())
+            words = text.split()
+            assert nodetext.anchor_text(node)[0] == " ".join(words)
+            collapsed = nodetext.collapsed_text(node)
+            for room in (1, 7, 100, 3000):
+                assert node.collapsed_prefix(room) in (None, collapsed[:room])
+            for deep, value in ((True, text), (False, own)):
+                expected = None
+                if len(value) >= 25:
+                    expected = (nodetext.piece(value), value.count(",") + value.count("\uff0c"))
+                assert nodetext.paragraph_facts(node, deep, 25) == expected
+            checked += 1
+    assert checked > 1000 or not CORPUS.is_dir()
+
+
+@needs_compiled
+def test_invalid_utf8_text_is_left_to_python() -> None:
+    for _plain, fast in _trees([HOSTILE[0]], decode=False):
+        html = fast[0]
+        assert html.text_piece() is None  # "\xc3" + "\xa9" in two nodes decode as one "é" whole
+        assert nodetext.node_piece(html) == nodetext.piece(html.text())
+
+
+def test_compiled_modules_built_where_their_headers_are() -> None:
+    """setup.py keeps going when the extension does not compile (the pure path works), so a
+    compile error would pass unnoticed: where the lexbor headers were fetched, the modules
+    must be there."""
+    headers = Path(__file__).resolve().parents[1] / "build" / "selectolax-1.0.2-headers"
+    if not headers.is_dir() or os.environ.get("BACKLINKS_NO_COMPILE"):
+        pytest.skip("no lexbor headers fetched here: nothing to build against")
+    assert treeview.compiled_available(), "crawler._fast* did not build: see `pip install -v -e .`"
+
+
+def test_pure_python_switch_from_the_environment() -> None:
+    code = "from crawler import treeview; print(treeview.using_compiled())"
+    env = {**os.environ, "BACKLINKS_PURE_PYTHON": "1"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    env.pop("BACKLINKS_PURE_PYTHON")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(treeview.compiled_available())
