@@ -40,3 +40,24 @@ def test_a_redirect_to_a_page_already_requested_is_recorded(tmp_path: Path) -> N
     with open_index(f"sqlite:///{tmp_path / 'index.db'}") as index:
         pages = {url: status for url, status, _ in index.crawled_pages()}
     assert pages == {f"{base}/": 200, f"{base}/old": 301, f"{base}/new": 200}
+
+
+def test_a_redirect_to_a_refused_url_is_recorded(tmp_path: Path) -> None:
+    """robots.txt forbids the target of /go, the address guard refuses the target of /gone:
+    neither target is fetched, but both redirects were, and /gone's is a backlink."""
+    routes = {
+        "/robots.txt": Route(200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n"),
+        "/": html('<a href="/go">go</a> <a href="/gone">gone</a>'),
+        "/go": Route(302, {"Location": "/private/x"}, b""),
+        "/gone": Route(302, {"Location": "http://10.0.0.5/admin"}, b""),
+    }
+    with local_web(routes) as web:
+        run_crawl(tmp_path, web.url("/"), allowed="127.0.0.1/32")
+        base = web.url("")
+        paths = {hit.path for hit in web.hits}
+    assert paths == {"/robots.txt", "/", "/go", "/gone"}
+    with open_index(f"sqlite:///{tmp_path / 'index.db'}") as index:
+        pages = {url: status for url, status, _ in index.crawled_pages()}
+        backlinks = [(b.source_url, b.target_url, b.kind) for b in index.iter_backlinks()]
+    assert pages == {f"{base}/": 200, f"{base}/go": 302, f"{base}/gone": 302}
+    assert backlinks == [(f"{base}/gone", "http://10.0.0.5/admin", "redirect")]

@@ -90,7 +90,7 @@ class BacklinksSpider(Spider):
     def parse(self, response: Response) -> Iterator[Any]:
         fetched_at = utc_now()
         source_ip = str(response.ip_address) if response.ip_address is not None else None
-        yield from self._redirect_items(response, fetched_at, source_ip)
+        yield from self._redirect_items(response.meta, response.url, fetched_at, source_ip)
         stats = self.crawler.stats
         if response.status >= 400 or not _is_html(response):
             if response.status < 400:
@@ -118,15 +118,15 @@ class BacklinksSpider(Spider):
                 self.focus.boost(admission.site, from_site, hop=admission.hop, depth=admission.depth),
             )
 
-    def _redirect_items(self, response: Response, fetched_at: str,
+    def _redirect_items(self, meta: dict, url: str, fetched_at: str,
                         source_ip: str | None) -> Iterator[Any]:
-        """One item per HTTP redirect that led to this response, and the redirect
-        targets themselves counted against the scope."""
-        chain = response.meta.get("redirect_urls") or []
+        """One item per HTTP redirect that led to ``url`` (the response's, or the URL of a
+        request that was then refused)."""
+        chain = meta.get("redirect_urls") or []
         if not chain:
             return
-        reasons = response.meta.get("redirect_reasons") or []
-        hops = [*chain, response.url]
+        reasons = meta.get("redirect_reasons") or []
+        hops = [*chain, url]
         for index, url in enumerate(chain):
             status = reasons[index] if index < len(reasons) and isinstance(reasons[index], int) else 302
             location = join(url, hops[index + 1]) or hops[index + 1]
@@ -135,9 +135,12 @@ class BacklinksSpider(Spider):
                            page=redirect_page(url, location), redirect_to=location)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request
+        # Whatever happened at this URL (refused by robots.txt or the address guard, too
+        # many redirects, a timeout), the redirects that led here were fetched, and are links.
+        yield from self._redirect_items(request.meta, request.url, utc_now(), None)
         if failure.check(IgnoreRequest):
             return
-        request = failure.request
         self.crawler.stats.inc_value(f"backlinks/errors/{failure.type.__name__}")
         logger.debug("fetch failed: %(url)s: %(error)s", {"url": request.url, "error": failure.value})
         yield PageItem(url=request.url, status=0, fetched_at=utc_now())
