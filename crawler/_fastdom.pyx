@@ -59,7 +59,9 @@ cdef class FastDoc:
             self.table = _build_table(&self.parser.document.dom_document.node)
         return _find(<FactsTable *> self.table, node)
 
-    def __cinit__(self, LexborHTMLParser parser):
+    def __cinit__(self, LexborHTMLParser parser not None):
+        if parser.document == NULL:
+            raise ValueError("FastDoc needs a parser that holds a document")
         self.parser = parser
         self.nodes = []
         self.tags = {}
@@ -113,7 +115,7 @@ cdef class FastDoc:
             name = names.get(name_id)
             if name is None:
                 return self._learn_names(node)
-            if attr.value == NULL:
+            if attr.value == NULL or attr.value.data == NULL:  # as selectolax reads it
                 found[name] = None
             else:
                 found[name] = PyUnicode_DecodeUTF8(<char *> attr.value.data, attr.value.length, "replace")
@@ -121,9 +123,20 @@ cdef class FastDoc:
         return found
 
     cdef dict _learn_names(self, FastNode node):
+        """selectolax's attributes of ``node``, learning the name of each attribute id from
+        them. Only when each attribute has its own key: two raw names that decode to one
+        (bytes that are not UTF-8, each read as U+FFFD) share a key, and pairing keys with
+        attributes in order would then give the attributes after them the wrong names."""
         cdef dict found = node.lexbor().attributes
         cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
         cdef uintptr_t name_id
+        cdef Py_ssize_t count = 0
+        while attr != NULL:
+            count += 1
+            attr = attr.next
+        if count != len(found):
+            return found
+        attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
         for name in found:
             if attr == NULL:
                 break
@@ -171,7 +184,11 @@ cdef class FastDoc:
 @cython.no_gc
 cdef class FastNode:
     """One node of a FastDoc; the subset of LexborNode the extractor reads. (Not tracked by
-    the garbage collector: its only cycle, through its view, ends at ``FastDoc.release``.)"""
+    the garbage collector: its only cycle, through its view, ends at ``FastDoc.release``.)
+    Only ``FastDoc.wrap`` makes them: one made from Python would point at no node."""
+
+    def __init__(self):
+        raise TypeError("FastNode objects are made by FastDoc (crawler.treeview.view), not directly")
 
     cdef LexborNode lexbor(self):
         return LexborNode.new(self.ptr, self.doc.parser)

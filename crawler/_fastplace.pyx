@@ -107,7 +107,7 @@ cdef class FastPlacement:
             return self.clean_conditionally(node, tag, attrs)
         return False
 
-    def place(self, FastNode node):
+    def place(self, FastNode node not None):
         """``Placement.place``: the memoised facts of ``node``."""
         if node.memo is not None:
             return node.memo
@@ -115,11 +115,14 @@ cdef class FastPlacement:
 
     cpdef tuple of(self, FastNode node):
         """``Placement.of``."""
-        cdef FastNode parent = node.get_parent()
+        cdef FastNode parent
         cdef FastNode current
         cdef tuple info
         cdef list chain
         cdef Py_ssize_t index
+        if node is None:
+            raise TypeError("FastPlacement.of needs a FastNode, not None")
+        parent = node.get_parent()
         if parent is not None and node.ptr.type == 1:
             if parent.memo is not None:
                 info = self._derive(node, <tuple> parent.memo)

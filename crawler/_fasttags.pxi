@@ -136,18 +136,37 @@ cdef extern from "lexbor/dom/interfaces/attr_const.h":
         LXB_DOM_ATTR_SRC
         LXB_DOM_ATTR_HTTP_EQUIV
 
-cdef extern from "lexbor/dom/interfaces/attr.h":
-    ctypedef struct attr_data_t "lxb_dom_attr_data_t":
-        pass
-
 cdef extern from "lexbor/core/hash.h":
     ctypedef struct hash_entry_t "lexbor_hash_entry_t":
         size_t length
     const unsigned char *lexbor_hash_entry_str(const hash_entry_t *entry)
 
-#: Attribute local names with a fixed lexbor id; any other name is read from the document's
-#: attribute table (where lexbor keeps the names it met, an id being the entry's address).
-cdef dict _ATTR_IDS = {"href": LXB_DOM_ATTR_HREF, "src": LXB_DOM_ATTR_SRC, "http-equiv": LXB_DOM_ATTR_HTTP_EQUIV}
+cdef extern from "lexbor/dom/interfaces/attr.h":
+    ctypedef struct attr_data_t "lxb_dom_attr_data_t":
+        hash_entry_t entry
+
+cdef extern from "lexbor/dom/interfaces/attr_res.h":
+    # lexbor's names of the attributes with a fixed id (the id is the index).
+    const attr_data_t lxb_dom_attr_res_data_default[]
+
+
+cdef dict _fixed_attribute_ids():
+    cdef dict ids = {}
+    cdef Py_ssize_t index
+    cdef const hash_entry_t *entry
+    for index in range(1, LXB_DOM_ATTR__LAST_ENTRY):
+        entry = &lxb_dom_attr_res_data_default[index].entry
+        ids[(<const char *> lexbor_hash_entry_str(entry))[:entry.length].decode("ascii")] = index
+    return ids
+
+
+#: Attribute local names with a fixed lexbor id (from lexbor's own table: "href", "class",
+#: "rel" ...); any other name is read from the document's attribute table (where lexbor
+#: keeps the names it met, an id being the entry's address).
+cdef dict _ATTR_IDS = _fixed_attribute_ids()
+if (_ATTR_IDS.get("href"), _ATTR_IDS.get("src"), _ATTR_IDS.get("http-equiv")) != (
+        LXB_DOM_ATTR_HREF, LXB_DOM_ATTR_SRC, LXB_DOM_ATTR_HTTP_EQUIV):
+    raise ImportError("lexbor's attribute table is not the one this module was built for")
 #: selector -> ((tag id, attribute id or 0, attribute name), ...) or ().
 cdef dict _ATTR_QUERIES = {}
 _TAG_ATTR = __import__("re").compile(r"([a-z][a-z0-9]*)\[([a-z][a-z-]*)\]\Z")
