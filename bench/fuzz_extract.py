@@ -287,6 +287,8 @@ def check(body: bytes, headers: Any) -> str | None:
     compiled = _outcome(body, headers, True)
     pure = _outcome(body, headers, False)
     if compiled == pure:
+        if isinstance(compiled, tuple):  # both failed alike: not a divergence, but say so
+            _report(f"X {compiled}")
         return None
     if isinstance(compiled, tuple) or isinstance(pure, tuple):
         return f"compiled: {compiled if isinstance(compiled, tuple) else 'ok'}, pure: " \
@@ -392,7 +394,7 @@ def _pump(stream: Any, lines: queue.Queue[bytes | None]) -> None:
 
 def run_source(args: argparse.Namespace, source: str) -> dict[str, int]:
     """Run ``source`` in workers until done, restarting after each crash or hang."""
-    totals = {"inputs": 0, "crashes": 0, "hangs": 0, "differ": 0, "errors": 0}
+    totals = {"inputs": 0, "crashes": 0, "hangs": 0, "differ": 0, "errors": 0, "both_failed": 0}
     start = 0
     started = time.monotonic()
     while True:
@@ -415,6 +417,9 @@ def run_source(args: argparse.Namespace, source: str) -> dict[str, int]:
                 _, index, name = line.split(" ", 2)
                 last = int(index)
                 totals["inputs"] += 1
+            elif line.startswith("X "):
+                totals["both_failed"] += 1
+                print(f"[{source}] BOTH PATHS FAILED on {name}: {line[2:]}", flush=True)
             elif line.startswith("D "):
                 totals["differ"] += 1
                 print(f"[{source}] DIFFERS {line[2:]}", flush=True)

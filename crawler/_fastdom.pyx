@@ -68,18 +68,24 @@ cdef class FastDoc:
         self.attribute_names = {}
 
     cdef FastNode wrap(self, lxb_dom_node_t *ptr):
-        # A node's FastNode is kept in lexbor's spare per-node pointer (``user``, which
-        # neither lexbor's parser nor selectolax uses); ``release`` clears it.
+        # A node's FastNode is found through lexbor's spare per-node pointer (``user``, which
+        # neither lexbor's parser nor selectolax uses), holding not the object's address but
+        # its place in ``nodes`` + 1, checked against this view's list before it is trusted:
+        # lexbor copies ``user`` when it clones a node (``parser.clone()``), and another view
+        # of the tree overwrites it, so the value may come from anywhere. Read as an address,
+        # a copied one outlived its view's nodes (a use after free); read as a checked
+        # place, any value is harmless. ``release`` clears the ones this view set.
         cdef FastNode node
-        if ptr.user != NULL:
-            node = <FastNode> ptr.user
-            if node.doc is self:
+        cdef size_t place = <size_t> ptr.user
+        if place != 0 and place <= <size_t> len(self.nodes):
+            node = <FastNode> self.nodes[place - 1]
+            if node.ptr == ptr:
                 return node
         node = FastNode.__new__(FastNode)
         node.ptr = ptr
         node.doc = self
         self.nodes.append(node)
-        ptr.user = <void *> node
+        ptr.user = <void *> <size_t> len(self.nodes)
         return node
 
     cdef list wrap_all(self, list found):
@@ -162,23 +168,27 @@ cdef class FastDoc:
     def release(self):
         """Forget the nodes: clear the tree's pointers to them and drop them (they refer
         back to the view). The view must not be used afterwards."""
-        cdef FastNode node
-        for node in self.nodes:
-            if node.ptr.user == <void *> node:
-                node.ptr.user = NULL
-            # FastNodes are not tracked by the garbage collector: a memo that refers back
-            # to its node (placement's block) would otherwise never be freed.
-            node.memo = None
+        self._forget(True)
         self.nodes = []
 
-    def __dealloc__(self):
+    cdef void _forget(self, bint memos) noexcept:
+        """Clear the ``user`` pointers this view set (and the memos)."""
         cdef FastNode node
+        cdef size_t place = 0
+        for node in self.nodes:
+            place += 1
+            if <size_t> node.ptr.user == place:
+                node.ptr.user = NULL
+            if memos:
+                # FastNodes are not tracked by the garbage collector: a memo that refers
+                # back to its node (placement's block) would otherwise never be freed.
+                node.memo = None
+
+    def __dealloc__(self):
         _free_table(<FactsTable *> self.table)
         self.table = NULL
         if self.nodes:
-            for node in self.nodes:
-                if node.ptr.user == <void *> node:
-                    node.ptr.user = NULL
+            self._forget(False)
 
 
 @cython.no_gc

@@ -144,6 +144,38 @@ def test_two_views_of_one_tree_and_two_parsers() -> None:
         again.release()
 
 
+_CLONE_SCRIPT = """
+import gc
+from selectolax.lexbor import LexborHTMLParser
+from crawler import treeview
+tree = LexborHTMLParser("<div class=d><p>hello <a href=/a>a</a></p><span>s</span></div>" * 200)
+view = treeview._fastdom.FastDoc(tree)
+assert len(view.css("*")) > 800
+clone = tree.clone()  # lexbor copies each node's user pointer into the clone
+view.release()
+del view
+gc.collect()
+again = treeview._fastdom.FastDoc(clone)
+plain = clone.css("*")
+for a, b in zip(plain, again.css("*"), strict=True):
+    assert (a.mem_id, a.tag, a.attributes) == (b.mem_id, b.tag, b.attributes)
+again.release()
+print("ok")
+"""
+
+
+def test_clone_of_a_viewed_tree() -> None:
+    """lexbor copies the per-node ``user`` pointer when it clones a tree: the view read it
+    as a FastNode's address, which the clone kept after the first view was released and its
+    nodes freed (AddressSanitizer: heap-use-after-free in FastDoc.wrap). It now holds a
+    place in the view's own list, checked before use. Run with the debug allocator in a
+    subprocess, where a use after free finds poisoned memory."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONMALLOC": "debug"}
+    done = subprocess.run([sys.executable, "-X", "dev", "-c", _CLONE_SCRIPT], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr[-3000:]
+
+
 def test_threads_with_their_own_pages() -> None:
     """Scrapy extracts on the reactor thread only; threads that each parse their own pages
     (tests, benchmarks) get the same answers."""
