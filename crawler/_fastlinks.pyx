@@ -13,6 +13,7 @@ from cpython.object cimport PyTypeObject
 from crawler._fastdom cimport FastNode
 
 from dataclasses import fields
+from types import MemberDescriptorType
 
 from crawler.items import Link
 
@@ -40,9 +41,19 @@ cdef dict _ZONES = _ZONE_POSITION
 cdef Py_ssize_t _CHARS = CONTEXT_CHARS
 cdef long _ZONE_IN = Z_IN
 
+cdef tuple _slots():
+    # Only slot (member) descriptors, twelve of them: _set calls their C setter unchecked.
+    if make_link is Link:
+        return None
+    slots = tuple(getattr(Link, field.name) for field in fields(Link))
+    if len(slots) != 12 or not all(type(slot) is MemberDescriptorType for slot in slots):
+        return None
+    return slots
+
+
 #: Link's slot descriptors in field order (links.make_link's argument order), or None when
 #: links.make_link is the plain constructor (Link without slots or with other fields).
-cdef tuple _SLOTS = None if make_link is Link else tuple(getattr(Link, field.name) for field in fields(Link))
+cdef tuple _SLOTS = _slots()
 cdef object _new = object.__new__
 
 
