@@ -103,9 +103,6 @@ class AnchorFacts:
     commercial: bool = False
 
 
-_NO_ANCHOR = AnchorFacts()
-
-
 @dataclass(frozen=True, slots=True)
 class TargetFacts:
     """The name of a target site, prepared for anchor checks (cached per site)."""
@@ -184,6 +181,8 @@ class SubnetTracker:
 
 
 _CLEAN = Toxicity(0, ())
+#: Toxicity results kept per scorer (by the markers that fired); past this the map restarts.
+RESULT_CACHE = 100_000
 
 
 class ToxicityScorer:
@@ -196,6 +195,8 @@ class ToxicityScorer:
         self.anchor_facts = lru_cache(maxsize=65536)(self._anchor_facts)
         self.brand_fragments = lru_cache(maxsize=65536)(self._brand_fragments)
         self.target_facts = lru_cache(maxsize=65536)(self._target_facts)
+        self.anchor_verdict = lru_cache(maxsize=65536)(self._anchor_verdict)
+        self._toxicities: dict[tuple, Toxicity] = {}
         rules = self.rules
         self._money_vocabulary = sorted(
             {w for w in (*rules.commercial_words, *rules.commercial_intent, *rules.spam_words)
@@ -294,52 +295,80 @@ class ToxicityScorer:
         subnets: SubnetTracker,
     ) -> Toxicity:
         """The toxicity of ``link`` (one outbound link of the page ``ctx`` describes)."""
-        fired: list[Marker] = []
-        mark = self._mark
+        # The markers that fire, as (name, explanation fields) keys in a fixed order; the
+        # Toxicity of a list of keys is built once and reused (``_toxicity``).
+        fired: list[tuple] = []
         if link.hidden:
-            mark(fired, "hidden_link")
+            fired.append(("hidden_link",))
         if ctx.link_farm:
-            mark(fired, "link_farm", sites=ctx.outbound_sites)
+            fired.append(("link_farm", ("sites", ctx.outbound_sites)))
         if cls.rule == "sponsored_post" and not (link.sponsored or "sponsored" in link.rel):
-            mark(fired, "paid_without_sponsored", evidence=ctx.sponsored_post)
-
+            fired.append(("paid_without_sponsored", ("evidence", ctx.sponsored_post)))
         domain = self.domain_facts(source_site)
-        target = self.target_facts(target_site)
-        anchor = self.anchor_facts(link.anchor) if link.kind != "redirect" else _NO_ANCHOR
-        words = anchor.words
-        names_brand = bool(words) and bool(target.brand) and target.named_by(words)
-        commercial = anchor.commercial and not (
-            names_brand and _names_fragments(words, target.fragments)
-        )
+        if link.kind != "redirect":
+            commercial, unrelated = self.anchor_verdict(link.anchor, target_site)
+        else:  # a meta refresh has no anchor
+            commercial = unrelated = False
         if commercial and domain.spam_words and domain.heavy:
-            mark(fired, "spam_money_anchor")
+            fired.append(("spam_money_anchor",))
         if domain.spammy:
-            mark(fired, "spam_domain", domain=source_site, evidence=_domain_evidence(domain))
+            fired.append(("spam_domain", ("domain", source_site),
+                          ("evidence", _domain_evidence(domain))))  # fmt: skip
         if commercial:
-            mark(fired, "commercial_anchor", anchor=link.anchor)
+            fired.append(("commercial_anchor", ("anchor", link.anchor)))
         if domain.spam_tld:
-            mark(fired, "spam_tld", tld=domain.tld)
+            fired.append(("spam_tld", ("tld", domain.tld)))
         subnet, count = subnets.referring_domains(source_ip, target_site)
         if count >= self.rules.subnet_min_domains:
-            mark(fired, "subnet_network", count=count, target=target_site, subnet=subnet)
+            fired.append(("subnet_network", ("count", count), ("target", target_site),
+                          ("subnet", subnet)))  # fmt: skip
         if ctx.noindex:
-            mark(fired, "noindex_source")
+            fired.append(("noindex_source",))
         if link.position in SITEWIDE_TOXIC_POSITIONS:
-            mark(fired, "sitewide_link", position=link.position)
-        if words and target.brand and not names_brand and not anchor.generic:
-            mark(fired, "unrelated_anchor", anchor=link.anchor, target=target_site)
+            fired.append(("sitewide_link", ("position", link.position)))
+        if unrelated:
+            fired.append(("unrelated_anchor", ("anchor", link.anchor), ("target", target_site)))
         target_lang = ctx.languages.get(target_site) if ctx.lang else ""
         if target_lang and target_lang != ctx.lang:
-            mark(fired, "language_mismatch", source_lang=ctx.lang, target_lang=target_lang)
+            fired.append(("language_mismatch", ("source_lang", ctx.lang),
+                          ("target_lang", target_lang)))  # fmt: skip
         if not fired:
             return _CLEAN
-        fired.sort(key=lambda m: -m.weight)
-        return Toxicity(min(100, sum(m.weight for m in fired)), tuple(fired))
+        key = tuple(fired)
+        found = self._toxicities.get(key)
+        if found is None:
+            found = self._toxicity(fired)
+            if len(self._toxicities) >= RESULT_CACHE:
+                self._toxicities.clear()
+            self._toxicities[key] = found
+        return found
 
-    def _mark(self, fired: list[Marker], name: str, **fields: object) -> None:
-        rule = self._weights.get(name)
-        if rule is not None and rule.weight:
-            fired.append(Marker(name, rule.weight, rule.explanation.format(**fields)))
+    def _toxicity(self, fired: list[tuple]) -> Toxicity:
+        """The Toxicity of the fired marker keys: markers with a weight, heaviest first
+        (in firing order among equal weights)."""
+        markers: list[Marker] = []
+        for name, *fields in fired:
+            rule = self._weights.get(name)
+            if rule is not None and rule.weight:
+                markers.append(Marker(name, rule.weight, rule.explanation.format(**dict(fields))))
+        if not markers:
+            return _CLEAN
+        markers.sort(key=lambda m: -m.weight)
+        return Toxicity(min(100, sum(m.weight for m in markers)), tuple(markers))
+
+    def _anchor_verdict(self, anchor: str, target_site: str) -> tuple[bool, bool]:
+        """(commercial, unrelated) of an anchor pointing at ``target_site``:
+        whether it is an exact-match commercial anchor (not naming the brand's distinctive
+        parts), and whether it names something other than the target's brand."""
+        target = self.target_facts(target_site)
+        anchor_facts = self.anchor_facts(anchor)
+        words = anchor_facts.words
+        names_brand = bool(words) and bool(target.brand) and target.named_by(words)
+        commercial = anchor_facts.commercial and not (
+            names_brand and _names_fragments(words, target.fragments)
+        )
+        unrelated = bool(words) and bool(target.brand) and not names_brand and not anchor_facts.generic
+        return commercial, unrelated
 
     def _target_facts(self, site: str) -> TargetFacts:
         brand = _brand(site)
