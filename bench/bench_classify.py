@@ -15,16 +15,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 from crawler.backlinks import backlinks_and_links
 from crawler.classify import Classifier
 from crawler.judge import BacklinkJudge
 from crawler.links import parse_page
 from crawler.toxicity import ToxicityScorer
+from tests.corpus import CORPUS
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "readability"
 BASE_URL = "http://fakehost/test/page.html"
 
 

@@ -28,8 +28,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from crawler import treeview
 from crawler.links import extract_links
+from tests.corpus import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "readability"
 URL = "http://fakehost/test/page.html"
 
 

@@ -25,8 +25,8 @@ from typing import Any
 from crawler import treeview
 from crawler.items import Page
 from crawler.links import parse_page
+from tests.corpus import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "readability"
 CORPUS_URL = "http://fakehost/test/page.html"
 
 

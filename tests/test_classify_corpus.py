@@ -9,15 +9,14 @@ http://fakehost/test/page.html, so a site's links to its own domain count as out
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from crawler.backlinks import backlinks_and_links
 from crawler.judge import BacklinkJudge
 from crawler.links import parse_page
+from tests.corpus import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "readability"
 BASE_URL = "http://fakehost/test/page.html"
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}")

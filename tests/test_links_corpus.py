@@ -28,8 +28,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from crawler.links import parse_page
 from crawler.urls import join
+from tests.corpus import CORPUS
 
-CORPUS = Path("/work/shared/corpus/readability")
 PAGE_URL = "http://fakehost/test/page.html"
 
 #: Quality floors, a little under what was measured (micro precision 0.962, recall 0.989;

@@ -4,7 +4,6 @@ page, nesting 10,000 deep, garbage bytes. Every result keeps the record's invari
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,8 +12,8 @@ from hypothesis import strategies as st
 from crawler.items import Page
 from crawler.links import parse_page
 from crawler.vocab import KINDS, POSITIONS, REGIONS
+from tests.corpus import CORPUS
 
-CORPUS = Path("/work/shared/corpus/readability")
 URL = "http://site.example/dir/page.html"
 
 
