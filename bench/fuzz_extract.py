@@ -21,7 +21,9 @@ Sources (``--source``, repeatable; default: all but the valgrind-slow ones):
 
 ``--count N`` inputs per source (``mutate``, ``generated``), ``--dev`` runs the workers under
 ``python -X dev``, ``--malloc-debug`` with ``PYTHONMALLOC=debug``, ``--valgrind`` under valgrind
-memcheck (slow: use a small ``--count``). Failing inputs are written to ``--out``
+memcheck (use a small ``--count``), ``--asan`` with the compiled modules rebuilt with
+AddressSanitizer (gcc; from the C that ``make install`` leaves in build/cython, into
+build/asan). Failing inputs are written to ``--out``
 (default build/fuzz). Exit status 1 when anything crashed, hung or differed.
 """
 
@@ -368,6 +370,11 @@ def _generated(seed: int, start: int, count: int, run: Callable[..., None]) -> N
 
 # -- the parent --------------------------------------------------------------------------------
 
+#: A worker says first which compiled module it loaded (the ASan build must be the one).
+WORKER = ("import crawler._fastdom, sys; print('I', crawler._fastdom.__file__, flush=True); "
+          "from bench.fuzz_extract import main; sys.exit(main(sys.argv[1:]))")
+
+
 def _command(args: argparse.Namespace, source: str, start: int) -> tuple[list[str], dict[str, str]]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("BACKLINKS_PURE_PYTHON", None)
@@ -377,13 +384,44 @@ def _command(args: argparse.Namespace, source: str, start: int) -> tuple[list[st
     if args.malloc_debug:
         env["PYTHONMALLOC"] = "debug"
     prefix: list[str] = []
+    if args.asan:
+        env["PYTHONPATH"] = f"{args.asan}{os.pathsep}{ROOT}"
+        env["LD_PRELOAD"] = _gcc("-print-file-name=libasan.so")
+        env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1"
+        env["PYTHONMALLOC"] = "malloc"  # freed objects go back to ASan, which poisons them
     if args.valgrind:
         env["PYTHONMALLOC"] = "malloc"
         prefix = ["valgrind", "--tool=memcheck", "--quiet", "--track-origins=no",
                   f"--log-file={args.out}/valgrind-{source}-%p.log"]
-    worker_args = ["-m", "bench.fuzz_extract", "--worker", source, "--seed", str(args.seed), "--start", str(start),
+    worker_args = ["-c", WORKER, "--worker", source, "--seed", str(args.seed), "--start", str(start),
                    "--count", str(args.count), "--out", str(args.out)]
     return prefix + python + worker_args, env
+
+
+def _gcc(*arguments: str) -> str:
+    return subprocess.run(["gcc", *arguments], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def build_asan(target: Path) -> Path:
+    """A copy of the crawler package whose compiled modules are built with AddressSanitizer,
+    from the C that ``make install`` left under build/cython (workers import it first)."""
+    import sysconfig
+
+    sources = ROOT / "build" / "cython" / "crawler"
+    for pyx in (ROOT / "crawler").glob("_fast*.pyx"):
+        c = sources / f"{pyx.stem}.c"
+        if not c.exists() or c.stat().st_mtime < pyx.stat().st_mtime:
+            raise SystemExit(f"{c} is missing or older than {pyx.name}: run make install first")
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(ROOT / "crawler", target / "crawler", ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+    headers = ROOT / "build" / "selectolax-1.0.2-headers"
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    for c in sorted(sources.glob("_fast*.c")):
+        _gcc("-shared", "-fPIC", "-fsanitize=address", "-fno-omit-frame-pointer", "-g", "-O1", "-DLEXBOR_STATIC",
+             f"-I{sysconfig.get_paths()['include']}", f"-I{headers}", str(c), "-o",
+             str(target / "crawler" / f"{c.stem}{suffix}"))
+    return target
 
 
 def _pump(stream: Any, lines: queue.Queue[bytes | None]) -> None:
@@ -399,7 +437,10 @@ def run_source(args: argparse.Namespace, source: str) -> dict[str, int]:
     started = time.monotonic()
     while True:
         command, env = _command(args, source, start)
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # The ASan copy of the package is found first only when it is the working directory
+        # (python -c puts that first on sys.path).
+        process = subprocess.Popen(command, cwd=args.asan or ROOT, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
         lines: queue.Queue[bytes | None] = queue.Queue()
         threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True).start()
         last, name, done, hung = start - 1, "", False, False
@@ -413,7 +454,10 @@ def run_source(args: argparse.Namespace, source: str) -> dict[str, int]:
             if raw is None:
                 break
             line = raw.decode("utf-8", "replace").rstrip("\n")
-            if line.startswith("B "):
+            if line.startswith("I "):
+                if args.asan and not line[2:].startswith(str(args.asan)):
+                    raise SystemExit(f"the worker loaded {line[2:]}, not the AddressSanitizer build")
+            elif line.startswith("B "):
                 _, index, name = line.split(" ", 2)
                 last = int(index)
                 totals["inputs"] += 1
@@ -476,8 +520,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dev", action="store_true", help="workers under python -X dev")
     parser.add_argument("--malloc-debug", action="store_true", help="workers with PYTHONMALLOC=debug")
     parser.add_argument("--valgrind", action="store_true", help="workers under valgrind memcheck")
+    parser.add_argument("--asan", action="store_const", const=ROOT / "build" / "asan",
+                        help="workers with the compiled modules built with AddressSanitizer (gcc)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "fuzz")
     args = parser.parse_args(argv)
+    args.out = args.out.resolve()
     if args.worker:
         try:
             worker(args.worker, args.seed, args.start, args.count, args.out)
@@ -493,6 +540,8 @@ def main(argv: list[str]) -> int:
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.mkdir(parents=True)
+    if args.asan:
+        build_asan(args.asan)
     failed = False
     for source in args.source or SOURCES:
         totals = run_source(args, source)
