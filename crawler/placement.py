@@ -21,6 +21,7 @@ Position rule (documented in the report and README):
 from __future__ import annotations
 
 from functools import lru_cache
+from statistics import median
 from typing import Any
 
 from crawler.cleanup import Cleaner
@@ -101,6 +102,11 @@ def _markers(
     return landmark, region_of(tokens) if tokens else ""
 
 
+#: Median text length (characters) of the items of a thread of posts, reviews or comments,
+#: as opposed to captions or link lists.
+TEXT_RICH_ITEM = 120
+
+
 def _listing_items(blocks: tuple[Node, ...], texts: TextCache) -> frozenset[int]:
     """The children of main blocks (or of the first element below them that has more than
     one child, as a WordPress content-area div around a <main>) that are items of a
@@ -128,8 +134,16 @@ def _listing_items(blocks: tuple[Node, ...], texts: TextCache) -> frozenset[int]
             if wrapped:
                 # Deeper down, only text-rich items (forum posts, reviews, comments) make a
                 # listing; alike link lists there are widgets (related posts, tag clouds).
+                # One link-heavy post among many text-rich ones (a reply that is a bare
+                # URL) does not make a thread a widget; among captions (thumbnails) or in
+                # a group of three, one is enough.
                 by_id = {c.mem_id: c for c in children}
-                if any(texts.density(by_id[key]) >= 0.5 for key in group):
+                dense = sum(texts.density(by_id[key]) >= 0.5 for key in group)
+                if dense and (
+                    dense * 4 > len(group)
+                    or len(group) < 4
+                    or median([texts.length(by_id[key]) for key in group]) < TEXT_RICH_ITEM
+                ):
                     continue
             items.update(group)
     return frozenset(items)

@@ -523,3 +523,21 @@ def test_wrong_bytes_never_crash() -> None:
     assert extract_links(body, URL)[0].url == "http://blog.example.test/x"
     assert parse_page(b"", URL).links == ()
     assert parse_page(b"\xff\xfe\x00", URL).links == ()
+
+
+
+def test_a_link_heavy_reply_does_not_turn_a_thread_into_a_widget() -> None:
+    """Alike posts under a wrapper are a listing (content) unless most of them, or one of
+    only three, or one among short captions, are link-dense. A sandbox forum thread (seed
+    27, 60 sites) where one reply is little more than a bare URL: every link sits where its
+    ground truth says (the replies' links were sidebar)."""
+    from crawler.sandbox import build_web
+
+    web = build_web(60, 27)
+    url = "http://granitehub.test/viewtopic.php?t=191"
+    status, headers, body = web.response(url)[:3]
+    expected = {(line["target_url"], line["position"]) for line in web.ground_truth()
+                if line["source_url"] == url and line["kind"] == "text"}  # fmt: skip
+    page = parse_page(body, url, headers=dict(headers))
+    got = {(link.url.split("#")[0], link.position) for link in page.links if link.kind == "text"}
+    assert len(expected) > 10 and expected <= got, sorted(expected - got)
