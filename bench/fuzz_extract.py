@@ -8,7 +8,7 @@ run; a worker that goes silent for ``--timeout`` seconds is killed and reported 
 
 Sources (``--source``, repeatable; default: all but the valgrind-slow ones):
 
-- ``mutate``: every corpus page (../shared/corpus/readability/*/source.html) mutated at
+- ``mutate``: every corpus page (tests/corpus.py finds it: BACKLINKS_CORPUS_DIR ...) mutated at
   random: byte flips, duplicated or removed tags, inserted NULs and bytes that are not
   UTF-8, a declared encoding (meta charset or Content-Type header), or several at once;
 - ``truncate``: every corpus page cut at each 1/64 of its length;
@@ -45,8 +45,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from tests.corpus import CORPUS
+
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus" / "readability"
 URL = "http://fuzz.example.test/dir/page.html"
 SOURCES = ("mutate", "truncate", "generated", "shapes", "sandbox")
 ENCODINGS = ["utf-8", "UTF-8", "latin-1", "windows-1252", "shift_jis", "euc-jp", "iso-2022-jp", "gb18030", "big5",
