@@ -452,7 +452,9 @@ def _top_candidate(body: Node, ctx: _Ctx) -> Node | None:
         node = ctx.nodes[key]
         _length(node, ctx)
         best.append((_scaled(node, ctx), key))
-        best.sort(reverse=True)
+        # By score alone: a stable sort keeps equal scores in the order they were ranked; the
+        # key, a node's address, would make the choice differ from one parse to the next.
+        best.sort(key=lambda item: item[0], reverse=True)
         del best[5:]
     top_score, top_key = best[0]
     top = ctx.nodes[top_key]
