@@ -251,13 +251,13 @@ class ToxicityScorer:
         text = " ".join(anchor.lower().split()).strip(" .:!?»›>-–")
         return not text or text in self.rules.generic_anchors or bool(_NAKED_URL_RE.match(text))
 
-    def is_commercial(self, words: list[str], anchor: str, brand: str) -> bool:
-        """An exact-match commercial anchor: a short anchor built around a money word or a
-        buying-intent word, that does not name the target's brand ("Acme loans" for
-        acmeloans.com is a brand anchor; "payday loans" for paydayloans.com is not)."""
-        if self.is_generic(anchor) or not self._commercial_shape(tuple(words)):
-            return False
-        return not _names_fragments(tuple(words), self.brand_fragments(brand))
+    def is_commercial(self, anchor: str, target_site: str) -> bool:
+        """Whether ``anchor`` is an exact-match commercial anchor for ``target_site``, as
+        ``score`` judges it: a short anchor built around a money word or a buying-intent
+        word that does not name the distinctive part of the target's brand ("Acme loans"
+        for acmeloans.com is a brand anchor; "payday loans" for paydayloans.com is not). A
+        spam-shaped target name (spam words with digits or hyphens) has no brand to name."""
+        return self.anchor_verdict(anchor, target_site)[0]
 
     def _brand_fragments(self, brand: str) -> tuple[str, ...]:
         """The distinctive parts of a brand: its name without commercial and spam words

@@ -212,20 +212,20 @@ def test_bands(value, band):
     ],
 )
 def test_commercial_anchor(anchor, commercial):
-    scorer = ToxicityScorer()
-    assert scorer.is_commercial(scorer.anchor_words(anchor), anchor, "acme") is commercial
+    assert ToxicityScorer().is_commercial(anchor, "acme.com") is commercial
 
 
 @pytest.mark.parametrize(
-    "anchor,brand,commercial",
+    "anchor,site,commercial",
     [
-        ("payday loans", "paydayloans", True),  # an exact-match domain is still exact-match
-        ("poker bonus", "casino-bonus-1", True),
-        ("Acme loans", "acmeloans", False),  # the brand
-        ("Acme loans", "acme-loans-24", False),
-        ("cheap flights", "skyscanner", True),
+        ("payday loans", "paydayloans.com", True),  # an exact-match domain is still exact-match
+        ("poker bonus", "casino-bonus-1.test", True),
+        ("Acme loans", "acmeloans.com", False),  # the brand
+        # A spam-shaped name (a money word with digits or hyphens) has no brand to protect,
+        # as for "replica watches" to replica-watches-24.test: score() calls it commercial.
+        ("Acme loans", "acme-loans-24.test", True),
+        ("cheap flights", "skyscanner.net", True),
     ],
 )
-def test_commercial_anchor_against_the_targets_brand(anchor, brand, commercial):
-    scorer = ToxicityScorer()
-    assert scorer.is_commercial(scorer.anchor_words(anchor), anchor, brand) is commercial
+def test_commercial_anchor_against_the_targets_brand(anchor, site, commercial):
+    assert ToxicityScorer().is_commercial(anchor, site) is commercial
