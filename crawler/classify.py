@@ -169,7 +169,7 @@ def _evidence(markers: MarkerSet, facts: _Facts) -> list[str]:
         domain = _host_matches(facts.host, markers.domains)
         if domain:
             found.append(f"domain={domain}")
-    for schema in markers.schema_types.intersection(facts.schema):
+    for schema in sorted(markers.schema_types.intersection(facts.schema)):
         found.append(f"schema={facts.schema[schema]}")
     if facts.og_type and facts.og_type in markers.og_types:
         found.append(f"og:type={facts.og_type}")
@@ -279,7 +279,7 @@ class Classifier:
     # -- per link -------------------------------------------------------------------------------
 
     def classify(
-        self, link: Link, ctx: PageContext, *, source_site: str, target_site: str
+        self, link: Link, ctx: PageContext
     ) -> Classification:
         """The type and origin of ``link`` (one outbound link of the page of ``ctx``)."""
         if link.sponsored or "sponsored" in link.rel:

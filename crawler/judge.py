@@ -27,13 +27,12 @@ class BacklinkJudge:
 
     def judge(self, record: Backlink, link: Link, ctx: PageContext) -> tuple[Classification, Toxicity]:
         """Type, origin and toxicity of ``record``, made from the element ``link``."""
-        cls = self.classifier.classify(link, ctx, source_site=record.source_site, target_site=record.target_site)
+        cls = self.classifier.classify(link, ctx)
         self.subnets.add(record.source_ip, record.source_site, record.target_site)
         tox = self.scorer.score(
             link,
             ctx,
             cls,
-            source_url=record.source_url,
             source_site=record.source_site,
             target_site=record.target_site,
             source_ip=record.source_ip,

@@ -288,7 +288,6 @@ class ToxicityScorer:
         ctx: PageContext,
         cls: Classification,
         *,
-        source_url: str,
         source_site: str,
         target_site: str,
         source_ip: str | None,

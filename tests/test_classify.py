@@ -10,7 +10,6 @@ import pytest
 from crawler.classify import Classifier, SiteLanguages
 from crawler.items import Link, Page
 from crawler.ruleset import load_rules
-from crawler.urls import host_of, site_of
 
 TARGET = "https://acme-widgets.com/"
 
@@ -168,9 +167,7 @@ CASES = [
 def test_type_origin_and_evidence(page_, link_, type_, origin, reason):
     classifier = Classifier()
     ctx = classifier.page_context(page_)
-    cls = classifier.classify(
-        link_, ctx, source_site=site_of(host_of(page_.url)), target_site="acme-widgets.com"
-    )
+    cls = classifier.classify(link_, ctx)
     assert (cls.type, cls.origin) == (type_, origin), cls.reason
     assert reason.lower() in cls.reason.lower()
 
@@ -221,7 +218,7 @@ def test_page_context_fills_the_crawl_language_map():
 def test_every_type_has_its_origin():
     classifier = Classifier()
     ctx = classifier.page_context(page("https://blog.example.com/x", **WORDPRESS))
-    cls = classifier.classify(link(), ctx, source_site="example.com", target_site="acme.com")
+    cls = classifier.classify(link(), ctx)
     assert (cls.type, cls.origin, cls.rule) == ("editorial", "natural", "editorial")
 
 

@@ -21,11 +21,11 @@ def score(page: Page, link: Link, target_site: str, *, ip: str | None = None,
     classifier = classifier or Classifier()
     ctx = classifier.page_context(page)
     source_site = site_of(host_of(page.url))
-    cls = classifier.classify(link, ctx, source_site=source_site, target_site=target_site)
+    cls = classifier.classify(link, ctx)
     subnets = subnets or SubnetTracker()
     subnets.add(ip, source_site, target_site)
     return ToxicityScorer().score(
-        link, ctx, cls, source_url=page.url, source_site=source_site, target_site=target_site,
+        link, ctx, cls, source_site=source_site, target_site=target_site,
         source_ip=ip, subnets=subnets,
     )
 
