@@ -57,11 +57,16 @@ def header_values(headers: Any, name: str) -> list[str]:
 
 
 def _known(encoding: str | None) -> str | None:
+    """``encoding`` if it names a text encoding a browser would use, else None. Python's
+    codec registry also knows bytes-to-bytes and str-to-str codecs (base64, hex, zlib,
+    rot13 ...), which cannot decode a page, and UTF-7, which browsers refuse to read."""
     if not encoding:
         return None
     try:
-        codecs.lookup(encoding)
+        info = codecs.lookup(encoding)
     except LookupError:
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name == "utf-7":
         return None
     return encoding
 

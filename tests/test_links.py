@@ -487,6 +487,11 @@ ENCODING_CASES = [
     ('<meta charset="gb2312"><p>{t}</p>', "utf-8", None, "utf-8"),
     # an ASCII page declaring UTF-16 is read as UTF-8 (HTML standard)
     ('<meta charset="utf-16"><p>x</p>', "ascii", None, "utf-8"),
+    # codecs that are not text encodings (Python knows them, browsers do not) are ignored
+    ("<p>{t}</p>", "cp1252", "text/html; charset=base64", "cp1252"),
+    ('<meta charset="rot13"><p>{t}</p>', "utf-8", None, "utf-8"),
+    ('<meta charset="hex"><p>{t}</p>', "cp1252", None, "cp1252"),
+    ('<meta charset="utf-7"><p>x</p>', "ascii", "text/html; charset=zlib", "utf-8"),
 ]
 
 
