@@ -25,9 +25,9 @@ from crawler import nodetext, treeview
 from crawler.cleanup import _TALLIED
 from crawler.links import LINK_SELECTOR, MARKER_BOX_SELECTOR, _decode, parse_page
 from crawler.mainblock import DIV_BLOCKS, TO_SCORE
+from tests.corpus import CORPUS
 from tests.test_links_robustness import _piece as markup_piece
 
-CORPUS = Path("/work/shared/corpus/readability")
 URL = "http://blog.example.test/posts/hello.html"
 
 needs_compiled = pytest.mark.skipif(not treeview.compiled_available(), reason="crawler._fastdom is not built")
