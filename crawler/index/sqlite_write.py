@@ -273,20 +273,14 @@ class SqliteWriter:
             rows = stored[_ROWS]
             stale = stored[1] > seen
             source_site_id = ids[source_site]
-            page_ip_id = ids[page_ip] if page_ip else None
-            page_subnet_id = ids[subnet_of(page_ip) or page_ip] if page_ip else None
+            page_address = _address_ids(ids, page_ip)
             if not keep:
                 # A new page seen once in the batch: every link is new (the hot path of a
                 # write; counted per target state in ``fresh``, spread on COUNTERS after).
                 first = next_link
                 for ident, site, host, record in links:
                     ip = record[R_IP]
-                    if ip == page_ip:
-                        ip_id, subnet_id = page_ip_id, page_subnet_id
-                    elif not ip:
-                        ip_id = subnet_id = None
-                    else:
-                        ip_id, subnet_id = ids[ip], ids[subnet_of(ip) or ip]
+                    ip_id, subnet_id = page_address if ip == page_ip else _address_ids(ids, ip)
                     site_id = ids[site]
                     inserts.append((next_link, page_id, ident, site_id, ids[host],
                                     source_site_id, ip_id, subnet_id, *record))  # fmt: skip
@@ -304,12 +298,7 @@ class SqliteWriter:
                 inserted += next_link - first
             for ident, site, host, record in links if keep else ():
                 ip = record[R_IP]
-                if ip == page_ip:
-                    ip_id, subnet_id = page_ip_id, page_subnet_id
-                elif not ip:
-                    ip_id = subnet_id = None
-                else:
-                    ip_id, subnet_id = ids[ip], ids[subnet_of(ip) or ip]
+                ip_id, subnet_id = page_address if ip == page_ip else _address_ids(ids, ip)
                 known = state.get(ident)
                 site_id = ids[site]
                 nofollow, type_, toxicity = record[R_NOFOLLOW], record[R_TYPE], record[R_TOXICITY]
@@ -422,6 +411,13 @@ class SqliteWriter:
             ])  # fmt: skip
         conn.executemany(MARK_LOST, losses)
         counters.write(conn)
+
+
+def _address_ids(ids: dict[str, int], ip: str | None) -> tuple[int | None, int | None]:
+    """Name ids of a source address and of its /24 (/48) network; (None, None) without one."""
+    if not ip:
+        return None, None
+    return ids[ip], ids[subnet_of(ip) or ip]
 
 
 def _lose_dropped(
