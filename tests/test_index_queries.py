@@ -315,3 +315,32 @@ def test_a_failed_write_leaves_no_trace_and_the_next_one_stores_everything(
     assert index.summary("t.com").referring_subnets == 1
     assert [b.target_url for b in index.backlinks("blog.t.com")] == [L2.target_url]
     index.close()
+
+
+OPENER = textwrap.dedent("""
+    import sys, time
+    from crawler.index import open_index
+    uri, start = sys.argv[1], float(sys.argv[2])
+    while time.time() < start:
+        pass
+    open_index(uri).close()
+    print("opened")
+""")
+
+
+def test_many_processes_opening_one_new_file_at_once(tmp_path):
+    """Workers of one crawl start together on a new index file: one creates the schema,
+    and none of the others may take the half-seen file for an older layout."""
+    import time
+
+    for round_ in range(3):
+        uri = f"sqlite:///{tmp_path / f'new{round_}.db'}"
+        start = time.time() + 1.5
+        procs = [
+            subprocess.Popen([sys.executable, "-c", OPENER, uri, str(start)], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(6)
+        ]  # fmt: skip
+        for proc in procs:
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0 and out.strip() == "opened", err[-2000:]

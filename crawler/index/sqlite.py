@@ -100,9 +100,11 @@ class SqliteIndex(SqliteWriter, SqliteViews, LinkIndex):
             # only if that falls far behind.
             conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES * 4}")
             conn.execute(f"PRAGMA journal_size_limit = {CHECKPOINT_PAGES * PAGE_SIZE * 2}")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            has_links = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'links'"
+            # One statement, so one snapshot: read apart, another process could create the
+            # schema in between (version 0 read before, the links table seen after).
+            version, has_links = conn.execute(
+                "SELECT (SELECT user_version FROM pragma_user_version), EXISTS (SELECT 1 FROM "
+                "sqlite_master WHERE type = 'table' AND name = 'links')"
             ).fetchone()
             if version > SCHEMA_VERSION:
                 raise IndexUnavailable(
