@@ -14,7 +14,7 @@ from tests.redis_server import RedisServer
 from tests.test_distributed_crawl import (
     ROOT,
     SCRAPY,
-    finish,
+    finish_ok,
     polite_web_routes,
     start_worker,
     worker_env,
@@ -59,7 +59,7 @@ def test_status_of_a_finished_crawl_and_its_reset(tmp_path):
         routes.update(polite_web_routes(web.port, 2, 4))
         env = worker_env(url, f"sqlite:///{tmp_path / 'index.db'}")
         seeds = [f"http://127.0.0.{h}:{web.port}/p0" for h in (1, 2)]
-        assert finish([start_worker(env, tmp_path / "w.log", seeds)]) == [0]
+        finish_ok([start_worker(env, tmp_path / "w.log", seeds)])
 
         status = json.loads(cluster("--format", "json", redis_url=url).stdout)
         assert status["key"] == "backlinks:backlinks"

@@ -84,6 +84,14 @@ def finish(workers: list[subprocess.Popen], timeout: float = 240) -> list[int]:
     return codes
 
 
+def finish_ok(workers: list[subprocess.Popen], timeout: float = 240) -> None:
+    """``finish``, and every worker exited 0; else fail with what the failed ones printed."""
+    codes = finish(workers, timeout)
+    failed = [(code, (worker.stderr.read() or "")[-2000:])
+              for code, worker in zip(codes, workers, strict=True) if code != 0]  # fmt: skip
+    assert not failed, failed
+
+
 def wait_for(client, field: str, at_least: int, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -126,7 +134,7 @@ def test_three_workers_crawl_one_sandbox_into_one_index(sandbox, tmp_path):
         logs = [tmp_path / f"worker{i}.log" for i in range(3)]
         workers = [start_worker(env, logs[0], sandbox.seed_urls)]
         workers += [start_worker(env, log) for log in logs[1:]]  # no seeds: they work the queue
-        assert finish(workers) == [0, 0, 0]
+        finish_ok(workers)
         client = redis_server.client()
         stats = counters(client)
         assert client.hlen("backlinks:backlinks:req") == 0
@@ -149,7 +157,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(sandbox, tmp_path):
         held = client.zcard("backlinks:backlinks:leases")
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait()
-        assert finish([survivor]) == [0]
+        finish_ok([survivor])
         stats = counters(client)
         assert client.hlen("backlinks:backlinks:req") == 0
     assert held > 0
@@ -167,7 +175,7 @@ def test_redis_restarted_mid_crawl(sandbox, tmp_path):
         client = redis_server.client()
         wait_for(client, "acked", 150)
         redis_server.restart(down_seconds=2.0)
-        assert finish(workers) == [0, 0]
+        finish_ok(workers)
         client = redis_server.client()
         stats = counters(client)
         assert client.hlen("backlinks:backlinks:req") == 0
@@ -199,7 +207,7 @@ def test_host_delay_holds_for_the_cluster(tmp_path):
         extra = ("-s", f"DOWNLOAD_DELAY={delay}", "-s", "RANDOMIZE_DOWNLOAD_DELAY=false")
         workers = [start_worker(env, tmp_path / "w0.log", seeds, extra),
                    start_worker(env, tmp_path / "w1.log", None, extra)]
-        assert finish(workers) == [0, 0]
+        finish_ok(workers)
         hits = [hit for hit in web.hits if hit.path != "/robots.txt"]
         robots = sorted(hit.host for hit in web.hits if hit.path == "/robots.txt")
     assert len(hits) == hosts * pages  # every page once
@@ -234,9 +242,9 @@ def test_a_finished_crawl_is_crawled_again_when_seeded_again(tmp_path):
         routes.update(polite_web_routes(web.port, 2, 4))
         env = worker_env(redis_server.url, f"sqlite:///{tmp_path / 'index.db'}")
         seeds = [f"http://127.0.0.{h}:{web.port}/p0" for h in (1, 2)]
-        assert finish([start_worker(env, tmp_path / "first.log", seeds)]) == [0]
+        finish_ok([start_worker(env, tmp_path / "first.log", seeds)])
         first = [h for h in web.hits if h.path != "/robots.txt"]
-        assert finish([start_worker(env, tmp_path / "second.log", seeds)]) == [0]
+        finish_ok([start_worker(env, tmp_path / "second.log", seeds)])
         second = [h for h in web.hits if h.path != "/robots.txt"][len(first):]
     assert len(first) == 8
     assert sorted((h.host, h.path) for h in second) == sorted((h.host, h.path) for h in first)
