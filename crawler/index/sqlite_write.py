@@ -248,7 +248,6 @@ class SqliteWriter:
         inserted = updated = lost = revived = 0
         counters = TargetCounts()
         add, times = counters.add, counters.seen
-        sums, spans = counters.sums, counters.times
         repeated = {url for url, n in Counter(p[0] for p in prepared).items() if n > 1}
         fresh: dict[tuple[int, Any, int, str], int] = {}
         fresh_get = fresh.get
@@ -287,13 +286,7 @@ class SqliteWriter:
                     next_link += 1
                     key = (site_id, record[R_NOFOLLOW], record[R_TOXICITY], record[R_TYPE])
                     fresh[key] = fresh_get(key, 0) + 1
-                    span = spans.get(site_id)
-                    if span is None:
-                        spans[site_id] = [seen, seen]
-                    elif seen < span[0]:
-                        span[0] = seen
-                    elif seen > span[1]:
-                        span[1] = seen
+                    times(site_id, seen)
                 rows.extend(range(first, next_link))
                 inserted += next_link - first
             for ident, site, host, record in links if keep else ():
@@ -306,27 +299,13 @@ class SqliteWriter:
                     inserted += 1
                     inserts.append((next_link, page_id, ident, site_id, ids[host],
                                     source_site_id, ip_id, subnet_id, *record))  # fmt: skip
-                    if keep:
-                        state[ident] = [next_link, "live", None, seen, site_id, nofollow,
-                                        toxicity, type_]  # fmt: skip
+                    state[ident] = [next_link, "live", None, seen, site_id, nofollow,
+                                    toxicity, type_]  # fmt: skip
                     rows.append(next_link)
                     next_link += 1
-                    # counters.add(site_id, "live", ...) and counters.seen, inlined: the
-                    # hot path of a write.
-                    total = sums.get(site_id)
-                    if total is None:
-                        total = sums[site_id] = [0] * len(COUNTERS)
-                    for i in _SLOTS.get(("live", nofollow, toxicity, type_)) or _slots(
-                        "live", nofollow, toxicity, type_
-                    ):
-                        total[i] += 1
-                    span = spans.get(site_id)
-                    if span is None:
-                        spans[site_id] = [seen, seen]
-                    elif seen < span[0]:
-                        span[0] = seen
-                    elif seen > span[1]:
-                        span[1] = seen
+                    key = (site_id, nofollow, toxicity, type_)
+                    fresh[key] = fresh_get(key, 0) + 1
+                    times(site_id, seen)
                     continue
                 if seen < known[_LAST_SEEN] or (known[_LOST_AT] or "") > seen:
                     continue  # an older observation than the one stored
