@@ -13,7 +13,7 @@ import json
 from scrapy.commands import ScrapyCommand
 
 from crawler.commands._common import CommandError, run_reporting_errors
-from crawler.distributed.connection import RedisUnavailable, check_redis
+from crawler.distributed.connection import RedisUnavailable, check_redis, redis_from_settings
 from crawler.distributed.keys import DEFAULT_KEY, CrawlKeys, delete_crawl
 from crawler.distributed.status import ClusterStatus, read_status
 
@@ -64,9 +64,9 @@ class Command(ScrapyCommand):
         except RedisUnavailable as exc:
             raise CommandError(f"cannot reach Redis at {url} ({exc}): start redis-server or "
                                "fix REDIS_URL", 1) from exc  # fmt: skip
-        import redis
-
-        client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=3)
+        settings = self.settings.copy()
+        settings.set("REDIS_URL", url, priority="cmdline")
+        client = redis_from_settings(settings)  # REDIS_PARAMS apply, as for the workers
         template = self.settings.get("BACKLINKS_REDIS_KEY", DEFAULT_KEY)
         keys = CrawlKeys.for_spider(template, opts.spider)
         lease = self.settings.getfloat("BACKLINKS_REDIS_LEASE_SECONDS", 120.0)
