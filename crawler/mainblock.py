@@ -94,6 +94,10 @@ MAX_MAIN_LINK_DENSITY = 0.5
 MAX_DEPTH = 200
 #: Below this much text the page has no main content we trust.
 MIN_MAIN_TEXT = 250
+#: A main content with this much text is taken at once (no second pass is tried).
+ARTICLE_TEXT = 500
+#: The page's own main region: ``<main>`` or an element with ``role="main"``.
+MAIN_REGION = 'main, [role="main"]'
 
 
 def text_len(text: str) -> int:
@@ -587,7 +591,7 @@ def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent 
         found = MainContent(tuple(blocks), top, length, ctx.scores, strip_unlikely, texts, ctx.listed)
         if not _trusted(found, ctx):
             continue
-        if length >= 500:
+        if length >= ARTICLE_TEXT:
             return found
         if best is None or length > best.text_length:
             best = found
@@ -596,8 +600,19 @@ def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent 
     return best
 
 
+def _encloses_main_region(block: Node) -> bool:
+    """Whether ``block`` holds a ``<main>`` (or role=main) element below it."""
+    key = block.mem_id
+    return any(found.mem_id != key for found in block.css(MAIN_REGION))
+
+
 def _trusted(main: MainContent, ctx: _Ctx) -> bool:
     """An article has more text than links; a "main block" made mostly of links is a
-    listing, a link page or the whole page, and Readability's clean-up would gut it."""
+    listing, a link page or the whole page, and Readability's clean-up would gut it.
+    Nor is a thin one that encloses the page's own main region (``<main>``): that is a
+    wrapper of the whole page (masthead, menus and footer around a short home or landing
+    page), and its clean-up would call the page's own content boilerplate."""
+    if main.text_length < ARTICLE_TEXT and any(_encloses_main_region(b) for b in main.blocks):
+        return False
     links = sum(ctx.texts.density(block) * _length(block, ctx) for block in main.blocks)
     return links <= MAX_MAIN_LINK_DENSITY * max(1, main.text_length)
