@@ -143,7 +143,7 @@ class _Facts:
     """The page facts the markers look at, lower-cased once."""
 
     __slots__ = ("url", "host", "generator", "generator_lower", "schema", "og_type", "classes",
-                 "title", "text")
+                 "title", "text", "prose")
 
     def __init__(self, page: Page, host: str) -> None:
         self.url = page.url
@@ -155,6 +155,7 @@ class _Facts:
         self.classes = frozenset(c.lower() for c in page.page_classes)
         self.title = " ".join(page.title.lower().split())
         self.text = " ".join(page.text.lower().split())
+        self.prose = page.main_prose
 
 
 def _evidence(markers: MarkerSet, facts: _Facts) -> list[str]:
@@ -188,6 +189,8 @@ def _evidence(markers: MarkerSet, facts: _Facts) -> list[str]:
         phrase = markers.text_phrases.search(facts.text)
         if phrase:
             found.append(f"text~{phrase}")
+    if markers.min_prose and facts.prose >= markers.min_prose:
+        found.append(f"prose={facts.prose} chars")
     return found
 
 

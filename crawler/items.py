@@ -65,6 +65,9 @@ class Page:
     #: Visible text of the headings and the start of the main content, whitespace
     #: collapsed, at most a few thousand characters: for marker phrases.
     text: str = ""
+    #: Characters of the detected main content's text outside its links (long-form prose
+    #: marks an article even without article markup); 0 when no main content is trusted.
+    main_prose: int = 0
     #: The character encoding the body was decoded with.
     encoding: str = "utf-8"
 

@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
-from crawler.mainblock import TextCache, find_main
+from crawler.mainblock import TextCache, find_main, prose_length
 from crawler.nodetext import collapsed_text
 from crawler.pagefacts import HeadFacts, meta_refresh_target, page_classes
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
@@ -290,6 +290,7 @@ def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding:
         base_url=base_url,
         links=tuple(links),
         text=_page_text(dom, main),
+        main_prose=prose_length(main),
         encoding=encoding,
         **facts,
     )

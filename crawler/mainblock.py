@@ -445,6 +445,15 @@ class MainContent:
     listed: frozenset[int] = frozenset()
 
 
+def prose_length(main: MainContent | None) -> int:
+    """Characters of ``main``'s text outside its links (0 without a main content): an
+    article's prose, as opposed to a listing's titles and "Read more" links."""
+    if main is None:
+        return 0
+    texts = main.texts
+    return round(sum(texts.length(block) * (1.0 - min(1.0, texts.density(block))) for block in main.blocks))
+
+
 def _top_candidate(body: Node, ctx: _Ctx) -> Node | None:
     if not ctx.scores:
         return None

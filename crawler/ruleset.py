@@ -56,7 +56,7 @@ DOMAIN_KINDS: dict[str, str] = {
 }
 MARKER_KEYS: frozenset[str] = frozenset(
     {"generators", "schema_types", "og_types", "page_classes", "url_patterns", "title_words",
-     "text_phrases"}
+     "text_phrases", "min_prose"}
 )
 KIND_SCALARS: frozenset[str] = frozenset(
     {"min_weak", "min_outbound_sites", "min_outbound_share", "weak_yields_to"}
@@ -79,6 +79,9 @@ class MarkerSet:
     text_phrases: PhraseMatcher | None = None
     #: Hosts (a subdomain matches too); only the strong set of forum/social/directory.
     domains: frozenset[str] = frozenset()
+    #: The page's main content has at least this many characters of prose (text outside
+    #: links); 0: not a marker.
+    min_prose: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +258,14 @@ def _marker_set(table: Mapping[str, Any], where: str, domains: Iterable[str] = (
         title_words=PhraseMatcher(table.get("title_words", ())) or None,
         text_phrases=PhraseMatcher(_phrases(table.get("text_phrases", ()))) or None,
         domains=frozenset(domains),
+        min_prose=_count(table.get("min_prose", 0), f"{where}.min_prose"),
     )
+
+
+def _count(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{where} must be a whole number of characters >= 0, not {value!r}")
+    return value
 
 
 def _kind_rules(name: str, table: Mapping[str, Any], domains: Iterable[str]) -> KindRules:

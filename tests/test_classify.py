@@ -94,6 +94,15 @@ CASES = [
      page("https://fosstodon.org/@jane", generator="Mastodon 4.2", og_type="profile",
           schema_types=frozenset({"ProfilePage"})),
      link(region="profile"), "social", "self_created", "generator=Mastodon 4.2"),
+    ("hand-made-blog-long-prose",  # no article markup: a dated URL and 500+ chars of prose
+     page("https://daringfireball.net/2017/03/widgets", main_prose=1105),
+     link(), "editorial", "natural", "url~/2017/03/, prose=1105 chars"),
+    ("long-prose-alone-is-weak",  # an about page or a product description can be long too
+     page("https://acme-partner.example/about-us", main_prose=2400),
+     link(), "other", "natural", "not an article page"),
+    ("short-prose-dated-url",  # a category page's excerpts: titles and "Read more" links
+     page("https://blog.example.org/2017/03/", main_prose=340),
+     link(), "other", "natural", "not an article page"),
     ("wordpress-post-content",
      page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
      link(anchor="a great widget maker"), "editorial", "natural", "og:type=article"),
@@ -249,6 +258,8 @@ def test_overlay_adds_and_removes_entries(tmp_path: Path):
         ({"page_kinds.toml": "[forum]\nweak_yields_to = ['blog']\n"},
          "names unknown page kind(s) ['blog']"),
         ({"toxicity.toml": "[markers\n"}, "is not valid TOML"),
+        ({"page_kinds.toml": "[article.weak]\nmin_prose = 'long'\n"},
+         "[article].weak.min_prose must be a whole number of characters >= 0, not 'long'"),
     ],
 )
 def test_overlay_errors_say_what_to_fix(tmp_path: Path, files, message):

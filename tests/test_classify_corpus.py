@@ -87,10 +87,11 @@ def test_pinned_real_world_cases(name, target, type_, reason):
     assert reason in got_reason
 
 
-@pytest.mark.xfail(strict=True, reason="Daring Fireball has no article markup (no og:type, "
-                   "schema.org or CMS classes): its body links come out as 'other'")
-def test_known_gap_unmarked_blog_article():
-    assert classified("daringfireball-1")["http://www.barebones.com/products/bbedit/"][0] == "editorial"
+def test_an_unmarked_blog_article_is_recognised_by_its_prose():
+    # Daring Fireball has no article markup (no og:type, schema.org or CMS classes): its
+    # long prose and its article-like URL make it one, so its body links are editorial.
+    type_, _, reason, _, _ = classified("daringfireball-1")["http://www.barebones.com/products/bbedit/"]
+    assert (type_, reason) == ("editorial", "position=content, article: url~.html, prose=1105 chars")
 
 
 def test_no_visible_link_on_the_corpus_is_even_potentially_toxic():
