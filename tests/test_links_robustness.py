@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from crawler.items import Page
 from crawler.links import parse_page
+from crawler.nesting import MAX_DEPTH, flatten_deep_nesting
 from crawler.vocab import KINDS, POSITIONS, REGIONS
 from tests.corpus import CORPUS
 
@@ -184,6 +185,33 @@ def test_nesting_ten_thousand_deep(opening: str, closing: str) -> None:
     check(page)
     assert page.links[-1].url == "http://deep.example/"
     assert page.links[-1].anchor == "deep"
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [("<div>", "</div>"), ("<ul><li>", "</li></ul>"), ("<dl><dd>", ""), ("<i><div>", "</div></i>"),
+     ("<SECTION class=x>", "</SECTION>")],
+)  # fmt: skip
+def test_nesting_a_hundred_thousand_deep_is_flattened_not_quadratic(opening: str, closing: str) -> None:
+    # Unflattened, lexbor took 25 s for the divs (quadratic in the depth); a 10 MB page of
+    # them would take hours. Flattened past 512 levels as Chromium does: well under a second
+    # (the timeout is the check).
+    body = (opening * 100_000 + "<a href='http://deep.example/'>deep</a>" + closing * 100_000).encode()
+    page = parse_page(body, URL)
+    check(page)
+    assert [(link.url, link.anchor) for link in page.links] == [("http://deep.example/", "deep")]
+
+
+def test_flatten_keeps_shallow_pages_and_drops_only_the_deep_tags() -> None:
+    shallow = "<div><p>x</p></div>" * 100
+    assert flatten_deep_nesting(shallow) is shallow
+    deep = "<p>" + "<div class=a>" * 30_000 + "<a href=/x>x</a>" + "</div>" * 30_000
+    flat = flatten_deep_nesting(deep)
+    assert flat == "<p>" + "<div class=a>" * MAX_DEPTH + "<a href=/x>x</a>" + "</div>" * MAX_DEPTH
+    assert flatten_deep_nesting(deep.encode()) == flat.encode()
+    mixed = "<DIV>" * 25_000 + "<Section id=s>" + "</SECTION>" + "</div>" * 25_000
+    assert flatten_deep_nesting(mixed) == "<DIV>" * MAX_DEPTH + "</div>" * MAX_DEPTH
 
 
 @pytest.mark.timeout(30)
