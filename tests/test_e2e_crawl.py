@@ -161,3 +161,6 @@ def test_hostile_answers_are_counted_and_private_addresses_never_reached(crawled
     assert errors, "the sandbox serves resets, stalls and bombs: the crawl must count them"
     assert stats["finish_reason"] == "finished"
     assert "Traceback" not in crawled["log"]
+    # Dead hosts, resets and 5xx are recorded and counted, not logged as crawler errors.
+    assert stats.get("log_count/ERROR", 0) == 0, [
+        line for line in crawled["log"].splitlines() if " ERROR: " in line][:5]
