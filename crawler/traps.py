@@ -10,7 +10,9 @@ deduplication and refuses URLs that look like a trap, saying why.
 * ``repeated_segment``: a path segment repeated more than ``max_repeated_segments``
   times (``/a/b/a/b/a/b/``, relative-link loops).
 * ``query_variants``: more than ``max_query_variants`` distinct queries on one path of
-  one host (faceted search, calendars with ``?month=``).
+  one host (faceted search, calendars with ``?month=``). ``trap`` counts them in this
+  process; a distributed crawl counts them for the whole cluster in Redis
+  (crawler.distributed.scope), from ``inspect``.
 """
 
 from __future__ import annotations
@@ -59,19 +61,26 @@ class TrapFilter:
     def trap(self, url: str) -> str | None:
         """Why ``url`` looks like a trap, or None. Counts query variants as it goes, so
         call it once per new URL."""
-        if len(url) > self.max_url_length:
-            return "long_url"
-        parts = urlsplit(url)
-        segments = [s for s in parts.path.split("/") if s]
-        if len(segments) > self.max_path_segments:
-            return "deep_path"
-        if segments:
-            most = Counter(segments).most_common(1)[0][1]
-            if most > self.max_repeated_segments:
-                return "repeated_segment"
-        if parts.query and self.max_query_variants:
-            path_key = f"{parts.hostname}{parts.path}"
+        reason, path_key = self.inspect(url)
+        if reason is None and path_key is not None:
             self._variants[path_key] += 1
             if self._variants[path_key] > self.max_query_variants:
                 return "query_variants"
-        return None
+        return reason
+
+    def inspect(self, url: str) -> tuple[str | None, str | None]:
+        """(why the URL's shape is a trap or None, the host and path its query variants
+        are counted under or None), counting nothing."""
+        if len(url) > self.max_url_length:
+            return "long_url", None
+        parts = urlsplit(url)
+        segments = [s for s in parts.path.split("/") if s]
+        if len(segments) > self.max_path_segments:
+            return "deep_path", None
+        if segments:
+            most = Counter(segments).most_common(1)[0][1]
+            if most > self.max_repeated_segments:
+                return "repeated_segment", None
+        if parts.query and self.max_query_variants:
+            return None, f"{parts.hostname}{parts.path}"
+        return None, None

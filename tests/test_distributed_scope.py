@@ -69,7 +69,7 @@ def test_two_workers_share_seen_urls_hops_and_caps(redis_client):
                                      "https://a.test/3"], "c.test", 0, 0)) == [
         ("https://b.test/z", "b.test", 1, 0, False), ("https://a.test/2", "a.test", 0, 0, False)]
     assert two.cut == {"site_cap": 1}
-    assert one.cluster_cuts() == {"depth": 0, "hops": 0, "site_cap": 1}
+    assert one.cluster_cuts() == {"depth": 0, "hops": 0, "site_cap": 1, "query_variants": 0}
 
 
 def test_the_same_page_asked_again_gets_the_same_answer(redis_client):
@@ -101,6 +101,42 @@ def test_traps_are_cut_before_asking_redis(redis_client):
     assert as_tuples(scope.admit_page([long_url, "https://a.test/ok"], "a.test", 0, 0)) == [
         ("https://a.test/ok", "a.test", 0, 1, False)]
     assert scope.cut == {"long_url": 1}
+
+
+def traps(max_query_variants: int) -> TrapFilter:
+    return TrapFilter(max_url_length=200, max_path_segments=20, max_repeated_segments=2,
+                      max_query_variants=max_query_variants)
+
+
+def test_query_variants_are_counted_for_the_cluster(redis_client):
+    """A faceted search (?page=N) crawled by two workers: the path's variant cap holds for
+    the cluster, not per worker (each worker counting its own let N workers take N times
+    the cap), and a URL already seen is not a new variant."""
+    one, two = shared(redis_client, max_pages_per_site=100), shared(redis_client, max_pages_per_site=100)
+    one.traps, two.traps = traps(3), traps(3)
+    one.add_seed("https://shop.test/")
+    got = []
+    for n in range(1, 7):
+        worker = one if n % 2 else two
+        got += [a.url for a in worker.admit_page(
+            [f"https://shop.test/search?page={n}", "https://shop.test/search?page=1"], "shop.test", 0, 0)]
+    assert got == [f"https://shop.test/search?page={n}" for n in (1, 2, 3)]
+    assert (one.cut, two.cut) == ({"query_variants": 1}, {"query_variants": 2})
+    assert one.cluster_cuts()["query_variants"] == 3
+    # another path of the same host has its own count
+    assert [a.url for a in two.admit_page(["https://shop.test/tags?t=a"], "shop.test", 0, 0)] == [
+        "https://shop.test/tags?t=a"]
+
+
+def test_shared_scope_counts_variants_like_the_in_process_scope(redis_client):
+    ours, theirs = shared(redis_client), plain()
+    ours.traps, theirs.traps = traps(2), traps(2)
+    for scope in (ours, theirs):
+        scope.add_seed("https://a.test/")
+    page = ["https://a.test/cal?m=1", "https://a.test/cal?m=2", "https://a.test/cal?m=1",
+            "https://a.test/cal?m=3", "https://b.test/q?x=1", "https://a.test/cal?m=4"]
+    assert as_tuples(ours.admit_page(page, "a.test", 0, 0)) == as_tuples(theirs.admit_page(page, "a.test", 0, 0))
+    assert ours.cut == theirs.cut == {"query_variants": 2}
 
 
 @pytest.mark.parametrize(("url", "home"), [

@@ -206,10 +206,13 @@ return n
 """
 
 # ARGV: prefix, from_site, hop, depth, max_pages, max_hops, depth_limit, replay key, replay
-# ttl ms, then groups of 6 per URL: its index in the page's link list, site, seen key, seen
-# member, home seen key, home member ('' when the URL is a home page itself).
+# ttl ms, max query variants per path (0: not counted), then groups of 7 per URL: its index
+# in the page's link list, site, seen key, seen member, home seen key, home member ('' when
+# the URL is a home page itself), the digest of the host and path its query variants count
+# under ('' when it has no query).
 # Returns {admissions, cuts, seen}: admissions as flat groups of 5 (URL index, 0 = the URL
-# or 1 = its site's home page, hop, depth, new site 0/1); cuts as {depth, hops, site_cap};
+# or 1 = its site's home page, hop, depth, new site 0/1); cuts as {depth, hops, site_cap,
+# query_variants};
 # seen: indexes of URLs already taken. A question asked before (same replay key) gets the
 # stored admissions again.
 ADMIT = """
@@ -219,12 +222,13 @@ local max_pages, max_hops, depth_limit = tonumber(ARGV[5]), tonumber(ARGV[6]), t
 local replay = ARGV[8]
 if replay ~= '' then
   local stored = redis.call('GET', replay)
-  if stored then return {cjson.decode(stored), {0, 0, 0}, {}} end
+  if stored then return {cjson.decode(stored), {0, 0, 0, 0}, {}} end
 end
-local hops_key, pages_key = p .. ':hops', p .. ':pages'
+local max_variants = tonumber(ARGV[10])
+local hops_key, pages_key, variants_key = p .. ':hops', p .. ':pages', p .. ':variants'
 local out = {}
 local seen = {}
-local cut_depth, cut_hops, cut_cap = 0, 0, 0
+local cut_depth, cut_hops, cut_cap, cut_variants = 0, 0, 0, 0
 local function take(seen_key, member, site)
   if redis.call('SISMEMBER', seen_key, member) == 1 then return false end
   local pages = tonumber(redis.call('HGET', pages_key, site) or '0')
@@ -236,11 +240,14 @@ local function take(seen_key, member, site)
   redis.call('HINCRBY', pages_key, site, 1)
   return true
 end
-for i = 10, #ARGV, 6 do
+for i = 11, #ARGV, 7 do
   local index = tonumber(ARGV[i])
-  local site, seen_key, member = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local site, seen_key, member, variant = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 6]
   if redis.call('SISMEMBER', seen_key, member) == 1 then
     seen[#seen + 1] = index
+  elseif variant ~= '' and max_variants > 0
+      and redis.call('HINCRBY', variants_key, variant, 1) > max_variants then
+    cut_variants = cut_variants + 1
   elseif site == from_site then
     local nd = depth + 1
     if depth_limit > 0 and nd > depth_limit then
@@ -267,15 +274,16 @@ for i = 10, #ARGV, 6 do
     end
   end
 end
-if cut_depth + cut_hops + cut_cap > 0 then
+if cut_depth + cut_hops + cut_cap + cut_variants > 0 then
   redis.call('HINCRBY', p .. ':cut', 'depth', cut_depth)
   redis.call('HINCRBY', p .. ':cut', 'hops', cut_hops)
   redis.call('HINCRBY', p .. ':cut', 'site_cap', cut_cap)
+  redis.call('HINCRBY', p .. ':cut', 'query_variants', cut_variants)
 end
 if replay ~= '' and #out > 0 then
   redis.call('SET', replay, cjson.encode(out), 'PX', tonumber(ARGV[9]))
 end
-return {out, {cut_depth, cut_hops, cut_cap}, seen}
+return {out, {cut_depth, cut_hops, cut_cap, cut_variants}, seen}
 """
 
 # ARGV: prefix, site, seen key, member: a seed. Its site is at hop 0; the URL is admitted

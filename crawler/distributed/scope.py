@@ -3,7 +3,8 @@
 ``RedisCrawlScope`` answers the spider's ``admit_page`` (all followable links of one page)
 with one Lua script, one round trip, atomically, so the caps of crawler.scope hold for the
 cluster: a site's page cap counts every worker's pages, a URL is admitted once cluster-wide,
-a site's discovery hop is decided once. The decisions mirror ``CrawlScope`` exactly.
+a site's discovery hop is decided once, and the query variants of a path (a trap's
+faceted search or calendar) are counted for the whole cluster. The decisions mirror ``CrawlScope`` exactly.
 
 Crash safety: the answer for a page is also kept for a while under a digest of the
 question (site, hop, depth, links). If the worker dies before the admitted requests reach
@@ -120,10 +121,11 @@ class RedisCrawlScope(CrawlScope):
         args: list[Any] = [self.keys.prefix, from_site, hop, depth, self.max_pages_per_site,
                            self.discovery_hops, self.depth_limit]
         # The replay key is a digest of the whole question, before this worker's own
-        # filtering (its cache, its trap counters), so any worker asks the same question.
+        # filtering (its cache, its trap checks), so any worker asks the same question.
         question = "\x00".join([from_site, str(hop), str(depth), *urls])
         digest = hashlib.blake2b(question.encode("utf-8", "replace"), digest_size=16).hexdigest()
-        args += [self.keys.replay(digest), self.replay_ms]
+        max_variants = self.traps.max_query_variants if self.traps is not None else 0
+        args += [self.keys.replay(digest), self.replay_ms, max_variants]
         sites: dict[int, str] = {}
         homes: dict[int, str] = {}
         #: home URL -> its seen (key, member): most links of a page share a few hosts, so
@@ -132,11 +134,16 @@ class RedisCrawlScope(CrawlScope):
         for index, url in enumerate(urls, 1):
             if url in self._taken_cache:
                 continue
+            variant = b""
             if self.traps is not None:
-                trap = self.traps.trap(url)
+                # The URL's shape is judged here; its query variants are counted in Redis,
+                # for the whole cluster.
+                trap, path_key = self.traps.inspect(url)
                 if trap is not None:
                     self._cut(trap)
                     continue
+                if path_key is not None:
+                    variant = url_digest(path_key)
             site = site_of(host_of(url))
             home = home_url(url)
             key, member = self.seen.locate(url_digest(self._key(url)))
@@ -147,11 +154,11 @@ class RedisCrawlScope(CrawlScope):
                 home_key, home_member = slot
             else:
                 home_key, home_member = "", ""
-            args += [index, site, key, member, home_key, home_member]
+            args += [index, site, key, member, home_key, home_member, variant]
             sites[index] = site
             homes[index] = home
         flat, cuts, seen = self.link.call(self._admit, args=args)
-        for reason, count in zip(("depth", "hops", "site_cap"), cuts, strict=True):
+        for reason, count in zip(("depth", "hops", "site_cap", "query_variants"), cuts, strict=True):
             for _ in range(int(count)):
                 self._cut(reason)
         admitted = []
