@@ -49,6 +49,9 @@ BACKLINKS_FOLLOW_NOFOLLOW = _env("BACKLINKS_FOLLOW_NOFOLLOW", "true").lower() in
 BACKLINKS_MAX_REPEATED_SEGMENTS = int(_env("BACKLINKS_MAX_REPEATED_SEGMENTS", "2"))
 # URLs with more path segments than this are not followed.
 BACKLINKS_MAX_PATH_SEGMENTS = int(_env("BACKLINKS_MAX_PATH_SEGMENTS", "20"))
+# Outbound targets recorded per page, the first in document order (0: no limit): a link farm
+# page with hundreds of thousands of links would hold the crawl's thread for seconds.
+BACKLINKS_MAX_BACKLINKS_PER_PAGE = int(_env("BACKLINKS_MAX_BACKLINKS_PER_PAGE", "10000"))
 # Distinct query strings followed per path of one host (faceted search, calendars).
 BACKLINKS_MAX_QUERY_VARIANTS = int(_env("BACKLINKS_MAX_QUERY_VARIANTS", "100"))
 # Longest URL followed (Scrapy's own setting, also enforced by its UrlLengthMiddleware).
