@@ -191,7 +191,7 @@ def test_nesting_ten_thousand_deep(opening: str, closing: str) -> None:
 @pytest.mark.parametrize(
     ("opening", "closing"),
     [("<div>", "</div>"), ("<ul><li>", "</li></ul>"), ("<dl><dd>", ""), ("<i><div>", "</div></i>"),
-     ("<SECTION class=x>", "</SECTION>")],
+     ("<SECTION class=x>", "</SECTION>"), ("<em><strong><u>", "<div>x</div>")],
 )  # fmt: skip
 def test_nesting_a_hundred_thousand_deep_is_flattened_not_quadratic(opening: str, closing: str) -> None:
     # Unflattened, lexbor took 25 s for the divs (quadratic in the depth); a 10 MB page of
@@ -212,6 +212,9 @@ def test_flatten_keeps_shallow_pages_and_drops_only_the_deep_tags() -> None:
     assert flatten_deep_nesting(deep.encode()) == flat.encode()
     mixed = "<DIV>" * 25_000 + "<Section id=s>" + "</SECTION>" + "</div>" * 25_000
     assert flatten_deep_nesting(mixed) == "<DIV>" * MAX_DEPTH + "</div>" * MAX_DEPTH
+    # inline elements count and go too; links never do
+    inline = "<b>" * 30_000 + "<a href=/x>x</a>" * 10 + "<div>y</div>"
+    assert flatten_deep_nesting(inline) == "<b>" * MAX_DEPTH + "<a href=/x>x</a>" * 10 + "y"
 
 
 @pytest.mark.timeout(30)
