@@ -21,9 +21,9 @@ from selectolax.lexbor import LexborHTMLParser
 from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
 from crawler.mainblock import TextCache, find_main, prose_length
-from crawler.nesting import flatten_deep_nesting
 from crawler.nodetext import collapsed_text
 from crawler.pagefacts import HeadFacts, meta_refresh_target, page_classes
+from crawler.parseguard import defuse
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
 from crawler.treeview import FAST_NODE, PureView, placer, view
@@ -240,8 +240,8 @@ def _page_text(tree: Any, main: Any) -> str:
 def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
     """Parse one HTML page: all its followable links and the facts about it."""
     markup, encoding = _decode(body, headers)
-    # Nesting deeper than a browser builds makes the parse quadratic: flattened first.
-    tree = LexborHTMLParser(flatten_deep_nesting(markup))
+    # Deep nesting and giant tags make the parse quadratic: defused first.
+    tree = LexborHTMLParser(defuse(markup))
 
     head = HeadFacts(tree)
     href = head.base

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from crawler.items import Page
 from crawler.links import parse_page
-from crawler.nesting import MAX_DEPTH, flatten_deep_nesting
+from crawler.parseguard import MAX_ATTRIBUTES, MAX_DEPTH, defuse, flatten_deep_nesting
 from crawler.vocab import KINDS, POSITIONS, REGIONS
 from tests.corpus import CORPUS
 
@@ -215,6 +215,29 @@ def test_flatten_keeps_shallow_pages_and_drops_only_the_deep_tags() -> None:
     # inline elements count and go too; links never do
     inline = "<b>" * 30_000 + "<a href=/x>x</a>" * 10 + "<div>y</div>"
     assert flatten_deep_nesting(inline) == "<b>" * MAX_DEPTH + "<a href=/x>x</a>" * 10 + "y"
+
+
+@pytest.mark.timeout(30)
+def test_a_tag_with_a_hundred_thousand_attributes_is_cut_not_quadratic() -> None:
+    # lexbor checks each attribute against the element's earlier ones: 40 s unguarded.
+    junk = " ".join(f"data-a{i}='{i}'" for i in range(100_000))
+    body = f"<p>Text <a href='http://giant.example/' {junk}>giant</a> and <a href='/b'>b</a></p>".encode()
+    page = parse_page(body, URL)
+    check(page)
+    assert [(link.url, link.anchor) for link in page.links] == [
+        ("http://giant.example/", "giant"), ("http://site.example/b", "b")]
+
+
+def test_giant_tags_keep_their_first_attributes_and_long_values() -> None:
+    inline_json = "<div data-props='" + "{" * 100_000 + "'><a href=/x>x</a></div>"
+    assert defuse(inline_json) is inline_json  # one long value: kept whole
+    tag = "<a href=/x " + " ".join(f"a{i}={i}" for i in range(6_000)) + ">x</a>"  # 50 KB
+    cut = defuse("<p>" + tag + "</p>")
+    assert cut == "<p><a href=/x " + " ".join(f"a{i}={i}" for i in range(MAX_ATTRIBUTES - 1)) + " >x</a></p>"
+    assert defuse(("<p>" + tag + "</p>").encode()) == cut.encode()
+    # a long inline script without ">" ("a<b" reads like a tag) is never cut
+    script = "<script>" + "if (a<b && c<d) { x = y; } " * 3_000 + "</script><a href=/x>x</a>"
+    assert defuse(script) is script
 
 
 @pytest.mark.timeout(30)
