@@ -211,3 +211,32 @@ def test_pure_python_switch_from_the_environment() -> None:
     env.pop("BACKLINKS_PURE_PYTHON")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(treeview.compiled_available())
+
+
+_url_chars = st.sampled_from(
+    list("abcXYZ019-._~!$&'()*+,;=:@/%?#\\ \t\n.") + ["%2e", "%2E", "%2", "xn--", "xn-", "..", "é", "\x00", "//"])
+_url_tails = st.lists(_url_chars, max_size=14).map("".join)
+_url_hosts = st.sampled_from(["a.com", "a-.com", "x.y.z", "localhost", "1.2.3.4", "a.0x1", "xn--a.com", "A.com", "a..b",
+                              ".a", "a.", "", "a.b-", "ab.c1", "é.com"])
+_hrefs = st.one_of(
+    st.builds(lambda scheme, h, p: f"{scheme}://{h}{p}", st.sampled_from(["http", "https", "HTTP", "httpx", "ftp"]),
+              _url_hosts, _url_tails),
+    st.builds(lambda p: "/" + p, _url_tails),
+    st.builds(lambda p: "#" + p, _url_tails),
+    _url_tails,
+)
+
+
+@needs_compiled
+@settings(max_examples=600, deadline=None)
+@given(hrefs=st.lists(_hrefs, min_size=1, max_size=4), base=st.sampled_from(
+    ["http://example.com/dir/page.html?q=1", "https://u:p@example.com:8443/a/", "http://EXAMPLE.com", "not a url",
+     "http://example.com/p?q#old", "mailto:a@example.com"]))
+def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str) -> None:
+    from crawler._fastlinks import FastResolver
+
+    from crawler.urls import Resolver
+
+    fast = FastResolver(Resolver(base))
+    for href in hrefs + hrefs:  # the second time from the cache
+        assert fast(href) == Resolver(base)(href), href
