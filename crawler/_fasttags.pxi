@@ -10,6 +10,7 @@ cdef extern from "lexbor/tag/const.h":
     enum:
         LXB_TAG_A
         LXB_TAG_AREA
+        LXB_TAG_BASE
         LXB_TAG_BLOCKQUOTE
         LXB_TAG_CAPTION
         LXB_TAG_COLGROUP
@@ -34,12 +35,14 @@ cdef extern from "lexbor/tag/const.h":
         LXB_TAG_OL
         LXB_TAG_P
         LXB_TAG_PRE
+        LXB_TAG_SCRIPT
         LXB_TAG_SECTION
         LXB_TAG_TABLE
         LXB_TAG_TD
         LXB_TAG_TFOOT
         LXB_TAG_TH
         LXB_TAG_THEAD
+        LXB_TAG_TITLE
         LXB_TAG_TR
         LXB_TAG_UL
 

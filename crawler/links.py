@@ -22,10 +22,10 @@ from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
 from crawler.mainblock import TextCache, find_main
 from crawler.nodetext import collapsed_text
-from crawler.pagefacts import HeadFacts, meta_refresh_target, page_classes
+from crawler.pagefacts import FACTS_SELECTOR, HeadFacts, meta_refresh_target, page_classes
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
-from crawler.treeview import FAST_NODE, PureView, placer, view
+from crawler.treeview import FAST_NODE, PureView, head_elements, placer, view
 from crawler.urls import Resolver, join
 
 __all__ = ["extract_links", "parse_page"]
@@ -241,7 +241,7 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
     markup, encoding = _decode(body, headers)
     tree = LexborHTMLParser(markup)
 
-    head = HeadFacts(tree)
+    head = HeadFacts(tree, head_elements(tree, FACTS_SELECTOR))
     href = head.base
     base_url = url
     if href is not None:

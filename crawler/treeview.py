@@ -22,7 +22,7 @@ from typing import Any
 
 import selectolax
 
-__all__ = ["FAST_NODE", "compiled_available", "placer", "set_compiled", "using_compiled", "view"]
+__all__ = ["FAST_NODE", "compiled_available", "head_elements", "placer", "set_compiled", "using_compiled", "view"]
 
 #: The compiled modules; the view is used only when all of them are there (the others are
 #: imported where they are used: they import the modules that use them).
@@ -86,6 +86,14 @@ def view(parser: Any) -> Any:
     if _enabled:
         return _fastdom.FastDoc(parser)  # type: ignore[union-attr]
     return PureView(parser)
+
+
+def head_elements(parser: Any, query: str) -> list[Any] | None:
+    """``parser.css(query)`` for the page facts' selector (crawler.pagefacts.FACTS_SELECTOR),
+    found by a compiled walk, or None (pure path, or a selector the walk does not know)."""
+    if _enabled and query == _fastdom.FACTS_QUERY:  # type: ignore[union-attr]
+        return _fastdom.head_elements(parser)  # type: ignore[union-attr]
+    return None
 
 
 def placer(dom: Any, placement: Any) -> Any:

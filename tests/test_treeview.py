@@ -25,6 +25,7 @@ from crawler import nodetext, treeview
 from crawler.cleanup import _TALLIED
 from crawler.links import LINK_SELECTOR, MARKER_BOX_SELECTOR, _decode, parse_page
 from crawler.mainblock import DIV_BLOCKS, TO_SCORE
+from crawler.pagefacts import FACTS_SELECTOR
 from tests.corpus import CORPUS
 from tests.test_links_robustness import _piece as markup_piece
 
@@ -159,6 +160,24 @@ def test_selectors_match_like_lexbor() -> None:
                 assert [n.mem_id for n in a.css(query)] == [n.mem_id for n in b.css(query)], query
                 first = a.css_first(query)
                 assert (first and first.mem_id) == (b.css_first(query) and b.css_first(query).mem_id), query
+
+
+HEAD_MARKUP = [
+    b"<html itemtype=x><head><meta itemtype=a name=x><base href=/b itemtype=q><title>t</title>"
+    b"<script type=j itemtype=z></script><script>x</script></head><body><svg><title>s</title>"
+    b"<script type=k></script></svg><div itemtype=d><base><meta></div><BASE HREF=y><div ITEMTYPE=u>"
+    b"<template><meta itemtype=t></template><math><title>m</title></math></div></body></html>",
+]
+
+
+@needs_compiled
+@pytest.mark.parametrize("decode", [True, False])
+def test_head_elements_match_like_lexbor(both_paths: None, decode: bool) -> None:
+    assert FACTS_SELECTOR == treeview._fastdom.FACTS_QUERY  # type: ignore[union-attr]
+    for body in _sample_bodies() + HEAD_MARKUP:
+        tree = LexborHTMLParser(_decode(body, None)[0] if decode else body)
+        expected = [node.mem_id for node in tree.css(FACTS_SELECTOR)]
+        assert [node.mem_id for node in treeview.head_elements(tree, FACTS_SELECTOR)] == expected
 
 
 @needs_compiled
