@@ -56,3 +56,6 @@ cdef class FastNode:
     cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=*)
     cdef list with_classes(self, tuple names)
     cdef list with_attributes(self, tuple wanted)
+
+
+cdef int any_below(FastNode node, str query) except -1

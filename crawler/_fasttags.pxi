@@ -208,3 +208,37 @@ cdef bint _has_attribute(lxb_dom_node_t *node, uintptr_t attr_id, bytes name) no
                 return True
         attr = attr.next
     return False
+
+
+cdef int any_below(FastNode node, str query) except -1:
+    """Whether an element below ``node`` (not ``node`` itself) matches ``query``: mainblock's
+    ``_has_block_child``, ``any(child.css_first(query) for its element children)``, by one
+    walk for a plain list of tags."""
+    cdef uintptr_t[MAX_TAGS] ids
+    cdef Py_ssize_t count = _tag_query(query, ids), index
+    cdef unsigned char[256] wanted
+    cdef lxb_dom_node_t *root = node.ptr
+    cdef lxb_dom_node_t *current = root.first_child
+    if count == 0:
+        child = node.child
+        while child is not None:
+            if child.is_element_node and child.css_first(query) is not None:
+                return True
+            child = child.next
+        return False
+    memset(wanted, 0, sizeof(wanted))
+    for index in range(count):
+        if ids[index] < 256:
+            wanted[ids[index]] = 1
+    while current != NULL:
+        if current.type == FASTDOM_ELEMENT and current.local_name < 256 and wanted[current.local_name]:
+            return True
+        if current.first_child != NULL:
+            current = current.first_child
+            continue
+        while current != root and current.next == NULL:
+            current = current.parent
+        if current == root:
+            break
+        current = current.next
+    return False
