@@ -27,6 +27,8 @@ cdef class FastDoc:
     cdef list nodes
     cdef dict tags
     cdef dict attribute_names
+    #: Answers of FastDoc.prefetch not handed out yet: (query, scope address) -> FastNodes.
+    cdef dict answers
     #: The text facts of every node that has children (a FactsTable, built on first use).
     cdef void *table
 

@@ -45,6 +45,7 @@ include "_fasttext.pxi"
 include "_factstable.pxi"
 include "_fasttags.pxi"
 include "_fasthead.pxi"
+include "_fastwalk.pxi"
 
 #: The selectolax release whose lexbor headers and struct layouts this module was built with
 #: (setup.py downloads that release's sdist for the headers; pyproject.toml pins it).
@@ -67,6 +68,7 @@ cdef class FastDoc:
         self.nodes = []
         self.tags = {}
         self.attribute_names = {}
+        self.answers = {}
 
     cdef FastNode wrap(self, lxb_dom_node_t *ptr):
         # A node's FastNode is found through lexbor's spare per-node pointer (``user``, which
@@ -152,6 +154,17 @@ cdef class FastDoc:
             attr = attr.next
         return found
 
+    def prefetch(self, list queries):
+        """Answer ``scope.css(query)`` for ``queries`` = [(query, scope FastNode or None
+        for the root element)] by one walk; each answer is then handed out by the first
+        ``css(query)`` call on its scope (crawler/_fastwalk.pxi)."""
+        root = self.parser.root
+        if root is None:
+            return
+        root_node = self.wrap((<LexborNode> root).node)
+        self.answers.update(_walk_answers(
+            self, root_node.ptr, [(query, root_node if scope is None else scope) for query, scope in queries]))
+
     def css(self, str query):
         """``parser.css(query)`` (from the root element) as FastNodes."""
         root = self.parser.root
@@ -171,6 +184,7 @@ cdef class FastDoc:
         back to the view). The view must not be used afterwards."""
         self._forget(True)
         self.nodes = []
+        self.answers = {}
 
     cdef void _forget(self, bint memos) noexcept:
         """Clear the ``user`` pointers this view set (and the memos)."""
@@ -440,8 +454,13 @@ cdef class FastNode:
 
     def css(self, str query):
         cdef uintptr_t[MAX_TAGS] ids
-        cdef Py_ssize_t count = _tag_query(query, ids)
+        cdef Py_ssize_t count
         cdef tuple classes, attributes
+        if self.doc.answers:
+            found = self.doc.answers.pop((query, <size_t> self.ptr), None)
+            if found is not None:
+                return found
+        count = _tag_query(query, ids)
         if count:
             return self.with_tags(ids, count)
         classes = _class_query(query)

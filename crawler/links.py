@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
-from crawler.mainblock import TextCache, find_main
+from crawler.mainblock import TO_SCORE, TextCache, find_main
 from crawler.nodetext import collapsed_text
 from crawler.pagefacts import FACTS_SELECTOR, HeadFacts, meta_refresh_target, page_classes
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
@@ -35,6 +35,7 @@ CONTEXT_CHARS = 100
 CONTEXT_TEXT_BUDGET = 4_000_000
 PAGE_TEXT_CHARS = 3000
 HEADINGS_CHARS = 600
+HEADINGS_SELECTOR = "h1, h2, h3"
 #: Boxes whose text the page text always includes (classification matches its text phrases,
 #: such as guest-post and sponsorship notes, against it): author bios and disclosure labels.
 MARKER_BOX_SELECTOR = ", ".join(f".{name}" for name in (*AUTHOR_BIO_TOKENS, "sponsored-label", "disclosure"))
@@ -208,7 +209,7 @@ def _leading(node: Any, room: int, texts: TextCache | None) -> str:
 
 def _page_text(tree: Any, main: Any) -> str:
     parts: list[str] = []
-    headings = _collapse(" ".join(collapsed_text(h) for h in tree.css("h1, h2, h3")))
+    headings = _collapse(" ".join(collapsed_text(h) for h in tree.css(HEADINGS_SELECTOR)))
     headings = headings[:HEADINGS_CHARS]
     if headings:
         parts.append(headings)
@@ -278,6 +279,10 @@ def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding:
     if dom.__class__ is not PureView:
         # The compiled view: the same two passes, compiled (they import this module).
         from crawler._fastlinks import collect, emit
+
+        # The selectors the passes below ask of the whole page, answered by one walk.
+        dom.prefetch([(LINK_SELECTOR, None), (HEADINGS_SELECTOR, None), (MARKER_BOX_SELECTOR, None),
+                      (TO_SCORE, dom.body)])
     texts = TextCache()
     # First the elements: targets, anchors and kinds (the anchors' texts also serve the
     # main-content scoring), then where each sits.

@@ -181,6 +181,27 @@ def test_head_elements_match_like_lexbor(both_paths: None, decode: bool) -> None
 
 
 @needs_compiled
+def test_prefetched_selectors_answer_like_their_own_walks() -> None:
+    for body in [*_sample_bodies(), *HEAD_MARKUP]:
+        tree = LexborHTMLParser(_decode(body, None)[0])
+        tree.strip_tags(["script", "style", "template"])
+        dom = treeview._fastdom.FastDoc(tree)  # type: ignore[union-attr]
+        try:
+            elements = dom.css("*")
+            scopes = [dom.body, *elements[1::97]]
+            asked = [(query, scope) for scope in scopes if scope is not None for query in SELECTORS[:4]]
+            asked += [(query, None) for query in ("h1, h2, h3", MARKER_BOX_SELECTOR, LINK_SELECTOR, "div > p")]
+            expected = [[n.mem_id for n in (dom.css(q) if s is None else s.css(q))] for q, s in asked]
+            dom.prefetch(asked)
+            for (query, scope), wanted in zip(asked, expected, strict=True):
+                for _ in range(2):  # prefetched, then walked again
+                    found = dom.css(query) if scope is None else scope.css(query)
+                    assert [n.mem_id for n in found] == wanted, query
+        finally:
+            dom.release()
+
+
+@needs_compiled
 def test_text_facts_equal_the_python_expressions() -> None:
     checked = 0
     for _plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
