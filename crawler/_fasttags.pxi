@@ -37,8 +37,10 @@ cdef extern from "lexbor/tag/const.h":
         LXB_TAG_PRE
         LXB_TAG_SCRIPT
         LXB_TAG_SECTION
+        LXB_TAG_STYLE
         LXB_TAG_TABLE
         LXB_TAG_TD
+        LXB_TAG_TEMPLATE
         LXB_TAG_TFOOT
         LXB_TAG_TH
         LXB_TAG_THEAD

@@ -25,7 +25,7 @@ from crawler.nodetext import collapsed_text
 from crawler.pagefacts import FACTS_SELECTOR, HeadFacts, meta_refresh_target, page_classes
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
-from crawler.treeview import FAST_NODE, PureView, head_elements, placer, view
+from crawler.treeview import FAST_NODE, PureView, head_walk, placer, strip, view
 from crawler.urls import Resolver, join
 
 __all__ = ["extract_links", "parse_page"]
@@ -36,6 +36,8 @@ CONTEXT_TEXT_BUDGET = 4_000_000
 PAGE_TEXT_CHARS = 3000
 HEADINGS_CHARS = 600
 HEADINGS_SELECTOR = "h1, h2, h3"
+#: Script and style text is not page text: these elements go before any text is read.
+STRIPPED_TAGS = ("script", "style", "template")
 #: Boxes whose text the page text always includes (classification matches its text phrases,
 #: such as guest-post and sponsorship notes, against it): author bios and disclosure labels.
 MARKER_BOX_SELECTOR = ", ".join(f".{name}" for name in (*AUTHOR_BIO_TOKENS, "sponsored-label", "disclosure"))
@@ -242,7 +244,9 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
     markup, encoding = _decode(body, headers)
     tree = LexborHTMLParser(markup)
 
-    head = HeadFacts(tree, head_elements(tree, FACTS_SELECTOR))
+    # The head facts' elements and the elements stripped below, compiled: from one walk.
+    walked = head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
+    head = HeadFacts(tree, None if walked is None else walked[0])
     href = head.base
     base_url = url
     if href is not None:
@@ -264,7 +268,7 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
         "page_classes": page_classes(tree),
     }
     # Script and style text is not page text: drop it before any text is read.
-    tree.strip_tags(["script", "style", "template"])
+    strip(tree, STRIPPED_TAGS, walked)
     # The heuristics walk the tree through a view: compiled (crawler._fastdom) when built.
     dom = view(tree)
     try:

@@ -139,7 +139,7 @@ class HeadFacts:
 
     def __init__(self, tree: Tree, elements: list[Node] | None = None) -> None:
         """``elements``: ``tree.css(FACTS_SELECTOR)`` when the caller has it (the compiled
-        view finds it by one walk: crawler.treeview.head_elements)."""
+        view finds it by one walk: crawler.treeview.head_walk)."""
         self.tree = tree
         self.base: str | None = None
         self.metas: list[dict[str, str | None]] = []

@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from bench.compare_extract import corpus_pages, differences, page_record, records, sandbox_pages
 from crawler import nodetext, treeview
 from crawler.cleanup import _TALLIED
-from crawler.links import LINK_SELECTOR, MARKER_BOX_SELECTOR, _decode, parse_page
+from crawler.links import LINK_SELECTOR, MARKER_BOX_SELECTOR, STRIPPED_TAGS, _decode, parse_page
 from crawler.mainblock import DIV_BLOCKS, TO_SCORE
 from crawler.pagefacts import FACTS_SELECTOR
 from tests.corpus import CORPUS
@@ -163,6 +163,8 @@ def test_selectors_match_like_lexbor() -> None:
 
 
 HEAD_MARKUP = [
+    b"<svg><style><script>a</script><template>t</template></style><script><style>s</style></script></svg>"
+    b"<template><script>x</script></template><style>p{}</style><x:script>y</x:script>",
     b"<html itemtype=x><head><meta itemtype=a name=x><base href=/b itemtype=q><title>t</title>"
     b"<script type=j itemtype=z></script><script>x</script></head><body><svg><title>s</title>"
     b"<script type=k></script></svg><div itemtype=d><base><meta></div><BASE HREF=y><div ITEMTYPE=u>"
@@ -172,12 +174,18 @@ HEAD_MARKUP = [
 
 @needs_compiled
 @pytest.mark.parametrize("decode", [True, False])
-def test_head_elements_match_like_lexbor(both_paths: None, decode: bool) -> None:
+def test_head_walk_finds_what_lexbor_finds(both_paths: None, decode: bool) -> None:
     assert FACTS_SELECTOR == treeview._fastdom.FACTS_QUERY  # type: ignore[union-attr]
+    assert STRIPPED_TAGS == treeview._fastdom.STRIP_TAGS  # type: ignore[union-attr]
     for body in _sample_bodies() + HEAD_MARKUP:
-        tree = LexborHTMLParser(_decode(body, None)[0] if decode else body)
-        expected = [node.mem_id for node in tree.css(FACTS_SELECTOR)]
-        assert [node.mem_id for node in treeview.head_elements(tree, FACTS_SELECTOR)] == expected
+        markup = _decode(body, None)[0] if decode else body
+        tree, stripped = LexborHTMLParser(markup), LexborHTMLParser(markup)
+        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
+        assert [node.mem_id for node in walked[0]] == [node.mem_id for node in tree.css(FACTS_SELECTOR)]
+        treeview.strip(tree, STRIPPED_TAGS, walked)
+        stripped.strip_tags(list(STRIPPED_TAGS))
+        assert tree.html == stripped.html
+        assert (tree.body and tree.body.html) == (stripped.body and stripped.body.html)
 
 
 @needs_compiled
