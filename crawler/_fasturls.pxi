@@ -4,7 +4,11 @@
 
 from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
 from cpython.object cimport PyObject
-from cpython.unicode cimport PyUnicode_READ_CHAR
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object text)
+    void *PyUnicode_DATA(object text)
+    int PyUnicode_1BYTE_KIND
 
 
 cdef inline bint _safe_char(Py_UCS4 c) noexcept:
@@ -16,62 +20,62 @@ cdef inline bint _safe_char(Py_UCS4 c) noexcept:
     return c in u"-._~!$&()*+,;=:@/%?"
 
 
-cdef bint _safe_from(str text, Py_ssize_t start, Py_ssize_t end) noexcept:
+cdef bint _safe_from(const unsigned char *text, Py_ssize_t start, Py_ssize_t end) noexcept:
     cdef Py_ssize_t index
     for index in range(start, end):
-        if not _safe_char(PyUnicode_READ_CHAR(text, index)):
+        if not _safe_char(text[index]):
             return False
     return True
 
 
-cdef bint _simple_url(str text, Py_ssize_t end) noexcept:
+cdef bint _simple_url(const unsigned char *text, Py_ssize_t end) noexcept:
     """urls._simple of ``text[:end]``: no "/.", "%2e", "%2E" or "xn--"."""
     cdef Py_ssize_t index
     cdef Py_UCS4 c
     for index in range(end):
-        c = PyUnicode_READ_CHAR(text, index)
+        c = text[index]
         if c == 47:  # "/."
-            if index + 1 < end and PyUnicode_READ_CHAR(text, index + 1) == 46:
+            if index + 1 < end and text[index + 1] == 46:
                 return False
         elif c == 37:  # "%2e", "%2E"
-            if (index + 2 < end and PyUnicode_READ_CHAR(text, index + 1) == 50
-                    and PyUnicode_READ_CHAR(text, index + 2) in (101, 69)):
+            if (index + 2 < end and text[index + 1] == 50
+                    and text[index + 2] in (101, 69)):
                 return False
         elif c == 120:  # "xn--"
-            if (index + 3 < end and PyUnicode_READ_CHAR(text, index + 1) == 110
-                    and PyUnicode_READ_CHAR(text, index + 2) == 45 and PyUnicode_READ_CHAR(text, index + 3) == 45):
+            if (index + 3 < end and text[index + 1] == 110
+                    and text[index + 2] == 45 and text[index + 3] == 45):
                 return False
     return True
 
 
-cdef bint _root_relative(str text, Py_ssize_t end) noexcept:
+cdef bint _root_relative(const unsigned char *text, Py_ssize_t end) noexcept:
     """urls._ROOT_RELATIVE.match(text[:end]): "/" not followed by "/", then safe characters."""
-    if end < 1 or PyUnicode_READ_CHAR(text, 0) != 47:
+    if end < 1 or text[0] != 47:
         return False
-    if end > 1 and PyUnicode_READ_CHAR(text, 1) == 47:
+    if end > 1 and text[1] == 47:
         return False
     return _safe_from(text, 1, end)
 
 
-cdef bint _canonical(str text, Py_ssize_t end) noexcept:
+cdef bint _canonical(const unsigned char *text, Py_ssize_t end) noexcept:
     """urls._CANONICAL.match(text[:end]): http(s)://, lower-case ASCII labels of [a-z0-9-]
     (none empty, the last starting with a letter), then "/" and safe characters."""
     cdef Py_ssize_t index, label_start
     cdef Py_UCS4 c
-    if end >= 7 and PyUnicode_READ_CHAR(text, 4) == 58:
+    if end >= 7 and text[4] == 58:
         index = 4
-    elif end >= 8 and PyUnicode_READ_CHAR(text, 4) == 115 and PyUnicode_READ_CHAR(text, 5) == 58:
+    elif end >= 8 and text[4] == 115 and text[5] == 58:
         index = 5
     else:
         return False
-    if not (PyUnicode_READ_CHAR(text, 0) == 104 and PyUnicode_READ_CHAR(text, 1) == 116
-            and PyUnicode_READ_CHAR(text, 2) == 116 and PyUnicode_READ_CHAR(text, 3) == 112
-            and PyUnicode_READ_CHAR(text, index + 1) == 47 and PyUnicode_READ_CHAR(text, index + 2) == 47):
+    if not (text[0] == 104 and text[1] == 116
+            and text[2] == 116 and text[3] == 112
+            and text[index + 1] == 47 and text[index + 2] == 47):
         return False
     index += 3
     label_start = index
     while index < end:
-        c = PyUnicode_READ_CHAR(text, index)
+        c = text[index]
         if c == 47:
             break
         if c == 46:
@@ -83,31 +87,29 @@ cdef bint _canonical(str text, Py_ssize_t end) noexcept:
         index += 1
     if index >= end or index == label_start:
         return False  # no path, or an empty last label
-    c = PyUnicode_READ_CHAR(text, label_start)
+    c = text[label_start]
     if not 97 <= c <= 122:
         return False
     return _safe_from(text, index, end)
 
 
-cdef Py_ssize_t _fragment_at(str text) noexcept:
+cdef Py_ssize_t _fragment_at(const unsigned char *text, Py_ssize_t size) noexcept:
     """Where "#" first is in ``text``, else its length."""
     cdef Py_ssize_t index
-    cdef Py_ssize_t size = len(text)
     for index in range(size):
-        if PyUnicode_READ_CHAR(text, index) == 35:
+        if text[index] == 35:
             return index
     return size
 
 
-cdef bint _clean_already(str text) noexcept:
+cdef bint _clean_already(const unsigned char *text, Py_ssize_t size) noexcept:
     """urls._clean(text) == text: no C0 control or space at the ends, no tab or newline."""
     cdef Py_ssize_t index
-    cdef Py_ssize_t size = len(text)
-    cdef Py_UCS4 c
-    if size == 0 or PyUnicode_READ_CHAR(text, 0) <= 32 or PyUnicode_READ_CHAR(text, size - 1) <= 32:
+    cdef unsigned char c
+    if size == 0 or text[0] <= 32 or text[size - 1] <= 32:
         return False
     for index in range(size):
-        c = PyUnicode_READ_CHAR(text, index)
+        c = text[index]
         if c == 9 or c == 10 or c == 13:
             return False
     return True
@@ -131,20 +133,24 @@ cdef class FastResolver:
 
     cdef object resolve(self, str href):
         cdef PyObject *known = PyDict_GetItem(self.cache, href)
-        cdef Py_ssize_t end
+        cdef Py_ssize_t end, size = len(href)
+        cdef const unsigned char *text
         cdef object url
         if known != NULL:
             return <object> known
-        if len(href) == 0 or PyUnicode_READ_CHAR(href, 0) == 35:
+        if size == 0 or PyUnicode_KIND(href) != PyUnicode_1BYTE_KIND:
+            return self.resolver(href)  # (the shortcuts take ASCII only)
+        text = <const unsigned char *> PyUnicode_DATA(href)
+        if text[0] == 35:
             return self.resolver(href)
-        end = _fragment_at(href)
-        if PyUnicode_READ_CHAR(href, 0) == 47:
-            if self.origin is not None and _root_relative(href, end) and _simple_url(href, end):
+        end = _fragment_at(text, size)
+        if text[0] == 47:
+            if self.origin is not None and _root_relative(text, end) and _simple_url(text, end):
                 url = self.origin + href[:end]
                 PyDict_SetItem(self.cache, href, url)
                 return url
-        elif _clean_already(href) and _canonical(href, end) and _simple_url(href, end):
-            url = href[:end] if end < len(href) else href
+        elif _clean_already(text, size) and _canonical(text, end) and _simple_url(text, end):
+            url = href[:end] if end < size else href
             PyDict_SetItem(self.cache, href, url)
             return url
         return self.resolver(href)

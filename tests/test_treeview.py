@@ -262,7 +262,8 @@ def test_pure_python_switch_from_the_environment() -> None:
 
 
 _url_chars = st.sampled_from(
-    list("abcXYZ019-._~!$&'()*+,;=:@/%?#\\ \t\n.") + ["%2e", "%2E", "%2", "xn--", "xn-", "..", "é", "\x00", "//"])
+    list("abcXYZ019-._~!$&'()*+,;=:@/%?#\\ \t\n.")
+    + ["%2e", "%2E", "%2", "xn--", "xn-", "..", "é", "€", "\xa0", "\x00", "//"])
 _url_tails = st.lists(_url_chars, max_size=14).map("".join)
 _url_hosts = st.sampled_from(["a.com", "a-.com", "x.y.z", "localhost", "1.2.3.4", "a.0x1", "xn--a.com", "A.com", "a..b",
                               ".a", "a.", "", "a.b-", "ab.c1", "é.com"])
