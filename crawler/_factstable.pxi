@@ -41,6 +41,12 @@ cdef struct FactsTable:
     size_t room  # values allocated
     size_t mask  # slots - 1
     int shift  # 64 - log2(slots): Fibonacci hashing takes the product's high bits
+    # The <a> elements in document order, with their places: the ones below a node are
+    # those placed from its ``first`` to its ``end`` (FastNode.css("a") without a walk).
+    lxb_dom_node_t **anchors
+    size_t *anchor_places
+    size_t anchor_count
+    size_t anchor_room
 
 
 cdef inline size_t _slot(FactsTable *table, lxb_dom_node_t *key) noexcept:
@@ -119,7 +125,46 @@ cdef void _free_table(FactsTable *table) noexcept:
         free(table.keys)
         free(table.places)
         free(table.values)
+        free(table.anchors)
+        free(table.anchor_places)
         free(table)
+
+
+cdef int _add_anchor(FactsTable *table, lxb_dom_node_t *node, size_t place) except -1:
+    cdef size_t room
+    cdef lxb_dom_node_t **nodes
+    cdef size_t *places
+    if table.anchor_count == table.anchor_room:
+        room = 2 * table.anchor_room if table.anchor_room else 64
+        nodes = <lxb_dom_node_t **> realloc(table.anchors, room * sizeof(lxb_dom_node_t *))
+        if nodes == NULL:
+            raise MemoryError()
+        table.anchors = nodes
+        places = <size_t *> realloc(table.anchor_places, room * sizeof(size_t))
+        if places == NULL:
+            raise MemoryError()
+        table.anchor_places = places
+        table.anchor_room = room
+    table.anchors[table.anchor_count] = node
+    table.anchor_places[table.anchor_count] = place
+    table.anchor_count += 1
+    return 0
+
+
+cdef list _anchors_within(FastDoc doc, FactsTable *table, const NodeFacts *facts):
+    """The <a> elements placed from ``facts.first`` to ``facts.end``, in document order."""
+    cdef size_t low = 0, high = table.anchor_count, middle
+    cdef list found = []
+    while low < high:  # the first anchor placed at or after facts.first
+        middle = (low + high) // 2
+        if table.anchor_places[middle] < facts.first:
+            low = middle + 1
+        else:
+            high = middle
+    while low < table.anchor_count and table.anchor_places[low] < facts.end:
+        found.append(doc.wrap(table.anchors[low]))
+        low += 1
+    return found
 
 
 cdef struct Open:
@@ -137,6 +182,7 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root) except NULL:
     cdef Py_ssize_t depth = 0, room = 0
     cdef Facts text_facts
     cdef lxb_dom_character_data_t *text
+    cdef size_t place = 0
     table = <FactsTable *> calloc(1, sizeof(FactsTable))
     if table == NULL:
         raise MemoryError()
@@ -155,16 +201,22 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root) except NULL:
         stack[0].node = root
         _clear(&stack[0].facts.deep)
         _clear(&stack[0].facts.own)
+        stack[0].facts.first = 0
+        place = 1
         depth = 1
         node = root.first_child
         while depth > 0:
             if node == NULL:
                 depth -= 1
+                stack[depth].facts.end = place
                 _add(table, stack[depth].node, &stack[depth].facts)
                 if depth > 0:
                     _merge(&stack[depth - 1].facts.deep, &stack[depth].facts.deep)
                 node = stack[depth].node.next if depth > 0 else NULL
                 continue
+            if node.type == FASTDOM_ELEMENT and node.local_name == LXB_TAG_A:
+                _add_anchor(table, node, place)
+            place += 1
             if node.local_name == FASTDOM_TAG_TEXT or node.type == FASTDOM_TEXT:
                 text = <lxb_dom_character_data_t *> node
                 if text.data.data != NULL:
@@ -184,6 +236,7 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root) except NULL:
                 stack[depth].node = node
                 _clear(&stack[depth].facts.deep)
                 _clear(&stack[depth].facts.own)
+                stack[depth].facts.first = place - 1
                 depth += 1
                 node = node.first_child
             else:

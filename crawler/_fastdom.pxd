@@ -20,6 +20,8 @@ cdef struct Facts:
 cdef struct NodeFacts:
     Facts deep  # of text() (every text node below)
     Facts own  # of text(deep=False) (the text children)
+    size_t first  # the node's place in document order (every node counted)
+    size_t end  # one past the place of its last descendant
 
 
 cdef class FastDoc:

@@ -456,10 +456,16 @@ cdef class FastNode:
         cdef uintptr_t[MAX_TAGS] ids
         cdef Py_ssize_t count
         cdef tuple classes, attributes
+        cdef NodeFacts *facts
         if self.doc.answers:
             found = self.doc.answers.pop((query, <size_t> self.ptr), None)
             if found is not None:
                 return found
+        if self.ptr.first_child != NULL and query == "a":
+            # The <a> elements below: a range of the facts table's list (no walk).
+            facts = self.doc.facts_of(self.ptr)
+            if facts != NULL:
+                return _anchors_within(self.doc, <FactsTable *> self.doc.table, facts)
         count = _tag_query(query, ids)
         if count:
             return self.with_tags(ids, count)

@@ -210,6 +210,15 @@ def test_prefetched_selectors_answer_like_their_own_walks() -> None:
 
 
 @needs_compiled
+def test_anchors_below_from_the_facts_table_match_like_lexbor() -> None:
+    """css("a") on an element with children is read from the text facts table's list of
+    anchors (their places in document order), not walked."""
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE + HEAD_MARKUP, decode=False)]:
+        for a, b in list(zip(plain, fast, strict=True))[::3]:
+            assert [n.mem_id for n in a.css("a")] == [n.mem_id for n in b.css("a")]
+
+
+@needs_compiled
 def test_text_facts_equal_the_python_expressions() -> None:
     checked = 0
     for _plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
