@@ -172,9 +172,10 @@ cdef struct Open:
     NodeFacts facts
 
 
-cdef FactsTable *_build_table(lxb_dom_node_t *root) except NULL:
+cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except NULL:
     """The text facts of every node under ``root`` (and of root) that has children, from
-    one walk that reads each text node once and sums the facts up the tree."""
+    one walk that reads each text node once and sums the facts up the tree (``walk``:
+    selectors to match on the way, crawler/_fastwalk.pxi)."""
     cdef lxb_dom_node_t *node
     cdef FactsTable *table
     cdef Open *stack = NULL
@@ -210,10 +211,14 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root) except NULL:
                 depth -= 1
                 stack[depth].facts.end = place
                 _add(table, stack[depth].node, &stack[depth].facts)
+                if walk != NULL:
+                    _leave(walk, stack[depth].node)
                 if depth > 0:
                     _merge(&stack[depth - 1].facts.deep, &stack[depth].facts.deep)
                 node = stack[depth].node.next if depth > 0 else NULL
                 continue
+            if walk != NULL:
+                _arrive(walk, node)
             if node.type == FASTDOM_ELEMENT and node.local_name == LXB_TAG_A:
                 _add_anchor(table, node, place)
             place += 1
@@ -240,6 +245,8 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root) except NULL:
                 depth += 1
                 node = node.first_child
             else:
+                if walk != NULL:
+                    _leave(walk, node)
                 node = node.next
     except BaseException:
         _free_table(table)

@@ -42,10 +42,10 @@ cdef extern from *:
 
 
 include "_fasttext.pxi"
-include "_factstable.pxi"
 include "_fasttags.pxi"
-include "_fasthead.pxi"
 include "_fastwalk.pxi"
+include "_factstable.pxi"
+include "_fasthead.pxi"
 
 #: The selectolax release whose lexbor headers and struct layouts this module was built with
 #: (setup.py downloads that release's sdist for the headers; pyproject.toml pins it).

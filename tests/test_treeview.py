@@ -189,17 +189,28 @@ def test_head_walk_finds_what_lexbor_finds(both_paths: None, decode: bool) -> No
 
 
 @needs_compiled
-def test_prefetched_selectors_answer_like_their_own_walks() -> None:
+@pytest.mark.parametrize("table_first", [False, True], ids=["in the facts table's walk", "own walk"])
+def test_prefetched_selectors_answer_like_their_own_walks(table_first: bool) -> None:
+    def asked_of(dom) -> list:
+        elements = dom.css("*")  # lexbor's engine: builds no facts table
+        scopes = [dom.body, *elements[1::97]]
+        asked = [(query, scope) for scope in scopes if scope is not None for query in SELECTORS[:4]]
+        return asked + [(query, None) for query in ("h1, h2, h3", MARKER_BOX_SELECTOR, LINK_SELECTOR, "div > p")]
+
     for body in [*_sample_bodies(), *HEAD_MARKUP]:
         tree = LexborHTMLParser(_decode(body, None)[0])
         tree.strip_tags(["script", "style", "template"])
+        reference = treeview._fastdom.FastDoc(tree)  # type: ignore[union-attr]
+        try:
+            expected = [[n.mem_id for n in (reference.css(q) if s is None else s.css(q))]
+                        for q, s in asked_of(reference)]
+        finally:
+            reference.release()
         dom = treeview._fastdom.FastDoc(tree)  # type: ignore[union-attr]
         try:
-            elements = dom.css("*")
-            scopes = [dom.body, *elements[1::97]]
-            asked = [(query, scope) for scope in scopes if scope is not None for query in SELECTORS[:4]]
-            asked += [(query, None) for query in ("h1, h2, h3", MARKER_BOX_SELECTOR, LINK_SELECTOR, "div > p")]
-            expected = [[n.mem_id for n in (dom.css(q) if s is None else s.css(q))] for q, s in asked]
+            asked = asked_of(dom)
+            if table_first and dom.body is not None:
+                dom.body.text_piece()  # builds the text facts table: prefetch then walks alone
             dom.prefetch(asked)
             for (query, scope), wanted in zip(asked, expected, strict=True):
                 for _ in range(2):  # prefetched, then walked again
