@@ -300,32 +300,7 @@ cdef class FastNode:
         return scratch
 
     cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=False):
-        """``self.css("t1, t2, ...")`` for bare tag names given as lexbor tag ids: this node
-        and the elements below it with one of those tags, in document order (``first``:
-        only the first of them)."""
-        cdef list found = []
-        cdef lxb_dom_node_t *root = self.ptr
-        cdef lxb_dom_node_t *node = root
-        cdef Py_ssize_t index
-        cdef unsigned char[256] wanted  # by tag id (the static ones are below 256)
-        memset(wanted, 0, sizeof(wanted))
-        for index in range(count):
-            if ids[index] < 256:
-                wanted[ids[index]] = 1
-        while True:
-            if node.type == FASTDOM_ELEMENT and node.local_name < 256 and wanted[node.local_name]:
-                found.append(self.doc.wrap(node))
-                if first:
-                    return found
-            if node.first_child != NULL:
-                node = node.first_child
-                continue
-            while node != root and node.next == NULL:
-                node = node.parent
-            if node == root:
-                break
-            node = node.next
-        return found
+        return _with_tags(self, ids, count, first)
 
     def text_piece(self):
         """``crawler.mainblock.piece(self.text())``, or None (text that is not valid UTF-8)."""
@@ -400,57 +375,10 @@ cdef class FastNode:
             free(out.data)
 
     cdef list with_classes(self, tuple names):
-        """``self.css(".c1, .c2, ...")``: this node and the elements below it whose class
-        attribute holds one of ``names``, in document order, each once per name it holds."""
-        cdef list found = []
-        cdef lxb_dom_node_t *root = self.ptr
-        cdef lxb_dom_node_t *node = root
-        cdef lxb_dom_attr_t *classes
-        cdef bint quirks = self.doc.parser.document.dom_document.compat_mode == 1
-        cdef Py_ssize_t count
-        while True:
-            if node.type == FASTDOM_ELEMENT:
-                classes = (<element_t *> node).attr_class
-                if classes != NULL and classes.value != NULL:
-                    # lexbor lists an element once per selector of the list it matches.
-                    count = _class_matches(classes.value.data, classes.value.length, names, quirks)
-                    while count > 0:
-                        found.append(self.doc.wrap(node))
-                        count -= 1
-            if node.first_child != NULL:
-                node = node.first_child
-                continue
-            while node != root and node.next == NULL:
-                node = node.parent
-            if node == root:
-                break
-            node = node.next
-        return found
+        return _with_classes(self, names)
 
     cdef list with_attributes(self, tuple wanted):
-        """``self.css("t1[a1], t2[a2], ...")`` for ``wanted`` = ((tag id, attribute id or 0,
-        attribute name), ...) with distinct tags: this node and the elements below it that
-        have one of those tags and its attribute, in document order."""
-        cdef list found = []
-        cdef lxb_dom_node_t *root = self.ptr
-        cdef lxb_dom_node_t *node = root
-        cdef tuple part
-        while True:
-            if node.type == FASTDOM_ELEMENT:
-                for part in wanted:
-                    if node.local_name == <uintptr_t> part[0]:
-                        if _has_attribute(node, <uintptr_t> part[1], <bytes> part[2]):
-                            found.append(self.doc.wrap(node))
-                        break
-            if node.first_child != NULL:
-                node = node.first_child
-                continue
-            while node != root and node.next == NULL:
-                node = node.parent
-            if node == root:
-                break
-            node = node.next
-        return found
+        return _with_attributes(self, wanted)
 
     def css(self, str query):
         cdef uintptr_t[MAX_TAGS] ids

@@ -244,3 +244,88 @@ cdef int any_below(FastNode node, str query) except -1:
             break
         current = current.next
     return False
+
+
+# FastNode.with_tags, with_classes and with_attributes (the walks of css and css_first).
+
+cdef list _with_tags(FastNode origin, const uintptr_t *ids, Py_ssize_t count, bint first):
+    """``origin.css("t1, t2, ...")`` for bare tag names given as lexbor tag ids: this node
+    and the elements below it with one of those tags, in document order (``first``:
+    only the first of them)."""
+    cdef list found = []
+    cdef lxb_dom_node_t *root = origin.ptr
+    cdef lxb_dom_node_t *node = root
+    cdef Py_ssize_t index
+    cdef unsigned char[256] wanted  # by tag id (the static ones are below 256)
+    memset(wanted, 0, sizeof(wanted))
+    for index in range(count):
+        if ids[index] < 256:
+            wanted[ids[index]] = 1
+    while True:
+        if node.type == FASTDOM_ELEMENT and node.local_name < 256 and wanted[node.local_name]:
+            found.append(origin.doc.wrap(node))
+            if first:
+                return found
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != root and node.next == NULL:
+            node = node.parent
+        if node == root:
+            break
+        node = node.next
+    return found
+
+
+cdef list _with_classes(FastNode origin, tuple names):
+    """``origin.css(".c1, .c2, ...")``: this node and the elements below it whose class
+    attribute holds one of ``names``, in document order, each once per name it holds."""
+    cdef list found = []
+    cdef lxb_dom_node_t *root = origin.ptr
+    cdef lxb_dom_node_t *node = root
+    cdef lxb_dom_attr_t *classes
+    cdef bint quirks = origin.doc.parser.document.dom_document.compat_mode == 1
+    cdef Py_ssize_t count
+    while True:
+        if node.type == FASTDOM_ELEMENT:
+            classes = (<element_t *> node).attr_class
+            if classes != NULL and classes.value != NULL:
+                # lexbor lists an element once per selector of the list it matches.
+                count = _class_matches(classes.value.data, classes.value.length, names, quirks)
+                while count > 0:
+                    found.append(origin.doc.wrap(node))
+                    count -= 1
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != root and node.next == NULL:
+            node = node.parent
+        if node == root:
+            break
+        node = node.next
+    return found
+
+cdef list _with_attributes(FastNode origin, tuple wanted):
+    """``origin.css("t1[a1], t2[a2], ...")`` for ``wanted`` = ((tag id, attribute id or 0,
+    attribute name), ...) with distinct tags: this node and the elements below it that
+    have one of those tags and its attribute, in document order."""
+    cdef list found = []
+    cdef lxb_dom_node_t *root = origin.ptr
+    cdef lxb_dom_node_t *node = root
+    cdef tuple part
+    while True:
+        if node.type == FASTDOM_ELEMENT:
+            for part in wanted:
+                if node.local_name == <uintptr_t> part[0]:
+                    if _has_attribute(node, <uintptr_t> part[1], <bytes> part[2]):
+                        found.append(origin.doc.wrap(node))
+                    break
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != root and node.next == NULL:
+            node = node.parent
+        if node == root:
+            break
+        node = node.next
+    return found
