@@ -30,11 +30,23 @@ cdef inline void _clear(Facts *facts) noexcept:
 
 
 cdef struct FactsTable:
-    # Open addressing, linear probing: node pointer -> NodeFacts.
+    # Open addressing, linear probing: node pointer -> place of its NodeFacts in ``values``,
+    # which are stored densely in the order the walk finishes the nodes. Grown as the walk
+    # goes (no walk to count the nodes first: that second pass over the tree's scattered
+    # nodes cost more than the rehashing).
     lxb_dom_node_t **keys
+    size_t *places
     NodeFacts *values
-    size_t mask
-    int shift  # 64 - log2(size): Fibonacci hashing takes the product's high bits
+    size_t count  # values stored
+    size_t room  # values allocated
+    size_t mask  # slots - 1
+    int shift  # 64 - log2(slots): Fibonacci hashing takes the product's high bits
+    # The <a> elements in document order, with their places: the ones below a node are
+    # those placed from its ``first`` to its ``end`` (FastNode.css("a") without a walk).
+    lxb_dom_node_t **anchors
+    size_t *anchor_places
+    size_t anchor_count
+    size_t anchor_room
 
 
 cdef inline size_t _slot(FactsTable *table, lxb_dom_node_t *key) noexcept:
@@ -45,24 +57,114 @@ cdef NodeFacts *_find(FactsTable *table, lxb_dom_node_t *key) noexcept:
     cdef size_t slot = _slot(table, key)
     while table.keys[slot] != NULL:
         if table.keys[slot] == key:
-            return &table.values[slot]
+            return &table.values[table.places[slot]]
         slot = (slot + 1) & table.mask
     return NULL
 
 
-cdef NodeFacts *_add(FactsTable *table, lxb_dom_node_t *key) noexcept:
+cdef int _place(FactsTable *table, lxb_dom_node_t *key, size_t place) noexcept:
     cdef size_t slot = _slot(table, key)
     while table.keys[slot] != NULL:
         slot = (slot + 1) & table.mask
     table.keys[slot] = key
-    return &table.values[slot]
+    table.places[slot] = place
+    return 0
+
+
+cdef int _allocate_slots(FactsTable *table, int bits) except -1:
+    cdef size_t size = (<size_t> 1) << bits
+    table.keys = <lxb_dom_node_t **> calloc(size, sizeof(lxb_dom_node_t *))
+    table.places = <size_t *> malloc(size * sizeof(size_t))
+    if table.keys == NULL or table.places == NULL:
+        raise MemoryError()
+    table.mask = size - 1
+    table.shift = 64 - bits
+    return 0
+
+
+cdef int _add(FactsTable *table, lxb_dom_node_t *key, const NodeFacts *facts) except -1:
+    """Store ``facts`` as the facts of ``key`` (not stored yet), growing the table when
+    half full."""
+    cdef lxb_dom_node_t **old_keys
+    cdef size_t *old_places
+    cdef size_t old_size, slot
+    cdef NodeFacts *grown
+    if 2 * (table.count + 1) > table.mask + 1:
+        old_keys = table.keys
+        old_places = table.places
+        old_size = table.mask + 1
+        table.keys = NULL
+        table.places = NULL
+        try:
+            _allocate_slots(table, 64 - table.shift + 1)
+        except MemoryError:
+            free(table.keys)
+            free(table.places)
+            table.keys = old_keys
+            table.places = old_places
+            raise
+        for slot in range(old_size):
+            if old_keys[slot] != NULL:
+                _place(table, old_keys[slot], old_places[slot])
+        free(old_keys)
+        free(old_places)
+    if table.count == table.room:
+        grown = <NodeFacts *> realloc(table.values, 2 * table.room * sizeof(NodeFacts))
+        if grown == NULL:
+            raise MemoryError()
+        table.values = grown
+        table.room *= 2
+    table.values[table.count] = facts[0]
+    _place(table, key, table.count)
+    table.count += 1
+    return 0
 
 
 cdef void _free_table(FactsTable *table) noexcept:
     if table != NULL:
         free(table.keys)
+        free(table.places)
         free(table.values)
+        free(table.anchors)
+        free(table.anchor_places)
         free(table)
+
+
+cdef int _add_anchor(FactsTable *table, lxb_dom_node_t *node, size_t place) except -1:
+    cdef size_t room
+    cdef lxb_dom_node_t **nodes
+    cdef size_t *places
+    if table.anchor_count == table.anchor_room:
+        room = 2 * table.anchor_room if table.anchor_room else 64
+        nodes = <lxb_dom_node_t **> realloc(table.anchors, room * sizeof(lxb_dom_node_t *))
+        if nodes == NULL:
+            raise MemoryError()
+        table.anchors = nodes
+        places = <size_t *> realloc(table.anchor_places, room * sizeof(size_t))
+        if places == NULL:
+            raise MemoryError()
+        table.anchor_places = places
+        table.anchor_room = room
+    table.anchors[table.anchor_count] = node
+    table.anchor_places[table.anchor_count] = place
+    table.anchor_count += 1
+    return 0
+
+
+cdef list _anchors_within(FastDoc doc, FactsTable *table, const NodeFacts *facts):
+    """The <a> elements placed from ``facts.first`` to ``facts.end``, in document order."""
+    cdef size_t low = 0, high = table.anchor_count, middle
+    cdef list found = []
+    while low < high:  # the first anchor placed at or after facts.first
+        middle = (low + high) // 2
+        if table.anchor_places[middle] < facts.first:
+            low = middle + 1
+        else:
+            high = middle
+    while low < table.anchor_count and table.anchor_places[low] < facts.end:
+        found.append(doc.wrap(table.anchors[low]))
+        low += 1
+    return found
 
 
 cdef struct Open:
@@ -70,45 +172,27 @@ cdef struct Open:
     NodeFacts facts
 
 
-cdef FactsTable *_build_table(lxb_dom_node_t *root) except NULL:
+cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except NULL:
     """The text facts of every node under ``root`` (and of root) that has children, from
-    one walk that reads each text node once and sums the facts up the tree."""
-    cdef size_t count = 1
-    cdef size_t size = 16
-    cdef lxb_dom_node_t *node = root.first_child
+    one walk that reads each text node once and sums the facts up the tree (``walk``:
+    selectors to match on the way, crawler/_fastwalk.pxi)."""
+    cdef lxb_dom_node_t *node
     cdef FactsTable *table
     cdef Open *stack = NULL
     cdef Open *grown
     cdef Py_ssize_t depth = 0, room = 0
     cdef Facts text_facts
-    cdef NodeFacts *done
     cdef lxb_dom_character_data_t *text
-    # Count the nodes with children (the walk of _scan_node), to size the table.
-    while node != NULL:
-        if node.first_child != NULL:
-            count += 1
-            node = node.first_child
-            continue
-        while node != root and node.next == NULL:
-            node = node.parent
-        if node == root:
-            break
-        node = node.next
-    cdef int bits = 4
-    while size < 2 * count:
-        size *= 2
-        bits += 1
+    cdef size_t place = 0
     table = <FactsTable *> calloc(1, sizeof(FactsTable))
     if table == NULL:
         raise MemoryError()
-    table.keys = <lxb_dom_node_t **> calloc(size, sizeof(lxb_dom_node_t *))
-    table.values = <NodeFacts *> calloc(size, sizeof(NodeFacts))
-    table.mask = size - 1
-    table.shift = 64 - bits
-    if table.keys == NULL or table.values == NULL:
-        _free_table(table)
-        raise MemoryError()
     try:
+        _allocate_slots(table, 10)
+        table.room = 256
+        table.values = <NodeFacts *> malloc(table.room * sizeof(NodeFacts))
+        if table.values == NULL:
+            raise MemoryError()
         # Depth-first; each open node sums its children's facts, and hands its own to its
         # parent when it is done.
         room = 64
@@ -118,17 +202,26 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root) except NULL:
         stack[0].node = root
         _clear(&stack[0].facts.deep)
         _clear(&stack[0].facts.own)
+        stack[0].facts.first = 0
+        place = 1
         depth = 1
         node = root.first_child
         while depth > 0:
             if node == NULL:
                 depth -= 1
-                done = _add(table, stack[depth].node)
-                done[0] = stack[depth].facts
+                stack[depth].facts.end = place
+                _add(table, stack[depth].node, &stack[depth].facts)
+                if walk != NULL:
+                    _leave(walk, stack[depth].node)
                 if depth > 0:
-                    _merge(&stack[depth - 1].facts.deep, &done.deep)
+                    _merge(&stack[depth - 1].facts.deep, &stack[depth].facts.deep)
                 node = stack[depth].node.next if depth > 0 else NULL
                 continue
+            if walk != NULL:
+                _arrive(walk, node)
+            if node.type == FASTDOM_ELEMENT and node.local_name == LXB_TAG_A:
+                _add_anchor(table, node, place)
+            place += 1
             if node.local_name == FASTDOM_TAG_TEXT or node.type == FASTDOM_TEXT:
                 text = <lxb_dom_character_data_t *> node
                 if text.data.data != NULL:
@@ -148,9 +241,12 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root) except NULL:
                 stack[depth].node = node
                 _clear(&stack[depth].facts.deep)
                 _clear(&stack[depth].facts.own)
+                stack[depth].facts.first = place - 1
                 depth += 1
                 node = node.first_child
             else:
+                if walk != NULL:
+                    _leave(walk, node)
                 node = node.next
     except BaseException:
         _free_table(table)

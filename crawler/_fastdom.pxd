@@ -20,6 +20,8 @@ cdef struct Facts:
 cdef struct NodeFacts:
     Facts deep  # of text() (every text node below)
     Facts own  # of text(deep=False) (the text children)
+    size_t first  # the node's place in document order (every node counted)
+    size_t end  # one past the place of its last descendant
 
 
 cdef class FastDoc:
@@ -27,6 +29,8 @@ cdef class FastDoc:
     cdef list nodes
     cdef dict tags
     cdef dict attribute_names
+    #: Answers of FastDoc.prefetch not handed out yet: (query, scope address) -> FastNodes.
+    cdef dict answers
     #: The text facts of every node that has children (a FactsTable, built on first use).
     cdef void *table
 
@@ -56,3 +60,6 @@ cdef class FastNode:
     cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=*)
     cdef list with_classes(self, tuple names)
     cdef list with_attributes(self, tuple wanted)
+
+
+cdef int any_below(FastNode node, str query) except -1

@@ -42,8 +42,10 @@ cdef extern from *:
 
 
 include "_fasttext.pxi"
-include "_factstable.pxi"
 include "_fasttags.pxi"
+include "_fastwalk.pxi"
+include "_factstable.pxi"
+include "_fasthead.pxi"
 
 #: The selectolax release whose lexbor headers and struct layouts this module was built with
 #: (setup.py downloads that release's sdist for the headers; pyproject.toml pins it).
@@ -66,6 +68,7 @@ cdef class FastDoc:
         self.nodes = []
         self.tags = {}
         self.attribute_names = {}
+        self.answers = {}
 
     cdef FastNode wrap(self, lxb_dom_node_t *ptr):
         # A node's FastNode is found through lexbor's spare per-node pointer (``user``, which
@@ -151,6 +154,17 @@ cdef class FastDoc:
             attr = attr.next
         return found
 
+    def prefetch(self, list queries):
+        """Answer ``scope.css(query)`` for ``queries`` = [(query, scope FastNode or None
+        for the root element)] by one walk; each answer is then handed out by the first
+        ``css(query)`` call on its scope (crawler/_fastwalk.pxi)."""
+        root = self.parser.root
+        if root is None:
+            return
+        root_node = self.wrap((<LexborNode> root).node)
+        self.answers.update(_walk_answers(
+            self, root_node.ptr, [(query, root_node if scope is None else scope) for query, scope in queries]))
+
     def css(self, str query):
         """``parser.css(query)`` (from the root element) as FastNodes."""
         root = self.parser.root
@@ -170,6 +184,7 @@ cdef class FastDoc:
         back to the view). The view must not be used afterwards."""
         self._forget(True)
         self.nodes = []
+        self.answers = {}
 
     cdef void _forget(self, bint memos) noexcept:
         """Clear the ``user`` pointers this view set (and the memos)."""
@@ -285,32 +300,7 @@ cdef class FastNode:
         return scratch
 
     cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=False):
-        """``self.css("t1, t2, ...")`` for bare tag names given as lexbor tag ids: this node
-        and the elements below it with one of those tags, in document order (``first``:
-        only the first of them)."""
-        cdef list found = []
-        cdef lxb_dom_node_t *root = self.ptr
-        cdef lxb_dom_node_t *node = root
-        cdef Py_ssize_t index
-        cdef unsigned char[256] wanted  # by tag id (the static ones are below 256)
-        memset(wanted, 0, sizeof(wanted))
-        for index in range(count):
-            if ids[index] < 256:
-                wanted[ids[index]] = 1
-        while True:
-            if node.type == FASTDOM_ELEMENT and node.local_name < 256 and wanted[node.local_name]:
-                found.append(self.doc.wrap(node))
-                if first:
-                    return found
-            if node.first_child != NULL:
-                node = node.first_child
-                continue
-            while node != root and node.next == NULL:
-                node = node.parent
-            if node == root:
-                break
-            node = node.next
-        return found
+        return _with_tags(self, ids, count, first)
 
     def text_piece(self):
         """``crawler.mainblock.piece(self.text())``, or None (text that is not valid UTF-8)."""
@@ -385,62 +375,26 @@ cdef class FastNode:
             free(out.data)
 
     cdef list with_classes(self, tuple names):
-        """``self.css(".c1, .c2, ...")``: this node and the elements below it whose class
-        attribute holds one of ``names``, in document order, each once per name it holds."""
-        cdef list found = []
-        cdef lxb_dom_node_t *root = self.ptr
-        cdef lxb_dom_node_t *node = root
-        cdef lxb_dom_attr_t *classes
-        cdef bint quirks = self.doc.parser.document.dom_document.compat_mode == 1
-        cdef Py_ssize_t count
-        while True:
-            if node.type == FASTDOM_ELEMENT:
-                classes = (<element_t *> node).attr_class
-                if classes != NULL and classes.value != NULL:
-                    # lexbor lists an element once per selector of the list it matches.
-                    count = _class_matches(classes.value.data, classes.value.length, names, quirks)
-                    while count > 0:
-                        found.append(self.doc.wrap(node))
-                        count -= 1
-            if node.first_child != NULL:
-                node = node.first_child
-                continue
-            while node != root and node.next == NULL:
-                node = node.parent
-            if node == root:
-                break
-            node = node.next
-        return found
+        return _with_classes(self, names)
 
     cdef list with_attributes(self, tuple wanted):
-        """``self.css("t1[a1], t2[a2], ...")`` for ``wanted`` = ((tag id, attribute id or 0,
-        attribute name), ...) with distinct tags: this node and the elements below it that
-        have one of those tags and its attribute, in document order."""
-        cdef list found = []
-        cdef lxb_dom_node_t *root = self.ptr
-        cdef lxb_dom_node_t *node = root
-        cdef tuple part
-        while True:
-            if node.type == FASTDOM_ELEMENT:
-                for part in wanted:
-                    if node.local_name == <uintptr_t> part[0]:
-                        if _has_attribute(node, <uintptr_t> part[1], <bytes> part[2]):
-                            found.append(self.doc.wrap(node))
-                        break
-            if node.first_child != NULL:
-                node = node.first_child
-                continue
-            while node != root and node.next == NULL:
-                node = node.parent
-            if node == root:
-                break
-            node = node.next
-        return found
+        return _with_attributes(self, wanted)
 
     def css(self, str query):
         cdef uintptr_t[MAX_TAGS] ids
-        cdef Py_ssize_t count = _tag_query(query, ids)
+        cdef Py_ssize_t count
         cdef tuple classes, attributes
+        cdef NodeFacts *facts
+        if self.doc.answers:
+            found = self.doc.answers.pop((query, <size_t> self.ptr), None)
+            if found is not None:
+                return found
+        if self.ptr.first_child != NULL and query == "a":
+            # The <a> elements below: a range of the facts table's list (no walk).
+            facts = self.doc.facts_of(self.ptr)
+            if facts != NULL:
+                return _anchors_within(self.doc, <FactsTable *> self.doc.table, facts)
+        count = _tag_query(query, ids)
         if count:
             return self.with_tags(ids, count)
         classes = _class_query(query)

@@ -34,6 +34,8 @@ from crawler.pagefacts import meta_refresh_target
 from crawler.placement import _KEEP_REGIONS, _ZONE_POSITION, BLOCK, HIDDEN, LANDMARK, REGION, ZONE, Z_IN
 from crawler.positions import is_hidden
 
+include "_fasturls.pxi"
+
 cdef frozenset _HEAD = _HEAD_KINDS
 cdef frozenset _REL = _REL_KINDS
 cdef frozenset _KEEP = _KEEP_REGIONS
@@ -90,8 +92,9 @@ cdef str _collapsed(FastNode node, bint spaced):
     return found if found is not None else collapsed_text(node, spaced)
 
 
-def collect(dom, resolve, texts):
-    """links._collect."""
+def collect(dom, resolver, texts):
+    """links._collect (``resolver``: a crawler.urls.Resolver)."""
+    cdef FastResolver resolve = FastResolver(resolver)
     cdef list found = []
     cdef dict pieces = texts.pieces
     cdef dict weights = texts.links
@@ -111,7 +114,7 @@ def collect(dom, resolve, texts):
             if key not in pieces:
                 pieces[key] = facts
             weights[key] = facts[0] * 0.3 if href.startswith("#") else float(facts[0])
-            target = resolve(href)
+            target = resolve.resolve(href)
             if target is None:
                 continue
             if anchor:
@@ -119,26 +122,26 @@ def collect(dom, resolve, texts):
             else:
                 anchor, kind = _image_anchor(node)
         elif tag == "area":
-            target = resolve(attrs.get("href") or "")
+            target = resolve.resolve(attrs.get("href") or "")
             if target is None:
                 continue
             anchor, kind = _collapse(attrs.get("alt") or ""), "area"
         elif tag == "link":
             if "canonical" not in _rel_tokens(attrs.get("rel")):
                 continue
-            target = resolve(attrs.get("href") or "")
+            target = resolve.resolve(attrs.get("href") or "")
             anchor, kind = "", "canonical"
         elif tag == "iframe" or tag == "frame":
-            target = resolve(attrs.get("src") or "")
+            target = resolve.resolve(attrs.get("src") or "")
             anchor, kind = "", "frame"
         elif tag == "form":
-            target = resolve(attrs.get("action") or "")
+            target = resolve.resolve(attrs.get("action") or "")
             anchor, kind = "", "form"
         else:  # meta
             if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
                 continue
             refresh = meta_refresh_target(attrs.get("content") or "")
-            target = resolve(refresh) if refresh else None
+            target = resolve.resolve(refresh) if refresh else None
             anchor, kind = "", "redirect"
         if target is not None:
             found.append((node, attrs, target, anchor, kind))

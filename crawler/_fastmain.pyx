@@ -6,30 +6,24 @@ same caches (``ctx.alive``, ``ctx.scores``, ``ctx.nodes``, ``texts.paragraphs``,
 ``texts.chains``, ``texts.pieces`` through ``texts.note``) filled with the same values, so
 the rest of the main-content finder, in Python, cannot tell which one ran. It reads a
 paragraph's text facts with one C scan per element instead of building its text. The
-Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain`` and
-``_initial`` are the reference: a change there must be made here too
+Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain``,
+``_initial``, ``_has_block_child`` and ``TextCache.note`` (and, in _fastnames.pxi,
+``class_weight``, ``unlikely_candidate`` and ``_visible``) are the reference: a change there must be made here too
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
 """
 
-from crawler._fastdom cimport FastNode
+from crawler._fastdom cimport FastNode, any_below
 
-from crawler.mainblock import (
-    MAX_DEPTH,
-    MIN_PARAGRAPH,
-    SKIPPED_TAGS,
-    TAG_SCORE,
-    TO_SCORE,
-    _has_block_child,
-    _visible,
-    class_weight,
-    unlikely_candidate,
-)
+from crawler.mainblock import DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
+
+include "_fastnames.pxi"
 
 cdef frozenset _SKIPPED = SKIPPED_TAGS
 cdef dict _TAG_SCORE = TAG_SCORE
 cdef long _MAX_DEPTH = MAX_DEPTH
 cdef long _MIN_PARAGRAPH = MIN_PARAGRAPH
 cdef object _UNREAD = object()
+cdef str _DIV_BLOCKS = DIV_BLOCKS
 
 
 cdef bint _alive(FastNode node, ctx, dict known, bint strip_unlikely) except -1:
@@ -59,23 +53,24 @@ cdef bint _alive(FastNode node, ctx, dict known, bint strip_unlikely) except -1:
         if alive and element.ptr.type == 1:
             tag = element.get_tag()
             attrs = element.get_attributes()
-            if depth > _MAX_DEPTH or tag in _SKIPPED or not _visible(attrs):
+            if depth > _MAX_DEPTH or tag in _SKIPPED or not _visible_attrs(attrs):
                 alive = False
             elif strip_unlikely and tag != "table" and tag != "code" and not in_table:
-                if unlikely_candidate(tag, attrs):
+                if _unlikely_candidate(tag, attrs):
                     alive = False
             in_table = in_table or tag == "table" or tag == "code"
         known[<size_t> element.ptr] = (alive, in_table, depth)
     return alive
 
 
-cdef object _paragraph(FastNode element, texts):
-    """mainblock._paragraph, reading the text facts in C."""
+cdef object _paragraph(FastNode element, texts, dict pieces):
+    """mainblock._paragraph, reading the text facts in C (``pieces``: ``texts.pieces``)."""
     cdef bint whole = True
     cdef FastNode parent
     cdef tuple found
     cdef tuple facts
     cdef long length
+    cdef object key, known
     if element.get_tag() == "div":
         found = element.paragraph_facts(False)
         if found is None:
@@ -83,7 +78,7 @@ cdef object _paragraph(FastNode element, texts):
         facts = found[1]
         if found[0] < _MIN_PARAGRAPH or facts[0] < _MIN_PARAGRAPH:
             return None
-        if _has_block_child(element):
+        if any_below(element, _DIV_BLOCKS):  # mainblock._has_block_child
             parent = element
             whole = False
         else:
@@ -101,7 +96,15 @@ cdef object _paragraph(FastNode element, texts):
     if parent is None:
         return None
     facts = found[1]
-    length = texts.note(element, facts) if whole else facts[0]
+    if whole:
+        # TextCache.note, inline.
+        key = <size_t> element.ptr
+        known = pieces.get(key)
+        if known is None:
+            known = pieces[key] = facts
+        length = known[0]
+    else:
+        length = facts[0]
     if length < _MIN_PARAGRAPH:
         return None
     return parent, 1 + found[2] + min(length // 100, 3)
@@ -143,6 +146,7 @@ def score_paragraphs(FastNode body, ctx):
     if texts.to_score is None:
         texts.to_score = body.css(TO_SCORE)  # a plain tag list: a C walk (crawler/_fasttags.pxi)
     cdef dict paragraphs = texts.paragraphs
+    cdef dict pieces = texts.pieces
     cdef dict chains = texts.chains
     cdef dict scores = ctx.scores
     cdef dict nodes = ctx.nodes
@@ -159,12 +163,12 @@ def score_paragraphs(FastNode body, ctx):
             tag = element.get_tag()
             if (tag == "td" or tag == "section") and not _alive(element, ctx, known, strip_unlikely):
                 continue  # containers: check before reading their whole text
-            found = paragraphs[key] = _paragraph(element, texts)
+            found = paragraphs[key] = _paragraph(element, texts, pieces)
         if found is None or not _alive(element, ctx, known, strip_unlikely):
             continue
         parent, score = found
         for ancestor_key, ancestor, divider in _chain(<FastNode> parent, chains):
             if ancestor_key not in scores:
-                scores[ancestor_key] = _TAG_SCORE.get(ancestor.get_tag(), 0) + class_weight(ancestor.get_attributes())
+                scores[ancestor_key] = _TAG_SCORE.get(ancestor.get_tag(), 0) + _class_weight(ancestor.get_attributes())
                 nodes[ancestor_key] = ancestor
             scores[ancestor_key] += score / divider

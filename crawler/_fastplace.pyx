@@ -27,8 +27,9 @@ from crawler.placement import (
     _markers,
 )
 from crawler.cleanup import CONDITIONAL_TAGS, DROPPED_TAGS, F_BYLINE, F_SHARE, F_WIDGET, HEADINGS, _name_flags
-from crawler.mainblock import class_weight, unlikely_candidate
 from crawler.positions import is_hidden, landmark_of
+
+include "_fastnames.pxi"
 
 cdef frozenset _BLOCK_TAGS = BLOCK_TAGS
 cdef frozenset _LANDMARKS = _LANDMARK_TAGS
@@ -97,9 +98,9 @@ cdef class FastPlacement:
             if in_article:
                 if flags & _F_WIDGET and _text_length(node) < 500:
                     return True
-            elif unlikely_candidate(tag, attrs):
+            elif _unlikely_candidate(tag, attrs):
                 return True
-        if tag in _HEADINGS and class_weight(attrs) < 0:
+        if tag in _HEADINGS and _class_weight(attrs) < 0:
             return True
         if flags & _F_SHARE and _text_length(node) < 500:
             return True

@@ -10,6 +10,7 @@ cdef extern from "lexbor/tag/const.h":
     enum:
         LXB_TAG_A
         LXB_TAG_AREA
+        LXB_TAG_BASE
         LXB_TAG_BLOCKQUOTE
         LXB_TAG_CAPTION
         LXB_TAG_COLGROUP
@@ -34,12 +35,16 @@ cdef extern from "lexbor/tag/const.h":
         LXB_TAG_OL
         LXB_TAG_P
         LXB_TAG_PRE
+        LXB_TAG_SCRIPT
         LXB_TAG_SECTION
+        LXB_TAG_STYLE
         LXB_TAG_TABLE
         LXB_TAG_TD
+        LXB_TAG_TEMPLATE
         LXB_TAG_TFOOT
         LXB_TAG_TH
         LXB_TAG_THEAD
+        LXB_TAG_TITLE
         LXB_TAG_TR
         LXB_TAG_UL
 
@@ -205,3 +210,122 @@ cdef bint _has_attribute(lxb_dom_node_t *node, uintptr_t attr_id, bytes name) no
                 return True
         attr = attr.next
     return False
+
+
+cdef int any_below(FastNode node, str query) except -1:
+    """Whether an element below ``node`` (not ``node`` itself) matches ``query``: mainblock's
+    ``_has_block_child``, ``any(child.css_first(query) for its element children)``, by one
+    walk for a plain list of tags."""
+    cdef uintptr_t[MAX_TAGS] ids
+    cdef Py_ssize_t count = _tag_query(query, ids), index
+    cdef unsigned char[256] wanted
+    cdef lxb_dom_node_t *root = node.ptr
+    cdef lxb_dom_node_t *current = root.first_child
+    if count == 0:
+        child = node.child
+        while child is not None:
+            if child.is_element_node and child.css_first(query) is not None:
+                return True
+            child = child.next
+        return False
+    memset(wanted, 0, sizeof(wanted))
+    for index in range(count):
+        if ids[index] < 256:
+            wanted[ids[index]] = 1
+    while current != NULL:
+        if current.type == FASTDOM_ELEMENT and current.local_name < 256 and wanted[current.local_name]:
+            return True
+        if current.first_child != NULL:
+            current = current.first_child
+            continue
+        while current != root and current.next == NULL:
+            current = current.parent
+        if current == root:
+            break
+        current = current.next
+    return False
+
+
+# FastNode.with_tags, with_classes and with_attributes (the walks of css and css_first).
+
+cdef list _with_tags(FastNode origin, const uintptr_t *ids, Py_ssize_t count, bint first):
+    """``origin.css("t1, t2, ...")`` for bare tag names given as lexbor tag ids: this node
+    and the elements below it with one of those tags, in document order (``first``:
+    only the first of them)."""
+    cdef list found = []
+    cdef lxb_dom_node_t *root = origin.ptr
+    cdef lxb_dom_node_t *node = root
+    cdef Py_ssize_t index
+    cdef unsigned char[256] wanted  # by tag id (the static ones are below 256)
+    memset(wanted, 0, sizeof(wanted))
+    for index in range(count):
+        if ids[index] < 256:
+            wanted[ids[index]] = 1
+    while True:
+        if node.type == FASTDOM_ELEMENT and node.local_name < 256 and wanted[node.local_name]:
+            found.append(origin.doc.wrap(node))
+            if first:
+                return found
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != root and node.next == NULL:
+            node = node.parent
+        if node == root:
+            break
+        node = node.next
+    return found
+
+
+cdef list _with_classes(FastNode origin, tuple names):
+    """``origin.css(".c1, .c2, ...")``: this node and the elements below it whose class
+    attribute holds one of ``names``, in document order, each once per name it holds."""
+    cdef list found = []
+    cdef lxb_dom_node_t *root = origin.ptr
+    cdef lxb_dom_node_t *node = root
+    cdef lxb_dom_attr_t *classes
+    cdef bint quirks = origin.doc.parser.document.dom_document.compat_mode == 1
+    cdef Py_ssize_t count
+    while True:
+        if node.type == FASTDOM_ELEMENT:
+            classes = (<element_t *> node).attr_class
+            if classes != NULL and classes.value != NULL:
+                # lexbor lists an element once per selector of the list it matches.
+                count = _class_matches(classes.value.data, classes.value.length, names, quirks)
+                while count > 0:
+                    found.append(origin.doc.wrap(node))
+                    count -= 1
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != root and node.next == NULL:
+            node = node.parent
+        if node == root:
+            break
+        node = node.next
+    return found
+
+cdef list _with_attributes(FastNode origin, tuple wanted):
+    """``origin.css("t1[a1], t2[a2], ...")`` for ``wanted`` = ((tag id, attribute id or 0,
+    attribute name), ...) with distinct tags: this node and the elements below it that
+    have one of those tags and its attribute, in document order."""
+    cdef list found = []
+    cdef lxb_dom_node_t *root = origin.ptr
+    cdef lxb_dom_node_t *node = root
+    cdef tuple part
+    while True:
+        if node.type == FASTDOM_ELEMENT:
+            for part in wanted:
+                if node.local_name == <uintptr_t> part[0]:
+                    if _has_attribute(node, <uintptr_t> part[1], <bytes> part[2]):
+                        found.append(origin.doc.wrap(node))
+                    break
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != root and node.next == NULL:
+            node = node.parent
+        if node == root:
+            break
+        node = node.next
+    return found

@@ -82,75 +82,125 @@ cdef int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words
     """Read UTF-8 ``data`` into ``facts`` (white space as ``str.split`` sees it) and, when
     ``out`` is given, write its words separated by one space. Bytes that are not valid
     UTF-8 (where Python's decoder would put U+FFFD) set ``facts.invalid`` and stop: the
-    caller then answers with the plain Python computation."""
-    cdef Py_ssize_t i = 0
+    caller then answers with the plain Python computation. Runs of ASCII white space and
+    of other ASCII characters are read in tight loops; other code points one by one."""
+    cdef Py_ssize_t i = 0, j
     cdef unsigned char byte, second
     cdef Py_UCS4 code
     cdef bint space
+    # The facts as locals while scanning (written back at the end, or where it stops).
+    cdef Py_ssize_t chars = facts.chars, words = facts.words, word_chars = facts.word_chars
+    cdef Py_ssize_t commas = facts.commas, wide_commas = facts.wide_commas
+    cdef bint lead = facts.lead, trail = facts.trail, in_word = facts.in_word
+    cdef Py_UCS4 *written = NULL
+    cdef Py_ssize_t count = 0
     if out != NULL:
         _reserve(out, length + 1)  # each code point, and one space before the first word
+        written = out.data
+        count = out.length
     while i < length:
         byte = data[i]
         if byte < 0x80:
-            code = byte
-            i += 1
+            if Py_UNICODE_ISSPACE(byte):
+                if chars == 0:
+                    lead = True
+                j = i + 1
+                while j < length and data[j] < 0x80 and Py_UNICODE_ISSPACE(data[j]):
+                    j += 1
+                chars += j - i
+                trail = True
+                in_word = False
+                i = j
+                continue
+            if chars == 0:
+                lead = False
+            if not in_word:
+                in_word = True
+                words += 1
+                if written != NULL and words > 1:
+                    written[count] = 32
+                    count += 1
+            j = i
+            while j < length:
+                byte = data[j]
+                if byte >= 0x80 or Py_UNICODE_ISSPACE(byte):
+                    break
+                if byte == 0x2C:
+                    commas += 1
+                if written != NULL:
+                    written[count] = byte
+                    count += 1
+                j += 1
+            chars += j - i
+            word_chars += j - i
+            trail = False
+            i = j
+            continue
         elif byte < 0xC2:
             facts.invalid = True
-            return 0
+            break
         elif byte < 0xE0:
             if i + 1 >= length or not _continuation(data[i + 1]):
                 facts.invalid = True
-                return 0
+                break
             code = ((byte & 0x1F) << 6) | (data[i + 1] & 0x3F)
             i += 2
         elif byte < 0xF0:
             if i + 2 >= length:
                 facts.invalid = True
-                return 0
+                break
             second = data[i + 1]
             if (not _continuation(second) or not _continuation(data[i + 2])
                     or (byte == 0xE0 and second < 0xA0) or (byte == 0xED and second > 0x9F)):
                 facts.invalid = True
-                return 0
+                break
             code = ((byte & 0x0F) << 12) | ((second & 0x3F) << 6) | (data[i + 2] & 0x3F)
             i += 3
         elif byte < 0xF5:
             if i + 3 >= length:
                 facts.invalid = True
-                return 0
+                break
             second = data[i + 1]
             if (not _continuation(second) or not _continuation(data[i + 2]) or not _continuation(data[i + 3])
                     or (byte == 0xF0 and second < 0x90) or (byte == 0xF4 and second > 0x8F)):
                 facts.invalid = True
-                return 0
+                break
             code = (((byte & 0x07) << 18) | ((second & 0x3F) << 12) | ((data[i + 2] & 0x3F) << 6)
                     | (data[i + 3] & 0x3F))
             i += 4
         else:
             facts.invalid = True
-            return 0
+            break
         space = Py_UNICODE_ISSPACE(code)
-        if facts.chars == 0:
-            facts.lead = space
-        facts.trail = space
-        facts.chars += 1
+        if chars == 0:
+            lead = space
+        trail = space
+        chars += 1
         if space:
-            facts.in_word = False
+            in_word = False
             continue
-        if not facts.in_word:
-            facts.in_word = True
-            facts.words += 1
-            if out != NULL and facts.words > 1:
-                out.data[out.length] = 32
-                out.length += 1
-        facts.word_chars += 1
-        if out != NULL:
-            out.data[out.length] = code
-            out.length += 1
-        if code == 0x2C:
-            facts.commas += 1
-        elif code == 0xFF0C:
-            facts.wide_commas += 1
+        if not in_word:
+            in_word = True
+            words += 1
+            if written != NULL and words > 1:
+                written[count] = 32
+                count += 1
+        word_chars += 1
+        if written != NULL:
+            written[count] = code
+            count += 1
+        if code == 0xFF0C:
+            wide_commas += 1
+    facts.chars = chars
+    facts.words = words
+    facts.word_chars = word_chars
+    facts.commas = commas
+    facts.wide_commas = wide_commas
+    facts.lead = lead
+    facts.trail = trail
+    facts.in_word = in_word
+    if out != NULL:
+        out.length = count
     return 0
 
 

@@ -20,13 +20,13 @@ from selectolax.lexbor import LexborHTMLParser
 
 from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
-from crawler.mainblock import TextCache, find_main, prose_length
+from crawler.mainblock import TO_SCORE, TextCache, find_main, prose_length
 from crawler.nodetext import collapsed_text
-from crawler.pagefacts import HeadFacts, meta_refresh_target, page_classes
+from crawler.pagefacts import FACTS_SELECTOR, HeadFacts, meta_refresh_target, page_classes
 from crawler.parseguard import defuse
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
-from crawler.treeview import FAST_NODE, PureView, placer, view
+from crawler.treeview import FAST_NODE, PureView, head_walk, placer, strip, view
 from crawler.urls import Resolver, join
 
 __all__ = ["extract_links", "parse_page"]
@@ -36,6 +36,9 @@ CONTEXT_CHARS = 100
 CONTEXT_TEXT_BUDGET = 4_000_000
 PAGE_TEXT_CHARS = 3000
 HEADINGS_CHARS = 600
+HEADINGS_SELECTOR = "h1, h2, h3"
+#: Script and style text is not page text: these elements go before any text is read.
+STRIPPED_TAGS = ("script", "style", "template")
 #: Boxes whose text the page text always includes (classification matches its text phrases,
 #: such as guest-post and sponsorship notes, against it): author bios and disclosure labels.
 MARKER_BOX_SELECTOR = ", ".join(f".{name}" for name in (*AUTHOR_BIO_TOKENS, "sponsored-label", "disclosure"))
@@ -209,7 +212,7 @@ def _leading(node: Any, room: int, texts: TextCache | None) -> str:
 
 def _page_text(tree: Any, main: Any) -> str:
     parts: list[str] = []
-    headings = _collapse(" ".join(collapsed_text(h) for h in tree.css("h1, h2, h3")))
+    headings = _collapse(" ".join(collapsed_text(h) for h in tree.css(HEADINGS_SELECTOR)))
     headings = headings[:HEADINGS_CHARS]
     if headings:
         parts.append(headings)
@@ -243,7 +246,9 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
     # Deep nesting and giant tags make the parse quadratic: defused first.
     tree = LexborHTMLParser(defuse(markup))
 
-    head = HeadFacts(tree)
+    # The head facts' elements and the elements stripped below, compiled: from one walk.
+    walked = head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
+    head = HeadFacts(tree, None if walked is None else walked[0])
     href = head.base
     base_url = url
     if href is not None:
@@ -265,7 +270,7 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
         "page_classes": page_classes(tree),
     }
     # Script and style text is not page text: drop it before any text is read.
-    tree.strip_tags(["script", "style", "template"])
+    strip(tree, STRIPPED_TAGS, walked)
     # The heuristics walk the tree through a view: compiled (crawler._fastdom) when built.
     dom = view(tree)
     try:
@@ -280,6 +285,10 @@ def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding:
     if dom.__class__ is not PureView:
         # The compiled view: the same two passes, compiled (they import this module).
         from crawler._fastlinks import collect, emit
+
+        # The selectors the passes below ask of the whole page, answered by one walk.
+        dom.prefetch([(LINK_SELECTOR, None), (HEADINGS_SELECTOR, None), (MARKER_BOX_SELECTOR, None),
+                      (TO_SCORE, dom.body)])
     texts = TextCache()
     # First the elements: targets, anchors and kinds (the anchors' texts also serve the
     # main-content scoring), then where each sits.

@@ -111,7 +111,9 @@ def _name_weight(value: str) -> int:
 
 
 def class_weight(attrs: dict[str, str | None]) -> int:
-    """Readability's class weight: -25 / +25 for negative / positive class and id names."""
+    """Readability's class weight: -25 / +25 for negative / positive class and id names.
+    (crawler/_fastnames.pxi has compiled copies of this, unlikely_candidate and _visible:
+    change both.)"""
     classes = attrs.get("class")
     ident = attrs.get("id")
     return (_name_weight(classes) if classes else 0) + (_name_weight(ident) if ident else 0)
@@ -522,7 +524,8 @@ def _top_candidate(body: Node, ctx: _Ctx) -> Node | None:
 
 def _has_block_child(node: Node) -> bool:
     """Whether a block element sits anywhere under ``node`` (lexbor's ``css`` also
-    matches the node itself, so look from each child down)."""
+    matches the node itself, so look from each child down). (crawler._fastdom.any_below
+    answers it by one walk for the compiled view.)"""
     child = node.child
     while child is not None:
         if child.is_element_node and child.css_first(DIV_BLOCKS) is not None:

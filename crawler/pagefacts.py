@@ -137,14 +137,16 @@ class HeadFacts:
 
     __slots__ = ("tree", "base", "metas", "titles", "scripts", "items")
 
-    def __init__(self, tree: Tree) -> None:
+    def __init__(self, tree: Tree, elements: list[Node] | None = None) -> None:
+        """``elements``: ``tree.css(FACTS_SELECTOR)`` when the caller has it (the compiled
+        view finds it by one walk: crawler.treeview.head_walk)."""
         self.tree = tree
         self.base: str | None = None
         self.metas: list[dict[str, str | None]] = []
         self.titles: list[Node] = []
         self.scripts: list[Node] = []
         self.items: list[dict[str, str | None]] = []
-        for node in tree.css(FACTS_SELECTOR):
+        for node in tree.css(FACTS_SELECTOR) if elements is None else elements:
             tag = node.tag
             attrs = node.attributes
             if tag == "meta":

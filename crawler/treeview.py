@@ -22,7 +22,8 @@ from typing import Any
 
 import selectolax
 
-__all__ = ["FAST_NODE", "compiled_available", "placer", "set_compiled", "using_compiled", "view"]
+__all__ = ["FAST_NODE", "compiled_available", "head_walk", "placer", "set_compiled", "strip", "using_compiled",
+           "view"]
 
 #: The compiled modules; the view is used only when all of them are there (the others are
 #: imported where they are used: they import the modules that use them).
@@ -86,6 +87,25 @@ def view(parser: Any) -> Any:
     if _enabled:
         return _fastdom.FastDoc(parser)  # type: ignore[union-attr]
     return PureView(parser)
+
+
+def head_walk(parser: Any, query: str, stripped: tuple[str, ...]) -> tuple[list[Any], list[list[Any]]] | None:
+    """(``parser.css(query)``, the elements ``parser.strip_tags(list(stripped))`` will
+    remove) for the page facts' selector (crawler.pagefacts.FACTS_SELECTOR) and the
+    extractor's stripped tags, found by one compiled walk; or None (pure path, or a
+    selector or tags the walk does not know)."""
+    if _enabled and query == _fastdom.FACTS_QUERY and stripped == _fastdom.STRIP_TAGS:  # type: ignore[union-attr]
+        return _fastdom.head_walk(parser)  # type: ignore[union-attr]
+    return None
+
+
+def strip(parser: Any, stripped: tuple[str, ...], walked: tuple[list[Any], list[list[Any]]] | None) -> None:
+    """``parser.strip_tags(list(stripped))``, with the elements :func:`head_walk` found
+    when it found them."""
+    if walked is None:
+        parser.strip_tags(list(stripped))
+    else:
+        _fastdom.strip_walked(walked[1])  # type: ignore[union-attr]
 
 
 def placer(dom: Any, placement: Any) -> Any:

@@ -114,7 +114,9 @@ def join(base: str, href: str) -> str | None:
 
 class Resolver:
     """``join(base, href)`` for the many hrefs of one page: each distinct href is resolved
-    once, root-relative paths without surprises are appended to the base's origin."""
+    once, root-relative paths without surprises are appended to the base's origin.
+    (crawler/_fasturls.pxi has a compiled copy of this cache and of the shortcuts,
+    _ROOT_RELATIVE, _CANONICAL and _simple, for the compiled extractor: change both.)"""
 
     __slots__ = ("base", "cache", "origin", "here")
 

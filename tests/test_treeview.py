@@ -23,8 +23,9 @@ from selectolax.lexbor import LexborHTMLParser
 from bench.compare_extract import corpus_pages, differences, page_record, records, sandbox_pages
 from crawler import nodetext, treeview
 from crawler.cleanup import _TALLIED
-from crawler.links import LINK_SELECTOR, MARKER_BOX_SELECTOR, _decode, parse_page
+from crawler.links import LINK_SELECTOR, MARKER_BOX_SELECTOR, STRIPPED_TAGS, _decode, parse_page
 from crawler.mainblock import DIV_BLOCKS, TO_SCORE
+from crawler.pagefacts import FACTS_SELECTOR
 from tests.corpus import CORPUS
 from tests.test_links_robustness import _piece as markup_piece
 
@@ -161,6 +162,73 @@ def test_selectors_match_like_lexbor() -> None:
                 assert (first and first.mem_id) == (b.css_first(query) and b.css_first(query).mem_id), query
 
 
+HEAD_MARKUP = [
+    b"<svg><style><script>a</script><template>t</template></style><script><style>s</style></script></svg>"
+    b"<template><script>x</script></template><style>p{}</style><x:script>y</x:script>",
+    b"<html itemtype=x><head><meta itemtype=a name=x><base href=/b itemtype=q><title>t</title>"
+    b"<script type=j itemtype=z></script><script>x</script></head><body><svg><title>s</title>"
+    b"<script type=k></script></svg><div itemtype=d><base><meta></div><BASE HREF=y><div ITEMTYPE=u>"
+    b"<template><meta itemtype=t></template><math><title>m</title></math></div></body></html>",
+]
+
+
+@needs_compiled
+@pytest.mark.parametrize("decode", [True, False])
+def test_head_walk_finds_what_lexbor_finds(both_paths: None, decode: bool) -> None:
+    assert FACTS_SELECTOR == treeview._fastdom.FACTS_QUERY  # type: ignore[union-attr]
+    assert STRIPPED_TAGS == treeview._fastdom.STRIP_TAGS  # type: ignore[union-attr]
+    for body in _sample_bodies() + HEAD_MARKUP:
+        markup = _decode(body, None)[0] if decode else body
+        tree, stripped = LexborHTMLParser(markup), LexborHTMLParser(markup)
+        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
+        assert [node.mem_id for node in walked[0]] == [node.mem_id for node in tree.css(FACTS_SELECTOR)]
+        treeview.strip(tree, STRIPPED_TAGS, walked)
+        stripped.strip_tags(list(STRIPPED_TAGS))
+        assert tree.html == stripped.html
+        assert (tree.body and tree.body.html) == (stripped.body and stripped.body.html)
+
+
+@needs_compiled
+@pytest.mark.parametrize("table_first", [False, True], ids=["in the facts table's walk", "own walk"])
+def test_prefetched_selectors_answer_like_their_own_walks(table_first: bool) -> None:
+    def asked_of(dom) -> list:
+        elements = dom.css("*")  # lexbor's engine: builds no facts table
+        scopes = [dom.body, *elements[1::97]]
+        asked = [(query, scope) for scope in scopes if scope is not None for query in SELECTORS[:4]]
+        return asked + [(query, None) for query in ("h1, h2, h3", MARKER_BOX_SELECTOR, LINK_SELECTOR, "div > p")]
+
+    for body in [*_sample_bodies(), *HEAD_MARKUP]:
+        tree = LexborHTMLParser(_decode(body, None)[0])
+        tree.strip_tags(["script", "style", "template"])
+        reference = treeview._fastdom.FastDoc(tree)  # type: ignore[union-attr]
+        try:
+            expected = [[n.mem_id for n in (reference.css(q) if s is None else s.css(q))]
+                        for q, s in asked_of(reference)]
+        finally:
+            reference.release()
+        dom = treeview._fastdom.FastDoc(tree)  # type: ignore[union-attr]
+        try:
+            asked = asked_of(dom)
+            if table_first and dom.body is not None:
+                dom.body.text_piece()  # builds the text facts table: prefetch then walks alone
+            dom.prefetch(asked)
+            for (query, scope), wanted in zip(asked, expected, strict=True):
+                for _ in range(2):  # prefetched, then walked again
+                    found = dom.css(query) if scope is None else scope.css(query)
+                    assert [n.mem_id for n in found] == wanted, query
+        finally:
+            dom.release()
+
+
+@needs_compiled
+def test_anchors_below_from_the_facts_table_match_like_lexbor() -> None:
+    """css("a") on an element with children is read from the text facts table's list of
+    anchors (their places in document order), not walked."""
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE + HEAD_MARKUP, decode=False)]:
+        for a, b in list(zip(plain, fast, strict=True))[::3]:
+            assert [n.mem_id for n in a.css("a")] == [n.mem_id for n in b.css("a")]
+
+
 @needs_compiled
 def test_text_facts_equal_the_python_expressions() -> None:
     checked = 0
@@ -211,3 +279,33 @@ def test_pure_python_switch_from_the_environment() -> None:
     env.pop("BACKLINKS_PURE_PYTHON")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(treeview.compiled_available())
+
+
+_url_chars = st.sampled_from(
+    list("abcXYZ019-._~!$&'()*+,;=:@/%?#\\ \t\n.")
+    + ["%2e", "%2E", "%2", "xn--", "xn-", "..", "é", "€", "\xa0", "\x00", "//"])
+_url_tails = st.lists(_url_chars, max_size=14).map("".join)
+_url_hosts = st.sampled_from(["a.com", "a-.com", "x.y.z", "localhost", "1.2.3.4", "a.0x1", "xn--a.com", "A.com", "a..b",
+                              ".a", "a.", "", "a.b-", "ab.c1", "é.com"])
+_hrefs = st.one_of(
+    st.builds(lambda scheme, h, p: f"{scheme}://{h}{p}", st.sampled_from(["http", "https", "HTTP", "httpx", "ftp"]),
+              _url_hosts, _url_tails),
+    st.builds(lambda p: "/" + p, _url_tails),
+    st.builds(lambda p: "#" + p, _url_tails),
+    _url_tails,
+)
+
+
+@needs_compiled
+@settings(max_examples=600, deadline=None)
+@given(hrefs=st.lists(_hrefs, min_size=1, max_size=4), base=st.sampled_from(
+    ["http://example.com/dir/page.html?q=1", "https://u:p@example.com:8443/a/", "http://EXAMPLE.com", "not a url",
+     "http://example.com/p?q#old", "mailto:a@example.com"]))
+def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str) -> None:
+    from crawler._fastlinks import FastResolver
+
+    from crawler.urls import Resolver
+
+    fast = FastResolver(Resolver(base))
+    for href in hrefs + hrefs:  # the second time from the cache
+        assert fast(href) == Resolver(base)(href), href

@@ -1,0 +1,81 @@
+# Included by _fastdom.pyx: the elements crawler.pagefacts.HeadFacts reads and the script,
+# style and template elements the extractor strips, found by one walk of the tree instead of
+# lexbor's selector engine and three walks of lxb_dom_elements_by_tag_name, as selectolax
+# nodes (HeadFacts runs on the parser itself, before the tree is stripped and viewed).
+
+#: The selector ``head_walk`` answers (crawler.treeview uses it only while
+#: crawler.pagefacts.FACTS_SELECTOR is this one).
+FACTS_QUERY = "base[href], meta, title, script[type], [itemtype]"
+#: The tags ``head_walk`` collects for stripping, in the order they are stripped.
+STRIP_TAGS = ("script", "style", "template")
+
+cdef uintptr_t _ITEMTYPE = _ATTR_IDS.get("itemtype", 0)
+cdef bytes _ITEMTYPE_NAME = b"itemtype"
+cdef uintptr_t _TYPE = _ATTR_IDS.get("type", 0)
+
+
+def head_walk(LexborHTMLParser parser not None):
+    """(``parser.css(FACTS_QUERY)``, [the elements ``parser.strip_tags([tag])`` removes,
+    for each tag of STRIP_TAGS]) of a document (not a fragment) from one walk. The first:
+    the elements under the root element (and it) that match, in document order, each once
+    per selector of the list it matches (as lexbor's engine lists them). The others: the
+    elements below the document node with that tag and no prefix, in document order (as
+    lxb_dom_elements_by_tag_name finds them)."""
+    cdef list found = []
+    cdef list scripts = [], styles = [], templates = []
+    cdef lxb_dom_node_t *top = &parser.document.dom_document.node
+    cdef lxb_dom_node_t *root = NULL
+    cdef lxb_dom_node_t *node
+    cdef uintptr_t tag
+    cdef int count
+    cdef bint inside = False
+    root_node = parser.root
+    if root_node is not None:
+        root = (<LexborNode> root_node).node
+    node = top.first_child
+    while node != NULL:
+        if node == root:
+            inside = True
+        if node.type == FASTDOM_ELEMENT:
+            tag = node.local_name
+            if node.prefix == 0:
+                if tag == LXB_TAG_SCRIPT:
+                    scripts.append(LexborNode.new(node, parser))
+                elif tag == LXB_TAG_STYLE:
+                    styles.append(LexborNode.new(node, parser))
+                elif tag == LXB_TAG_TEMPLATE:
+                    templates.append(LexborNode.new(node, parser))
+            if inside:
+                count = 0
+                if tag == LXB_TAG_META or tag == LXB_TAG_TITLE:
+                    count = 1
+                elif tag == LXB_TAG_BASE:
+                    count = _has_attribute(node, LXB_DOM_ATTR_HREF, b"href")
+                elif tag == LXB_TAG_SCRIPT:
+                    count = _has_attribute(node, _TYPE, b"type")
+                count += _has_attribute(node, _ITEMTYPE, _ITEMTYPE_NAME)
+                while count > 0:
+                    found.append(LexborNode.new(node, parser))
+                    count -= 1
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != top and node.next == NULL:
+            if node == root:
+                inside = False
+            node = node.parent
+        if node == top:
+            break
+        if node == root:
+            inside = False
+        node = node.next
+    return found, [scripts, styles, templates]
+
+
+def strip_walked(list stripped):
+    """Remove the elements ``head_walk`` collected for stripping, tag after tag, as
+    ``parser.strip_tags(list(STRIP_TAGS))`` does (an element already taken out with an
+    earlier one's subtree is unlinked from that detached subtree: the document is the same)."""
+    for nodes in stripped:
+        for node in nodes:
+            node.decompose(recursive=False)

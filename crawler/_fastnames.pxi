@@ -1,0 +1,43 @@
+# Included by _fastmain.pyx and _fastplace.pyx: crawler.mainblock's class_weight,
+# unlikely_candidate and _visible for an element's attribute dict, without a Python call
+# each (the regular expressions' verdicts stay in mainblock's own caches). mainblock's
+# functions are the reference: a change there must be made here too.
+
+from crawler.mainblock import UNLIKELY_ROLES, _name_weight, _unlikely_name
+
+cdef frozenset _UNLIKELY_ROLES = UNLIKELY_ROLES
+cdef object _name_weight_of = _name_weight
+cdef object _unlikely_name_of = _unlikely_name
+
+
+cdef object _class_weight(dict attrs):
+    """mainblock.class_weight."""
+    classes = attrs.get("class")
+    ident = attrs.get("id")
+    return (_name_weight_of(classes) if classes else 0) + (_name_weight_of(ident) if ident else 0)
+
+
+cdef bint _unlikely_candidate(str tag, dict attrs) except -1:
+    """mainblock.unlikely_candidate."""
+    if tag == "body" or tag == "a" or tag == "html" or tag == "main" or tag == "article":
+        return False
+    role = attrs.get("role")
+    if role and role in _UNLIKELY_ROLES:
+        return True
+    classes = attrs.get("class")
+    ident = attrs.get("id")
+    if not classes and not ident:
+        return False
+    return bool(_unlikely_name_of(f"{classes or ''} {ident or ''}"))
+
+
+cdef bint _visible_attrs(dict attrs) except -1:
+    """mainblock._visible."""
+    if not attrs or ("style" not in attrs and "hidden" not in attrs and "aria-hidden" not in attrs):
+        return True
+    style = (attrs.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style or "visibility:hidden" in style or "hidden" in attrs:
+        return False
+    if attrs.get("aria-hidden") == "true" and "fallback-image" not in (attrs.get("class") or ""):
+        return False
+    return True

@@ -1,0 +1,156 @@
+# Included by _fastlinks.pyx: crawler.urls.Resolver's cache and shortcuts, compiled. The
+# shortcuts are urls._ROOT_RELATIVE, urls._CANONICAL and urls._simple written as character
+# tests; anything they do not settle goes to the Python Resolver itself, which caches it.
+
+from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
+from cpython.object cimport PyObject
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object text)
+    void *PyUnicode_DATA(object text)
+    int PyUnicode_1BYTE_KIND
+
+
+cdef inline bint _safe_char(Py_UCS4 c) noexcept:
+    """A character of urls._SAFE_PATH's class: [A-Za-z0-9\-._~!$&()*+,;=:@/%?]."""
+    if c >= 128:
+        return False
+    if 97 <= c <= 122 or 65 <= c <= 90 or 48 <= c <= 57:
+        return True
+    return c in u"-._~!$&()*+,;=:@/%?"
+
+
+cdef bint _safe_from(const unsigned char *text, Py_ssize_t start, Py_ssize_t end) noexcept:
+    cdef Py_ssize_t index
+    for index in range(start, end):
+        if not _safe_char(text[index]):
+            return False
+    return True
+
+
+cdef bint _simple_url(const unsigned char *text, Py_ssize_t end) noexcept:
+    """urls._simple of ``text[:end]``: no "/.", "%2e", "%2E" or "xn--"."""
+    cdef Py_ssize_t index
+    cdef Py_UCS4 c
+    for index in range(end):
+        c = text[index]
+        if c == 47:  # "/."
+            if index + 1 < end and text[index + 1] == 46:
+                return False
+        elif c == 37:  # "%2e", "%2E"
+            if (index + 2 < end and text[index + 1] == 50
+                    and text[index + 2] in (101, 69)):
+                return False
+        elif c == 120:  # "xn--"
+            if (index + 3 < end and text[index + 1] == 110
+                    and text[index + 2] == 45 and text[index + 3] == 45):
+                return False
+    return True
+
+
+cdef bint _root_relative(const unsigned char *text, Py_ssize_t end) noexcept:
+    """urls._ROOT_RELATIVE.match(text[:end]): "/" not followed by "/", then safe characters."""
+    if end < 1 or text[0] != 47:
+        return False
+    if end > 1 and text[1] == 47:
+        return False
+    return _safe_from(text, 1, end)
+
+
+cdef bint _canonical(const unsigned char *text, Py_ssize_t end) noexcept:
+    """urls._CANONICAL.match(text[:end]): http(s)://, lower-case ASCII labels of [a-z0-9-]
+    (none empty, the last starting with a letter), then "/" and safe characters."""
+    cdef Py_ssize_t index, label_start
+    cdef Py_UCS4 c
+    if end >= 7 and text[4] == 58:
+        index = 4
+    elif end >= 8 and text[4] == 115 and text[5] == 58:
+        index = 5
+    else:
+        return False
+    if not (text[0] == 104 and text[1] == 116
+            and text[2] == 116 and text[3] == 112
+            and text[index + 1] == 47 and text[index + 2] == 47):
+        return False
+    index += 3
+    label_start = index
+    while index < end:
+        c = text[index]
+        if c == 47:
+            break
+        if c == 46:
+            if index == label_start:
+                return False  # an empty label
+            label_start = index + 1
+        elif not (97 <= c <= 122 or 48 <= c <= 57 or c == 45):
+            return False
+        index += 1
+    if index >= end or index == label_start:
+        return False  # no path, or an empty last label
+    c = text[label_start]
+    if not 97 <= c <= 122:
+        return False
+    return _safe_from(text, index, end)
+
+
+cdef Py_ssize_t _fragment_at(const unsigned char *text, Py_ssize_t size) noexcept:
+    """Where "#" first is in ``text``, else its length."""
+    cdef Py_ssize_t index
+    for index in range(size):
+        if text[index] == 35:
+            return index
+    return size
+
+
+cdef bint _clean_already(const unsigned char *text, Py_ssize_t size) noexcept:
+    """urls._clean(text) == text: no C0 control or space at the ends, no tab or newline."""
+    cdef Py_ssize_t index
+    cdef unsigned char c
+    if size == 0 or text[0] <= 32 or text[size - 1] <= 32:
+        return False
+    for index in range(size):
+        c = text[index]
+        if c == 9 or c == 10 or c == 13:
+            return False
+    return True
+
+
+cdef class FastResolver:
+    """``urls.Resolver(base)`` for one page: the same answers, the same cache (the Python
+    resolver's own dict), the commonest hrefs settled without Python code."""
+
+    cdef object resolver
+    cdef dict cache
+    cdef object origin
+
+    def __init__(self, resolver):
+        self.resolver = resolver
+        self.cache = resolver.cache
+        self.origin = resolver.origin
+
+    def __call__(self, str href not None):
+        return self.resolve(href)
+
+    cdef object resolve(self, str href):
+        cdef PyObject *known = PyDict_GetItem(self.cache, href)
+        cdef Py_ssize_t end, size = len(href)
+        cdef const unsigned char *text
+        cdef object url
+        if known != NULL:
+            return <object> known
+        if size == 0 or PyUnicode_KIND(href) != PyUnicode_1BYTE_KIND:
+            return self.resolver(href)  # (the shortcuts take ASCII only)
+        text = <const unsigned char *> PyUnicode_DATA(href)
+        if text[0] == 35:
+            return self.resolver(href)
+        end = _fragment_at(text, size)
+        if text[0] == 47:
+            if self.origin is not None and _root_relative(text, end) and _simple_url(text, end):
+                url = self.origin + href[:end]
+                PyDict_SetItem(self.cache, href, url)
+                return url
+        elif _clean_already(text, size) and _canonical(text, end) and _simple_url(text, end):
+            url = href[:end] if end < size else href
+            PyDict_SetItem(self.cache, href, url)
+            return url
+        return self.resolver(href)
