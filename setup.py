@@ -29,7 +29,8 @@ HERE = Path(__file__).resolve().parent
 HEADERS = HERE / "build" / f"selectolax-{SELECTOLAX}-headers"
 #: The compiled modules (Cython) and their sources; each is optional, all are built together.
 SOURCES = {name: f"crawler/{name.split('.')[1]}.pyx"
-           for name in ("crawler._fastdom", "crawler._fastplace", "crawler._fastmain", "crawler._fastlinks")}
+           for name in ("crawler._fastdom", "crawler._fastplace", "crawler._fastmain", "crawler._fastlinks",
+                        "crawler._fastscan")}
 
 
 def _warn(message: str) -> None:

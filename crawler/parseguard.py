@@ -8,12 +8,15 @@ Two shapes of page cost lexbor time quadratic in their size, and a 10 MB page of
   not build such trees: Chromium's parser stops nesting at 512 levels. Here, on a page with
   many tags, the block containers and inline elements past ``MAX_DEPTH`` open ones are
   dropped with their end tags; their content (text, links) stays, one level up.
+* **Long selects.** Every option inserted into a ``<select>`` costs time in proportion to
+  the options before it: 40,000 take 11 s, 200,000 take almost 5 minutes. Options past
+  ``MAX_OPTIONS`` in a page are dropped with their end tags (a select holds no links).
 * **Giant tags.** Every attribute is checked against the element's earlier ones: one tag
   with 100,000 distinct attribute names takes 40 s. Tags longer than ``MAX_TAG``
   characters keep their first ``MAX_ATTRIBUTES`` attributes (a long attribute value, such
   as inline JSON, is kept whole).
 
-``defuse`` applies both; pages with fewer than ``CHECK_ABOVE`` tags and no tag longer
+``defuse`` applies all three; pages with fewer than ``CHECK_ABOVE`` tags and no tag longer
 than ``MAX_TAG`` are returned as they are, after two cheap scans (every page of the
 Readability corpus is one of them).
 """
@@ -22,13 +25,21 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CHECK_ABOVE", "MAX_ATTRIBUTES", "MAX_DEPTH", "MAX_TAG", "defuse", "flatten_deep_nesting", "trim_giant_tags"]
+try:  # the compiled byte count (built with the compiled extractor); same answers
+    from crawler._fastscan import count_byte, count_pair
+except ImportError:  # pragma: no cover - the extension is optional
+    count_byte = count_pair = None
+
+__all__ = ["CHECK_ABOVE", "MAX_ATTRIBUTES", "MAX_DEPTH", "MAX_OPTIONS", "MAX_TAG", "defuse", "thin_out_tags",
+           "trim_giant_tags"]
 
 #: Block containers open at once beyond which further ones are dropped (Chromium's
 #: kMaximumHTMLParserDOMTreeDepth).
 MAX_DEPTH = 512
-#: Tags ("<") below which nesting is not looked at: at most this deep, the parse takes
-#: well under a second.
+#: Options (in all of a page's ``<select>``s) past which further ones are dropped.
+MAX_OPTIONS = 5_000
+#: Tags ("<") below which nesting is not looked at (at most this deep, the parse takes
+#: well under a second), nor options unless the page has MAX_OPTIONS "<option" tags.
 CHECK_ABOVE = 20_000
 #: A tag longer than this (characters) keeps only its first MAX_ATTRIBUTES attributes.
 MAX_TAG = 16_384
@@ -53,22 +64,39 @@ INLINE = (
     "strong", "sub", "sup", "time", "tt", "u", "var",
 )  # fmt: skip
 
-_NAMES = "|".join((*CONTAINERS, *INLINE))
+_NAMES = "|".join((*CONTAINERS, *INLINE, "option"))
 _TAG_TEXT = re.compile(rf"<(/?)({_NAMES})(?=[\s/>])[^>]*>?", re.IGNORECASE)
 _TAG_BYTES = re.compile(_TAG_TEXT.pattern.encode(), re.IGNORECASE)
 
 
-def flatten_deep_nesting(markup: str | bytes, max_depth: int = MAX_DEPTH) -> str | bytes:
-    """``markup`` without the container tags (and their end tags) nested deeper than
-    ``max_depth``; the same object when nothing is that deep."""
+def _options(markup: str | bytes) -> int:
+    """At least as many as the option tags of ``markup``: its ``<o`` and ``<O``."""
+    if isinstance(markup, str):
+        return markup.count("<o") + markup.count("<O")
+    if count_pair is not None:
+        return count_pair(markup, 60, 111)
+    return markup.count(b"<o") + markup.count(b"<O")
+
+
+def thin_out_tags(markup: str | bytes, max_depth: int = MAX_DEPTH) -> str | bytes:
+    """``markup`` without the container and inline tags (and their end tags) nested deeper
+    than ``max_depth``, nor the option tags past MAX_OPTIONS; the same object when there
+    are none."""
     text = isinstance(markup, str)
-    # CHECK_ABOVE tags take at least three characters each ("<b>"): a smaller page is
+    # MAX_OPTIONS tags take at least three characters each ("<b>"): a smaller page is
     # not counted.
-    if len(markup) < 3 * CHECK_ABOVE or markup.count("<" if text else b"<") < CHECK_ABOVE:
+    if len(markup) < 3 * MAX_OPTIONS:
+        return markup
+    if text:
+        tags = markup.count("<")
+    else:
+        tags = count_byte(markup, 60) if count_byte is not None else markup.count(b"<")
+    if tags < CHECK_ABOVE and (tags < MAX_OPTIONS or _options(markup) < MAX_OPTIONS):
         return markup
     pattern = _TAG_TEXT if text else _TAG_BYTES
     slash = "/" if text else b"/"
-    depth = 0
+    option = "option" if text else b"option"
+    depth = options = 0
     dropped: dict[str | bytes, int] = {}
     pieces: list[str | bytes] = []
     start = 0
@@ -77,9 +105,16 @@ def flatten_deep_nesting(markup: str | bytes, max_depth: int = MAX_DEPTH) -> str
         if match.group(1) == slash:
             if dropped.get(name):
                 dropped[name] -= 1
+            elif name == option:
+                continue
             else:
                 depth = max(0, depth - 1)
                 continue
+        elif name == option:
+            options += 1
+            if options <= MAX_OPTIONS:
+                continue
+            dropped[name] = dropped.get(name, 0) + 1
         elif depth < max_depth:
             depth += 1
             continue
@@ -139,4 +174,4 @@ def trim_giant_tags(markup: str | bytes) -> str | bytes:
 
 def defuse(markup: str | bytes) -> str | bytes:
     """``markup`` without the shapes that make the parse quadratic (see the module)."""
-    return flatten_deep_nesting(trim_giant_tags(markup))
+    return thin_out_tags(trim_giant_tags(markup))

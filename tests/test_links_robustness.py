@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from crawler.items import Page
 from crawler.links import parse_page
-from crawler.parseguard import MAX_ATTRIBUTES, MAX_DEPTH, defuse, flatten_deep_nesting
+from crawler.parseguard import MAX_ATTRIBUTES, MAX_DEPTH, MAX_OPTIONS, defuse, thin_out_tags
 from crawler.vocab import KINDS, POSITIONS, REGIONS
 from tests.corpus import CORPUS
 
@@ -205,16 +205,32 @@ def test_nesting_a_hundred_thousand_deep_is_flattened_not_quadratic(opening: str
 
 def test_flatten_keeps_shallow_pages_and_drops_only_the_deep_tags() -> None:
     shallow = "<div><p>x</p></div>" * 100
-    assert flatten_deep_nesting(shallow) is shallow
+    assert thin_out_tags(shallow) is shallow
     deep = "<p>" + "<div class=a>" * 30_000 + "<a href=/x>x</a>" + "</div>" * 30_000
-    flat = flatten_deep_nesting(deep)
+    flat = thin_out_tags(deep)
     assert flat == "<p>" + "<div class=a>" * MAX_DEPTH + "<a href=/x>x</a>" + "</div>" * MAX_DEPTH
-    assert flatten_deep_nesting(deep.encode()) == flat.encode()
+    assert thin_out_tags(deep.encode()) == flat.encode()
     mixed = "<DIV>" * 25_000 + "<Section id=s>" + "</SECTION>" + "</div>" * 25_000
-    assert flatten_deep_nesting(mixed) == "<DIV>" * MAX_DEPTH + "</div>" * MAX_DEPTH
+    assert thin_out_tags(mixed) == "<DIV>" * MAX_DEPTH + "</div>" * MAX_DEPTH
     # inline elements count and go too; links never do
     inline = "<b>" * 30_000 + "<a href=/x>x</a>" * 10 + "<div>y</div>"
-    assert flatten_deep_nesting(inline) == "<b>" * MAX_DEPTH + "<a href=/x>x</a>" * 10 + "y"
+    assert thin_out_tags(inline) == "<b>" * MAX_DEPTH + "<a href=/x>x</a>" * 10 + "y"
+
+
+@pytest.mark.timeout(30)
+def test_a_select_of_two_hundred_thousand_options_is_cut_not_quadratic() -> None:
+    # lexbor's time per option grows with the options before it: 287 s unguarded.
+    body = ("<form><select name=s>" + "<option value=v>choice" * 200_000 + "</select></form>"
+            "<p><a href='http://after.example/'>after</a></p>").encode()
+    page = parse_page(body, URL)
+    check(page)
+    assert [link.url for link in page.links] == ["http://after.example/"]
+
+
+def test_options_past_the_limit_lose_their_tags_only() -> None:
+    markup = "<select>" + "<OPTION>o</option>" * (MAX_OPTIONS + 20_000) + "</select>"
+    assert thin_out_tags(markup) == (
+        "<select>" + "<OPTION>o</option>" * MAX_OPTIONS + "o" * 20_000 + "</select>")
 
 
 @pytest.mark.timeout(30)
@@ -246,3 +262,22 @@ def test_unclosed_deep_nesting_without_closing_tags() -> None:
     page = parse_page(body, URL)
     check(page)
     assert [link.position for link in page.links] == ["nav"]
+
+
+@given(st.binary(max_size=3_000), st.sampled_from([0x3C, 0x3E, 0x00, 0xFF]))
+@settings(max_examples=200, deadline=None)
+def test_compiled_byte_counts_agree_with_bytes_count(data: bytes, byte: int) -> None:
+    fastscan = pytest.importorskip("crawler._fastscan")
+    assert fastscan.count_byte(data, byte) == data.count(bytes([byte]))
+    assert fastscan.count_pair(data, 0x3C, 0x6F) == data.count(b"<o") + data.count(b"<O")
+
+
+def test_the_guard_without_the_compiled_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler import parseguard
+
+    monkeypatch.setattr(parseguard, "count_byte", None)
+    monkeypatch.setattr(parseguard, "count_pair", None)
+    deep = ("<div>" * 30_000 + "x" + "</div>" * 30_000).encode()
+    assert defuse(deep) == b"<div>" * MAX_DEPTH + b"x" + b"</div>" * MAX_DEPTH
+    options = ("<select>" + "<option>o" * (MAX_OPTIONS + 10)).encode()
+    assert defuse(options) == b"<select>" + b"<option>o" * MAX_OPTIONS + b"o" * 10
