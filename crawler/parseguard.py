@@ -1,13 +1,21 @@
-"""Markup that makes the HTML parser quadratic, defused before the parse.
+"""Markup that makes the HTML parser explode, defused before the parse.
 
-Two shapes of page cost lexbor time quadratic in their size, and a 10 MB page of either
-(within ``DOWNLOAD_MAXSIZE``) would hold a crawl's only thread for hours:
+Some shapes of page cost lexbor time (or memory) far beyond their size, and a 10 MB page
+of any of them (within ``DOWNLOAD_MAXSIZE``) would hold a crawl's only thread for hours or
+exhaust its memory:
 
 * **Deep nesting.** Every block start tag scans the stack of open elements ("is a ``<p>``
   in button scope?"): 30,000 nested ``<div>``s take 1.4 s, 100,000 take 25 s. Browsers do
   not build such trees: Chromium's parser stops nesting at 512 levels. Here, on a page with
   many tags, the block containers and inline elements past ``MAX_DEPTH`` open ones are
   dropped with their end tags; their content (text, links) stays, one level up.
+* **Reopened formatting.** Formatting elements left open (``<b>``, ``<font>`` ...) are
+  reopened by the parser in every later block: 1,000 distinct ``<b id=N>`` followed by
+  10,000 ``<p>x`` build ten million elements (6 s; 30 KB of markup already builds two and a
+  half million). Only formatting start tags with attributes escape the parser's own limit
+  of three alike, so a page with many of them has formatting start tags past
+  ``MAX_FORMATTING`` open ones dropped with their end tags (their text stays; they only
+  style it).
 * **Long selects.** Every option inserted into a ``<select>`` costs time in proportion to
   the options before it: 40,000 take 11 s, 200,000 take almost 5 minutes. Options past
   ``MAX_OPTIONS`` in a page are dropped with their end tags (a select holds no links).
@@ -16,31 +24,37 @@ Two shapes of page cost lexbor time quadratic in their size, and a 10 MB page of
   characters keep their first ``MAX_ATTRIBUTES`` attributes (a long attribute value, such
   as inline JSON, is kept whole).
 
-``defuse`` applies all three; pages with fewer than ``CHECK_ABOVE`` tags and no tag longer
-than ``MAX_TAG`` are returned as they are, after two cheap scans (every page of the
-Readability corpus is one of them).
+``defuse`` applies them all. Whether a page needs looking at is decided from counts of its
+tags (``tag_counts``, one compiled pass when crawler._fastscan is built, about 0.03 ms per
+page) and from its runs without ``>``; the pages of the Readability corpus are all passed
+through untouched.
 """
 
 from __future__ import annotations
 
 import re
 
-try:  # the compiled byte count (built with the compiled extractor); same answers
-    from crawler._fastscan import count_byte, count_pair
+try:  # one compiled pass for the counts (built with the compiled extractor); same answers
+    from crawler._fastscan import tag_counts as _compiled_counts
 except ImportError:  # pragma: no cover - the extension is optional
-    count_byte = count_pair = None
+    _compiled_counts = None
 
-__all__ = ["CHECK_ABOVE", "MAX_ATTRIBUTES", "MAX_DEPTH", "MAX_OPTIONS", "MAX_TAG", "defuse", "thin_out_tags",
-           "trim_giant_tags"]
+__all__ = ["CHECK_ABOVE", "MAX_ATTRIBUTES", "MAX_DEPTH", "MAX_FORMATTING", "MAX_OPTIONS", "MAX_TAG", "defuse",
+           "tag_counts", "thin_out_tags", "trim_giant_tags"]
 
 #: Block containers open at once beyond which further ones are dropped (Chromium's
 #: kMaximumHTMLParserDOMTreeDepth).
 MAX_DEPTH = 512
+#: Tags ("<") below which nesting is not looked at: at most this deep, the parse takes
+#: well under a second.
+CHECK_ABOVE = 20_000
 #: Options (in all of a page's ``<select>``s) past which further ones are dropped.
 MAX_OPTIONS = 5_000
-#: Tags ("<") below which nesting is not looked at (at most this deep, the parse takes
-#: well under a second), nor options unless the page has MAX_OPTIONS "<option" tags.
-CHECK_ABOVE = 20_000
+#: Formatting elements open at once past which further ones are dropped, looked at when
+#: (formatting start tags with attributes) x (tags) reaches EXPLOSION: the most elements
+#: the reopening could build. Real pages stay far below (the corpus: 1.2 million at most).
+MAX_FORMATTING = 12
+EXPLOSION = 2_000_000
 #: A tag longer than this (characters) keeps only its first MAX_ATTRIBUTES attributes.
 MAX_TAG = 16_384
 MAX_ATTRIBUTES = 1_000
@@ -54,49 +68,56 @@ CONTAINERS = (
     "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div",
     "dl", "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "listing", "main",
     "menu", "nav", "ol", "pre", "search", "section", "summary", "ul",
+    # Not its rows and cells (their end tags are often left out), but nested tables: a link
+    # left open around each of 5,000 nested tables took 2 s.
+    "table",
 )  # fmt: skip
+#: The formatting elements of the HTML standard but ``<a>`` (the parser closes an open
+#: link at the next one, and a link's tag is what we extract).
+FORMATTING = ("b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u")
 #: Inline elements that nest as deep as they are opened: under 60,000 of them, each block
-#: start tag scans them all (20,000 ``<div>``s after them took 6 s). Never ``<a>``: the
-#: parser closes an open link at the next one, and a link's tag is what we extract.
+#: start tag scans them all (20,000 ``<div>``s after them took 6 s).
 INLINE = (
-    "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i",
-    "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span", "strike",
-    "strong", "sub", "sup", "time", "tt", "u", "var",
+    *FORMATTING, "abbr", "bdi", "bdo", "cite", "data", "del", "dfn", "ins", "kbd", "label",
+    "mark", "q", "samp", "span", "sub", "sup", "time", "var",
 )  # fmt: skip
 
 _NAMES = "|".join((*CONTAINERS, *INLINE, "option"))
 _TAG_TEXT = re.compile(rf"<(/?)({_NAMES})(?=[\s/>])[^>]*>?", re.IGNORECASE)
 _TAG_BYTES = re.compile(_TAG_TEXT.pattern.encode(), re.IGNORECASE)
+_FORMATTING_ATTRIBUTES = rf"<(?:{'|'.join(FORMATTING)})[ \t\n\r\f]"
+_FORMATTING_TEXT = re.compile(_FORMATTING_ATTRIBUTES, re.IGNORECASE)
+_FORMATTING_BYTES = re.compile(_FORMATTING_ATTRIBUTES.encode(), re.IGNORECASE)
 
 
-def _options(markup: str | bytes) -> int:
-    """At least as many as the option tags of ``markup``: its ``<o`` and ``<O``."""
-    if isinstance(markup, str):
-        return markup.count("<o") + markup.count("<O")
-    if count_pair is not None:
-        return count_pair(markup, 60, 111)
-    return markup.count(b"<o") + markup.count(b"<O")
+def tag_counts(markup: str | bytes) -> tuple[int, int, int]:
+    """(``<`` characters, ``<o``/``<O`` pairs: at least the option tags, formatting start
+    tags followed by white space: those with attributes) of ``markup``."""
+    if isinstance(markup, bytes):
+        if _compiled_counts is not None:
+            return _compiled_counts(markup)
+        return (markup.count(b"<"), markup.count(b"<o") + markup.count(b"<O"),
+                len(_FORMATTING_BYTES.findall(markup)))  # fmt: skip
+    return (markup.count("<"), markup.count("<o") + markup.count("<O"),
+            len(_FORMATTING_TEXT.findall(markup)))  # fmt: skip
 
 
 def thin_out_tags(markup: str | bytes, max_depth: int = MAX_DEPTH) -> str | bytes:
     """``markup`` without the container and inline tags (and their end tags) nested deeper
-    than ``max_depth``, nor the option tags past MAX_OPTIONS; the same object when there
-    are none."""
+    than ``max_depth``, the formatting tags past MAX_FORMATTING open ones, or the option
+    tags past MAX_OPTIONS, when the page's counts say any may be there; the same object
+    when there are none."""
+    # A few hundred tags cannot do harm (and take at least three characters each).
+    if len(markup) < 3 * 500:
+        return markup
+    tags, options, formatting = tag_counts(markup)
+    if tags < CHECK_ABOVE and options < MAX_OPTIONS and formatting * tags < EXPLOSION:
+        return markup
     text = isinstance(markup, str)
-    # MAX_OPTIONS tags take at least three characters each ("<b>"): a smaller page is
-    # not counted.
-    if len(markup) < 3 * MAX_OPTIONS:
-        return markup
-    if text:
-        tags = markup.count("<")
-    else:
-        tags = count_byte(markup, 60) if count_byte is not None else markup.count(b"<")
-    if tags < CHECK_ABOVE and (tags < MAX_OPTIONS or _options(markup) < MAX_OPTIONS):
-        return markup
     pattern = _TAG_TEXT if text else _TAG_BYTES
-    slash = "/" if text else b"/"
-    option = "option" if text else b"option"
-    depth = options = 0
+    slash, option = ("/", "option") if text else (b"/", b"option")
+    formats = frozenset(FORMATTING) if text else frozenset(name.encode() for name in FORMATTING)
+    depth = options = formatting = 0
     dropped: dict[str | bytes, int] = {}
     pieces: list[str | bytes] = []
     start = 0
@@ -105,18 +126,21 @@ def thin_out_tags(markup: str | bytes, max_depth: int = MAX_DEPTH) -> str | byte
         if match.group(1) == slash:
             if dropped.get(name):
                 dropped[name] -= 1
-            elif name == option:
-                continue
             else:
-                depth = max(0, depth - 1)
+                if name in formats:
+                    formatting = max(0, formatting - 1)
+                if name != option:
+                    depth = max(0, depth - 1)
                 continue
         elif name == option:
             options += 1
             if options <= MAX_OPTIONS:
                 continue
             dropped[name] = dropped.get(name, 0) + 1
-        elif depth < max_depth:
+        elif depth < max_depth and (name not in formats or formatting < MAX_FORMATTING):
             depth += 1
+            if name in formats:
+                formatting += 1
             continue
         else:
             dropped[name] = dropped.get(name, 0) + 1

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from crawler.items import Page
 from crawler.links import parse_page
-from crawler.parseguard import MAX_ATTRIBUTES, MAX_DEPTH, MAX_OPTIONS, defuse, thin_out_tags
+from crawler.parseguard import MAX_ATTRIBUTES, MAX_DEPTH, MAX_FORMATTING, MAX_OPTIONS, defuse, tag_counts, thin_out_tags
 from crawler.vocab import KINDS, POSITIONS, REGIONS
 from tests.corpus import CORPUS
 
@@ -212,9 +212,11 @@ def test_flatten_keeps_shallow_pages_and_drops_only_the_deep_tags() -> None:
     assert thin_out_tags(deep.encode()) == flat.encode()
     mixed = "<DIV>" * 25_000 + "<Section id=s>" + "</SECTION>" + "</div>" * 25_000
     assert thin_out_tags(mixed) == "<DIV>" * MAX_DEPTH + "</div>" * MAX_DEPTH
-    # inline elements count and go too; links never do
-    inline = "<b>" * 30_000 + "<a href=/x>x</a>" * 10 + "<div>y</div>"
-    assert thin_out_tags(inline) == "<b>" * MAX_DEPTH + "<a href=/x>x</a>" * 10 + "y"
+    # inline elements count and go too (formatting ones past MAX_FORMATTING); links never do
+    inline = "<span>" * 30_000 + "<a href=/x>x</a>" * 10 + "<div>y</div>"
+    assert thin_out_tags(inline) == "<span>" * MAX_DEPTH + "<a href=/x>x</a>" * 10 + "y"
+    bold = "<b>" * 30_000 + "<a href=/x>x</a>" * 10 + "<div>y</div>"
+    assert thin_out_tags(bold) == "<b>" * MAX_FORMATTING + "<a href=/x>x</a>" * 10 + "<div>y</div>"
 
 
 @pytest.mark.timeout(30)
@@ -231,6 +233,26 @@ def test_options_past_the_limit_lose_their_tags_only() -> None:
     markup = "<select>" + "<OPTION>o</option>" * (MAX_OPTIONS + 20_000) + "</select>"
     assert thin_out_tags(markup) == (
         "<select>" + "<OPTION>o</option>" * MAX_OPTIONS + "o" * 20_000 + "</select>")
+
+
+@pytest.mark.timeout(30)
+def test_reopened_formatting_does_not_explode() -> None:
+    # 2,000 distinct <b> left open, then 20,000 paragraphs: the parser reopens every open
+    # formatting element in each block (Noah's Ark keeps only three *alike*): 40 million
+    # elements unguarded. At most MAX_FORMATTING are reopened now.
+    body = ("<div>" + "".join(f"<b id=b{i}>" for i in range(2_000)) + "</div>" + "<p>x" * 20_000
+            + "<p><a href='http://after.example/'>after</a>").encode()
+    assert b"<b id=b11>" in defuse(body) and b"<b id=b12>" not in defuse(body)
+    page = parse_page(body, URL)
+    check(page)
+    assert [link.url for link in page.links] == ["http://after.example/"]
+
+
+def test_formatting_past_the_limit_loses_its_tags_only() -> None:
+    opened = "".join(f"<font color=c{i}>" for i in range(MAX_FORMATTING + 5))
+    markup = opened + "<p>text</p>" * 200_000 + "</font>" * (MAX_FORMATTING + 5)
+    kept = "".join(f"<font color=c{i}>" for i in range(MAX_FORMATTING))
+    assert thin_out_tags(markup) == kept + "<p>text</p>" * 200_000 + "</font>" * MAX_FORMATTING
 
 
 @pytest.mark.timeout(30)
@@ -264,19 +286,24 @@ def test_unclosed_deep_nesting_without_closing_tags() -> None:
     assert [link.position for link in page.links] == ["nav"]
 
 
-@given(st.binary(max_size=3_000), st.sampled_from([0x3C, 0x3E, 0x00, 0xFF]))
-@settings(max_examples=200, deadline=None)
-def test_compiled_byte_counts_agree_with_bytes_count(data: bytes, byte: int) -> None:
+@given(st.binary(max_size=3_000) | st.text("<> bBiIoOsStTuUgGnNrRmMeEfFcCdD\t\n", max_size=200).map(str.encode))
+@settings(max_examples=300, deadline=None)
+def test_compiled_tag_counts_agree_with_the_python_ones(data: bytes) -> None:
     fastscan = pytest.importorskip("crawler._fastscan")
-    assert fastscan.count_byte(data, byte) == data.count(bytes([byte]))
-    assert fastscan.count_pair(data, 0x3C, 0x6F) == data.count(b"<o") + data.count(b"<O")
+    from crawler import parseguard
+
+    compiled = fastscan.tag_counts(data)
+    saved, parseguard._compiled_counts = parseguard._compiled_counts, None
+    try:
+        assert compiled == tag_counts(data) == tag_counts(data.decode("latin-1"))
+    finally:
+        parseguard._compiled_counts = saved
 
 
 def test_the_guard_without_the_compiled_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     from crawler import parseguard
 
-    monkeypatch.setattr(parseguard, "count_byte", None)
-    monkeypatch.setattr(parseguard, "count_pair", None)
+    monkeypatch.setattr(parseguard, "_compiled_counts", None)
     deep = ("<div>" * 30_000 + "x" + "</div>" * 30_000).encode()
     assert defuse(deep) == b"<div>" * MAX_DEPTH + b"x" + b"</div>" * MAX_DEPTH
     options = ("<select>" + "<option>o" * (MAX_OPTIONS + 10)).encode()
