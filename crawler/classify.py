@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from crawler.items import Link, Page
 from crawler.ruleset import KindRules, MarkerSet, Rules, load_rules
@@ -120,7 +121,9 @@ class Classification:
     rule: str = ""
 
 
+@lru_cache(maxsize=4096)
 def _make(type_: str, reason: str, rule: str) -> Classification:
+    """The (frozen, so shared) Classification: a page's links repeat a few reasons."""
     return Classification(type_, ORIGIN_OF_TYPE[type_], reason, rule)
 
 
@@ -264,11 +267,18 @@ class Classifier:
     def _link_farm(self, page: Page, site: str, facts: _Facts) -> tuple[int, str]:
         sites: set[str] = set()
         outbound = total = 0
+        # A page's links share a few origins: each origin's site is worked out once.
+        site_of_origin: dict[str, str] = {}
         for link in page.links:
             if link.kind not in OUTBOUND_KINDS:
                 continue
             total += 1
-            target = site_of(host_of(link.url))
+            url = link.url
+            slash = url.find("/", 8)  # past "http://" and a host's first character
+            origin = url if slash < 0 else url[:slash]
+            target = site_of_origin.get(origin)
+            if target is None:
+                target = site_of_origin[origin] = site_of(host_of(url))
             if target != site:
                 outbound += 1
                 sites.add(target)
