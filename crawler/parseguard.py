@@ -170,7 +170,7 @@ def trim_giant_tags(markup: str | bytes) -> str | bytes:
     if size < 2 * WINDOW:
         return markup
     text = isinstance(markup, str)
-    close, end_tag = (">", "</") if text else (b">", b"</")
+    close, end_tag, comment_end = (">", "</", "--") if text else (b">", b"</", b"--")
     tags, kept = (_TAG_START_TEXT, _KEPT_TEXT) if text else (_TAG_START_BYTES, _KEPT_BYTES)
     find, rfind = markup.find, markup.rfind
     pieces: list[str | bytes] = []
@@ -186,8 +186,9 @@ def trim_giant_tags(markup: str | bytes) -> str | bytes:
             continue
         head = kept.match(markup, tag.start(), run_end)  # type: ignore[arg-type]
         cut = head.end() if head else tag.start() + 1
-        if cut >= run_end or find(end_tag, cut, run_end) >= 0:  # type: ignore[arg-type]
-            continue
+        if (cut >= run_end or find(end_tag, cut, run_end) >= 0  # type: ignore[arg-type]
+                or markup[run_end - 2 : run_end] == comment_end):  # fmt: skip
+            continue  # an end tag, or the "--" of a comment's end, is never cut
         pieces.append(markup[copied:cut])
         copied = run_end
     if not pieces:

@@ -273,9 +273,11 @@ def test_giant_tags_keep_their_first_attributes_and_long_values() -> None:
     cut = defuse("<p>" + tag + "</p>")
     assert cut == "<p><a href=/x " + " ".join(f"a{i}={i}" for i in range(MAX_ATTRIBUTES - 1)) + " >x</a></p>"
     assert defuse(("<p>" + tag + "</p>").encode()) == cut.encode()
-    # a long inline script without ">" ("a<b" reads like a tag) is never cut
+    # a long inline script without ">" ("a<b" reads like a tag) is never cut, nor a comment
     script = "<script>" + "if (a<b && c<d) { x = y; } " * 3_000 + "</script><a href=/x>x</a>"
     assert defuse(script) is script
+    comment = "<!-- <b " + " ".join(f"a{i}=1" for i in range(5_000)) + " --><a href=/x>x</a>"
+    assert defuse(comment) is comment
 
 
 @pytest.mark.timeout(30)
