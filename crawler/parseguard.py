@@ -83,8 +83,13 @@ INLINE = (
 )  # fmt: skip
 
 _NAMES = "|".join((*CONTAINERS, *INLINE, "option"))
-_TAG_TEXT = re.compile(rf"<(/?)({_NAMES})(?=[\s/>])[^>]*>?", re.IGNORECASE)
+#: A tag of _NAMES (groups 1: "/" of an end tag, 2: the name), or the start of a script,
+#: style or comment (group 3), whose text up to its end (_RAW_END) is not markup.
+_TAG_TEXT = re.compile(rf"<(?:(script|style)\b|(!--))|<(/?)({_NAMES})(?=[\s/>])[^>]*>?", re.IGNORECASE)
 _TAG_BYTES = re.compile(_TAG_TEXT.pattern.encode(), re.IGNORECASE)
+_RAW_END_TEXT = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I),
+                 "!--": re.compile(r"-->")}  # fmt: skip
+_RAW_END_BYTES = {name.encode(): re.compile(end.pattern.encode(), re.I) for name, end in _RAW_END_TEXT.items()}
 _FORMATTING_ATTRIBUTES = rf"<(?:{'|'.join(FORMATTING)})[ \t\n\r\f]"
 _FORMATTING_TEXT = re.compile(_FORMATTING_ATTRIBUTES, re.IGNORECASE)
 _FORMATTING_BYTES = re.compile(_FORMATTING_ATTRIBUTES.encode(), re.IGNORECASE)
@@ -121,9 +126,20 @@ def thin_out_tags(markup: str | bytes, max_depth: int = MAX_DEPTH) -> str | byte
     dropped: dict[str | bytes, int] = {}
     pieces: list[str | bytes] = []
     start = 0
-    for match in pattern.finditer(markup):
-        name = match.group(2).lower()
-        if match.group(1) == slash:
+    raw_ends = _RAW_END_TEXT if text else _RAW_END_BYTES
+    search = pattern.search
+    at = 0
+    while (match := search(markup, at)) is not None:
+        at = match.end()
+        raw = match.group(1) or match.group(2)
+        if raw is not None:  # a script, style or comment: skip to its end (none: the rest)
+            end = raw_ends[raw.lower()].search(markup, at)
+            if end is None:
+                break
+            at = end.end()
+            continue
+        name = match.group(4).lower()
+        if match.group(3) == slash:
             if dropped.get(name):
                 dropped[name] -= 1
             else:

@@ -215,6 +215,12 @@ def test_flatten_keeps_shallow_pages_and_drops_only_the_deep_tags() -> None:
     # inline elements count and go too (formatting ones past MAX_FORMATTING); links never do
     inline = "<span>" * 30_000 + "<a href=/x>x</a>" * 10 + "<div>y</div>"
     assert thin_out_tags(inline) == "<span>" * MAX_DEPTH + "<a href=/x>x</a>" * 10 + "y"
+    # tag-like text in scripts, styles and comments is not markup; an unclosed one ends it
+    script = "<script>var t = '" + "<div>" * 30_000 + "';</Script >" + "<div class=real><p>x</p></div>" * 5_000
+    assert thin_out_tags(script) is script
+    comment = "<!--" + "<div>" * 30_000 + "-->" + "<div><p>x</p></div>" * 5_000
+    assert thin_out_tags(comment) is comment
+    assert thin_out_tags("<div>" * 600 + "<script>" + "<div>" * 30_000) == "<div>" * MAX_DEPTH + "<script>" + "<div>" * 30_000
     bold = "<b>" * 30_000 + "<a href=/x>x</a>" * 10 + "<div>y</div>"
     assert thin_out_tags(bold) == "<b>" * MAX_FORMATTING + "<a href=/x>x</a>" * 10 + "<div>y</div>"
 
