@@ -90,17 +90,20 @@ _TAG_BYTES = re.compile(_TAG_TEXT.pattern.encode(), re.IGNORECASE)
 _RAW_END_TEXT = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I),
                  "!--": re.compile(r"-->")}  # fmt: skip
 _RAW_END_BYTES = {name.encode(): re.compile(end.pattern.encode(), re.I) for name, end in _RAW_END_TEXT.items()}
-_FORMATTING_ATTRIBUTES = rf"<(?:{'|'.join(FORMATTING)})[ \t\n\r\f]"
-_FORMATTING_TEXT = re.compile(_FORMATTING_ATTRIBUTES, re.IGNORECASE)
-_FORMATTING_BYTES = re.compile(_FORMATTING_ATTRIBUTES.encode(), re.IGNORECASE)
+# Case by character classes, not IGNORECASE: the regex engine then runs faster.
+_FORMATTING_ATTRIBUTES = "<(?:{})[ \t\n\r\f]".format(
+    "|".join("".join(f"[{c}{c.upper()}]" for c in name) for name in FORMATTING))
+_FORMATTING_TEXT = re.compile(_FORMATTING_ATTRIBUTES)
+_FORMATTING_BYTES = re.compile(_FORMATTING_ATTRIBUTES.encode())
 
 
 def tag_counts(markup: str | bytes) -> tuple[int, int, int]:
     """(``<`` characters, ``<o``/``<O`` pairs: at least the option tags, formatting start
     tags followed by white space: those with attributes) of ``markup``."""
+    if _compiled_counts is not None:
+        # A decoded page: its UTF-8 bytes hold the same "<" and tag names.
+        return _compiled_counts(markup if isinstance(markup, bytes) else markup.encode("utf-8", "surrogatepass"))
     if isinstance(markup, bytes):
-        if _compiled_counts is not None:
-            return _compiled_counts(markup)
         return (markup.count(b"<"), markup.count(b"<o") + markup.count(b"<O"),
                 len(_FORMATTING_BYTES.findall(markup)))  # fmt: skip
     return (markup.count("<"), markup.count("<o") + markup.count("<O"),
