@@ -15,10 +15,11 @@ cdef extern from *:
             p++;
             rest++;
         }
-        return p < end && (*p == 32 || *p == 9 || *p == 10 || *p == 13 || *p == 12);
+        /* white space, or "/": the tokenizer reads <b/id=1> as <b id=1> */
+        return p < end && (*p == 32 || *p == 9 || *p == 10 || *p == 13 || *p == 12 || *p == 47);
     }
     /* One pass over a page: its "<", its "<o"/"<O" (an upper bound of its option tags)
-       and its formatting start tags followed by white space (those with attributes). */
+       and its formatting start tags followed by white space or "/" (those with attributes). */
     static void backlinks_tag_counts(const unsigned char *p, Py_ssize_t n, Py_ssize_t *lt,
                                      Py_ssize_t *options, Py_ssize_t *formatting) {
         const unsigned char *end = p + n;

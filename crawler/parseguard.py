@@ -82,16 +82,26 @@ INLINE = (
     "mark", "q", "samp", "span", "sub", "sup", "time", "var",
 )  # fmt: skip
 
-_NAMES = "|".join((*CONTAINERS, *INLINE, "option"))
+#: Table parts: their start and end tags close what was opened in the cell before (the
+#: parser pops it, and forgets the formatting opened there); never dropped.
+CELLS = ("td", "th", "tr", "caption", "thead", "tbody", "tfoot")
+_NAMES = "|".join((*CONTAINERS, *INLINE, *CELLS, "option"))
 #: A tag of _NAMES (groups 1: "/" of an end tag, 2: the name), or the start of a script,
 #: style or comment (group 3), whose text up to its end (_RAW_END) is not markup.
-_TAG_TEXT = re.compile(rf"<(?:(script|style)\b|(!--))|<(/?)({_NAMES})(?=[\s/>])[^>]*>?", re.IGNORECASE)
+# (A quoted attribute value may hold ">"; ASCII only: "ſpan" is no <span>.)
+_TAG_TEXT = re.compile(
+    rf"""<(?:(script|style)\b|(!--))|<(/?)({_NAMES})(?=[\s/>])(?:"[^"]*"|'[^']*'|[^>"'])*>?""",
+    re.IGNORECASE | re.ASCII,
+)
 _TAG_BYTES = re.compile(_TAG_TEXT.pattern.encode(), re.IGNORECASE)
-_RAW_END_TEXT = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I),
-                 "!--": re.compile(r"-->")}  # fmt: skip
+_RAW_END_TEXT = {"script": re.compile(r"</script\s*>", re.I | re.A), "style": re.compile(r"</style\s*>", re.I | re.A),
+                 "!--": re.compile(r"--!?>")}  # fmt: skip
 _RAW_END_BYTES = {name.encode(): re.compile(end.pattern.encode(), re.I) for name, end in _RAW_END_TEXT.items()}
+#: End tags of a closed element are looked for this far down the open elements (further
+#: down, the end tag is left alone and nothing is closed).
+SEARCH_DEPTH = 2_048
 # Case by character classes, not IGNORECASE: the regex engine then runs faster.
-_FORMATTING_ATTRIBUTES = "<(?:{})[ \t\n\r\f]".format(
+_FORMATTING_ATTRIBUTES = "<(?:{})[ \t\n\r\f/]".format(
     "|".join("".join(f"[{c}{c.upper()}]" for c in name) for name in FORMATTING))
 _FORMATTING_TEXT = re.compile(_FORMATTING_ATTRIBUTES)
 _FORMATTING_BYTES = re.compile(_FORMATTING_ATTRIBUTES.encode())
@@ -99,7 +109,7 @@ _FORMATTING_BYTES = re.compile(_FORMATTING_ATTRIBUTES.encode())
 
 def tag_counts(markup: str | bytes) -> tuple[int, int, int]:
     """(``<`` characters, ``<o``/``<O`` pairs: at least the option tags, formatting start
-    tags followed by white space: those with attributes) of ``markup``."""
+    tags followed by white space or "/": those with attributes) of ``markup``."""
     if _compiled_counts is not None:
         # A decoded page: its UTF-8 bytes hold the same "<" and tag names.
         return _compiled_counts(markup if isinstance(markup, bytes) else markup.encode("utf-8", "surrogatepass"))
@@ -112,9 +122,18 @@ def tag_counts(markup: str | bytes) -> tuple[int, int, int]:
 
 def thin_out_tags(markup: str | bytes, max_depth: int = MAX_DEPTH) -> str | bytes:
     """``markup`` without the container and inline tags (and their end tags) nested deeper
-    than ``max_depth``, the formatting tags past MAX_FORMATTING open ones, or the option
+    than ``max_depth``, the formatting tags past MAX_FORMATTING active ones, or the option
     tags past MAX_OPTIONS, when the page's counts say any may be there; the same object
-    when there are none."""
+    when there are none.
+
+    The open elements are followed as the parser keeps them, closely enough that real
+    pages keep every tag: a container's end tag closes the nearest open one of its name
+    and every element opened inside it (a ``<span>`` left open closes with its parent's
+    ``</div>``), unless a table lies between; an inline end tag closes only through inline
+    elements; an end tag of no open element changes nothing. Formatting elements stay
+    active after their element is closed (the parser reopens them in later blocks) until
+    their own end tag or the end of their table; alike ones (same tag and attributes) count
+    three times at most, as the parser keeps them ("Noah's Ark")."""
     # A few hundred tags cannot do harm (and take at least three characters each).
     if len(markup) < 3 * 500:
         return markup
@@ -123,15 +142,40 @@ def thin_out_tags(markup: str | bytes, max_depth: int = MAX_DEPTH) -> str | byte
         return markup
     text = isinstance(markup, str)
     pattern = _TAG_TEXT if text else _TAG_BYTES
-    slash, option = ("/", "option") if text else (b"/", b"option")
-    formats = frozenset(FORMATTING) if text else frozenset(name.encode() for name in FORMATTING)
-    depth = options = formatting = 0
-    dropped: dict[str | bytes, int] = {}
-    pieces: list[str | bytes] = []
-    start = 0
     raw_ends = _RAW_END_TEXT if text else _RAW_END_BYTES
+    slash, option, table, space = ("/", "option", "table", " ") if text else (b"/", b"option", b"table", b" ")
+    encode = (lambda n: n) if text else str.encode
+    formats = frozenset(encode(n) for n in FORMATTING)
+    containers = frozenset(encode(n) for n in CONTAINERS)
+    cells = frozenset(encode(n) for n in CELLS)
+    # The open elements: whether each one's tag was dropped; per name, where its open ones
+    # are; where the open containers are.
+    names: list[str | bytes] = []
+    gone = bytearray()
+    where: dict[str | bytes, list[int]] = {}
+    blocks: list[int] = []
+    kept = 0
+    # The active formatting elements, as (name, tag text); per open table, how many before it.
+    active: list[tuple[str | bytes, str | bytes]] = []
+    tables: list[int] = []
+    option_count = dropped_options = 0
+
+    def close_from(index: int) -> None:
+        """Close the open elements from ``index`` up."""
+        nonlocal kept
+        kept -= (len(gone) - index) - sum(gone[index:])
+        for position in range(len(gone) - 1, index - 1, -1):
+            closed = names[position]
+            where[closed].pop()  # each is the last open one of its name
+            if closed in containers:
+                blocks.pop()
+            if closed == table and not gone[position] and tables:
+                del active[tables.pop() :]  # a table's formatting ends with it
+        del names[index:], gone[index:]
+
+    pieces: list[str | bytes] = []
+    start = at = 0
     search = pattern.search
-    at = 0
     while (match := search(markup, at)) is not None:
         at = match.end()
         raw = match.group(1) or match.group(2)
@@ -142,27 +186,69 @@ def thin_out_tags(markup: str | bytes, max_depth: int = MAX_DEPTH) -> str | byte
             at = end.end()
             continue
         name = match.group(4).lower()
-        if match.group(3) == slash:
-            if dropped.get(name):
-                dropped[name] -= 1
-            else:
-                if name in formats:
-                    formatting = max(0, formatting - 1)
-                if name != option:
-                    depth = max(0, depth - 1)
-                continue
-        elif name == option:
-            options += 1
-            if options <= MAX_OPTIONS:
-                continue
-            dropped[name] = dropped.get(name, 0) + 1
-        elif depth < max_depth and (name not in formats or formatting < MAX_FORMATTING):
-            depth += 1
-            if name in formats:
-                formatting += 1
+        if name in cells:
+            spots = where.get(table)
+            if spots:  # inside a table: what the cell before opened closes
+                close_from(spots[-1] + 1)
+                if tables:
+                    del active[tables[-1] :]
             continue
+        if name == option:
+            if match.group(3) == slash:
+                if not dropped_options:
+                    continue
+                dropped_options -= 1
+            else:
+                option_count += 1
+                if option_count <= MAX_OPTIONS:
+                    continue
+                dropped_options += 1
+        elif match.group(3) == slash:
+            spots = where.get(name)
+            index = spots[-1] if spots else -1
+            if index >= 0:
+                above = blocks[-1] if blocks else -1
+                tables_above = where.get(table)
+                if name in containers:
+                    closes = name == table or not tables_above or tables_above[-1] <= index
+                else:  # inline: not across a block
+                    closes = above <= index
+                if not closes:
+                    index = -1
+            if name in formats and (index < 0 or not gone[index]):
+                # its end tag ends the active formatting element too
+                for slot in range(len(active) - 1, -1, -1):
+                    if active[slot][0] == name:
+                        del active[slot]
+                        break
+            if index < 0:
+                continue  # no such element open here: the parser ignores the tag
+            was_dropped = gone[index]
+            close_from(index)
+            if not was_dropped:
+                continue
         else:
-            dropped[name] = dropped.get(name, 0) + 1
+            keep = kept < max_depth
+            if keep and name in formats:
+                tag = space.join(match.group(0).lower().split())
+                alike = [entry for entry in active if entry[1] == tag]
+                if len(alike) >= 3:
+                    active.remove(alike[0])  # Noah's Ark: the earliest alike one leaves
+                    active.append((name, tag))
+                elif len(active) < MAX_FORMATTING:
+                    active.append((name, tag))
+                else:
+                    keep = False
+            where.setdefault(name, []).append(len(gone))
+            if name in containers:
+                blocks.append(len(gone))
+            names.append(name)
+            gone.append(not keep)
+            if keep:
+                kept += 1
+                if name == table:
+                    tables.append(len(active))
+                continue
         pieces.append(markup[start : match.start()])
         start = match.end()
     if not pieces:
@@ -189,7 +275,7 @@ def trim_giant_tags(markup: str | bytes) -> str | bytes:
     if size < 2 * WINDOW:
         return markup
     text = isinstance(markup, str)
-    close, end_tag, comment_end = (">", "</", "--") if text else (b">", b"</", b"--")
+    close, end_tag, comment_end, comment_bang_end = (">", "</", "--", "--!") if text else (b">", b"</", b"--", b"--!")
     tags, kept = (_TAG_START_TEXT, _KEPT_TEXT) if text else (_TAG_START_BYTES, _KEPT_BYTES)
     find, rfind = markup.find, markup.rfind
     pieces: list[str | bytes] = []
@@ -206,8 +292,9 @@ def trim_giant_tags(markup: str | bytes) -> str | bytes:
         head = kept.match(markup, tag.start(), run_end)  # type: ignore[arg-type]
         cut = head.end() if head else tag.start() + 1
         if (cut >= run_end or find(end_tag, cut, run_end) >= 0  # type: ignore[arg-type]
-                or markup[run_end - 2 : run_end] == comment_end):  # fmt: skip
-            continue  # an end tag, or the "--" of a comment's end, is never cut
+                or markup[run_end - 3 : run_end].endswith(comment_end)
+                or markup[run_end - 3 : run_end] == comment_bang_end):  # fmt: skip
+            continue  # an end tag, or the "--" ("--!") of a comment's end, is never cut
         pieces.append(markup[copied:cut])
         copied = run_end
     if not pieces:

@@ -100,7 +100,7 @@ RETRY_TIMES = 1
 # A site that still fails after the retry (dead host, 5xx, reset) is ordinary crawl life,
 # not an error of the crawler: its status is recorded and counted (retry/max_reached,
 # backlinks/errors/...), so Scrapy's "Gave up retrying" line is logged at INFO.
-RETRY_GIVE_UP_LOG_LEVEL = _env("RETRY_GIVE_UP_LOG_LEVEL", "INFO")
+RETRY_GIVE_UP_LOG_LEVEL = _env("RETRY_GIVE_UP_LOG_LEVEL", "INFO").upper()
 
 # Every status reaches the spider, so 404s and 5xx are recorded (broken backlinks);
 # redirects are still followed (crawler/middlewares/redirect.py) and recorded from redirect_urls.

@@ -222,8 +222,12 @@ def test_flatten_keeps_shallow_pages_and_drops_only_the_deep_tags() -> None:
     assert thin_out_tags(comment) is comment
     unclosed = "<script>" + "<div>" * 30_000
     assert thin_out_tags("<div>" * 600 + unclosed) == "<div>" * MAX_DEPTH + unclosed
+    # alike formatting tags count three times at most (as the parser keeps them), so only
+    # the depth limit applies to them; distinct ones stop at MAX_FORMATTING active
     bold = "<b>" * 30_000 + "<a href=/x>x</a>" * 10 + "<div>y</div>"
-    assert thin_out_tags(bold) == "<b>" * MAX_FORMATTING + "<a href=/x>x</a>" * 10 + "<div>y</div>"
+    assert thin_out_tags(bold) == "<b>" * MAX_DEPTH + "<a href=/x>x</a>" * 10 + "y"
+    fonts = "".join(f"<font color=c{i}>" for i in range(30_000)) + "<div>y</div>"
+    assert thin_out_tags(fonts) == "".join(f"<font color=c{i}>" for i in range(MAX_FORMATTING)) + "<div>y</div>"
 
 
 @pytest.mark.timeout(30)
@@ -262,6 +266,51 @@ def test_formatting_past_the_limit_loses_its_tags_only() -> None:
     assert thin_out_tags(markup) == kept + "<p>text</p>" * 200_000 + "</font>" * MAX_FORMATTING
 
 
+def test_big_real_pages_keep_every_tag() -> None:
+    """The guard follows the open elements as the parser does, so elements the parser closes
+    by itself (a <span> left open in each card, a <font> left open in each cell) do not pile
+    up into a false depth: on these big pages (20,000+ tags) nothing is dropped, and the
+    hidden link stays hidden, the sidebar a sidebar."""
+    cards = "".join(
+        f'<div class="card"><span class="badge">new<h3>Item {i}</h3><p>Text {i} <a href="/item/{i}">more</a></p>'
+        "<ul><li>a<li>b<li>c<li>d<li>e<li>f<li>g<li>h<li>i<li>j</ul></div>" for i in range(1_000))
+    listing = ("<main>" + cards + "</main><p><span style='display:none'>old</span> See "
+               "<a href='http://visible.example/'>partner</a>.</p><div class=col><div class=sidebar>"
+               "<a href='http://friend.example/'>Friend</a></div></div>")  # fmt: skip
+    rows = "".join(f'<tr><td><font face="Verdana" size="2">Post {i} <a href="/t/{i}">topic</a></td><td>{i}</td></tr>'
+                   for i in range(2_600))  # fmt: skip
+    forum = ("<table>" + rows + "</table><p>Sponsors: <font style='display:none'>"
+             "<a href='http://casino.example/'>casino</a></font></p>")
+    for markup in (listing, forum):
+        assert tag_counts(markup)[0] >= 20_000
+        assert thin_out_tags(markup) is markup
+        assert thin_out_tags(markup.encode()) == markup.encode()
+    found = {link.url: (link.position, link.hidden) for link in parse_page(listing.encode(), URL).links}
+    assert found["http://visible.example/"] == ("content", False)
+    assert found["http://friend.example/"] == ("sidebar", False)
+    assert [link.hidden for link in parse_page(forum.encode(), URL).links if "casino" in link.url] == [True]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "markup",
+    [b"<div></i>" * 60_000, b"<div></span>" * 60_000,  # end tags of no open element close nothing
+     ("<div>" + "".join(f"<b id=b{i}></u>" for i in range(1_500)) + "</div>" + "<p>x" * 15_000).encode(),
+     ("<div>" + "".join(f"<b/id=b{i}>" for i in range(1_000)) + "</div>" + "<p>x" * 10_000).encode()],
+    ids=["stray-i", "stray-span", "stray-u-between-formatting", "slash-attributes"],
+)  # fmt: skip
+def test_stray_end_tags_and_slashes_do_not_slip_past_the_guard(markup: bytes) -> None:
+    assert defuse(markup) != markup
+    check(parse_page(markup + b"<a href='http://end.example/'>end</a>", URL))
+
+
+def test_a_dropped_tag_goes_whole_with_a_quoted_greater_than() -> None:
+    markup = ("<div>" * 600 + '<p><a href="http://t.example/"><span x-show="count > 0">Cheap</span> flights</a></p>'
+              + "</div>" * 600 + "<p>x</p>" * 19_000)  # fmt: skip
+    page = parse_page(markup.encode(), URL)
+    assert [(link.url, link.anchor) for link in page.links] == [("http://t.example/", "Cheap flights")]
+
+
 @pytest.mark.timeout(30)
 def test_a_tag_with_a_hundred_thousand_attributes_is_cut_not_quadratic() -> None:
     # lexbor checks each attribute against the element's earlier ones: 40 s unguarded.
@@ -295,7 +344,7 @@ def test_unclosed_deep_nesting_without_closing_tags() -> None:
     assert [link.position for link in page.links] == ["nav"]
 
 
-@given(st.binary(max_size=3_000) | st.text("<> bBiIoOsStTuUgGnNrRmMeEfFcCdD\t\n", max_size=200).map(str.encode))
+@given(st.binary(max_size=3_000) | st.text("<>/ bBiIoOsStTuUgGnNrRmMeEfFcCdD\t\n", max_size=200).map(str.encode))
 @settings(max_examples=300, deadline=None)
 def test_compiled_tag_counts_agree_with_the_python_ones(data: bytes) -> None:
     fastscan = pytest.importorskip("crawler._fastscan")
