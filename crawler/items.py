@@ -91,6 +91,9 @@ class PageItem:
     #: Beside each backlink, the link element it was made from (what classification reads),
     #: so that nothing is rebuilt from the records.
     backlink_links: list[Link] = field(default_factory=list)
+    #: Whether ``backlinks`` holds all the page's outbound targets (the outbound pipeline's
+    #: per-page cap may keep only the first).
+    backlinks_complete: bool = True
 
 
 @dataclass(slots=True)

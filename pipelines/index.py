@@ -56,6 +56,7 @@ class IndexPipeline:
                     status=item.status,
                     backlinks=tuple(item.backlinks),
                     source_ip=item.source_ip,
+                    complete=item.backlinks_complete,
                 )
             )
         if len(self.pages) + len(self.fetches) >= self.batch_size:

@@ -37,6 +37,7 @@ class OutboundLinksPipeline:
             # one thread, and as many index rows: its first targets are kept.
             dropped = len(item.backlinks) - cap
             item.backlinks, item.backlink_links = item.backlinks[:cap], item.backlink_links[:cap]
+            item.backlinks_complete = False
             self.stats.inc_value("backlinks/capped/pages")
             self.stats.inc_value("backlinks/capped/backlinks", dropped)
             logger.info("%s links to %d other targets: the first %d are kept "

@@ -75,6 +75,17 @@ def test_recrawl_loses_and_revives_links(any_index):
     assert list(any_index.iter_backlinks(status="lost")) == []
 
 
+def test_a_capped_page_loses_nothing_it_did_not_show(any_index):
+    """A page whose backlinks were cut by the per-page cap (complete=False) carries L4 only
+    this time: L5, beyond the cap, is not lost, and a later complete crawl without it is."""
+    any_index.write(DAY1_PAGES)
+    result = any_index.write([PageLinks(P3, DAY2, 200, (L4,), "203.0.113.5", complete=False)])
+    assert (result.inserted, result.updated, result.lost, result.revived) == (0, 1, 0, 0)
+    assert list(any_index.iter_backlinks(status="lost")) == []
+    result = any_index.write([PageLinks(P3, DAY3, 200, (L4,), "203.0.113.5")])
+    assert (result.lost, [pair(b) for b in any_index.iter_backlinks(status="lost")]) == (1, [pair(L5)])
+
+
 def test_an_older_observation_changes_nothing(any_index):
     any_index.write([PageLinks(P3, DAY2, 200, (L4,), "203.0.113.5")])
     stale = any_index.write([PageLinks(P3, DAY1, 200, (), "203.0.113.5")])

@@ -32,13 +32,14 @@ def test_a_page_keeps_its_first_targets_up_to_the_cap() -> None:
     assert stats.get_value("backlinks/capped/pages") == 1
     assert stats.get_value("backlinks/capped/backlinks") == 7
     assert stats.get_value("backlinks/extracted") == 5
+    assert item.backlinks_complete is False  # the index loses nothing past the cap
 
 
 def test_under_the_cap_or_without_one_every_target_is_kept() -> None:
     for settings in ({"BACKLINKS_MAX_BACKLINKS_PER_PAGE": 12}, {"BACKLINKS_MAX_BACKLINKS_PER_PAGE": 0}):
         outbound, stats = pipeline(**settings)
         item = outbound.process_item(farm_item(12))
-        assert len(item.backlinks) == 12
+        assert len(item.backlinks) == 12 and item.backlinks_complete
         assert stats.get_value("backlinks/capped/pages") is None
 
 

@@ -45,6 +45,10 @@ class PageLinks:
     #: The page's backlinks, already classified (type, origin, toxicity).
     backlinks: tuple[Backlink, ...] = ()
     source_ip: str | None = None
+    #: False when ``backlinks`` are not all the page's (BACKLINKS_MAX_BACKLINKS_PER_PAGE cut
+    #: them): the links the page carried before and does not carry here are not lost, and
+    #: stay among its links.
+    complete: bool = True
 
 
 def _target(target: str | Target) -> Target:

@@ -148,7 +148,7 @@ class MongoIndex(MongoViews, LinkIndex):
                 "toxicity": int(b.toxicity), "toxic_markers": list(b.toxic_markers),
                 "type_reason": b.type_reason, "source_ip": ip, "source_subnet": subnet_of(ip),
             }  # fmt: skip
-        return source_url, page.status, seen, docs
+        return source_url, page.status, seen, docs, page.complete
 
     def write(self, pages: list[PageLinks]) -> WriteResult:
         prepared = [self._prepare(page) for page in pages]
@@ -162,7 +162,7 @@ class MongoIndex(MongoViews, LinkIndex):
             doc["_id"]: doc
             for doc in self._page_docs.find({"_id": {"$in": [p[0] for p in prepared]}})
         }
-        all_ids = [ident for _, _, _, docs in prepared for ident in docs]
+        all_ids = [ident for _, _, _, docs, _ in prepared for ident in docs]
         state: dict[str, dict[str, Any]] = {}
         for start in range(0, len(all_ids), 1000):
             for doc in self._link_docs.find(
@@ -170,7 +170,7 @@ class MongoIndex(MongoViews, LinkIndex):
                 {"status": 1, "lost_at": 1, "last_seen": 1},
             ):
                 state[doc["_id"]] = doc
-        for source_url, status, seen, docs in prepared:
+        for source_url, status, seen, docs, complete in prepared:
             previous = before.get(source_url)
             stale = previous is not None and previous["fetched_at"] > seen
             for ident, doc in docs.items():
@@ -193,7 +193,10 @@ class MongoIndex(MongoViews, LinkIndex):
             if stale:
                 continue
             carried = [[ident, doc["target_site"]] for ident, doc in docs.items()]
-            if previous is not None:
+            if not complete:
+                # Only some of the page's links: none is lost, the ones not seen stay its.
+                carried += [pair for pair in (previous or {}).get("links") or [] if pair[0] not in docs]
+            elif previous is not None:
                 now = set(docs)
                 for ident, site in previous.get("links") or []:
                     if ident not in now:

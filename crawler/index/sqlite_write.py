@@ -43,8 +43,9 @@ from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 NAME_CACHE = 1_000_000
 
 #: A parsed page ready to write: source URL, status, fetch time, source site, address,
-#: and its links as (link_id, target site, target host, record columns).
-Prepared = tuple[str, int, str, str, "str | None", list[tuple[int, str, str, tuple]]]
+#: its links as (link_id, target site, target host, record columns), and whether they are
+#: all the page's (PageLinks.complete).
+Prepared = tuple[str, int, str, str, "str | None", list[tuple[int, str, str, tuple]], bool]
 
 # Positions in a prepared link's record (RECORD_COLUMNS order).
 _R = {name: i for i, name in enumerate(RECORD_COLUMNS)}
@@ -156,7 +157,7 @@ def prepare(page: PageLinks) -> Prepared:
             b.count, b.type, b.origin, int(b.toxicity), " ".join(b.toxic_markers),
             b.type_reason, seen, seen, None, "live", page_ip or b.source_ip,
         ))  # fmt: skip
-    return source_url, page.status, seen, source_site, page_ip, list(links.values())
+    return source_url, page.status, seen, source_site, page_ip, list(links.values()), page.complete
 
 
 class _NameIds(dict):
@@ -251,7 +252,7 @@ class SqliteWriter:
         repeated = {url for url, n in Counter(p[0] for p in prepared).items() if n > 1}
         fresh: dict[tuple[int, Any, int, str], int] = {}
         fresh_get = fresh.get
-        for source_url, status, seen, source_site, page_ip, links in prepared:
+        for source_url, status, seen, source_site, page_ip, links, complete in prepared:
             stored = pages.get(source_url)
             if stored is None:
                 page_id = next_page
@@ -326,7 +327,10 @@ class SqliteWriter:
             if stale:
                 continue
             carried = [link[0] for link in links]
-            if not fresh_page:
+            if not complete:
+                # Only some of the page's links: none is lost, the ones not seen stay its.
+                carried = list(dict.fromkeys([*carried, *unpack(stored[_CARRIED])]))
+            elif not fresh_page:
                 lost += _lose_dropped(counters, state, stored[_CARRIED], set(carried), seen,
                                       losses)  # fmt: skip
             stored[_FETCHED], stored[_CARRIED], stored[_PAGE_STATUS] = seen, pack(carried), status
