@@ -76,11 +76,23 @@ class CrawlScope:
         if self._key(url) in self._seen:
             self._taken.add(url)
             return None
+        variant = None
         if self.traps is not None:
-            trap = self.traps.trap(url)
+            trap, variant = self.traps.inspect(url)
+            if trap is None and variant is not None and self.traps.variants_full(variant):
+                trap = "query_variants"
             if trap is not None:
                 self._cut(trap)
                 return None
+        admission = self._admit_new(url, from_site, hop, depth)
+        if admission is not None and variant is not None:
+            # A query variant counts once admitted: a URL cut for depth or hops, and linked
+            # again and again, does not use up its path's variants.
+            self.traps.count_variant(variant)  # type: ignore[union-attr]
+        return admission
+
+    def _admit_new(self, url: str, from_site: str, hop: int, depth: int) -> Admission | None:
+        """``admit`` for a URL not seen before and not a trap."""
         site = site_of(host_of(url))
         if site == from_site:
             next_depth = depth + 1

@@ -59,14 +59,23 @@ class TrapFilter:
         return canonicalize_url(url)
 
     def trap(self, url: str) -> str | None:
-        """Why ``url`` looks like a trap, or None. Counts query variants as it goes, so
-        call it once per new URL."""
+        """Why ``url`` looks like a trap, or None. Counts it as a query variant of its path
+        when it is not one too many, so call it once per new URL (the crawl scope counts
+        only the URLs it admits: ``inspect``, ``variants_full``, ``count_variant``)."""
         reason, path_key = self.inspect(url)
         if reason is None and path_key is not None:
-            self._variants[path_key] += 1
-            if self._variants[path_key] > self.max_query_variants:
+            if self.variants_full(path_key):
                 return "query_variants"
+            self.count_variant(path_key)
         return reason
+
+    def variants_full(self, path_key: str) -> bool:
+        """Whether ``path_key`` (from ``inspect``) has all the query variants it may have."""
+        return self._variants[path_key] >= self.max_query_variants
+
+    def count_variant(self, path_key: str) -> None:
+        """One more query variant of ``path_key`` was admitted."""
+        self._variants[path_key] += 1
 
     def inspect(self, url: str) -> tuple[str | None, str | None]:
         """(why the URL's shape is a trap or None, the host and path its query variants

@@ -139,6 +139,20 @@ def test_shared_scope_counts_variants_like_the_in_process_scope(redis_client):
     assert ours.cut == theirs.cut == {"query_variants": 2}
 
 
+def test_only_admitted_urls_use_up_a_paths_query_variants(redis_client):
+    """A query URL cut for depth, linked from page after page, is no new variant each time:
+    the path's one real variant is still admitted after it (both scopes alike)."""
+    ours, theirs = shared(redis_client, depth_limit=2), plain(depth_limit=2)
+    for scope in (ours, theirs):
+        scope.traps = traps(3)
+        scope.add_seed("https://a.test/")
+        for _ in range(5):  # pages at depth 2 linking a query URL: cut by the depth limit
+            assert scope.admit_page(["https://a.test/search?sort=new"], "a.test", 0, 2) == []
+        assert [a.url for a in scope.admit_page(["https://a.test/search?q=first"], "a.test", 0, 0)] == [
+            "https://a.test/search?q=first"]
+    assert ours.cut == theirs.cut == {"depth": 5}
+
+
 @pytest.mark.parametrize(("url", "home"), [
     ("https://a.test/x/y?z", "https://a.test/"),
     ("https://a.test", "https://a.test/"),

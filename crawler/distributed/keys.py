@@ -23,7 +23,7 @@ crawl on the same Redis:
 ``P:hops`` / ``P:pages``    hashes, site -> discovery hop / pages admitted
 ``P:cut``                   hash, reason -> links not followed (depth, hops, site_cap,
                             query_variants)
-``P:variants``              hash, digest of a host and path -> distinct queries seen on it
+``P:variants``              hash, digest of a host and path -> query variants admitted
 ``P:adm:<digest>``          replay record of one page's admissions (expires)
 ``P:robots:<netloc>``       robots.txt body of a host, fetched by one worker for all
                             (expires after BACKLINKS_ROBOTS_SHARE_SECONDS)

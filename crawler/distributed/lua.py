@@ -229,7 +229,7 @@ local hops_key, pages_key, variants_key = p .. ':hops', p .. ':pages', p .. ':va
 local out = {}
 local seen = {}
 local cut_depth, cut_hops, cut_cap, cut_variants = 0, 0, 0, 0
-local function take(seen_key, member, site)
+local function take(seen_key, member, site, variant)
   if redis.call('SISMEMBER', seen_key, member) == 1 then return false end
   local pages = tonumber(redis.call('HGET', pages_key, site) or '0')
   if max_pages > 0 and pages >= max_pages then
@@ -238,6 +238,10 @@ local function take(seen_key, member, site)
   end
   redis.call('SADD', seen_key, member)
   redis.call('HINCRBY', pages_key, site, 1)
+  if variant ~= '' and max_variants > 0 then
+    -- a query variant counts once admitted
+    redis.call('HINCRBY', variants_key, variant, 1)
+  end
   return true
 end
 for i = 11, #ARGV, 7 do
@@ -246,28 +250,28 @@ for i = 11, #ARGV, 7 do
   if redis.call('SISMEMBER', seen_key, member) == 1 then
     seen[#seen + 1] = index
   elseif variant ~= '' and max_variants > 0
-      and redis.call('HINCRBY', variants_key, variant, 1) > max_variants then
+      and tonumber(redis.call('HGET', variants_key, variant) or '0') >= max_variants then
     cut_variants = cut_variants + 1
   elseif site == from_site then
     local nd = depth + 1
     if depth_limit > 0 and nd > depth_limit then
       cut_depth = cut_depth + 1
-    elseif take(seen_key, member, site) then
+    elseif take(seen_key, member, site, variant) then
       for _, v in ipairs({index, 0, hop, nd, 0}) do out[#out + 1] = v end
     end
   else
     local known = redis.call('HGET', hops_key, site)
     if known then
-      if take(seen_key, member, site) then
+      if take(seen_key, member, site, variant) then
         for _, v in ipairs({index, 0, tonumber(known), 0, 0}) do out[#out + 1] = v end
       end
     elseif hop + 1 > max_hops then
       cut_hops = cut_hops + 1
     else
       redis.call('HSET', hops_key, site, hop + 1)
-      if take(seen_key, member, site) then
+      if take(seen_key, member, site, variant) then
         for _, v in ipairs({index, 0, hop + 1, 0, 1}) do out[#out + 1] = v end
-        if ARGV[i + 4] ~= '' and take(ARGV[i + 4], ARGV[i + 5], site) then
+        if ARGV[i + 4] ~= '' and take(ARGV[i + 4], ARGV[i + 5], site, '') then
           for _, v in ipairs({index, 1, hop + 1, 0, 0}) do out[#out + 1] = v end
         end
       end
