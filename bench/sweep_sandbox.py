@@ -44,7 +44,7 @@ from crawler.sandbox.process import SandboxProcess
 from crawler.toxicity import ToxicityScorer
 from crawler.urls import host_of, site_of
 from crawler.vocab import TOXIC_MIN
-from tests.truth import expected_backlinks, read_truth
+from tests.truth import expected_backlinks, per_class, read_truth
 
 SANDBOX_IP = "127.0.0.1"
 #: Link facts compared between a stored backlink and its ground-truth line.
@@ -79,16 +79,7 @@ class Report:
     recrawl_lost: list[tuple[str, str, str]] = field(default_factory=list)
 
     def per_class(self, label: str) -> dict[object, tuple[float, float, int]]:
-        hits, said, real = Counter(), Counter(), Counter()
-        for expected, got, *_ in self.labels[label]:
-            said[got] += 1
-            real[expected] += 1
-            hits[expected] += expected == got
-        return {
-            name: (hits[name] / said[name] if said[name] else 1.0,
-                   hits[name] / real[name] if real[name] else 1.0, real[name])
-            for name in set(said) | set(real)
-        }
+        return per_class((expected, got) for expected, got, *_ in self.labels[label])
 
     def worst(self, label: str) -> tuple[float, str]:
         scores = self.per_class(label)

@@ -17,7 +17,7 @@ Two measurements:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 
 import pytest
@@ -30,6 +30,7 @@ from crawler.links import parse_page
 from crawler.toxicity import ToxicityScorer
 from crawler.urls import host_of, site_of
 from crawler.vocab import ORIGINS, TYPES
+from tests.truth import per_class
 
 SITES, SEED = 120, 7
 FLOOR = 0.95
@@ -98,17 +99,7 @@ def evaluated() -> dict[str, list[Row]]:
 
 
 def _per_class(rows: list[Row], truth: Callable[[Row], object], got: Callable[[Row], object]):
-    hits, said, real = Counter(), Counter(), Counter()
-    for row in rows:
-        expected, predicted = truth(row), got(row)
-        said[predicted] += 1
-        real[expected] += 1
-        hits[expected] += expected == predicted
-    return {
-        label: (hits[label] / said[label] if said[label] else 1.0,
-                hits[label] / real[label] if real[label] else 1.0, real[label])
-        for label in set(said) | set(real)
-    }
+    return per_class((truth(row), got(row)) for row in rows)
 
 
 FIELDS = {

@@ -6,6 +6,7 @@ crawler.backlinks chooses."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -47,3 +48,20 @@ def expected_keys(truth: list[dict], crawled_urls: set[str]) -> set[Key]:
             for target, line in targets.items():
                 result.add(key(source, target, line["anchor"], line["rel"]))
     return result
+
+
+def per_class(pairs: Iterable[tuple[object, object]]) -> dict[object, tuple[float, float, int]]:
+    """label -> (precision, recall, how many the truth has) over (expected, got) pairs; a
+    label never said (or never expected) scores 1.0 on that side."""
+    hits: Counter[object] = Counter()
+    said: Counter[object] = Counter()
+    real: Counter[object] = Counter()
+    for expected, got in pairs:
+        said[got] += 1
+        real[expected] += 1
+        hits[expected] += expected == got
+    return {
+        label: (hits[label] / said[label] if said[label] else 1.0,
+                hits[label] / real[label] if real[label] else 1.0, real[label])
+        for label in set(said) | set(real)
+    }
