@@ -70,3 +70,4 @@ def run_reporting_errors(name: str, body: Callable[[], None]) -> int:
         print(f"scrapy {name}: error: {type(exc).__name__}: {reason}", file=sys.stderr)
         return 1
     return 0
+

@@ -13,13 +13,11 @@ import argparse
 import sys
 from typing import Any
 
-from scrapy.commands import ScrapyCommand
-
+from crawler.command_base import ReportingCommand
 from crawler.commands._common import (
     CommandError,
     count_option,
     open_for_query,
-    run_reporting_errors,
     toxicity_option,
 )
 from crawler.commands._output import FORMATS, write_csv, write_json, write_jsonl, write_table
@@ -35,10 +33,8 @@ STATUS_CHOICES = {"live": "live", "lost": "lost", "all": None}
 BACKLINK_FIELDS = list(Backlink.__dataclass_fields__)
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
+class Command(ReportingCommand):
+    command_name = "backlinks"
 
     def syntax(self) -> str:
         return "TARGET [--view VIEW] [--index URI] [filters] [--format table|csv|json|jsonl]"
@@ -86,9 +82,6 @@ class Command(ScrapyCommand):
         parser.add_argument("--offset", default="0", metavar="N", help="skip the first N rows")
         parser.add_argument("--format", default="table", metavar="F",
                             help=f"one of {', '.join(FORMATS)} (default table)")
-
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        self.exitcode = run_reporting_errors("backlinks", lambda: self._run(args, opts))
 
     def _run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:

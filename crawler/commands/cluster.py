@@ -10,9 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from scrapy.commands import ScrapyCommand
-
-from crawler.commands._common import CommandError, run_reporting_errors
+from crawler.command_base import ReportingCommand
+from crawler.commands._common import CommandError
 from crawler.distributed.connection import RedisUnavailable, check_redis, redis_from_settings
 from crawler.distributed.keys import DEFAULT_KEY, CrawlKeys, delete_crawl
 from crawler.distributed.status import ClusterStatus, read_status
@@ -20,10 +19,8 @@ from crawler.distributed.status import ClusterStatus, read_status
 FORMATS = ("table", "json")
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
+class Command(ReportingCommand):
+    command_name = "cluster"
 
     def syntax(self) -> str:
         return "[--redis URL] [--spider NAME] [--format table|json] [--reset [--force]]"
@@ -44,9 +41,6 @@ class Command(ScrapyCommand):
                             "counters); refused while a worker is active")
         parser.add_argument("--force", action="store_true",
                             help="with --reset: delete even while workers are active")
-
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        self.exitcode = run_reporting_errors("cluster", lambda: self._run(args, opts))
 
     def _run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:

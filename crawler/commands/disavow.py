@@ -12,12 +12,10 @@ import sys
 import tempfile
 from datetime import datetime, timezone
 
-from scrapy.commands import ScrapyCommand
-
+from crawler.command_base import ReportingCommand
 from crawler.commands._common import (
     CommandError,
     open_for_query,
-    run_reporting_errors,
     toxicity_option,
 )
 from crawler.index import parse_target
@@ -25,10 +23,8 @@ from crawler.index.disavow import render_disavow
 from crawler.vocab import TOXIC_MIN
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
+class Command(ReportingCommand):
+    command_name = "disavow"
 
     def syntax(self) -> str:
         return "TARGET [--index URI] [--min-toxicity 60] [-o FILE]"
@@ -46,9 +42,6 @@ class Command(ScrapyCommand):
                             help="read TARGET as site, host, prefix or url instead of guessing")
         parser.add_argument("-o", "--output", metavar="FILE",
                             help="write the file here (default: standard output)")
-
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        self.exitcode = run_reporting_errors("disavow", lambda: self._run(args, opts))
 
     def _run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
