@@ -97,9 +97,6 @@ _TAG_BYTES = re.compile(_TAG_TEXT.pattern.encode(), re.IGNORECASE)
 _RAW_END_TEXT = {"script": re.compile(r"</script\s*>", re.I | re.A), "style": re.compile(r"</style\s*>", re.I | re.A),
                  "!--": re.compile(r"--!?>")}  # fmt: skip
 _RAW_END_BYTES = {name.encode(): re.compile(end.pattern.encode(), re.I) for name, end in _RAW_END_TEXT.items()}
-#: End tags of a closed element are looked for this far down the open elements (further
-#: down, the end tag is left alone and nothing is closed).
-SEARCH_DEPTH = 2_048
 # Case by character classes, not IGNORECASE: the regex engine then runs faster.
 _FORMATTING_ATTRIBUTES = "<(?:{})[ \t\n\r\f/]".format(
     "|".join("".join(f"[{c}{c.upper()}]" for c in name) for name in FORMATTING))
