@@ -22,14 +22,13 @@ from scrapy import Request
 from scrapy_redis.dupefilter import RFPDupeFilter
 
 from crawler.distributed.connection import link_for
-from crawler.distributed.keys import DEFAULT_KEY, CrawlKeys, ShardedSet, shard_bits_for
+from crawler.distributed.keys import CrawlKeys, ShardedSet, shard_bits_for
 
 logger = logging.getLogger(__name__)
 
 
 def _prefix(crawler: Any) -> str:
-    name = crawler.spider.name if getattr(crawler, "spider", None) else "backlinks"
-    return CrawlKeys.for_spider(crawler.settings.get("BACKLINKS_REDIS_KEY", DEFAULT_KEY), name).prefix
+    return CrawlKeys.for_crawler(crawler).prefix
 
 
 class RedisDupeFilter(RFPDupeFilter):

@@ -86,6 +86,13 @@ class CrawlKeys:
     def for_spider(cls, template: str, spider_name: str) -> CrawlKeys:
         return cls(template % {"spider": spider_name})
 
+    @classmethod
+    def for_crawler(cls, crawler: Any) -> CrawlKeys:
+        """The keys of the crawl ``crawler`` runs: its spider's name in BACKLINKS_REDIS_KEY."""
+        spider = getattr(crawler, "spider", None) or getattr(crawler, "spidercls", None)
+        name = getattr(spider, "name", None) or "backlinks"
+        return cls.for_spider(crawler.settings.get("BACKLINKS_REDIS_KEY", DEFAULT_KEY), name)
+
     def queue(self, host: str) -> str:
         return f"{self.prefix}:q:{host}"
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.distributed.connection import RedisLink, RedisUnavailable, link_for
-from crawler.distributed.keys import DEFAULT_KEY, CrawlKeys
+from crawler.distributed.keys import CrawlKeys
 
 
 class SharedRobots:
@@ -32,9 +32,7 @@ class SharedRobots:
         ttl = settings.getint("BACKLINKS_ROBOTS_SHARE_SECONDS", 86_400)
         if not settings.get("REDIS_URL") or ttl <= 0:
             return None
-        spider_name = getattr(getattr(crawler, "spidercls", None), "name", None) or "backlinks"
-        keys = CrawlKeys.for_spider(settings.get("BACKLINKS_REDIS_KEY", DEFAULT_KEY), spider_name)
-        return cls(link_for(crawler), keys, ttl)
+        return cls(link_for(crawler), CrawlKeys.for_crawler(crawler), ttl)
 
     def get(self, netloc: str) -> bytes | None:
         """The stored robots.txt body of a host, or None (not stored, or Redis is away)."""

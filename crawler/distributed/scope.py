@@ -24,7 +24,7 @@ from typing import Any
 
 from crawler.distributed import lua
 from crawler.distributed.connection import RedisLink, link_for
-from crawler.distributed.keys import DEFAULT_KEY, CrawlKeys, ShardedSet, shard_bits_for
+from crawler.distributed.keys import CrawlKeys, ShardedSet, shard_bits_for
 from crawler.scope import Admission, CrawlScope, home_url
 from crawler.urls import host_of, site_of
 
@@ -78,16 +78,13 @@ class RedisCrawlScope(CrawlScope):
     def sharing(cls, scope: CrawlScope, crawler: Any) -> RedisCrawlScope:
         """The shared version of an in-process scope (same limits, trap filter, stats)."""
         settings = crawler.settings
-        spidercls = getattr(crawler, "spidercls", None)
-        spider_name = getattr(spidercls, "name", None) or "backlinks"
-        template = settings.get("BACKLINKS_REDIS_KEY", DEFAULT_KEY)
         lease = settings.getfloat("BACKLINKS_REDIS_LEASE_SECONDS", 120.0)
         return cls(
             max_pages_per_site=scope.max_pages_per_site,
             discovery_hops=scope.discovery_hops,
             depth_limit=scope.depth_limit,
             link=link_for(crawler),
-            prefix=CrawlKeys.for_spider(template, spider_name).prefix,
+            prefix=CrawlKeys.for_crawler(crawler).prefix,
             capacity=settings.getint("BACKLINKS_DUPEFILTER_CAPACITY", 20_000_000),
             replay_seconds=max(600.0, 4 * lease),
             traps=scope.traps,
