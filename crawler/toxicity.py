@@ -193,7 +193,6 @@ class ToxicityScorer:
         # Anchors and target sites repeat across a crawl (site-wide blocks, popular
         # targets): their analysis is cached, bounded.
         self.anchor_facts = lru_cache(maxsize=65536)(self._anchor_facts)
-        self.brand_fragments = lru_cache(maxsize=65536)(self._brand_fragments)
         self.target_facts = lru_cache(maxsize=65536)(self._target_facts)
         self.anchor_verdict = lru_cache(maxsize=65536)(self._anchor_verdict)
         self._toxicities: dict[tuple, Toxicity] = {}
@@ -380,7 +379,7 @@ class ToxicityScorer:
             parts=frozenset(_NAME_PART_RE.findall(brand)),
             # A spam-shaped name (spam words, digits, hyphens) is no brand to protect:
             # "replica watches" to replica-watches-24.test is an exact-match anchor.
-            fragments=() if facts.spam_words and facts.heavy else self.brand_fragments(brand),
+            fragments=() if facts.spam_words and facts.heavy else self._brand_fragments(brand),
         )
 
 

@@ -8,10 +8,11 @@
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 
 from crawler.command_base import ReportingCommand
 from crawler.commands._common import CommandError
+from crawler.commands._output import write_json
 from crawler.distributed.connection import RedisUnavailable, check_redis, redis_from_settings
 from crawler.distributed.keys import DEFAULT_KEY, CrawlKeys, delete_crawl
 from crawler.distributed.status import ClusterStatus, read_status
@@ -75,7 +76,7 @@ class Command(ReportingCommand):
             print(f"deleted {deleted} keys of the crawl {keys.prefix}")
             return
         if opts.format == "json":
-            print(json.dumps(status.to_dict(), indent=2))
+            write_json(status.to_dict(), sys.stdout)
         else:
             print(render(status))
 
