@@ -219,6 +219,8 @@ def _extractor() -> tldextract.TLDExtract:
 def is_ip(host: str) -> bool:
     """True when ``host`` is an IPv4 or (bracketed or bare) IPv6 address."""
     candidate = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if ":" not in candidate and not candidate.replace(".", "").isdigit():
+        return False  # a name: no parse (a failed one raises, which is slow)
     try:
         ipaddress.ip_address(candidate)
     except ValueError:
