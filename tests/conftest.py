@@ -24,6 +24,8 @@ from tests.redis_server import RedisServer, fresh_client
 MONGO_URI = os.environ.get("MONGO_URI", "").strip()
 INDEX_BACKENDS = [
     "sqlite",
+    # SQLite with generations of two links, so that every view reads many of them.
+    "sqlite-gens",
     "mongomock",
     pytest.param(
         "mongodb",
@@ -46,6 +48,14 @@ def backend_uri(backend: str, tmp_path: Path) -> Iterator[str]:
     name = f"test_{uuid.uuid4().hex[:12]}"
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / f'{name}.db'}"
+    elif backend == "sqlite-gens":
+        from crawler.index import sqlite_schema
+
+        saved, sqlite_schema.GEN_BITS = sqlite_schema.GEN_BITS, 1
+        try:
+            yield f"sqlite:///{tmp_path / f'{name}.db'}"
+        finally:
+            sqlite_schema.GEN_BITS = saved
     elif backend == "mongomock":
         yield f"mongomock://{name}/backlinks"
         from crawler.index.mongo import mongomock_client

@@ -335,7 +335,7 @@ def test_operator_like_text_is_stored_and_matched_literally(any_index):
 # --- the backends agree, ties included ----------------------------------------------------
 def test_sqlite_and_mongomock_answer_identically(tmp_path):
     answers = []
-    for backend in ("sqlite", "mongomock"):
+    for backend in ("sqlite", "sqlite-gens", "mongomock"):
         with backend_uri(backend, tmp_path) as uri, open_index(uri) as index:
             load(index)
             answers.append({
@@ -352,7 +352,7 @@ def test_sqlite_and_mongomock_answer_identically(tmp_path):
                               key=lambda d: (d["source_url"], d["target_url"])),
                 "pages_crawled": sorted(index.crawled_pages()),
             })  # fmt: skip
-    assert answers[0] == answers[1]
+    assert answers[0] == answers[1] == answers[2]
 
 
 def test_unknown_and_bad_uris():

@@ -1,15 +1,24 @@
 """The per-target views of the SQLite index, in SQL. Every value reaches SQLite as a bound
-parameter; the only text put into the SQL is column names from fixed lists."""
+parameter; the only text put into the SQL is column names from fixed lists and the
+generation numbers the index reads from itself (integers, see ``sqlite_schema``)."""
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import sqlite3
 from collections.abc import Callable
 from typing import Any
 
 from crawler.index.query import SORT_FIELDS, LinkFilter, Sort, Target
 from crawler.index.records import AnchorRow, BrokenBacklink, DomainRow, PageRow, Summary
-from crawler.index.sqlite_schema import COUNTERS, RECORD_COLUMNS, select_in
+from crawler.index.sqlite_schema import (
+    COUNTERS,
+    RECORD_COLUMNS,
+    generations,
+    gens_in,
+    select_in,
+)
 from crawler.items import Backlink
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 
@@ -34,12 +43,17 @@ def backlink_of(row: tuple) -> Backlink:
 
 
 def where(
-    target: Target, flt: LinkFilter, name_id: Callable[[str], int]
+    target: Target, flt: LinkFilter, name_id: Callable[[str], int], gens: list[int]
 ) -> tuple[str, list[Any]]:
     """The WHERE clause (on ``links l``) and its parameters for a target and a filter;
-    ``name_id`` gives the id of a site or host name (-1 for a name never stored)."""
-    # Every target kind names its site: the range of ``links_site`` to scan.
-    parts: list[str] = ["l.site_id = ?"]
+    ``name_id`` gives the id of a site or host name (-1 for a name never stored), ``gens``
+    the generations to read."""
+    # Every target kind names its site: the ranges of ``links_site`` to scan, one per
+    # generation.
+    parts: list[str] = [
+        f"l.gen = {gens_in(gens)}" if len(gens) == 1 else f"l.gen IN ({gens_in(gens)})",
+        "l.site_id = ?",
+    ]
     params: list[Any] = [name_id(target.site)]
     if target.kind != "site":
         parts.append("l.host_id = ?")
@@ -113,8 +127,13 @@ class SqliteViews:
         row = self._conn.execute("SELECT id FROM names WHERE name = ?", (name,)).fetchone()
         return row[0] if row else -1
 
-    def _where(self, target: Target, flt: LinkFilter) -> tuple[str, list[Any]]:
-        return where(target, flt, self._name_id)
+    def _where(
+        self, target: Target, flt: LinkFilter, gens: list[int] | None = None
+    ) -> tuple[str, list[Any]]:
+        """The WHERE clause of a target and a filter over ``gens`` (default: all)."""
+        if gens is None:
+            gens = generations(self._conn)
+        return where(target, flt, self._name_id, gens)
 
     def _query(self, sql: str, params: list[Any]) -> list[tuple]:
         return self._conn.execute(sql, params).fetchall()
@@ -185,19 +204,44 @@ class SqliteViews:
     def _backlinks(
         self, target: Target, flt: LinkFilter, sort: Sort, limit: int, offset: int
     ) -> list[Backlink]:
-        clause, params = self._where(target, flt)
         column = sort.field if sort.field in SORT_FIELDS else "first_seen"
         direction = "DESC" if sort.descending else "ASC"
-        # The page's rowids from the index first, then only those rows.
-        ids = [
-            row[0]
-            for row in self._query(
-                f"SELECT l.id FROM links l WHERE {clause} "
-                f"ORDER BY l.{column} {direction}, l.link_id {direction} LIMIT ? OFFSET ?",
-                [*params, limit if limit else -1, offset],
-            )
-        ]
+        gens = generations(self._conn)
+        if len(gens) > 1 and limit:
+            ids = self._merged_page(target, flt, gens, column, sort.descending, limit, offset)
+        else:
+            clause, params = self._where(target, flt, gens)
+            # The page's rowids from the index first, then only those rows.
+            ids = [
+                row[0]
+                for row in self._query(
+                    f"SELECT l.id FROM links l WHERE {clause} "
+                    f"ORDER BY l.{column} {direction}, l.link_id {direction} LIMIT ? OFFSET ?",
+                    [*params, limit if limit else -1, offset],
+                )
+            ]
         return [backlink_of(row) for row in self._rows(ids)]
+
+    def _merged_page(
+        self, target: Target, flt: LinkFilter, gens: list[int], column: str,
+        descending: bool, limit: int, offset: int,
+    ) -> list[int]:  # fmt: skip
+        """The rowids of one page of backlinks over several generations: each generation's
+        first ``offset + limit`` (one range of ``links_site`` each, read in index order for
+        the default sort), merged."""
+        direction = "DESC" if descending else "ASC"
+        runs = []
+        for gen in gens:
+            clause, params = self._where(target, flt, [gen])
+            runs.append(self._query(
+                f"SELECT l.{column}, l.link_id, l.id FROM links l WHERE {clause} "
+                f"ORDER BY l.{column} {direction}, l.link_id {direction} LIMIT ?",
+                [*params, offset + limit],
+            ))  # fmt: skip
+        # SQLite's order: NULL (the lost_at of a live link) before every value.
+        merged = heapq.merge(*runs, key=lambda r: (r[0] is not None, r[0], r[1]),
+                             reverse=descending)  # fmt: skip
+        return [row[2] for row in itertools.islice(merged, offset, offset + limit)]
 
     def _rows(self, ids: list[int]) -> list[tuple]:
         """The record columns of the links with these rowids, in this order."""

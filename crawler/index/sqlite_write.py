@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
 
+from crawler.index import sqlite_schema
 from crawler.index.base import GONE_STATUSES, PageLinks
 from crawler.index.keys import source_keys, sqlite_link_id, subnet_of, target_keys
 from crawler.index.records import WriteResult
@@ -35,6 +36,8 @@ from crawler.index.sqlite_schema import (
     UPDATE_LINK,
     UPDATE_PAGE,
     UPSERT_TARGET,
+    generations,
+    gens_in,
     select_in,
 )
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
@@ -122,8 +125,10 @@ class TargetCounts:
 
     def write(self, conn: sqlite3.Connection) -> None:
         conn.executemany(UPSERT_TARGET, self.rows())
-        for site in self.moved:
-            conn.execute(RESET_TARGET_TIMES, (site,))
+        if self.moved:
+            reset = RESET_TARGET_TIMES.replace("{gens}", gens_in(generations(conn)))
+            for site in self.moved:
+                conn.execute(reset, (site,))
 _STATE_SQL = (
     "SELECT page_id, link_id, id, status, lost_at, last_seen, site_id, nofollow, toxicity, type "
     "FROM links WHERE id IN ({in})"
@@ -195,6 +200,8 @@ class SqliteWriter:
 
     def _init_writer(self) -> None:
         self._names = _NameIds(self._conn)
+        #: A new link's generation is its rowid >> this (read once: tests make it small).
+        self._gen_bits = sqlite_schema.GEN_BITS
 
     # --- names ----------------------------------------------------------------------------
     def _committed(self) -> None:
@@ -252,6 +259,7 @@ class SqliteWriter:
         repeated = {url for url, n in Counter(p[0] for p in prepared).items() if n > 1}
         fresh: dict[tuple[int, Any, int, str], int] = {}
         fresh_get = fresh.get
+        gen_bits = self._gen_bits
         for source_url, status, seen, source_site, page_ip, links, complete in prepared:
             stored = pages.get(source_url)
             if stored is None:
@@ -282,8 +290,9 @@ class SqliteWriter:
                     ip = record[R_IP]
                     ip_id, subnet_id = page_address if ip == page_ip else _address_ids(ids, ip)
                     site_id = ids[site]
-                    inserts.append((next_link, page_id, ident, site_id, ids[host],
-                                    source_site_id, ip_id, subnet_id, *record))  # fmt: skip
+                    inserts.append((next_link, next_link >> gen_bits, page_id, ident, site_id,
+                                    ids[host], source_site_id, ip_id, subnet_id,
+                                    *record))  # fmt: skip
                     next_link += 1
                     key = (site_id, record[R_NOFOLLOW], record[R_TOXICITY], record[R_TYPE])
                     fresh[key] = fresh_get(key, 0) + 1
@@ -298,8 +307,9 @@ class SqliteWriter:
                 nofollow, type_, toxicity = record[R_NOFOLLOW], record[R_TYPE], record[R_TOXICITY]
                 if known is None:
                     inserted += 1
-                    inserts.append((next_link, page_id, ident, site_id, ids[host],
-                                    source_site_id, ip_id, subnet_id, *record))  # fmt: skip
+                    inserts.append((next_link, next_link >> gen_bits, page_id, ident, site_id,
+                                    ids[host], source_site_id, ip_id, subnet_id,
+                                    *record))  # fmt: skip
                     state[ident] = [next_link, "live", None, seen, site_id, nofollow,
                                     toxicity, type_]  # fmt: skip
                     rows.append(next_link)
