@@ -27,10 +27,11 @@ redis-server:
 demo: install
 	$(BIN)/python -m crawler.demo
 
-# The extraction tests run a second time on the pure-Python path (the fallback used where
-# the compiled crawler._fastdom could not be built).
+# The extraction, classification and index tests run a second time on the pure-Python
+# path (the fallback used where the compiled modules could not be built).
 PURE_TESTS := tests/test_links.py tests/test_links_corpus.py tests/test_links_robustness.py \
-              tests/test_classify.py tests/test_classify_corpus.py
+              tests/test_classify.py tests/test_classify_corpus.py \
+              tests/test_index_conformance.py tests/test_index_queries.py
 
 test: install redis-server
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -30,7 +30,7 @@ HEADERS = HERE / "build" / f"selectolax-{SELECTOLAX}-headers"
 #: The compiled modules (Cython) and their sources; each is optional, all are built together.
 SOURCES = {name: f"crawler/{name.split('.')[1]}.pyx"
            for name in ("crawler._fastdom", "crawler._fastplace", "crawler._fastmain", "crawler._fastlinks",
-                        "crawler._fastscan")}
+                        "crawler._fastscan", "crawler._fastwrite")}
 
 
 def _warn(message: str) -> None:

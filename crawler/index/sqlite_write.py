@@ -10,6 +10,7 @@ with several writer processes: they are updated in the same transaction.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import struct
 from collections import Counter
@@ -41,6 +42,13 @@ from crawler.index.sqlite_schema import (
     select_in,
 )
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
+
+try:  # the compiled hot path (setup.py builds it; BACKLINKS_PURE_PYTHON=1 leaves it out)
+    from crawler._fastwrite import add_new_links
+except ImportError:  # pragma: no cover - not built
+    add_new_links = None
+if os.environ.get("BACKLINKS_PURE_PYTHON"):
+    add_new_links = None
 
 #: Names kept in memory per process (sites, hosts, addresses); past this the map restarts.
 NAME_CACHE = 1_000_000
@@ -282,9 +290,21 @@ class SqliteWriter:
             stale = stored[1] > seen
             source_site_id = ids[source_site]
             page_address = _address_ids(ids, page_ip)
-            if not keep:
+            if not keep and add_new_links is not None:
                 # A new page seen once in the batch: every link is new (the hot path of a
-                # write; counted per target state in ``fresh``, spread on COUNTERS after).
+                # write, compiled: crawler/_fastwrite.pyx).
+                first = next_link
+                next_link = add_new_links(
+                    links, inserts, ids, page_ip, page_address, _address_ids, next_link,
+                    gen_bits, page_id, source_site_id, counters.sums, counters.times, seen,
+                    _TYPE_SLOT, len(COUNTERS), TOXIC_MIN, POTENTIALLY_TOXIC_MIN,
+                    R_IP, R_NOFOLLOW, R_TOXICITY, R_TYPE,
+                )  # fmt: skip
+                rows.extend(range(first, next_link))
+                inserted += next_link - first
+            elif not keep:
+                # The same in Python: counted per target state in ``fresh``, spread on
+                # COUNTERS after.
                 first = next_link
                 for ident, site, host, record in links:
                     ip = record[R_IP]
