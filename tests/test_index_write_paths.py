@@ -52,3 +52,29 @@ def test_compiled_and_python_write_paths_store_the_same(tmp_path, monkeypatch):
     assert len(compiled["links"]) > 2_500
     for table in compiled:
         assert compiled[table] == python[table], table
+
+
+def test_names_of_a_rolled_back_write_are_not_kept(tmp_path, monkeypatch):
+    """Names looked up or added inside a write that fails are forgotten with it: the ids
+    they had may go to other names afterwards."""
+    batch = list(pages(400, target_sites(5), 40))
+    with open_index(f"sqlite:///{tmp_path / 'i.db'}") as index:
+        def fail(self, conn):
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(sqlite_write.TargetCounts, "write", fail)
+        with pytest.raises(RuntimeError):
+            index.write(batch[:10])
+        monkeypatch.undo()
+        assert index.count_backlinks() == 0
+        index.write(batch[10:])
+        index.write(batch[:10])
+        expected = {p.source_url.split("/")[2].split(".", 1)[1] for p in batch}
+        linking = {p.source_url.split("/")[2].split(".", 1)[1] for p in batch
+                   if any(b.target_site == "target0.com" for b in p.backlinks)}  # fmt: skip
+        assert {r.source_site for r in index.domains("target0.com", limit=0)} == linking
+        stored = {b.source_site for b in index.iter_backlinks()}
+        assert stored == expected
+        conn = index._conn
+        assert conn.execute("SELECT count(*) FROM names WHERE name IN (SELECT source_site FROM "
+                            "links)").fetchone()[0] == len(expected)  # fmt: skip

@@ -124,12 +124,12 @@ class TargetCounts:
             times[1] = when
 
     def rows(self) -> list[tuple]:
-        zero = [0] * len(COUNTERS)
+        times, sums = self.times, self.sums
         none = (None, None)
-        return [
-            (site, *self.times.get(site, none), *self.sums.get(site, zero))
-            for site in self.sums.keys() | self.times.keys()
-        ]
+        zero = [0] * len(COUNTERS)
+        rows = [(site, *times.get(site, none), *total) for site, total in sums.items()]
+        rows += [(site, *times[site], *zero) for site in times.keys() - sums.keys()]
+        return rows
 
     def write(self, conn: sqlite3.Connection) -> None:
         conn.executemany(UPSERT_TARGET, self.rows())
@@ -173,6 +173,9 @@ def prepare(page: PageLinks) -> Prepared:
     return source_url, page.status, seen, source_site, page_ip, list(links.values()), page.complete
 
 
+_SELECT_NAMES = "SELECT id, name FROM names WHERE name IN ({in})"
+
+
 class _NameIds(dict):
     """name -> id of the ``names`` table, kept in memory per process. Looking up a name
     not yet known reads it, or adds it (inside the write transaction): ``fresh`` lists
@@ -193,6 +196,22 @@ class _NameIds(dict):
         self[name] = ident
         self.fresh.append(name)
         return ident
+
+    def resolve(self, names: Iterable[str]) -> None:
+        """Look up (or add) the names not yet known in a few statements: one ``IN`` list
+        per 500 names instead of a SELECT and an INSERT per name."""
+        wanted = [name for name in dict.fromkeys(names) if name not in self]
+        if not wanted:
+            return
+        for _ in range(2):
+            for ident, name in select_in(self.conn, _SELECT_NAMES, wanted):
+                self[name] = ident
+                self.fresh.append(name)
+            wanted = [name for name in wanted if name not in self]
+            if not wanted:
+                return
+            self.conn.executemany(INSERT_NAME, [(name,) for name in wanted])
+        raise AssertionError(f"names not stored: {wanted[:3]}")
 
     def forget_fresh(self) -> None:
         for name in self.fresh:
@@ -252,6 +271,8 @@ class SqliteWriter:
     def _write_prepared(self, prepared: list[Prepared]) -> WriteResult:
         conn = self._conn
         ids = self._names
+        # The sources' names and addresses, new on almost every page, in bulk.
+        ids.resolve(name for p in prepared for name in _page_names(p))
         pages = self._pages_of([p[0] for p in prepared])
         states = self._links_of(pages.values())
         next_link = self._next_id("links")
@@ -424,6 +445,14 @@ class SqliteWriter:
             ])  # fmt: skip
         conn.executemany(MARK_LOST, losses)
         counters.write(conn)
+
+
+def _page_names(page: Prepared) -> tuple[str, ...]:
+    """The names a prepared page's row refers to: its site, address and network."""
+    ip = page[4]
+    if not ip:
+        return (page[3],)
+    return page[3], ip, subnet_of(ip) or ip
 
 
 def _address_ids(ids: dict[str, int], ip: str | None) -> tuple[int | None, int | None]:
