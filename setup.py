@@ -28,9 +28,10 @@ SELECTOLAX = "1.0.2"  # keep in step with pyproject.toml and crawler/_fastdom.py
 HERE = Path(__file__).resolve().parent
 HEADERS = HERE / "build" / f"selectolax-{SELECTOLAX}-headers"
 #: The compiled modules (Cython) and their sources; each is optional, all are built together.
+#: crawler._fastprepare (the SQLite index's prepare) needs no lexbor headers but is built with them.
 SOURCES = {name: f"crawler/{name.split('.')[1]}.pyx"
            for name in ("crawler._fastdom", "crawler._fastplace", "crawler._fastmain", "crawler._fastlinks",
-                        "crawler._fastscan", "crawler._fastwrite")}
+                        "crawler._fastscan", "crawler._fastwrite", "crawler._fastprepare")}
 
 
 def _warn(message: str) -> None:

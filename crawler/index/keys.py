@@ -39,6 +39,13 @@ def sqlite_link_id(source_url: str, target_url: str) -> int:
     return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
+def link_hash_prefix(source_url: str) -> blake2b:
+    """The hash of ``source_url`` and its newline, to hash a page's links from: with a copy
+    updated with ``target_url.encode()`` gives the digest ``sqlite_link_id(source_url,
+    target_url)`` reads."""
+    return blake2b(f"{source_url}\n".encode(), digest_size=16)
+
+
 def mongo_id(digest: bytes) -> str:
     """The MongoDB ``_id`` of a link digest."""
     return digest.hex()
@@ -71,6 +78,9 @@ def subnet_of(ip: str | None) -> str | None:
 _CANONICAL = re.compile(
     r"https?://(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*/[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*\Z"
 )
+
+#: ``_CANONICAL.match``: the first half of normal_url's fast check (prepare inlines it).
+CANONICAL_URL = _CANONICAL.match
 
 
 def normal_url(url: str) -> str:
