@@ -142,6 +142,20 @@ class CrawlScope:
         self.site_pages[site] = pages + 1
         return Admission(url=url, site=site, hop=hop, depth=depth, new_site=new_site)
 
+    def take_redirect(self, url: str) -> bool:
+        """Take the target of an HTTP redirect: True if it was not asked for yet (it is
+        now, so later links to it are not fetched again), False if it was (its own
+        request fetches it). Never cut: the redirect was already fetched."""
+        key = self._key(url)
+        if key in self._seen:
+            self._taken.add(url)
+            return False
+        site = site_of(host_of(url))
+        self._seen.add(key)
+        self._taken.add(url)
+        self.site_pages[site] = self.site_pages.get(site, 0) + 1
+        return True
+
     def home_of(self, admission: Admission) -> Admission | None:
         """The home page of a newly discovered site, taken at depth 0."""
         return self._take(home_url(admission.url), admission.site, admission.hop, 0, new_site=False)

@@ -172,3 +172,19 @@ def test_unreachable_redis_raises_at_once(tmp_path):
     with pytest.raises(RedisUnavailable):  # no new connection attempt while marked down
         scope.admit_page(["https://a.test/1"], "a.test", 0, 0)
     server.close()
+
+
+@pytest.mark.parametrize("kind", ["plain", "shared"])
+def test_a_redirect_target_is_taken_once(redis_client, kind):
+    """The target of a redirect is fetched once in the whole crawl: taken by the first
+    redirect to it, not again by a later redirect or link (on any worker), and not by a
+    redirect when a link took it first."""
+    first, second = (plain(), plain()) if kind == "plain" else (shared(redis_client), shared(redis_client))
+    if kind == "plain":
+        second = first  # one process, one scope
+    assert first.take_redirect("https://a.test/new") is True
+    assert second.take_redirect("https://a.test/new") is False
+    assert "https://a.test/new" not in [a.url for a in second.admit_page(
+        ["https://a.test/new", "https://a.test/other"], "a.test", 0, 0)]  # fmt: skip
+    assert first.take_redirect("https://a.test/other") is False
+    assert second.site_pages["a.test"] == 2

@@ -37,9 +37,49 @@ def test_a_redirect_to_a_page_already_requested_is_recorded(tmp_path: Path) -> N
     with local_web(routes) as web:
         run_crawl(tmp_path, web.url("/"), allowed="127.0.0.1/32")
         base = web.url("")
+        fetched = sorted(hit.path for hit in web.hits if hit.path != "/robots.txt")
     with open_index(f"sqlite:///{tmp_path / 'index.db'}") as index:
         pages = {url: status for url, status, _ in index.crawled_pages()}
     assert pages == {f"{base}/": 200, f"{base}/old": 301, f"{base}/new": 200}
+    # The target, asked for already, is not fetched a second time.
+    assert fetched == ["/", "/new", "/old"]
+
+
+def test_a_page_reached_by_a_redirect_is_not_fetched_again_when_linked(tmp_path: Path) -> None:
+    """/old redirects to /new; /other, fetched after, links to /new: one fetch of /new,
+    whichever comes first, and the redirect recorded either way."""
+    routes = {
+        "/": html('<a href="/old">old</a> <a href="/a">a</a>'),
+        "/old": Route(302, {"Location": "/new"}, b""),
+        "/a": html('<a href="/b">b</a>'),
+        "/b": html('<a href="/new">new</a> <a href="/old">old again</a>'),
+        "/new": html("the page"),
+    }
+    with local_web(routes) as web:
+        run_crawl(tmp_path, web.url("/"), allowed="127.0.0.1/32")
+        base = web.url("")
+        fetched = sorted(hit.path for hit in web.hits if hit.path != "/robots.txt")
+    assert fetched == ["/", "/a", "/b", "/new", "/old"]
+    with open_index(f"sqlite:///{tmp_path / 'index.db'}") as index:
+        pages = {url: status for url, status, _ in index.crawled_pages()}
+    assert pages[f"{base}/old"] == 302 and pages[f"{base}/new"] == 200
+
+
+def test_a_redirect_chain_ending_at_a_known_page_is_recorded_hop_by_hop(tmp_path: Path) -> None:
+    routes = {
+        "/": html('<a href="/new">new</a> <a href="/one">one</a>'),
+        "/one": Route(301, {"Location": "/two"}, b""),
+        "/two": Route(302, {"Location": "/new"}, b""),
+        "/new": html("the page"),
+    }
+    with local_web(routes) as web:
+        run_crawl(tmp_path, web.url("/"), allowed="127.0.0.1/32")
+        base = web.url("")
+        fetched = sorted(hit.path for hit in web.hits if hit.path != "/robots.txt")
+    assert fetched == ["/", "/new", "/one", "/two"]
+    with open_index(f"sqlite:///{tmp_path / 'index.db'}") as index:
+        pages = {url: status for url, status, _ in index.crawled_pages()}
+    assert pages == {f"{base}/": 200, f"{base}/one": 301, f"{base}/two": 302, f"{base}/new": 200}
 
 
 def test_a_redirect_to_a_refused_url_is_recorded(tmp_path: Path) -> None:

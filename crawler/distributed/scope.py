@@ -173,6 +173,19 @@ class RedisCrawlScope(CrawlScope):
             self._remember(urls[int(index) - 1])
         return admitted
 
+    def take_redirect(self, url: str) -> bool:
+        """``CrawlScope.take_redirect`` for the cluster: one SADD on the shared seen set
+        (and the site's page count when the target is new)."""
+        if url in self._taken_cache:
+            return False
+        key, member = self.seen.locate(url_digest(self._key(url)))
+        added = self.link.call(self.link.client.sadd, key, member)
+        self._remember(url)
+        if not added:
+            return False
+        self.link.call(self.link.client.hincrby, self.keys.pages, site_of(host_of(url)), 1)
+        return True
+
     def cluster_cuts(self) -> dict[str, int]:
         raw = self.link.call(self.link.client.hgetall, self.keys.cut)
         return {k.decode(): int(v) for k, v in raw.items()}

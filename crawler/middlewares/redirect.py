@@ -6,9 +6,17 @@ the scheduler's dupefilter like any other. When the redirect target was already 
 request is dropped, and with it the ``redirect_urls`` chain the spider records redirects
 from: the redirecting URL is never recorded and a cross-site redirect backlink is lost.
 
-This subclass lets the followed request past the dupefilter (``dont_filter``), so the chain
-always reaches the spider. A target already in the chain (a redirect loop) is left to the
-dupefilter as before, and ``REDIRECT_MAX_TIMES`` still bounds every chain.
+This subclass asks the crawl's scope (``CrawlScope.take_redirect``; shared through Redis
+when the crawl is distributed) whether the target was asked for already:
+
+* if not, the target is taken (later links to it are not fetched again) and the followed
+  request passes the dupefilter (``dont_filter``), so the chain reaches the spider;
+* if it was, the target is not fetched a second time: the 3xx response goes to the spider
+  with the chain in its meta and the target under ``KNOWN_TARGET_META``, and the spider
+  records the redirects from it.
+
+A target already in the chain (a redirect loop) is left to the dupefilter as before, and
+``REDIRECT_MAX_TIMES`` still bounds every chain.
 """
 
 from __future__ import annotations
@@ -18,13 +26,28 @@ from typing import Any
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import Request, Response
 
+#: Request meta: the target of the redirect this response answered, already asked for.
+KNOWN_TARGET_META = "backlinks_redirect_to_known"
+
+_CHAIN_META = ("redirect_urls", "redirect_reasons", "redirect_times", "redirect_ttl")
+
 
 class ChainKeepingRedirectMiddleware(RedirectMiddleware):
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Request | Response:
         result = super().process_response(request, response)
-        if isinstance(result, Request) and result is not request:
-            keep_chain(result)
-        return result
+        if not isinstance(result, Request) or result is request:
+            return result
+        chain = result.meta.get("redirect_urls") or []
+        scope = getattr(self.crawler.spider, "scope", None)
+        if result.url in chain or scope is None or scope.take_redirect(result.url):
+            return keep_chain(result)
+        # Asked for already: its own request fetches it; the spider records the chain.
+        for key in _CHAIN_META:
+            if key in result.meta:
+                request.meta[key] = result.meta[key]
+        request.meta[KNOWN_TARGET_META] = result.url
+        self.crawler.stats.inc_value("backlinks/redirects/to_known_url")
+        return response
 
 
 def keep_chain(redirected: Request) -> Request:

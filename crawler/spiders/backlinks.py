@@ -23,6 +23,7 @@ from crawler.backlinks import followable, redirect_page
 from crawler.focus import FocusTracker
 from crawler.items import PageItem
 from crawler.links import parse_page
+from crawler.middlewares.redirect import KNOWN_TARGET_META
 from crawler.scope import Admission, scope_from_crawler
 from crawler.seeds import read_seeds
 from crawler.urls import host_of, join, site_of
@@ -90,6 +91,12 @@ class BacklinksSpider(Spider):
     def parse(self, response: Response) -> Iterator[Any]:
         fetched_at = utc_now()
         source_ip = str(response.ip_address) if response.ip_address is not None else None
+        known_target = response.meta.get(KNOWN_TARGET_META)
+        if known_target:
+            # A redirect to a URL asked for already (crawler/middlewares/redirect.py): its
+            # chain is recorded here, the target is fetched by its own request.
+            yield from self._redirect_items(response.meta, known_target, fetched_at, source_ip)
+            return
         yield from self._redirect_items(response.meta, response.url, fetched_at, source_ip)
         stats = self.crawler.stats
         if response.status >= 400 or not _is_html(response):
