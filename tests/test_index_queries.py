@@ -10,9 +10,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crawler.index import IndexNotFound, PageLinks, open_index, parse_target
-from crawler.index.keys import link_digest, mongo_id, normal_url, sqlite_id, sqlite_link_id
+from crawler.index.keys import link_digest, mongo_id, normal_url, sqlite_id, sqlite_link_id, subnet_of
 from crawler.index.query import LinkFilter
 from crawler.index.sqlite_views import _BEST
 from crawler.urls import normalize
@@ -406,3 +408,26 @@ def test_many_processes_opening_one_new_file_at_once(tmp_path):
         for proc in procs:
             out, err = proc.communicate(timeout=60)
             assert proc.returncode == 0 and out.strip() == "opened", err[-2000:]
+
+
+def _reference_subnet(ip: str) -> str | None:
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(ip.strip("[]"))
+    except ValueError:
+        return None
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+@given(st.one_of(
+    st.ip_addresses(v=4).map(str),
+    st.ip_addresses(v=6).map(str),
+    st.lists(st.integers(0, 300).map(str) | st.sampled_from(["01", "00", "-1", "1e1", "٣", ""]),
+             min_size=3, max_size=5).map(".".join),
+    st.text(alphabet="0123456789.:[]abcdef \\n", max_size=20),
+))  # fmt: skip
+def test_subnets_match_the_ipaddress_module(ip):
+    subnet_of.cache_clear()
+    assert subnet_of(ip) == (_reference_subnet(ip) if ip else None)

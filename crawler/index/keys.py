@@ -51,6 +51,11 @@ def mongo_id(digest: bytes) -> str:
     return digest.hex()
 
 
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+#: A dotted-quad IPv4 address as ipaddress accepts and prints it (no leading zeros).
+_IPV4 = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}\Z")
+
+
 @lru_cache(maxsize=65536)
 def subnet_of(ip: str | None) -> str | None:
     """The network an IP address belongs to for diversity counts: the /24 of an IPv4
@@ -63,6 +68,9 @@ def subnet_of(ip: str | None) -> str | None:
     """
     if not ip:
         return None
+    dotted = _IPV4.match(ip)
+    if dotted is not None:  # the common case, without ipaddress's parse (as it prints it)
+        return f"{dotted[1]}.{dotted[2]}.{dotted[3]}.0/24"
     try:
         address = ipaddress.ip_address(ip.strip("[]"))
     except ValueError:
