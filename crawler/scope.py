@@ -142,10 +142,14 @@ class CrawlScope:
         self.site_pages[site] = pages + 1
         return Admission(url=url, site=site, hop=hop, depth=depth, new_site=new_site)
 
-    def take_redirect(self, url: str) -> bool:
-        """Take the target of an HTTP redirect: True if it was not asked for yet (it is
-        now, so later links to it are not fetched again), False if it was (its own
-        request fetches it). Never cut: the redirect was already fetched."""
+    def key_of(self, url: str) -> str:
+        """The key URLs are deduplicated on (session ids dropped, canonical form)."""
+        return self._key(url)
+
+    def take_redirect(self, url: str, chain: tuple[str, ...] = ()) -> bool:
+        """Take the target of an HTTP redirect (reached through ``chain``): True if it was
+        not asked for yet (it is now, so later links to it are not fetched again), False
+        if it was (its own request fetches it). Never cut: the redirect was fetched."""
         key = self._key(url)
         if key in self._seen:
             self._taken.add(url)

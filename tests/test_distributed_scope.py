@@ -182,9 +182,20 @@ def test_a_redirect_target_is_taken_once(redis_client, kind):
     first, second = (plain(), plain()) if kind == "plain" else (shared(redis_client), shared(redis_client))
     if kind == "plain":
         second = first  # one process, one scope
-    assert first.take_redirect("https://a.test/new") is True
-    assert second.take_redirect("https://a.test/new") is False
+    assert first.take_redirect("https://a.test/new", ("https://a.test/old",)) is True
+    assert second.take_redirect("https://a.test/new", ("https://a.test/old-too",)) is False
     assert "https://a.test/new" not in [a.url for a in second.admit_page(
         ["https://a.test/new", "https://a.test/other"], "a.test", 0, 0)]  # fmt: skip
-    assert first.take_redirect("https://a.test/other") is False
+    assert first.take_redirect("https://a.test/other", ("https://a.test/old",)) is False
     assert second.site_pages["a.test"] == 2
+
+
+def test_a_redirect_asked_again_gets_the_same_answer(redis_client):
+    """A lease replayed after a crash runs the same redirect again: it is still told to
+    fetch the target, which it took the first time; another redirect to it is not."""
+    first, again = shared(redis_client), shared(redis_client)
+    chain = ("https://a.test/old",)
+    assert first.take_redirect("https://a.test/new", chain) is True
+    assert again.take_redirect("https://a.test/new", chain) is True
+    assert again.take_redirect("https://a.test/new", ("https://a.test/other",)) is False
+    assert again.site_pages["a.test"] == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from scrapy import Request
 
 from crawler.index import open_index
@@ -101,3 +102,67 @@ def test_a_redirect_to_a_refused_url_is_recorded(tmp_path: Path) -> None:
         backlinks = [(b.source_url, b.target_url, b.kind) for b in index.iter_backlinks()]
     assert pages == {f"{base}/": 200, f"{base}/go": 302, f"{base}/gone": 302}
     assert backlinks == [(f"{base}/gone", "http://10.0.0.5/admin", "redirect")]
+
+
+@pytest.mark.parametrize(("start", "location"), [
+    ("/page", "/page?sid=abc"),  # the server adds a session id
+    ("/page;jsessionid=XYZ", "/page"),  # the server drops one from the path
+    ("/p?b=2&a=1", "/p?a=1&b=2"),  # the server reorders the query
+])  # fmt: skip
+def test_a_redirect_to_its_own_page_spelled_otherwise_is_followed(tmp_path: Path, start, location) -> None:
+    """The target has the dedup key of the redirecting URL, which the scope knows as
+    taken: it is still the one fetch of that page (found in review)."""
+    routes = {
+        "/": html(f'<a href="{start}">x</a>'),
+        start: Route(302, {"Location": location}, b""),
+        location: html("the page"),
+    }
+    with local_web(routes) as web:
+        run_crawl(tmp_path, web.url("/"), allowed="127.0.0.1/32")
+        fetched = [hit.path for hit in web.hits if hit.path != "/robots.txt"]
+    assert sorted(fetched) == sorted(["/", start, location])
+
+
+def test_a_redirect_to_a_known_page_with_a_broken_body_is_still_a_redirect(tmp_path: Path) -> None:
+    """Its body is never decoded: a broken gzip body does not turn the fetched redirect into
+    a failed fetch (found in review)."""
+    routes = {
+        "/": html('<a href="/new">new</a> <a href="/old">old</a>'),
+        "/old": Route(301, {"Location": "/new", "Content-Encoding": "gzip", "Content-Type": "text/html"},
+                      b"not gzip at all"),
+        "/new": html("the page"),
+    }
+    with local_web(routes) as web:
+        run_crawl(tmp_path, web.url("/"), allowed="127.0.0.1/32")
+        base = web.url("")
+    with open_index(f"sqlite:///{tmp_path / 'index.db'}") as index:
+        pages = {url: status for url, status, _ in index.crawled_pages()}
+    assert pages == {f"{base}/": 200, f"{base}/old": 301, f"{base}/new": 200}
+
+
+def test_an_unreachable_shared_scope_means_the_redirect_is_followed() -> None:
+    """Redis down while a redirect is answered: the target is followed as it would be
+    without a shared scope (at worst fetched twice), never lost (found in review)."""
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from crawler.distributed.connection import RedisUnavailable
+    from crawler.middlewares.redirect import ChainKeepingRedirectMiddleware
+    from crawler.scope import CrawlScope
+    from crawler.spiders.backlinks import BacklinksSpider
+
+    class DownScope(CrawlScope):
+        def take_redirect(self, url, chain=()):
+            raise RedisUnavailable("Redis at test is unreachable")
+
+    crawler = get_crawler(BacklinksSpider)
+    spider = BacklinksSpider()
+    spider.scope = DownScope(max_pages_per_site=10, discovery_hops=1, depth_limit=2)
+    crawler.spider = spider
+    middleware = ChainKeepingRedirectMiddleware.from_crawler(crawler)
+    request = Request("https://a.test/old")
+    response = Response("https://a.test/old", status=301, headers={"Location": "/new"}, request=request)
+    followed = middleware.process_response(request, response)
+    assert isinstance(followed, Request) and followed.url == "https://a.test/new"
+    assert followed.dont_filter
+    assert crawler.stats.get_value("backlinks/redirects/scope_unavailable") == 1

@@ -300,3 +300,21 @@ if redis.call('SADD', ARGV[3], ARGV[4]) == 1 then
 end
 return 1
 """
+
+
+# ARGV: prefix, site, seen key, member, replay key, replay ms: the target of an HTTP redirect
+# (RedisCrawlScope.take_redirect). 1 if it was not asked for yet (now taken, its site's page
+# count up), 0 if it was. The answer is kept under the replay key, so that a worker that runs
+# the same redirect again (its lease replayed after a crash, before the followed request was
+# queued) gets the same answer and still fetches the target.
+TAKE_REDIRECT = """
+local p = ARGV[1]
+local before = redis.call('GET', ARGV[5])
+if before then return tonumber(before) end
+local added = redis.call('SADD', ARGV[3], ARGV[4])
+if added == 1 then
+  redis.call('HINCRBY', p .. ':pages', ARGV[2], 1)
+end
+redis.call('SET', ARGV[5], added, 'PX', ARGV[6])
+return added
+"""

@@ -70,6 +70,7 @@ class RedisCrawlScope(CrawlScope):
         client = link.client
         self._admit = client.register_script(lua.ADMIT)
         self._seed = client.register_script(lua.SEED)
+        self._take_redirect = client.register_script(lua.TAKE_REDIRECT)
         self._taken_cache: dict[str, None] = {}
         self.site_hops = RedisHashView(link, self.keys.hops)  # type: ignore[assignment]
         self.site_pages = RedisHashView(link, self.keys.pages)  # type: ignore[assignment]
@@ -173,18 +174,19 @@ class RedisCrawlScope(CrawlScope):
             self._remember(urls[int(index) - 1])
         return admitted
 
-    def take_redirect(self, url: str) -> bool:
-        """``CrawlScope.take_redirect`` for the cluster: one SADD on the shared seen set
-        (and the site's page count when the target is new)."""
-        if url in self._taken_cache:
-            return False
+    def take_redirect(self, url: str, chain: tuple[str, ...] = ()) -> bool:
+        """``CrawlScope.take_redirect`` for the cluster, in one round trip (lua.TAKE_REDIRECT).
+        The same redirect (``chain`` and ``url``) asked again within the replay time gets
+        the same answer: a lease replayed after a crash still fetches the target."""
+        question = "\x00".join(["redirect", *chain, url])
+        digest = hashlib.blake2b(question.encode("utf-8", "replace"), digest_size=16).hexdigest()
         key, member = self.seen.locate(url_digest(self._key(url)))
-        added = self.link.call(self.link.client.sadd, key, member)
+        added = self.link.call(self._take_redirect, args=[
+            self.keys.prefix, site_of(host_of(url)), key, member, self.keys.replay(digest),
+            self.replay_ms,
+        ])  # fmt: skip
         self._remember(url)
-        if not added:
-            return False
-        self.link.call(self.link.client.hincrby, self.keys.pages, site_of(host_of(url)), 1)
-        return True
+        return bool(int(added))
 
     def cluster_cuts(self) -> dict[str, int]:
         raw = self.link.call(self.link.client.hgetall, self.keys.cut)

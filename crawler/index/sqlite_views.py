@@ -207,7 +207,9 @@ class SqliteViews:
         column = sort.field if sort.field in SORT_FIELDS else "first_seen"
         direction = "DESC" if sort.descending else "ASC"
         gens = generations(self._conn)
-        if len(gens) > 1 and limit:
+        if len(gens) > 1 and limit and column == "first_seen":
+            # The index's own order within each generation: merge their first pages. Other
+            # sorts read the target's entries (or rows) once, in one sort.
             ids = self._merged_page(target, flt, gens, column, sort.descending, limit, offset)
         else:
             clause, params = self._where(target, flt, gens)
@@ -227,8 +229,8 @@ class SqliteViews:
         descending: bool, limit: int, offset: int,
     ) -> list[int]:  # fmt: skip
         """The rowids of one page of backlinks over several generations: each generation's
-        first ``offset + limit`` (one range of ``links_site`` each, read in index order for
-        the default sort), merged."""
+        first ``offset + limit`` in ``column`` order (one range of ``links_site`` each,
+        read in index order for first_seen), merged."""
         direction = "DESC" if descending else "ASC"
         runs = []
         for gen in gens:

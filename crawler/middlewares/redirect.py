@@ -26,6 +26,8 @@ from typing import Any
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import Request, Response
 
+from crawler.distributed.connection import RedisUnavailable
+
 #: Request meta: the target of the redirect this response answered, already asked for.
 KNOWN_TARGET_META = "backlinks_redirect_to_known"
 
@@ -39,7 +41,7 @@ class ChainKeepingRedirectMiddleware(RedirectMiddleware):
             return result
         chain = result.meta.get("redirect_urls") or []
         scope = getattr(self.crawler.spider, "scope", None)
-        if result.url in chain or scope is None or scope.take_redirect(result.url):
+        if result.url in chain or scope is None or self._new_target(scope, result.url, chain):
             return keep_chain(result)
         # Asked for already: its own request fetches it; the spider records the chain.
         for key in _CHAIN_META:
@@ -47,7 +49,25 @@ class ChainKeepingRedirectMiddleware(RedirectMiddleware):
                 request.meta[key] = result.meta[key]
         request.meta[KNOWN_TARGET_META] = result.url
         self.crawler.stats.inc_value("backlinks/redirects/to_known_url")
-        return response
+        # Only the status and the chain are read: no body for later middlewares to decode
+        # (a broken one would turn this fetched redirect into a failed fetch).
+        headers = response.headers.copy()
+        headers.pop(b"Content-Encoding", None)
+        return response.replace(body=b"", headers=headers)
+
+    def _new_target(self, scope: Any, url: str, chain: list[str]) -> bool:
+        """Whether to follow a redirect to ``url``: it was not asked for yet, or it is the
+        page of its own chain under another spelling (a session id added or dropped, the
+        query reordered: the scope knows its key, but that page was never fetched), or the
+        shared scope cannot be reached (then it is followed, as it would be without one)."""
+        key = scope.key_of(url)
+        if any(scope.key_of(earlier) == key for earlier in chain):
+            return True
+        try:
+            return scope.take_redirect(url, tuple(chain))
+        except RedisUnavailable:
+            self.crawler.stats.inc_value("backlinks/redirects/scope_unavailable")
+            return True
 
 
 def keep_chain(redirected: Request) -> Request:

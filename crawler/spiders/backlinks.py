@@ -145,8 +145,10 @@ class BacklinksSpider(Spider):
         request = failure.request
         # Whatever happened at this URL (refused by robots.txt or the address guard, too
         # many redirects, a timeout), the redirects that led here were fetched, and are links.
-        yield from self._redirect_items(request.meta, request.url, utc_now(), None)
-        if failure.check(IgnoreRequest):
+        known_target = request.meta.get(KNOWN_TARGET_META)
+        yield from self._redirect_items(request.meta, known_target or request.url, utc_now(), None)
+        if known_target or failure.check(IgnoreRequest):
+            # (A redirect to a known URL was fetched: only its handling failed.)
             return
         self.crawler.stats.inc_value(f"backlinks/errors/{failure.type.__name__}")
         logger.debug("fetch failed: %(url)s: %(error)s", {"url": request.url, "error": failure.value})
