@@ -9,19 +9,21 @@ evidence that decided (``Classification.reason``):
 
  1. rel=sponsored, or an ad block                       -> sponsored
  2. navigation, header, footer or sidebar               -> sitewide
- 3. a forum page                                        -> forum
- 4. a social-network page                               -> social
- 5. a comment section, or rel=ugc                       -> comment
- 6. a business directory / review / listing page        -> business_profile
- 7. an author bio box, or the guest-post byline         -> guest_post
- 8. the content of a sponsored post / advertorial       -> sponsored
- 9. a link-farm page                                    -> other
-10. a redirect (meta refresh / HTTP 3xx)                -> other
-11. the main content of an article-like page            -> editorial
-12. anything else                                       -> other
+ 3. a share button (share_urls.txt: twitter.com/intent/) -> other
+ 4. a forum page                                        -> forum
+ 5. a social-network page                               -> social
+ 6. a comment section, or rel=ugc                       -> comment
+ 7. a business directory / review / listing page        -> business_profile
+ 8. an author bio box, or the guest-post byline         -> guest_post
+ 9. the content of a sponsored post / advertorial       -> sponsored
+10. a link-farm page                                    -> other
+11. a redirect (meta refresh / HTTP 3xx)                -> other
+12. the main content of an article-like page            -> editorial
+13. anything else                                       -> other
 
 The markers behind each page kind are data (``crawler/rules/page_kinds.toml`` and the
-``*_domains.txt`` lists, see ``crawler/rules/README.md``).
+``*_domains.txt`` lists, see ``crawler/rules/README.md``), and so are the share buttons'
+endpoints (``share_urls.txt``).
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ class Classification:
     origin: str
     #: The evidence, e.g. "rel=ugc", "forum: generator=phpBB", "position=footer".
     reason: str
-    #: Which rule decided: rel_sponsored, ad_block, sitewide, forum, social, comment,
+    #: Which rule decided: rel_sponsored, ad_block, sitewide, share_button, forum, social, comment,
     #: business_profile, guest_post, sponsored_post, link_farm, redirect, editorial, other.
     rule: str = ""
 
@@ -291,6 +293,28 @@ class Classifier:
 
     # -- per link -------------------------------------------------------------------------------
 
+    def share_button(self, url: str) -> str:
+        """The entry of share_urls.txt that ``url`` is a share button of, else ""."""
+        shares = self.rules.share_urls
+        scheme_end = url.find("://")
+        if not shares or scheme_end < 0:
+            return ""
+        rest = url[scheme_end + 3 :]
+        slash = rest.find("/")
+        host = (rest if slash < 0 else rest[:slash]).lower()
+        if host.startswith("www."):
+            host = host[4:]
+        elif host.startswith("m."):
+            host = host[2:]
+        starts = shares.get(host)
+        if starts is None:
+            return ""
+        path = "/" if slash < 0 else rest[slash:].lower()
+        for start in starts:
+            if path.startswith(start):
+                return host + start
+        return ""
+
     def classify(
         self, link: Link, ctx: PageContext
     ) -> Classification:
@@ -301,6 +325,9 @@ class Classifier:
             return _make("sponsored", "region=ad", "ad_block")
         if link.position in SITEWIDE_POSITIONS:
             return _make("sitewide", f"position={link.position}", "sitewide")
+        share = self.share_button(link.url)
+        if share:
+            return _make("other", f"share button: {share}", "share_button")
         if ctx.forum:
             detail = ", region=signature" if link.region == "signature" else ""
             return _make("forum", f"forum: {ctx.forum}{detail}", "forum")

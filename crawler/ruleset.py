@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -36,6 +36,7 @@ LIST_FILES: tuple[str, ...] = (
     "social_domains.txt",
     "directory_domains.txt",
     "forum_domains.txt",
+    "share_urls.txt",
 )
 TOML_FILES: tuple[str, ...] = ("page_kinds.toml", "toxicity.toml")
 #: The page kinds of page_kinds.toml, in the order classification consults them.
@@ -122,6 +123,8 @@ class Rules:
     domain_min_digits: int
     domain_min_hyphens: int
     commercial_max_words: int
+    #: Share-button endpoints: host -> the starts of their paths (share_urls.txt).
+    share_urls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # -- reading and merging ----------------------------------------------------------------------
@@ -349,4 +352,14 @@ def load_rules(extra_dir: str | None = None) -> Rules:
         domain_min_digits=int(thresholds.get("domain_min_digits", 2)),
         domain_min_hyphens=int(thresholds.get("domain_min_hyphens", 2)),
         commercial_max_words=int(thresholds.get("commercial_max_words", 6)),
+        share_urls=_share_urls(lists["share_urls.txt"]),
     )
+
+
+def _share_urls(entries: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """share_urls.txt's "host/path-start" entries as host -> path starts."""
+    found: dict[str, list[str]] = {}
+    for entry in entries:
+        host, slash, path = entry.partition("/")
+        found.setdefault(host, []).append(slash + path)
+    return {host: tuple(paths) for host, paths in found.items()}

@@ -160,6 +160,22 @@ CASES = [
     ("meta-refresh",
      page("https://blog.example.com/2024/05/moved/", **WORDPRESS),
      link(kind="redirect"), "other", "natural", "kind=redirect"),
+    ("share-button-in-an-article",  # "Tweet this" in the article text: a widget
+     page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
+     link("https://twitter.com/intent/tweet?url=https%3A%2F%2Fblog.example.com%2F&text=Widgets",
+          anchor="Tweet this"), "other", "natural", "share button: twitter.com/intent/"),
+    ("share-button-www-and-case",
+     page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
+     link("https://www.LinkedIn.com/shareArticle?mini=true&url=x", anchor="Share"), "other",
+     "natural", "share button: linkedin.com/sharearticle"),
+    ("profile-link-in-an-article",  # a link to a profile on a network is editorial
+     page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
+     link("https://twitter.com/acmewidgets", anchor="Acme on Twitter"), "editorial", "natural",
+     "article"),
+    ("whatsapp-contact-in-an-article",  # wa.me/<number> is a contact, wa.me/?text= a share
+     page("https://blog.example.com/2024/05/widgets/", **WORDPRESS),
+     link("https://wa.me/15551234567", anchor="Chat with us"), "editorial", "natural",
+     "article"),
     ("wikipedia-article",  # MediaWiki, many references but internal links dominate
      page("https://en.wikipedia.org/wiki/Widget",
           *farm_links(120),
