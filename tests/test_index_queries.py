@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from crawler.index import IndexNotFound, PageLinks, open_index, parse_target
 from crawler.index.keys import link_digest, mongo_id, normal_url, sqlite_id, sqlite_link_id, subnet_of
 from crawler.index.query import LinkFilter
-from crawler.index.sqlite_views import _BEST
+from crawler.index.sqlite_views import _BEST, backlink_of
 from crawler.urls import normalize
 from tests.conftest import backend_uri
 from tests.index_data import C3, DAY3, L1, L2, L4, L5, L7, P1, P2, P3, P5, P6, bl, load
@@ -193,31 +193,70 @@ def test_per_target_queries_read_one_range_per_generation(tmp_path):
             parse_target("t.com"), LinkFilter.make())[0]  # fmt: skip
 
 
+#: The links table of layout 2 (2026-11-25): every record field a column, no generation.
+LAYOUT_2_LINKS = """
+CREATE TABLE links_v2 (
+    id INTEGER PRIMARY KEY, page_id INTEGER NOT NULL, link_id INTEGER NOT NULL,
+    site_id INTEGER NOT NULL, host_id INTEGER NOT NULL, source_site_id INTEGER NOT NULL,
+    ip_id INTEGER, subnet_id INTEGER, source_url TEXT NOT NULL, source_host TEXT NOT NULL,
+    source_site TEXT NOT NULL, target_url TEXT NOT NULL, target_host TEXT NOT NULL,
+    target_site TEXT NOT NULL, target_path TEXT NOT NULL, anchor TEXT NOT NULL DEFAULT '',
+    rel TEXT NOT NULL DEFAULT '', nofollow INTEGER NOT NULL DEFAULT 0,
+    ugc INTEGER NOT NULL DEFAULT 0, sponsored INTEGER NOT NULL DEFAULT 0,
+    nofollow_by TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL DEFAULT 'text',
+    position TEXT NOT NULL DEFAULT 'content', context TEXT NOT NULL DEFAULT '',
+    hidden INTEGER NOT NULL DEFAULT 0, region TEXT NOT NULL DEFAULT '',
+    count INTEGER NOT NULL DEFAULT 1, type TEXT NOT NULL DEFAULT 'other',
+    origin TEXT NOT NULL DEFAULT 'natural', toxicity INTEGER NOT NULL DEFAULT 0,
+    toxic_markers TEXT NOT NULL DEFAULT '', type_reason TEXT NOT NULL DEFAULT '',
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, lost_at TEXT,
+    status TEXT NOT NULL DEFAULT 'live', source_ip TEXT
+)"""
+
+
 def test_an_index_of_layout_2_is_upgraded_in_place(tmp_path):
-    """A version 2 file (no generations) opens: its links answer as before, new links go
-    to their generation."""
+    """A version 2 file (every record field a column, no generations) opens: its links
+    answer exactly as before, and new links go to their generation."""
     import sqlite3
+
+    from crawler.index.sqlite_schema import ALL_COLUMNS
+    from crawler.index.sqlite_views import SELECT_RECORD
 
     path = tmp_path / "v2.db"
     with open_index(f"sqlite:///{path}") as index:
-        load(index)
-        before = [b.to_dict() for b in index.backlinks("t.com", status=None)]
+        churn(index)
+        before = {view: [b.to_dict() for b in index.backlinks(site, status=None, sort=sort)]
+                  for view, site, sort in (("t", "t.com", "first_seen"), ("c1", "c1.com", "toxicity"))}  # fmt: skip
+        summary = index.summary("t.com").to_dict()
+        keys = ", ".join(f"l.{c}" for c in ("id", "page_id", "link_id", "site_id", "host_id",
+                                             "source_site_id", "ip_id", "subnet_id"))  # fmt: skip
+        rows = [(*row[:8], *backlink_of(row[8:]).to_dict().values())
+                for row in index._conn.execute(f"SELECT {keys}, {SELECT_RECORD} FROM links l")]  # fmt: skip
     conn = sqlite3.connect(path)
+    conn.execute(LAYOUT_2_LINKS)
+    columns = ("id", *ALL_COLUMNS)
+    conn.executemany(f"INSERT INTO links_v2 ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                     [tuple(" ".join(v) if isinstance(v, list) else v for v in row) for row in rows])  # fmt: skip
     conn.executescript("""
-        DROP INDEX links_site;
-        ALTER TABLE links DROP COLUMN gen;
+        DROP TABLE links;
+        ALTER TABLE links_v2 RENAME TO links;
         CREATE INDEX links_site ON links (site_id, first_seen, link_id, status, toxicity,
             nofollow, type, host_id, target_path, source_site_id, page_id, ip_id, subnet_id);
+        CREATE INDEX links_site_lost ON links (site_id, lost_at, link_id) WHERE lost_at IS NOT NULL;
         PRAGMA user_version = 2;
     """)
     conn.close()
     with open_index(f"sqlite:///{path}", create=False) as index:
-        assert [b.to_dict() for b in index.backlinks("t.com", status=None)] == before
+        after = {view: [b.to_dict() for b in index.backlinks(site, status=None, sort=sort)]
+                 for view, site, sort in (("t", "t.com", "first_seen"), ("c1", "c1.com", "toxicity"))}  # fmt: skip
+        assert after == before
+        assert index.summary("t.com").to_dict() == summary
         assert index._conn.execute("PRAGMA user_version").fetchone()[0] == 3
         index.write([PageLinks(P6, DAY3, 200, (bl(P6, "https://t.com/new"),), None)])
         assert "https://t.com/new" in {b.target_url for b in index.backlinks("t.com")}
         details = plan(index, "l.id", "t.com", "ORDER BY l.first_seen DESC, l.link_id DESC LIMIT 50")
         assert "COVERING INDEX links_site (gen=? AND site_id=?)" in details, details
+
 
 # --- per-target counters ------------------------------------------------------------------
 def recount(index, text: str):

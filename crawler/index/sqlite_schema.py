@@ -18,10 +18,14 @@ of 64-bit integers.
 so new rows are appended to the table. ``link_id`` is the identity (the 63-bit hash of
 ``crawler.index.keys``); it needs no index of its own: a link is only ever looked up
 through its source page's ``link_rows`` (a unique index on the hash put every new link on
-a random page of that index, the costliest part of a write). Every field of the
-link record is a column (``rel`` and ``toxic_markers`` as space-joined tokens, booleans as
-0/1), plus the integer keys: ``site_id``/``host_id`` of the target, ``source_site_id``,
-``ip_id``/``subnet_id`` of the source page's address.
+a random page of that index, the costliest part of a write). Its integer keys:
+``page_id`` (the source page), ``site_id``/``host_id`` of the target, ``source_site_id``,
+``ip_id``/``subnet_id`` of the source page's address. Every other field of the link record
+is a column (``rel`` and ``toxic_markers`` as space-joined tokens, booleans as 0/1), except
+the six a key already gives (``DERIVED_COLUMNS``): the source URL (the page's), its host
+(worked out from that URL when read), its site, the target's host and site and the source
+address (the names of their ids). Keeping them out took a row from about 390 to about 290
+bytes and a link's INSERT and COMMIT from 12.2 to 10.4 µs (bench_index, same runs).
 
 ``gen``, the link's generation: its rowid >> GEN_BITS, so a generation is a run of
 131,072 links in the order they were first stored (a link keeps its generation when it is
@@ -87,20 +91,8 @@ COUNTERS: tuple[str, ...] = (
     "live", "lost", "dofollow", "toxic", "potentially_toxic", *(f"type_{t}" for t in TYPES),
 )  # fmt: skip
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS names (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE
-);
-CREATE TABLE IF NOT EXISTS pages (
-    id INTEGER PRIMARY KEY,
-    url TEXT NOT NULL UNIQUE,
-    status INTEGER NOT NULL,
-    fetched_at TEXT NOT NULL,
-    link_ids BLOB,
-    link_rows BLOB
-);
-CREATE TABLE IF NOT EXISTS links (
+#: The ``links`` table (``{table}``: its name; the upgrade builds it under another first).
+LINKS_TABLE = """CREATE TABLE IF NOT EXISTS {table} (
     id INTEGER PRIMARY KEY,
     gen INTEGER NOT NULL DEFAULT 0,
     page_id INTEGER NOT NULL,
@@ -110,12 +102,7 @@ CREATE TABLE IF NOT EXISTS links (
     source_site_id INTEGER NOT NULL,
     ip_id INTEGER,
     subnet_id INTEGER,
-    source_url TEXT NOT NULL,
-    source_host TEXT NOT NULL,
-    source_site TEXT NOT NULL,
     target_url TEXT NOT NULL,
-    target_host TEXT NOT NULL,
-    target_site TEXT NOT NULL,
     target_path TEXT NOT NULL,
     anchor TEXT NOT NULL DEFAULT '',
     rel TEXT NOT NULL DEFAULT '',
@@ -137,35 +124,80 @@ CREATE TABLE IF NOT EXISTS links (
     first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL,
     lost_at TEXT,
-    status TEXT NOT NULL DEFAULT 'live',
-    source_ip TEXT
+    status TEXT NOT NULL DEFAULT 'live'
 );
-CREATE INDEX IF NOT EXISTS links_site ON links (
+"""
+
+#: The indexes of ``links``.
+LINK_INDEXES = """CREATE INDEX IF NOT EXISTS links_site ON links (
     gen, site_id, first_seen, link_id, status, toxicity, nofollow, type, host_id, target_path,
     source_site_id, page_id, ip_id, subnet_id
 );
 CREATE INDEX IF NOT EXISTS links_site_lost ON links (site_id, lost_at, link_id)
     WHERE lost_at IS NOT NULL;
-CREATE TABLE IF NOT EXISTS targets (
+"""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS names (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    status INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL,
+    link_ids BLOB,
+    link_rows BLOB
+);
+{links}{link_indexes}CREATE TABLE IF NOT EXISTS targets (
     site_id INTEGER PRIMARY KEY,
     first_seen TEXT,
     last_seen TEXT,
     {counters}
 );
-""".replace("{counters}", ",\n    ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in COUNTERS))
+""".replace("{counters}", ",\n    ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in COUNTERS)
+            ).replace("{links}", LINKS_TABLE.replace("{table}", "links")).replace("{link_indexes}", LINK_INDEXES)
+
+#: Fields of the link record that are not stored in ``links`` but read from the page and
+#: the names its ids point at (SQL over ``links l``; source_host, None, is the host of the
+#: source URL, worked out when the record is read).
+DERIVED_COLUMNS: dict[str, str | None] = {
+    "source_url": "(SELECT url FROM pages WHERE id = l.page_id)",
+    "source_host": None,
+    "source_site": "(SELECT name FROM names WHERE id = l.source_site_id)",
+    "target_host": "(SELECT name FROM names WHERE id = l.host_id)",
+    "target_site": "(SELECT name FROM names WHERE id = l.site_id)",
+    "source_ip": "(SELECT name FROM names WHERE id = l.ip_id)",
+}
+#: The columns of ``links`` that hold the key and record (``id`` and ``gen`` aside).
+STORED_COLUMNS: tuple[str, ...] = tuple(c for c in ALL_COLUMNS if c not in DERIVED_COLUMNS)
 
 #: Fields a newer observation of a link overwrites (the identity and the times aside).
 CONTENT_COLUMNS: tuple[str, ...] = tuple(
-    c for c in ALL_COLUMNS
-    if c not in ("page_id", "link_id", "source_url", "target_url",
-                 "first_seen", "last_seen", "lost_at", "status")
+    c for c in STORED_COLUMNS
+    if c not in ("page_id", "link_id", "target_url", "first_seen", "last_seen", "lost_at",
+                 "status")
 )  # fmt: skip
 
+
+def _insert_link() -> str:
+    """The writer binds whole rows: rowid, generation, then ALL_COLUMNS. The derived values
+    are bound and not stored: each stored column takes its own parameter number, and the
+    last number (a derived value) is named once in a term that adds 0 to ``gen``, because
+    sqlite3 requires a statement to name as many parameters as a row has values."""
+    numbers = {c: i for i, c in enumerate(("id", "gen", *ALL_COLUMNS), 1)}
+    last = len(numbers)
+    values = [f"?{numbers[c]}" for c in ("id", "gen", *STORED_COLUMNS)]
+    if last > max(numbers[c] for c in ("id", "gen", *STORED_COLUMNS)):
+        values[1] = f"?{numbers['gen']} + (?{last} IS NULL AND 0)"
+    return (
+        f"INSERT INTO links (id, gen, {', '.join(STORED_COLUMNS)}) VALUES ({', '.join(values)})"
+    )
+
+
 #: A new link, with its rowid (the writer hands them out in order) and generation.
-INSERT_LINK = (
-    f"INSERT INTO links (id, gen, {', '.join(ALL_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * (len(ALL_COLUMNS) + 2))})"
-)
+INSERT_LINK = _insert_link()
 
 #: A link seen again: new content, first_seen kept (the earlier), live again.
 UPDATE_LINK = (
@@ -211,13 +243,16 @@ RESET_TARGET_TIMES = (
     "WHERE site_id = ?1"
 )
 
-#: The version 2 -> 3 upgrade: the generation column (the links already stored are all
-#: generation 0) and the per-target index led by it.
+#: The version 2 -> 3 upgrade: ``links`` rebuilt without the derived columns and with the
+#: generation column (the links already stored are all generation 0), and its indexes.
 UPGRADE_TO_3 = (
-    "ALTER TABLE links ADD COLUMN gen INTEGER NOT NULL DEFAULT 0",
-    "DROP INDEX IF EXISTS links_site",
-    "CREATE INDEX links_site ON links (gen, site_id, first_seen, link_id, status, toxicity, "
-    "nofollow, type, host_id, target_path, source_site_id, page_id, ip_id, subnet_id)",
+    "DROP TABLE IF EXISTS links_v3",
+    LINKS_TABLE.replace("{table}", "links_v3"),
+    f"INSERT INTO links_v3 (id, gen, {', '.join(STORED_COLUMNS)}) "
+    f"SELECT id, 0, {', '.join(STORED_COLUMNS)} FROM links ORDER BY id",
+    "DROP TABLE links",
+    "ALTER TABLE links_v3 RENAME TO links",
+    *(statement for statement in LINK_INDEXES.split(";") if statement.strip()),
 )
 
 

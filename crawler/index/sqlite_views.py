@@ -8,21 +8,31 @@ import heapq
 import itertools
 import sqlite3
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from crawler.index.query import SORT_FIELDS, LinkFilter, Sort, Target
 from crawler.index.records import AnchorRow, BrokenBacklink, DomainRow, PageRow, Summary
 from crawler.index.sqlite_schema import (
     COUNTERS,
+    DERIVED_COLUMNS,
     RECORD_COLUMNS,
     generations,
     gens_in,
     select_in,
 )
 from crawler.items import Backlink
+from crawler.urls import host_of
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 
-SELECT_RECORD = ", ".join(f"l.{c}" for c in RECORD_COLUMNS)
+#: The link record of ``links l``, RECORD_COLUMNS in order: stored columns as they are,
+#: derived ones from the page and the names (source_host is filled in by ``backlink_of``).
+SELECT_RECORD = ", ".join(
+    f"l.{c}" if c not in DERIVED_COLUMNS else (DERIVED_COLUMNS[c] or "NULL") for c in RECORD_COLUMNS
+)
+#: A link's source URL and site, in SQL over ``links l``.
+SOURCE_URL = DERIVED_COLUMNS["source_url"]
+SOURCE_SITE = DERIVED_COLUMNS["source_site"]
 #: The filter of a summary without filters (LinkIndex.summary clears the status).
 _NO_FILTER = LinkFilter(status=None)
 
@@ -33,6 +43,8 @@ def backlink_of(row: tuple) -> Backlink:
      anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden,
      region, count, type_, origin, toxicity, markers, type_reason, first_seen, last_seen,
      lost_at, status, source_ip) = row  # fmt: skip
+    if source_host is None:
+        source_host = _host_of_source(source_url)
     return Backlink(
         source_url, source_host, source_site, target_url, target_host, target_site,
         target_path, anchor, rel.split() if rel else [], bool(nofollow), bool(ugc),
@@ -40,6 +52,12 @@ def backlink_of(row: tuple) -> Backlink:
         type_, origin, toxicity, markers.split() if markers else [], type_reason,
         first_seen, last_seen, lost_at, status, source_ip,
     )  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _host_of_source(url: str) -> str:
+    """The host a link's source URL was stored under (crawler.index.keys.source_keys)."""
+    return host_of(url)
 
 
 def where(
@@ -108,7 +126,7 @@ def where(
 #: with an anchor, least toxic, oldest, then by URL; the anchor rides after \x02.
 _BEST = (
     "min(printf('%d%d%d%03d', l.nofollow, l.position <> 'content', l.anchor = '', l.toxicity)"
-    " || l.first_seen || char(1) || l.source_url || char(1) || l.target_url"
+    f" || l.first_seen || char(1) || {SOURCE_URL} || char(1) || l.target_url"
     " || char(2) || l.anchor)"
 )
 
@@ -318,7 +336,7 @@ class SqliteViews:
             f"""SELECT {SELECT_RECORD}, p.status, p.fetched_at
             FROM links l JOIN pages p ON p.url = l.target_url
             WHERE {clause} AND (p.status >= 400 OR p.status = 0)
-            ORDER BY l.target_url, l.source_url LIMIT ? OFFSET ?""",
+            ORDER BY l.target_url, {SOURCE_URL} LIMIT ? OFFSET ?""",
             [*params, limit if limit else -1, offset],
         )
         return [BrokenBacklink(backlink_of(row[:-2]), row[-2], row[-1]) for row in rows]
@@ -351,7 +369,7 @@ class SqliteViews:
     ) -> list[tuple[str, str, int, int]]:
         clause, params = self._where(target, flt)
         return self._query(
-            f"""SELECT l.source_url, l.source_site, count(*), max(l.toxicity)
+            f"""SELECT {SOURCE_URL}, {SOURCE_SITE}, count(*), max(l.toxicity)
             FROM links l WHERE {clause} AND l.toxicity >= ? GROUP BY l.page_id""",
             [*params, min_toxicity],
         )
