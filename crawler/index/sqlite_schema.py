@@ -24,8 +24,10 @@ a random page of that index, the costliest part of a write). Its integer keys:
 is a column (``rel`` and ``toxic_markers`` as space-joined tokens, booleans as 0/1), except
 the six a key already gives (``DERIVED_COLUMNS``): the source URL (the page's), its host
 (worked out from that URL when read), its site, the target's host and site and the source
-address (the names of their ids). Keeping them out took a row from about 390 to about 290
-bytes and a link's INSERT and COMMIT from 12.2 to 10.4 µs (bench_index, same runs).
+address (the names of their ids). Keeping them out made the file a fifth smaller (606 ->
+477-485 MB for bench_index's million links); the write rate moved within the noise
+(63,000-69,000 against 66,000-67,400 links/s in alternating runs), though the INSERT and
+COMMIT alone, timed inside the writer, went from about 12.2 to 10.4 µs per link.
 
 ``gen``, the link's generation: its rowid >> GEN_BITS, so a generation is a run of
 131,072 links in the order they were first stored (a link keeps its generation when it is
