@@ -246,12 +246,12 @@ RESET_TARGET_TIMES = (
 )
 
 #: The version 2 -> 3 upgrade: ``links`` rebuilt without the derived columns and with the
-#: generation column (the links already stored are all generation 0), and its indexes.
+#: generation column (each link's, from its rowid), and its indexes.
 UPGRADE_TO_3 = (
     "DROP TABLE IF EXISTS links_v3",
     LINKS_TABLE.replace("{table}", "links_v3"),
     f"INSERT INTO links_v3 (id, gen, {', '.join(STORED_COLUMNS)}) "
-    f"SELECT id, 0, {', '.join(STORED_COLUMNS)} FROM links ORDER BY id",
+    f"SELECT id, id >> {GEN_BITS}, {', '.join(STORED_COLUMNS)} FROM links ORDER BY id",
     "DROP TABLE links",
     "ALTER TABLE links_v3 RENAME TO links",
     *(statement for statement in LINK_INDEXES.split(";") if statement.strip()),
