@@ -312,7 +312,11 @@ class Classifier:
         path = "/" if slash < 0 else rest[slash:].lower()
         for start in starts:
             if path.startswith(start):
-                return host + start
+                # A whole path segment (twitter.com/share, not twitter.com/sharepoint),
+                # unless the entry itself ends at a separator (twitter.com/intent/, wa.me/?).
+                after = path[len(start) : len(start) + 1]
+                if start[-1] in "/?.=&" or not (after.isalnum() or after in ("_", "-")):
+                    return host + start
         return ""
 
     def classify(

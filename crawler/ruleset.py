@@ -357,9 +357,14 @@ def load_rules(extra_dir: str | None = None) -> Rules:
 
 
 def _share_urls(entries: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """share_urls.txt's "host/path-start" entries as host -> path starts."""
+    """share_urls.txt's "host/path-start" entries as host -> path starts (a scheme and a
+    leading "www." or "m." dropped, as the links' hosts are matched without them)."""
     found: dict[str, list[str]] = {}
     for entry in entries:
+        entry = entry.split("://", 1)[-1]
+        for prefix in ("www.", "m."):
+            if entry.startswith(prefix):
+                entry = entry[len(prefix) :]
         host, slash, path = entry.partition("/")
         found.setdefault(host, []).append(slash + path)
     return {host: tuple(paths) for host, paths in found.items()}

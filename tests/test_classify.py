@@ -314,3 +314,33 @@ def test_pipeline_reads_the_operators_rules_dir(tmp_path: Path):
     pipeline = ClassifyPipeline.from_crawler(crawler)
     assert pipeline.classifier.rules is pipeline.scorer.rules
     assert pipeline.scorer.rules.markers["sitewide_link"].weight == 0
+
+
+@pytest.mark.parametrize("url", [
+    "https://twitter.com/SharePoint",  # a profile, not twitter.com/share
+    "https://twitter.com/sharethis",
+    "https://x.com/ShareFile",
+    "https://t.me/shareit_official",
+    "https://www.facebook.com/sharerplus",
+    "https://getpocket.com/saved",
+])  # fmt: skip
+def test_a_profile_named_like_a_share_endpoint_is_not_a_share_button(url):
+    assert Classifier().share_button(url) == ""
+
+
+@pytest.mark.parametrize(("url", "entry"), [
+    ("https://twitter.com/share?url=x", "twitter.com/share"),
+    ("https://twitter.com/share", "twitter.com/share"),
+    ("https://m.facebook.com/sharer/sharer.php?u=x", "facebook.com/sharer"),
+    ("https://facebook.com/sharer.php?u=x", "facebook.com/sharer"),
+    ("https://wa.me/?text=hello", "wa.me/?"),
+])  # fmt: skip
+def test_share_endpoints_match_whole_segments(url, entry):
+    assert Classifier().share_button(url) == entry
+
+
+def test_an_operators_share_entries_may_carry_a_scheme_or_www(tmp_path: Path):
+    (tmp_path / "share_urls.txt").write_text("https://www.example-share.com/post\n!reddit.com/submit\n")
+    classifier = Classifier(load_rules(str(tmp_path)))
+    assert classifier.share_button("https://example-share.com/post?u=x") == "example-share.com/post"
+    assert classifier.share_button("https://www.reddit.com/submit?url=x") == ""

@@ -3,6 +3,8 @@ MONGO_URI is set. Both backends must store and answer exactly alike."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from crawler.index import PageLinks, open_index, parse_target
@@ -366,3 +368,11 @@ def test_unknown_and_bad_uris():
     ]:
         with pytest.raises(ValueError, match=message):
             open_index(uri)
+
+
+def test_an_empty_source_address_is_no_address(any_index):
+    """A link whose address is "" (and its page's unknown) reads back without one, alike on
+    every backend (found in review: SQLite said None, MongoDB "")."""
+    link = replace(bl("https://e.net/x", "https://t.com/e"), source_ip="")
+    any_index.write([PageLinks("https://e.net/x", DAY3, 200, (link,), None)])
+    assert [b.source_ip for b in any_index.backlinks("t.com")] == [None]

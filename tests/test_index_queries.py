@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from crawler.index import IndexNotFound, PageLinks, open_index, parse_target
 from crawler.index.keys import link_digest, mongo_id, normal_url, sqlite_id, sqlite_link_id, subnet_of
 from crawler.index.query import LinkFilter
-from crawler.index.sqlite_views import _BEST, backlink_of
+from crawler.index.sqlite_schema import ALL_COLUMNS
+from crawler.index.sqlite_views import _BEST, SELECT_RECORD, backlink_of
 from crawler.urls import normalize
 from tests.conftest import backend_uri
 from tests.index_data import C3, DAY3, L1, L2, L4, L5, L7, P1, P2, P3, P5, P6, bl, load
@@ -219,9 +220,6 @@ def test_an_index_of_layout_2_is_upgraded_in_place(tmp_path):
     answer exactly as before, and new links go to their generation."""
     import sqlite3
 
-    from crawler.index.sqlite_schema import ALL_COLUMNS
-    from crawler.index.sqlite_views import SELECT_RECORD
-
     path = tmp_path / "v2.db"
     with open_index(f"sqlite:///{path}") as index:
         churn(index)
@@ -251,11 +249,38 @@ def test_an_index_of_layout_2_is_upgraded_in_place(tmp_path):
                  for view, site, sort in (("t", "t.com", "first_seen"), ("c1", "c1.com", "toxicity"))}  # fmt: skip
         assert after == before
         assert index.summary("t.com").to_dict() == summary
-        assert index._conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert index._conn.execute("PRAGMA user_version").fetchone()[0] == 4
         index.write([PageLinks(P6, DAY3, 200, (bl(P6, "https://t.com/new"),), None)])
         assert "https://t.com/new" in {b.target_url for b in index.backlinks("t.com")}
         details = plan(index, "l.id", "t.com", "ORDER BY l.first_seen DESC, l.link_id DESC LIMIT 50")
         assert "COVERING INDEX links_site (gen=? AND site_id=?)" in details, details
+
+
+def test_a_version_3_file_of_wide_rows_is_upgraded_too(tmp_path):
+    """Version 3 (2026-12-07 development builds) had generations and every record field a
+    column: it opens, its links answer as before, and new links can be written (found in
+    review: it used to open as current and fail every write)."""
+    import sqlite3
+
+    path = tmp_path / "wide3.db"
+    with open_index(f"sqlite:///{path}") as index:
+        load(index)
+        before = [b.to_dict() for b in index.backlinks("t.com", status=None)]
+        keys = "l.id, l.page_id, l.link_id, l.site_id, l.host_id, l.source_site_id, l.ip_id, l.subnet_id"
+        rows = index._conn.execute(f"SELECT {keys}, {SELECT_RECORD} FROM links l").fetchall()
+    conn = sqlite3.connect(path)
+    conn.execute(LAYOUT_2_LINKS.replace("links_v2 (", "links_v3w (gen INTEGER NOT NULL DEFAULT 0, "))
+    columns = ("id", *ALL_COLUMNS)
+    conn.executemany(f"INSERT INTO links_v3w ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                     [(*r[:8], *(" ".join(v) if isinstance(v, list) else v
+                                 for v in backlink_of(r[8:]).to_dict().values())) for r in rows])  # fmt: skip
+    conn.executescript("DROP TABLE links; ALTER TABLE links_v3w RENAME TO links; PRAGMA user_version = 3;")
+    conn.close()
+    with open_index(f"sqlite:///{path}", create=False) as index:
+        assert [b.to_dict() for b in index.backlinks("t.com", status=None)] == before
+        index.write([PageLinks(P6, DAY3, 200, (bl(P6, "https://t.com/new"),), None)])
+        assert "https://t.com/new" in {b.target_url for b in index.backlinks("t.com")}
+        assert index._conn.execute("PRAGMA user_version").fetchone()[0] == 4
 
 
 # --- per-target counters ------------------------------------------------------------------
@@ -335,7 +360,7 @@ def test_an_index_of_an_older_layout_is_refused(tmp_path):
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
-    with pytest.raises(OSError, match="schema version 1, older than this crawler's 3"):
+    with pytest.raises(OSError, match="schema version 1, older than this crawler's 4"):
         open_index(f"sqlite:///{path}", create=False)
 
 

@@ -135,7 +135,7 @@ class MongoIndex(MongoViews, LinkIndex):
         for b in page.backlinks:
             target_url, target_host, target_site, target_path = target_keys(b)
             ident = mongo_id(link_digest(source_url, target_url))
-            ip = page.source_ip or b.source_ip
+            ip = page.source_ip or b.source_ip or None  # "" is no address, as in SQLite
             docs[ident] = {
                 "source_url": source_url, "source_host": source_host,
                 "source_site": source_site, "target_url": target_url,

@@ -24,7 +24,7 @@ from crawler.index.errors import IndexNotFound, IndexUnavailable
 from crawler.index.keys import normal_url
 from crawler.index.records import WriteResult
 from crawler.index.sqlite_checkpoint import Checkpointer
-from crawler.index.sqlite_schema import SCHEMA, SCHEMA_VERSION, UPGRADE_TO_3
+from crawler.index.sqlite_schema import SCHEMA, SCHEMA_VERSION, UPGRADABLE_VERSIONS, UPGRADE
 from crawler.index.sqlite_views import SELECT_RECORD, SqliteViews, backlink_of
 from crawler.index.sqlite_write import SqliteWriter, prepare
 from crawler.items import Backlink
@@ -111,8 +111,8 @@ class SqliteIndex(SqliteWriter, SqliteViews, LinkIndex):
                     f"index file {path} has schema version {version}, newer than this "
                     f"crawler's {SCHEMA_VERSION}: upgrade the crawler"
                 )
-            if has_links and version == 2:
-                self._retry(self._upgrade_from_2)
+            if has_links and version in UPGRADABLE_VERSIONS:
+                self._retry(self._upgrade)
             elif has_links and version < SCHEMA_VERSION:
                 raise IndexUnavailable(
                     f"index file {path} has schema version {version}, older than this "
@@ -145,14 +145,15 @@ class SqliteIndex(SqliteWriter, SqliteViews, LinkIndex):
         if self._conn.in_transaction:
             self._conn.execute("COMMIT")
 
-    def _upgrade_from_2(self) -> None:
-        """A version 2 file (before generations): add the column, rebuild the index."""
+    def _upgrade(self) -> None:
+        """An older file (UPGRADABLE_VERSIONS): ``links`` rebuilt in the current layout."""
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             # Another process may have upgraded it meanwhile.
-            if conn.execute("SELECT user_version FROM pragma_user_version").fetchone()[0] == 2:
-                for statement in UPGRADE_TO_3:
+            version = conn.execute("SELECT user_version FROM pragma_user_version").fetchone()[0]
+            if version in UPGRADABLE_VERSIONS:
+                for statement in UPGRADE:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")

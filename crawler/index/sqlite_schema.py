@@ -71,7 +71,10 @@ from typing import Any
 from crawler.index.records import RECORD_FIELDS
 from crawler.vocab import TYPES
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+#: Versions upgraded in place (UPGRADE): 2 (every record field a column) and 3 (the same
+#: with generations, 2026-12-07 development builds only).
+UPGRADABLE_VERSIONS = (2, 3)
 
 #: Links per generation, as a power of two: a link's ``gen`` is its rowid >> GEN_BITS
 #: (131,072 links). See the module docstring.
@@ -245,9 +248,9 @@ RESET_TARGET_TIMES = (
     "WHERE site_id = ?1"
 )
 
-#: The version 2 -> 3 upgrade: ``links`` rebuilt without the derived columns and with the
+#: The version 2 or 3 -> 4 upgrade: ``links`` rebuilt without the derived columns and with the
 #: generation column (each link's, from its rowid), and its indexes.
-UPGRADE_TO_3 = (
+UPGRADE = (
     "DROP TABLE IF EXISTS links_v3",
     LINKS_TABLE.replace("{table}", "links_v3"),
     f"INSERT INTO links_v3 (id, gen, {', '.join(STORED_COLUMNS)}) "
