@@ -14,7 +14,7 @@ import os
 import sqlite3
 import struct
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
@@ -312,8 +312,9 @@ class SqliteWriter:
     def _write_prepared(self, prepared: list[Prepared]) -> WriteResult:
         conn = self._conn
         ids = self._names
-        # The sources' names and addresses, new on almost every page, in bulk.
-        ids.resolve(name for p in prepared for name in _page_names(p))
+        # Every name the batch refers to, looked up (or added) in bulk: new sources,
+        # addresses and targets cost no statement of their own.
+        ids.resolve(_batch_names(prepared))
         pages = self._pages_of([p[0] for p in prepared])
         states = self._links_of(pages.values())
         next_link = self._next_id("links")
@@ -488,12 +489,21 @@ class SqliteWriter:
         counters.write(conn)
 
 
-def _page_names(page: Prepared) -> tuple[str, ...]:
-    """The names a prepared page's row refers to: its site, address and network."""
-    ip = page[4]
-    if not ip:
-        return (page[3],)
-    return page[3], ip, subnet_of(ip) or ip
+def _batch_names(prepared: list[Prepared]) -> Iterator[str]:
+    """The names the rows of a batch refer to: each page's site, address and network, each
+    link's target site and host (and its own address, where it has one the page has not)."""
+    for _, _, _, source_site, page_ip, links, _ in prepared:
+        yield source_site
+        if page_ip:
+            yield page_ip
+            yield subnet_of(page_ip) or page_ip
+        for _, site, host, record in links:
+            yield site
+            yield host
+            ip = record[R_IP]
+            if ip and ip != page_ip:
+                yield ip
+                yield subnet_of(ip) or ip
 
 
 def _address_ids(ids: dict[str, int], ip: str | None) -> tuple[int | None, int | None]:
