@@ -143,21 +143,21 @@ def test_a_redirect_to_a_known_page_with_a_broken_body_is_still_a_redirect(tmp_p
 def test_an_unreachable_shared_scope_means_the_redirect_is_followed() -> None:
     """Redis down while a redirect is answered: the target is followed as it would be
     without a shared scope (at worst fetched twice), never lost (found in review)."""
+    import redis
     from scrapy.http import Response
     from scrapy.utils.test import get_crawler
 
-    from crawler.distributed.connection import RedisUnavailable
+    from crawler.distributed.connection import RedisLink
+    from crawler.distributed.scope import RedisCrawlScope
     from crawler.middlewares.redirect import ChainKeepingRedirectMiddleware
-    from crawler.scope import CrawlScope
     from crawler.spiders.backlinks import BacklinksSpider
-
-    class DownScope(CrawlScope):
-        def take_redirect(self, url, chain=()):
-            raise RedisUnavailable("Redis at test is unreachable")
 
     crawler = get_crawler(BacklinksSpider)
     spider = BacklinksSpider()
-    spider.scope = DownScope(max_pages_per_site=10, discovery_hops=1, depth_limit=2)
+    link = RedisLink(redis.Redis(port=1), where="test")
+    link.up = False  # unreachable
+    spider.scope = RedisCrawlScope(max_pages_per_site=10, discovery_hops=1, depth_limit=2, link=link,
+                                   prefix="bl:t", capacity=10_000, stats=crawler.stats)
     crawler.spider = spider
     middleware = ChainKeepingRedirectMiddleware.from_crawler(crawler)
     request = Request("https://a.test/old")

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from crawler.distributed import lua
-from crawler.distributed.connection import RedisLink, link_for
+from crawler.distributed.connection import RedisLink, RedisUnavailable, link_for
 from crawler.distributed.keys import CrawlKeys, ShardedSet, shard_bits_for
 from crawler.scope import Admission, CrawlScope, home_url
 from crawler.urls import host_of, site_of
@@ -177,14 +177,21 @@ class RedisCrawlScope(CrawlScope):
     def take_redirect(self, url: str, chain: tuple[str, ...] = ()) -> bool:
         """``CrawlScope.take_redirect`` for the cluster, in one round trip (lua.TAKE_REDIRECT).
         The same redirect (``chain`` and ``url``) asked again within the replay time gets
-        the same answer: a lease replayed after a crash still fetches the target."""
+        the same answer: a lease replayed after a crash still fetches the target. With
+        Redis unreachable the answer is True: the target is fetched (at worst twice),
+        never lost."""
         question = "\x00".join(["redirect", *chain, url])
         digest = hashlib.blake2b(question.encode("utf-8", "replace"), digest_size=16).hexdigest()
         key, member = self.seen.locate(url_digest(self._key(url)))
-        added = self.link.call(self._take_redirect, args=[
-            self.keys.prefix, site_of(host_of(url)), key, member, self.keys.replay(digest),
-            self.replay_ms,
-        ])  # fmt: skip
+        try:
+            added = self.link.call(self._take_redirect, args=[
+                self.keys.prefix, site_of(host_of(url)), key, member, self.keys.replay(digest),
+                self.replay_ms,
+            ])  # fmt: skip
+        except RedisUnavailable:
+            if self.stats is not None:
+                self.stats.inc_value("backlinks/redirects/scope_unavailable")
+            return True
         self._remember(url)
         return bool(int(added))
 

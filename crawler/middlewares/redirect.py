@@ -26,8 +26,6 @@ from typing import Any
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import Request, Response
 
-from crawler.distributed.connection import RedisUnavailable
-
 #: Request meta: the target of the redirect this response answered, already asked for.
 KNOWN_TARGET_META = "backlinks_redirect_to_known"
 
@@ -56,18 +54,14 @@ class ChainKeepingRedirectMiddleware(RedirectMiddleware):
         return response.replace(body=b"", headers=headers)
 
     def _new_target(self, scope: Any, url: str, chain: list[str]) -> bool:
-        """Whether to follow a redirect to ``url``: it was not asked for yet, or it is the
-        page of its own chain under another spelling (a session id added or dropped, the
-        query reordered: the scope knows its key, but that page was never fetched), or the
-        shared scope cannot be reached (then it is followed, as it would be without one)."""
+        """Whether to follow a redirect to ``url``: it was not asked for yet (the scope takes
+        it), or it is the page of its own chain under another spelling (a session id added
+        or dropped, the query reordered: the scope knows its key, but that page was never
+        fetched)."""
         key = scope.key_of(url)
         if any(scope.key_of(earlier) == key for earlier in chain):
             return True
-        try:
-            return scope.take_redirect(url, tuple(chain))
-        except RedisUnavailable:
-            self.crawler.stats.inc_value("backlinks/redirects/scope_unavailable")
-            return True
+        return scope.take_redirect(url, tuple(chain))
 
 
 def keep_chain(redirected: Request) -> Request:
