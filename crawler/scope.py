@@ -137,10 +137,14 @@ class CrawlScope:
         if self.max_pages_per_site and pages >= self.max_pages_per_site:
             self._cut("site_cap")
             return None
+        self._mark_taken(key, url, site)
+        return Admission(url=url, site=site, hop=hop, depth=depth, new_site=new_site)
+
+    def _mark_taken(self, key: str, url: str, site: str) -> None:
+        """Record ``url`` (dedup key ``key``) as asked for: one more page of ``site``."""
         self._seen.add(key)
         self._taken.add(url)
-        self.site_pages[site] = pages + 1
-        return Admission(url=url, site=site, hop=hop, depth=depth, new_site=new_site)
+        self.site_pages[site] = self.site_pages.get(site, 0) + 1
 
     def key_of(self, url: str) -> str:
         """The key URLs are deduplicated on (session ids dropped, canonical form)."""
@@ -154,10 +158,7 @@ class CrawlScope:
         if key in self._seen:
             self._taken.add(url)
             return False
-        site = site_of(host_of(url))
-        self._seen.add(key)
-        self._taken.add(url)
-        self.site_pages[site] = self.site_pages.get(site, 0) + 1
+        self._mark_taken(key, url, site_of(host_of(url)))
         return True
 
     def home_of(self, admission: Admission) -> Admission | None:
