@@ -15,7 +15,7 @@ from cpython.long cimport PyLong_FromUnsignedLongLong
 from cpython.number cimport PyNumber_Long
 from cpython.unicode cimport PyUnicode_AsUTF8AndSize
 
-from crawler.index.keys import CANONICAL_URL, source_keys
+from crawler.index.keys import normal_url, source_keys
 from crawler.items import Backlink
 from crawler.urls import host_of, normalize, path_of, site_of
 
@@ -279,9 +279,9 @@ def prepare(page):
         slots = _slots_known and type(b) is _backlink
         target_url = _field(b, F_TARGET_URL, slots)
         canonical = bl_canonical(target_url)
-        if canonical < 0:  # not an ASCII str: the regular expression itself decides
-            canonical = bool(CANONICAL_URL(target_url) and "/." not in target_url and "%2" not in target_url)
-        if not canonical:
+        if canonical < 0:  # not an ASCII str: normal_url itself decides
+            target_url = normal_url(target_url)
+        elif not canonical:
             target_url = normalize(target_url) or target_url
         target_host = _field(b, F_TARGET_HOST, slots) or host_of(target_url)
         target_site = _field(b, F_TARGET_SITE, slots) or site_of(target_host)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import struct
+from collections.abc import Callable
 from functools import lru_cache
 from hashlib import blake2b
 
@@ -34,16 +36,26 @@ def sqlite_id(digest: bytes) -> int:
 
 
 def sqlite_link_id(source_url: str, target_url: str) -> int:
-    """``sqlite_id(link_digest(source_url, target_url))`` in one step (the write path)."""
-    digest = blake2b(f"{source_url}\n{target_url}".encode(), digest_size=16).digest()
-    return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
+    """``sqlite_id(link_digest(source_url, target_url))`` in one step."""
+    return sqlite_link_ids(source_url)(target_url)
 
 
-def link_hash_prefix(source_url: str) -> blake2b:
-    """The hash of ``source_url`` and its newline, to hash a page's links from: with a copy
-    updated with ``target_url.encode()`` gives the digest ``sqlite_link_id(source_url,
-    target_url)`` reads."""
-    return blake2b(f"{source_url}\n".encode(), digest_size=16)
+#: The first 8 bytes of a digest, read big-endian.
+_FIRST_WORD = struct.Struct(">Q").unpack_from
+
+
+def sqlite_link_ids(source_url: str) -> Callable[[str], int]:
+    """``sqlite_link_id(source_url, target_url)`` as a function of ``target_url``: the
+    source URL's part of the hash is done once, for all the links of a page (the write
+    path)."""
+    prefix = blake2b(f"{source_url}\n".encode(), digest_size=16)
+
+    def link_id(target_url: str) -> int:
+        digest = prefix.copy()
+        digest.update(target_url.encode())
+        return _FIRST_WORD(digest.digest())[0] & 0x7FFF_FFFF_FFFF_FFFF
+
+    return link_id
 
 
 def mongo_id(digest: bytes) -> str:
@@ -86,9 +98,6 @@ def subnet_of(ip: str | None) -> str | None:
 _CANONICAL = re.compile(
     r"https?://(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*/[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*\Z"
 )
-
-#: ``_CANONICAL.match``: the first half of normal_url's fast check (prepare inlines it).
-CANONICAL_URL = _CANONICAL.match
 
 
 def normal_url(url: str) -> str:

@@ -20,16 +20,7 @@ from typing import Any
 
 from crawler.index import sqlite_schema
 from crawler.index.base import GONE_STATUSES, PageLinks
-from crawler.index.keys import (
-    CANONICAL_URL,
-    host_of,
-    link_hash_prefix,
-    normalize,
-    path_of,
-    site_of,
-    source_keys,
-    subnet_of,
-)
+from crawler.index.keys import source_keys, sqlite_link_ids, subnet_of, target_keys
 from crawler.index.records import WriteResult
 from crawler.index.sqlite_schema import (
     CONTENT_COLUMNS,
@@ -162,38 +153,25 @@ def unpack(blob: bytes | None) -> list[int]:
     return list(struct.unpack(f">{len(blob) // 8}q", blob))
 
 
-# sqlite_link_id: the first 8 bytes of the digest, big-endian, top bit cleared.
-_digest_word = struct.Struct(">Q").unpack_from
-
-
 def prepare_pure(page: PageLinks) -> Prepared:
     """Normalise a page and build its link rows (no database access): per link its
-    ``target_keys`` and ``sqlite_link_id`` (inlined here, the per-page parts done once) and
-    its record. Link rows are keyed by link id: a target repeated on the page keeps its
-    first place and its last record.
+    ``target_keys``, its ``sqlite_link_id`` (the page's part of the hash done once) and its
+    record. Link rows are keyed by link id: a target repeated on the page keeps its first
+    place and its last record.
 
     :data:`prepare` is this, or its compiled twin ``crawler._fastprepare.prepare`` (same
     rows, byte for byte) when that is built and ``BACKLINKS_PURE_PYTHON`` is not set."""
     source_url, source_host, source_site = source_keys(page.source_url)
     seen = page.fetched_at
     page_ip = page.source_ip
-    # sqlite_link_id(source_url, target): the hash of "source\n" once, copied per link.
-    copy_prefix = link_hash_prefix(source_url).copy
-    canonical, digest_word, join = CANONICAL_URL, _digest_word, " ".join
+    link_id, join = sqlite_link_ids(source_url), " ".join
     links: dict[int, tuple[int, str, str, tuple]] = {}
     for b in page.backlinks:
-        # target_keys(b), normal_url inlined
-        target_url = b.target_url
-        if not (canonical(target_url) and "/." not in target_url and "%2" not in target_url):
-            target_url = normalize(target_url) or target_url
-        target_host = b.target_host or host_of(target_url)
-        target_site = b.target_site or site_of(target_host)
-        digest = copy_prefix()
-        digest.update(target_url.encode())
-        ident = digest_word(digest.digest())[0] & 0x7FFF_FFFF_FFFF_FFFF
+        target_url, target_host, target_site, target_path = target_keys(b)
+        ident = link_id(target_url)
         links[ident] = (ident, target_site, target_host, (
             source_url, source_host, source_site,
-            target_url, target_host, target_site, b.target_path or path_of(target_url),
+            target_url, target_host, target_site, target_path,
             b.anchor, join(b.rel), int(b.nofollow), int(b.ugc), int(b.sponsored),
             b.nofollow_by, b.kind, b.position, b.context, int(b.hidden), b.region,
             b.count, b.type, b.origin, int(b.toxicity), join(b.toxic_markers),
