@@ -61,17 +61,20 @@ def _host_of_source(url: str) -> str:
 
 
 def where(
-    target: Target, flt: LinkFilter, name_id: Callable[[str], int], gens: list[int]
+    target: Target, flt: LinkFilter, name_id: Callable[[str], int], gens: list[int] | None
 ) -> tuple[str, list[Any]]:
     """The WHERE clause (on ``links l``) and its parameters for a target and a filter;
     ``name_id`` gives the id of a site or host name (-1 for a name never stored), ``gens``
-    the generations to read."""
+    the generations to read (None: one, whose number the caller binds first)."""
     # Every target kind names its site: the ranges of ``links_site`` to scan, one per
     # generation.
-    parts: list[str] = [
-        f"l.gen = {gens_in(gens)}" if len(gens) == 1 else f"l.gen IN ({gens_in(gens)})",
-        "l.site_id = ?",
-    ]
+    if gens is None:
+        generation = "l.gen = ?"
+    elif len(gens) == 1:
+        generation = f"l.gen = {gens_in(gens)}"
+    else:
+        generation = f"l.gen IN ({gens_in(gens)})"
+    parts: list[str] = [generation, "l.site_id = ?"]
     params: list[Any] = [name_id(target.site)]
     if target.kind != "site":
         parts.append("l.host_id = ?")
@@ -228,7 +231,7 @@ class SqliteViews:
         if len(gens) > 1 and limit and column == "first_seen":
             # The index's own order within each generation: merge their first pages. Other
             # sorts read the target's entries (or rows) once, in one sort.
-            ids = self._merged_page(target, flt, gens, column, sort.descending, limit, offset)
+            ids = self._merged_page(target, flt, gens, sort.descending, limit, offset)
         else:
             clause, params = self._where(target, flt, gens)
             # The page's rowids from the index first, then only those rows.
@@ -243,24 +246,20 @@ class SqliteViews:
         return [backlink_of(row) for row in self._rows(ids)]
 
     def _merged_page(
-        self, target: Target, flt: LinkFilter, gens: list[int], column: str,
-        descending: bool, limit: int, offset: int,
+        self, target: Target, flt: LinkFilter, gens: list[int], descending: bool, limit: int,
+        offset: int,
     ) -> list[int]:  # fmt: skip
-        """The rowids of one page of backlinks over several generations: each generation's
-        first ``offset + limit`` in ``column`` order (one range of ``links_site`` each,
-        read in index order for first_seen), merged."""
+        """The rowids of one page of backlinks in first_seen order over several generations:
+        each generation's first ``offset + limit``, read in the order of its range of
+        ``links_site``, merged."""
         direction = "DESC" if descending else "ASC"
-        runs = []
-        for gen in gens:
-            clause, params = self._where(target, flt, [gen])
-            runs.append(self._query(
-                f"SELECT l.{column}, l.link_id, l.id FROM links l WHERE {clause} "
-                f"ORDER BY l.{column} {direction}, l.link_id {direction} LIMIT ?",
-                [*params, offset + limit],
-            ))  # fmt: skip
-        # SQLite's order: NULL (the lost_at of a live link) before every value.
-        merged = heapq.merge(*runs, key=lambda r: (r[0] is not None, r[0], r[1]),
-                             reverse=descending)  # fmt: skip
+        clause, params = where(target, flt, self._name_id, None)
+        sql = (
+            f"SELECT l.first_seen, l.link_id, l.id FROM links l WHERE {clause} "
+            f"ORDER BY l.first_seen {direction}, l.link_id {direction} LIMIT ?"
+        )
+        runs = [self._query(sql, [gen, *params, offset + limit]) for gen in gens]
+        merged = heapq.merge(*runs, key=lambda r: (r[0], r[1]), reverse=descending)
         return [row[2] for row in itertools.islice(merged, offset, offset + limit)]
 
     def _rows(self, ids: list[int]) -> list[tuple]:
