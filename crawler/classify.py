@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from crawler.items import Link, Page
-from crawler.ruleset import KindRules, MarkerSet, Rules, load_rules
-from crawler.urls import host_of, site_of
+from crawler.ruleset import KindRules, MarkerSet, Rules, load_rules, share_host
+from crawler.urls import host_of, path_of, site_of
 from crawler.vocab import ORIGIN_OF_TYPE
 
 #: Positions of site-wide boilerplate: links there repeat on every page of a site.
@@ -296,20 +296,13 @@ class Classifier:
     def share_button(self, url: str) -> str:
         """The entry of share_urls.txt that ``url`` is a share button of, else ""."""
         shares = self.rules.share_urls
-        scheme_end = url.find("://")
-        if not shares or scheme_end < 0:
+        if not shares:
             return ""
-        rest = url[scheme_end + 3 :]
-        slash = rest.find("/")
-        host = (rest if slash < 0 else rest[:slash]).lower()
-        if host.startswith("www."):
-            host = host[4:]
-        elif host.startswith("m."):
-            host = host[2:]
+        host = share_host(host_of(url))
         starts = shares.get(host)
         if starts is None:
             return ""
-        path = "/" if slash < 0 else rest[slash:].lower()
+        path = path_of(url).lower()
         for start in starts:
             if path.startswith(start):
                 # A whole path segment (twitter.com/share, not twitter.com/sharepoint),

@@ -356,15 +356,19 @@ def load_rules(extra_dir: str | None = None) -> Rules:
     )
 
 
+def share_host(host: str) -> str:
+    """A host as share_urls.txt names it: without a leading "www." or "m."."""
+    for prefix in ("www.", "m."):
+        if host.startswith(prefix):
+            return host[len(prefix) :]
+    return host
+
+
 def _share_urls(entries: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """share_urls.txt's "host/path-start" entries as host -> path starts (a scheme and a
-    leading "www." or "m." dropped, as the links' hosts are matched without them)."""
+    """share_urls.txt's "host/path-start" entries as host -> path starts (a scheme dropped,
+    the host as ``share_host`` gives it)."""
     found: dict[str, list[str]] = {}
     for entry in entries:
-        entry = entry.split("://", 1)[-1]
-        for prefix in ("www.", "m."):
-            if entry.startswith(prefix):
-                entry = entry[len(prefix) :]
-        host, slash, path = entry.partition("/")
-        found.setdefault(host, []).append(slash + path)
+        host, slash, path = entry.split("://", 1)[-1].partition("/")
+        found.setdefault(share_host(host), []).append(slash + path)
     return {host: tuple(paths) for host, paths in found.items()}
