@@ -14,7 +14,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crawler.index import IndexNotFound, PageLinks, open_index, parse_target
-from crawler.index.keys import link_digest, mongo_id, normal_url, sqlite_id, sqlite_link_id, subnet_of
+from crawler.index.keys import (
+    link_digest,
+    mongo_id,
+    normal_url,
+    sqlite_id,
+    sqlite_link_id,
+    subnet_by_ipaddress,
+    subnet_of,
+)
 from crawler.index.query import LinkFilter
 from crawler.index.sqlite_schema import ALL_COLUMNS
 from crawler.index.sqlite_views import _BEST, SELECT_RECORD, backlink_of
@@ -474,17 +482,6 @@ def test_many_processes_opening_one_new_file_at_once(tmp_path):
             assert proc.returncode == 0 and out.strip() == "opened", err[-2000:]
 
 
-def _reference_subnet(ip: str) -> str | None:
-    import ipaddress
-
-    try:
-        address = ipaddress.ip_address(ip.strip("[]"))
-    except ValueError:
-        return None
-    prefix = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
-
-
 @given(st.one_of(
     st.ip_addresses(v=4).map(str),
     st.ip_addresses(v=6).map(str),
@@ -494,4 +491,4 @@ def _reference_subnet(ip: str) -> str | None:
 ))  # fmt: skip
 def test_subnets_match_the_ipaddress_module(ip):
     subnet_of.cache_clear()
-    assert subnet_of(ip) == (_reference_subnet(ip) if ip else None)
+    assert subnet_of(ip) == (subnet_by_ipaddress(ip) if ip else None)

@@ -83,6 +83,11 @@ def subnet_of(ip: str | None) -> str | None:
     dotted = _IPV4.match(ip)
     if dotted is not None:  # the common case, without ipaddress's parse (as it prints it)
         return f"{dotted[1]}.{dotted[2]}.{dotted[3]}.0/24"
+    return subnet_by_ipaddress(ip)
+
+
+def subnet_by_ipaddress(ip: str) -> str | None:
+    """``subnet_of`` through the ipaddress module, for any address form."""
     try:
         address = ipaddress.ip_address(ip.strip("[]"))
     except ValueError:
