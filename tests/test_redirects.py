@@ -29,18 +29,25 @@ def test_a_followed_redirect_passes_the_dupefilter_unless_it_loops() -> None:
     assert not keep_chain(_followed("http://a.test/x", ["http://a.test/x"])).dont_filter
 
 
-def test_a_redirect_to_a_page_already_requested_is_recorded(tmp_path: Path) -> None:
-    routes = {
-        "/": html('<a href="/old">old</a> <a href="/new">new</a>'),
-        "/old": Route(301, {"Location": "/new"}, b""),
-        "/new": html("the page"),
-    }
+def crawl(tmp_path: Path, routes: dict) -> tuple[str, list[str], dict[str, int]]:
+    """Crawl a local web of ``routes`` from "/": its base URL, the paths fetched (robots.txt
+    aside, sorted) and the status stored for each crawled page."""
     with local_web(routes) as web:
         run_crawl(tmp_path, web.url("/"), allowed="127.0.0.1/32")
         base = web.url("")
         fetched = sorted(hit.path for hit in web.hits if hit.path != "/robots.txt")
     with open_index(f"sqlite:///{tmp_path / 'index.db'}") as index:
         pages = {url: status for url, status, _ in index.crawled_pages()}
+    return base, fetched, pages
+
+
+def test_a_redirect_to_a_page_already_requested_is_recorded(tmp_path: Path) -> None:
+    routes = {
+        "/": html('<a href="/old">old</a> <a href="/new">new</a>'),
+        "/old": Route(301, {"Location": "/new"}, b""),
+        "/new": html("the page"),
+    }
+    base, fetched, pages = crawl(tmp_path, routes)
     assert pages == {f"{base}/": 200, f"{base}/old": 301, f"{base}/new": 200}
     # The target, asked for already, is not fetched a second time.
     assert fetched == ["/", "/new", "/old"]
@@ -56,13 +63,8 @@ def test_a_page_reached_by_a_redirect_is_not_fetched_again_when_linked(tmp_path:
         "/b": html('<a href="/new">new</a> <a href="/old">old again</a>'),
         "/new": html("the page"),
     }
-    with local_web(routes) as web:
-        run_crawl(tmp_path, web.url("/"), allowed="127.0.0.1/32")
-        base = web.url("")
-        fetched = sorted(hit.path for hit in web.hits if hit.path != "/robots.txt")
+    base, fetched, pages = crawl(tmp_path, routes)
     assert fetched == ["/", "/a", "/b", "/new", "/old"]
-    with open_index(f"sqlite:///{tmp_path / 'index.db'}") as index:
-        pages = {url: status for url, status, _ in index.crawled_pages()}
     assert pages[f"{base}/old"] == 302 and pages[f"{base}/new"] == 200
 
 
@@ -73,13 +75,8 @@ def test_a_redirect_chain_ending_at_a_known_page_is_recorded_hop_by_hop(tmp_path
         "/two": Route(302, {"Location": "/new"}, b""),
         "/new": html("the page"),
     }
-    with local_web(routes) as web:
-        run_crawl(tmp_path, web.url("/"), allowed="127.0.0.1/32")
-        base = web.url("")
-        fetched = sorted(hit.path for hit in web.hits if hit.path != "/robots.txt")
+    base, fetched, pages = crawl(tmp_path, routes)
     assert fetched == ["/", "/new", "/one", "/two"]
-    with open_index(f"sqlite:///{tmp_path / 'index.db'}") as index:
-        pages = {url: status for url, status, _ in index.crawled_pages()}
     assert pages == {f"{base}/": 200, f"{base}/one": 301, f"{base}/two": 302, f"{base}/new": 200}
 
 
@@ -117,9 +114,7 @@ def test_a_redirect_to_its_own_page_spelled_otherwise_is_followed(tmp_path: Path
         start: Route(302, {"Location": location}, b""),
         location: html("the page"),
     }
-    with local_web(routes) as web:
-        run_crawl(tmp_path, web.url("/"), allowed="127.0.0.1/32")
-        fetched = [hit.path for hit in web.hits if hit.path != "/robots.txt"]
+    _, fetched, _ = crawl(tmp_path, routes)
     assert sorted(fetched) == sorted(["/", start, location])
 
 
@@ -132,11 +127,7 @@ def test_a_redirect_to_a_known_page_with_a_broken_body_is_still_a_redirect(tmp_p
                       b"not gzip at all"),
         "/new": html("the page"),
     }
-    with local_web(routes) as web:
-        run_crawl(tmp_path, web.url("/"), allowed="127.0.0.1/32")
-        base = web.url("")
-    with open_index(f"sqlite:///{tmp_path / 'index.db'}") as index:
-        pages = {url: status for url, status, _ in index.crawled_pages()}
+    base, _, pages = crawl(tmp_path, routes)
     assert pages == {f"{base}/": 200, f"{base}/old": 301, f"{base}/new": 200}
 
 
