@@ -132,28 +132,22 @@ class SqliteIndex(SqliteWriter, SqliteViews, LinkIndex):
             raise
 
     def _create_schema(self) -> None:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    self._conn.execute(statement)
-        except BaseException:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        if self._conn.in_transaction:
-            self._conn.execute("COMMIT")
+        self._set_layout([st for st in SCHEMA.split(";") if st.strip()], from_versions=(0,))
 
     def _upgrade(self) -> None:
         """An older file (UPGRADABLE_VERSIONS): ``links`` rebuilt in the current layout."""
+        self._set_layout(UPGRADE, from_versions=UPGRADABLE_VERSIONS)
+
+    def _set_layout(self, statements: Iterable[str], *, from_versions: tuple[int, ...]) -> None:
+        """Run ``statements`` and mark the file SCHEMA_VERSION, in one write transaction,
+        if its version is still one of ``from_versions`` (another process may have done it
+        meanwhile)."""
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            # Another process may have upgraded it meanwhile.
             version = conn.execute("SELECT user_version FROM pragma_user_version").fetchone()[0]
-            if version in UPGRADABLE_VERSIONS:
-                for statement in UPGRADE:
+            if version in from_versions:
+                for statement in statements:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
