@@ -11,6 +11,14 @@ writes the same batches both ways and compares the files.
 from cpython.dict cimport PyDict_GetItem
 from cpython.list cimport PyList_Append
 from cpython.object cimport PyObject
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
+
+
+cdef inline void _put(tuple row, Py_ssize_t i, object value):
+    """Set item ``i`` of a new tuple (which takes a reference)."""
+    Py_INCREF(value)
+    PyTuple_SET_ITEM(row, i, value)
 
 
 def add_new_links(
@@ -19,11 +27,20 @@ def add_new_links(
     object source_site_id, dict sums, dict times, object seen, dict type_slot,
     int counters, int toxic_min, int potentially_min,
     Py_ssize_t r_ip, Py_ssize_t r_nofollow, Py_ssize_t r_toxicity, Py_ssize_t r_type,
+    tuple stored_record,
 ):
     """Append the INSERT rows of ``links`` (a prepared page's) to ``inserts``, rowids from
-    ``next_link`` on, and count each link live for its target. The next free rowid."""
-    cdef tuple link, record, head, address
+    ``next_link`` on, and count each link live for its target. The next free rowid.
+    A row: rowid, generation, the key columns, then the record's values at the positions
+    ``stored_record`` lists (sqlite_schema.INSERT_LINK)."""
+    cdef tuple link, record, address, row
     cdef object site_id, ip, type_, slot
+    cdef Py_ssize_t n_stored = len(stored_record), i
+    cdef Py_ssize_t positions[64]
+    if n_stored > 64:
+        raise ValueError("at most 64 stored record columns")
+    for i in range(n_stored):
+        positions[i] = stored_record[i]
     cdef list total, when
     cdef PyObject *found
     cdef long long toxicity
@@ -35,9 +52,19 @@ def add_new_links(
         else:
             address = <tuple>address_ids(ids, ip)
         site_id = ids[link[1]]
-        head = (next_link, next_link >> gen_bits, page_id, link[0], site_id, ids[link[2]],
-                source_site_id, address[0], address[1])
-        PyList_Append(inserts, head + record)
+        row = PyTuple_New(9 + n_stored)
+        _put(row, 0, next_link)
+        _put(row, 1, next_link >> gen_bits)
+        _put(row, 2, page_id)
+        _put(row, 3, link[0])
+        _put(row, 4, site_id)
+        _put(row, 5, ids[link[2]])
+        _put(row, 6, source_site_id)
+        _put(row, 7, address[0])
+        _put(row, 8, address[1])
+        for i in range(n_stored):
+            _put(row, 9 + i, record[positions[i]])
+        PyList_Append(inserts, row)
         next_link += 1
         # The counters of a live link (sqlite_write._slots).
         found = PyDict_GetItem(sums, site_id)

@@ -28,7 +28,26 @@ from crawler.index.sqlite_schema import ALL_COLUMNS
 from crawler.index.sqlite_views import _BEST, SELECT_RECORD, backlink_of
 from crawler.urls import normalize
 from tests.conftest import backend_uri
-from tests.index_data import C3, DAY3, L1, L2, L4, L5, L7, P1, P2, P3, P5, P6, bl, load
+from tests.index_data import (
+    C3,
+    DAY1_PAGES,
+    DAY2_PAGES,
+    DAY3,
+    DAY3_PAGES,
+    FETCHES,
+    L1,
+    L2,
+    L4,
+    L5,
+    L7,
+    P1,
+    P2,
+    P3,
+    P5,
+    P6,
+    bl,
+    load,
+)  # fmt: skip
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -168,28 +187,59 @@ def test_broken_joins_pages_by_key(sqlite_index):
 
 
 # --- generations ---------------------------------------------------------------------------
+def generation_views(index) -> dict:
+    """Every sort and page of t.com (deep offsets included), a host and a domains page."""
+    pages = {}
+    for sort in ("first_seen", "first_seen:asc", "last_seen", "last_seen:asc",
+                 "toxicity", "toxicity:asc", "lost_at", "lost_at:asc"):
+        for limit, offset in ((1, 0), (2, 1), (3, 4), (50, 0), (0, 2), (5, 20)):
+            for status in (None, "live", "lost"):
+                pages[sort, limit, offset, status] = [
+                    (b.source_url, b.target_url) for b in index.backlinks(
+                        "t.com", sort=sort, limit=limit, offset=offset, status=status)
+                ]  # fmt: skip
+    pages["host"] = [b.target_url for b in index.backlinks("www.t.com", limit=2)]
+    pages["domains"] = [r.to_dict() for r in index.domains("t.com", limit=2, offset=1)]
+    pages["summary"] = index.summary("t.com", dofollow=True).to_dict()
+    return pages
+
+
 def test_many_generations_answer_like_one(tmp_path):
     """Every sort and page over links spread on many generations (two links each) equals
-    the same view over one generation, deep offsets included."""
+    the same view over one generation."""
     answers = []
     for backend in ("sqlite", "sqlite-gens"):
         with backend_uri(backend, tmp_path) as uri, open_index(uri) as index:
             churn(index)
             newest = index._conn.execute("SELECT max(gen) FROM links").fetchone()[0]
             assert newest == (0 if backend == "sqlite" else 7)
-            pages = {}
-            for sort in ("first_seen", "first_seen:asc", "last_seen", "last_seen:asc",
-                         "toxicity", "toxicity:asc", "lost_at", "lost_at:asc"):
-                for limit, offset in ((1, 0), (2, 1), (3, 4), (50, 0), (0, 2), (5, 20)):
-                    for status in (None, "live", "lost"):
-                        pages[sort, limit, offset, status] = [
-                            (b.source_url, b.target_url) for b in index.backlinks(
-                                "t.com", sort=sort, limit=limit, offset=offset, status=status)
-                        ]  # fmt: skip
-            pages["host"] = [b.target_url for b in index.backlinks("www.t.com", limit=2)]
-            pages["domains"] = [r.to_dict() for r in index.domains("t.com", limit=2, offset=1)]
-            answers.append(pages)
+            answers.append(generation_views(index))
     assert answers[0] == answers[1]
+
+
+def test_a_file_written_with_another_generation_size_answers_alike(tmp_path, monkeypatch):
+    """Generations are a partition of the rowids: a file whose first links were stored in
+    generations of 8 and the rest in generations of 2 (GEN_BITS changed between runs, as
+    it did from 17 to 15) answers like a file of one generation."""
+    from crawler.index import sqlite_schema
+
+    path = tmp_path / "mixed.db"
+    monkeypatch.setattr(sqlite_schema, "GEN_BITS", 3)
+    with open_index(f"sqlite:///{path}") as index:
+        index.write(DAY1_PAGES)
+    monkeypatch.setattr(sqlite_schema, "GEN_BITS", 1)
+    with open_index(f"sqlite:///{path}") as index:
+        index.write(DAY2_PAGES)
+        index.write(DAY3_PAGES)
+        index.record_fetches(FETCHES)
+        churn_after_load(index)
+        gens = [row[0] for row in index._conn.execute("SELECT DISTINCT gen FROM links")]
+        assert 0 in gens and len(gens) > 2, gens
+        mixed = generation_views(index)
+    monkeypatch.setattr(sqlite_schema, "GEN_BITS", 30)
+    with open_index(f"sqlite:///{tmp_path / 'one.db'}") as index:
+        churn(index)
+        assert generation_views(index) == mixed
 
 
 def test_per_target_queries_read_one_range_per_generation(tmp_path):
@@ -301,6 +351,11 @@ def recount(index, text: str):
 def churn(index) -> None:
     """A history through every transition a link can make."""
     load(index)  # inserts, a recrawl that loses L5, target fetches
+    churn_after_load(index)
+
+
+def churn_after_load(index) -> None:
+    """``churn``'s writes after ``load``."""
     # L5 comes back with new content (revived), L4 changes type and toxicity.
     index.write([PageLinks(P3, DAY3, 200, (replace(L4, type="comment", toxicity=30),
                                            replace(L5, toxicity=10)), "203.0.113.6")])

@@ -30,15 +30,24 @@ address (the names of their ids). Keeping them out made the file a fifth smaller
 COMMIT alone, timed inside the writer, went from about 12.2 to 10.4 µs per link.
 
 ``gen``, the link's generation: its rowid >> GEN_BITS, so a generation is a run of
-131,072 links in the order they were first stored (a link keeps its generation when it is
+32,768 links in the order they were first stored (a link keeps its generation when it is
 seen again). The per-target index is led by it, so that a write only touches the index
 pages of the newest generation: keyed by target alone, a write of 10,000 links over 6,300
 targets dirtied 6,300 pages of the index (one per target, each written to the WAL at
-commit: 8 of the 27 µs a link cost); within one generation they fall on the few hundred
-pages that generation holds so far. A per-target query reads one range per generation
-(``gen IN (0, 1, ...)``, the generations up to ``max(gen)``, read from the index): one
-more seek per 131,072 links stored, and a page of backlinks merges the generations' own
-first pages (``SqliteViews._merged_page``) instead of sorting the target's links.
+commit: 8 of the 27 µs a link cost); within one generation they fall on the at most ~800
+pages it holds. The smaller the generation, the fewer pages a write dirties and the
+fewer it has to keep in cache: in a bare-SQL model of 500,000 links, a row and its index
+entries cost 8.4 µs with generations of 131,072 and 4.2-4.5 µs with 32,768 (2.8 without
+the index); bench_index went from 78,000 to 95,000-102,000 links/s. A per-target query
+reads one range per generation (``gen IN (0, 1, ...)``, the generations up to
+``max(gen)``, read from the index): a seek per 32,768 links stored (about 3,000 at 100
+million links, a few ms). A page of backlinks in the default order is one statement:
+SQLite's ORDER BY ... LIMIT over an IN list keeps the best offset + limit entries and
+leaves a generation's range as soon as its next entry cannot enter them, which is the
+merge of the generations' first pages done in C (0.03 ms for the first 50 of a target's
+100,000 links over 31 generations; 0.2 ms at offset 950). Files written with other
+generation sizes stay valid: a generation is only a partition of the rowids, and every
+query reads all of them up to the newest.
 
 Indexes, each for a query of the index (``tests/test_index_queries.py`` checks with
 EXPLAIN QUERY PLAN that every per-target view uses one):
@@ -77,8 +86,8 @@ SCHEMA_VERSION = 4
 UPGRADABLE_VERSIONS = (2, 3)
 
 #: Links per generation, as a power of two: a link's ``gen`` is its rowid >> GEN_BITS
-#: (131,072 links). See the module docstring.
-GEN_BITS = 17
+#: (32,768 links; 131,072 in the first layout-4 builds). See the module docstring.
+GEN_BITS = 15
 
 #: Columns of ``links`` that hold the link record, in crawler.items.Backlink order.
 RECORD_COLUMNS: tuple[str, ...] = RECORD_FIELDS
@@ -186,23 +195,34 @@ CONTENT_COLUMNS: tuple[str, ...] = tuple(
 )  # fmt: skip
 
 
+#: A new link's values that INSERT_LINK does not bind: it is live, not lost, and last seen
+#: when first seen.
+_NEW_LINK_CONSTANTS = {"last_seen": "{first_seen}", "lost_at": "NULL", "status": "'live'"}
+
+#: Positions in a link's record (RECORD_COLUMNS order) of the values INSERT_LINK binds
+#: after the rowid, the generation and the KEY_COLUMNS.
+STORED_RECORD: tuple[int, ...] = tuple(
+    i for i, c in enumerate(RECORD_COLUMNS)
+    if c not in DERIVED_COLUMNS and c not in _NEW_LINK_CONSTANTS
+)
+
+
 def _insert_link() -> str:
-    """The writer binds whole rows: rowid, generation, then ALL_COLUMNS. The derived values
-    are bound and not stored: each stored column takes its own parameter number, and the
-    last number (a derived value) is named once in a term that adds 0 to ``gen``, because
-    sqlite3 requires a statement to name as many parameters as a row has values."""
-    numbers = {c: i for i, c in enumerate(("id", "gen", *ALL_COLUMNS), 1)}
-    last = len(numbers)
-    values = [f"?{numbers[c]}" for c in ("id", "gen", *STORED_COLUMNS)]
-    if last > max(numbers[c] for c in ("id", "gen", *STORED_COLUMNS)):
-        values[1] = f"?{numbers['gen']} + (?{last} IS NULL AND 0)"
+    bound = ("id", "gen", *KEY_COLUMNS, *(RECORD_COLUMNS[i] for i in STORED_RECORD))
+    number = {c: f"?{i}" for i, c in enumerate(bound, 1)}
+    values = [
+        number[c] if c in number else _NEW_LINK_CONSTANTS[c].format_map(number)
+        for c in ("id", "gen", *STORED_COLUMNS)
+    ]
     return (
         f"INSERT INTO links (id, gen, {', '.join(STORED_COLUMNS)}) VALUES ({', '.join(values)})"
     )
 
 
-#: A new link, with its rowid (the writer hands them out in order) and generation.
+#: A new link: rowid (the writer hands them out in order), generation, KEY_COLUMNS, then
+#: the record's values at STORED_RECORD (first_seen also gives last_seen).
 INSERT_LINK = _insert_link()
+
 
 #: A link seen again: new content, first_seen kept (the earlier), live again.
 UPDATE_LINK = (

@@ -4,8 +4,6 @@ generation numbers the index reads from itself (integers, see ``sqlite_schema``)
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
@@ -61,16 +59,14 @@ def _host_of_source(url: str) -> str:
 
 
 def where(
-    target: Target, flt: LinkFilter, name_id: Callable[[str], int], gens: list[int] | None
+    target: Target, flt: LinkFilter, name_id: Callable[[str], int], gens: list[int]
 ) -> tuple[str, list[Any]]:
     """The WHERE clause (on ``links l``) and its parameters for a target and a filter;
     ``name_id`` gives the id of a site or host name (-1 for a name never stored), ``gens``
-    the generations to read (None: one, whose number the caller binds first)."""
+    the generations to read."""
     # Every target kind names its site: the ranges of ``links_site`` to scan, one per
     # generation.
-    if gens is None:
-        generation = "l.gen = ?"
-    elif len(gens) == 1:
+    if len(gens) == 1:
         generation = f"l.gen = {gens_in(gens)}"
     else:
         generation = f"l.gen IN ({gens_in(gens)})"
@@ -227,40 +223,21 @@ class SqliteViews:
     ) -> list[Backlink]:
         column = sort.field if sort.field in SORT_FIELDS else "first_seen"
         direction = "DESC" if sort.descending else "ASC"
-        gens = generations(self._conn)
-        if len(gens) > 1 and limit and column == "first_seen":
-            # The index's own order within each generation: merge their first pages. Other
-            # sorts read the target's entries (or rows) once, in one sort.
-            ids = self._merged_page(target, flt, gens, sort.descending, limit, offset)
-        else:
-            clause, params = self._where(target, flt, gens)
-            # The page's rowids from the index first, then only those rows.
-            ids = [
-                row[0]
-                for row in self._query(
-                    f"SELECT l.id FROM links l WHERE {clause} "
-                    f"ORDER BY l.{column} {direction}, l.link_id {direction} LIMIT ? OFFSET ?",
-                    [*params, limit if limit else -1, offset],
-                )
-            ]
+        clause, params = self._where(target, flt)
+        # The page's rowids from the index first, then only those rows. Over several
+        # generations (``gen IN (...)``) the default sort is the index's own order within
+        # each: SQLite's ORDER BY ... LIMIT keeps the best offset + limit entries and leaves
+        # a generation's range as soon as its next entry cannot enter them (the merge of
+        # the generations' first pages, in C), so a page costs about a seek per generation.
+        ids = [
+            row[0]
+            for row in self._query(
+                f"SELECT l.id FROM links l WHERE {clause} "
+                f"ORDER BY l.{column} {direction}, l.link_id {direction} LIMIT ? OFFSET ?",
+                [*params, limit if limit else -1, offset],
+            )
+        ]
         return [backlink_of(row) for row in self._rows(ids)]
-
-    def _merged_page(
-        self, target: Target, flt: LinkFilter, gens: list[int], descending: bool, limit: int,
-        offset: int,
-    ) -> list[int]:  # fmt: skip
-        """The rowids of one page of backlinks in first_seen order over several generations:
-        each generation's first ``offset + limit``, read in the order of its range of
-        ``links_site``, merged."""
-        direction = "DESC" if descending else "ASC"
-        clause, params = where(target, flt, self._name_id, None)
-        sql = (
-            f"SELECT l.first_seen, l.link_id, l.id FROM links l WHERE {clause} "
-            f"ORDER BY l.first_seen {direction}, l.link_id {direction} LIMIT ?"
-        )
-        runs = [self._query(sql, [gen, *params, offset + limit]) for gen in gens]
-        merged = heapq.merge(*runs, key=lambda r: (r[0], r[1]), reverse=descending)
-        return [row[2] for row in itertools.islice(merged, offset, offset + limit)]
 
     def _rows(self, ids: list[int]) -> list[tuple]:
         """The record columns of the links with these rowids, in this order."""

@@ -14,7 +14,7 @@ import os
 import sqlite3
 import struct
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import Any
 
@@ -32,6 +32,7 @@ from crawler.index.sqlite_schema import (
     RECORD_COLUMNS,
     RESET_TARGET_TIMES,
     SELECT_NAME,
+    STORED_RECORD,
     UPDATE_FETCH,
     UPDATE_FETCH_GONE,
     UPDATE_LINK,
@@ -63,6 +64,8 @@ _R = {name: i for i, name in enumerate(RECORD_COLUMNS)}
 R_NOFOLLOW, R_TYPE, R_TOXICITY, R_IP = _R["nofollow"], _R["type"], _R["toxicity"], _R["source_ip"]
 #: The record columns UPDATE_LINK overwrites, in its order.
 _record_content = itemgetter(*(i for i, c in enumerate(RECORD_COLUMNS) if c in CONTENT_COLUMNS))
+#: The record columns ``links`` stores, in INSERT_LINK's order.
+_record_stored = itemgetter(*STORED_RECORD)
 # Positions in a stored link's state (``_STATE_SQL``).
 _ROWID, _STATUS, _LOST_AT, _LAST_SEEN, _SITE, _NOFOLLOW, _TOXICITY, _TYPE = range(8)
 _TYPE_SLOT = {name: 5 + i for i, name in enumerate(TYPES)}
@@ -220,8 +223,6 @@ class _NameIds(dict):
         """Look up (or add) the names not yet known in a few statements: one ``IN`` list
         per 500 names instead of a SELECT and an INSERT per name."""
         wanted = [name for name in dict.fromkeys(names) if name not in self]
-        if not wanted:
-            return
         for _ in range(2):
             for ident, name in select_in(self.conn, _SELECT_NAMES, wanted):
                 self[name] = ident
@@ -339,7 +340,7 @@ class SqliteWriter:
                     links, inserts, ids, page_ip, page_address, _address_ids, next_link,
                     gen_bits, page_id, source_site_id, counters.sums, counters.times, seen,
                     _TYPE_SLOT, len(COUNTERS), TOXIC_MIN, POTENTIALLY_TOXIC_MIN,
-                    R_IP, R_NOFOLLOW, R_TOXICITY, R_TYPE,
+                    R_IP, R_NOFOLLOW, R_TOXICITY, R_TYPE, STORED_RECORD,
                 )  # fmt: skip
                 rows.extend(range(first, next_link))
                 inserted += next_link - first
@@ -353,7 +354,7 @@ class SqliteWriter:
                     site_id = ids[site]
                     inserts.append((next_link, next_link >> gen_bits, page_id, ident, site_id,
                                     ids[host], source_site_id, ip_id, subnet_id,
-                                    *record))  # fmt: skip
+                                    *_record_stored(record)))  # fmt: skip
                     next_link += 1
                     key = (site_id, record[R_NOFOLLOW], record[R_TOXICITY], record[R_TYPE])
                     fresh[key] = fresh_get(key, 0) + 1
@@ -370,7 +371,7 @@ class SqliteWriter:
                     inserted += 1
                     inserts.append((next_link, next_link >> gen_bits, page_id, ident, site_id,
                                     ids[host], source_site_id, ip_id, subnet_id,
-                                    *record))  # fmt: skip
+                                    *_record_stored(record)))  # fmt: skip
                     state[ident] = [next_link, "live", None, seen, site_id, nofollow,
                                     toxicity, type_]  # fmt: skip
                     rows.append(next_link)
@@ -467,21 +468,27 @@ class SqliteWriter:
         counters.write(conn)
 
 
-def _batch_names(prepared: list[Prepared]) -> Iterator[str]:
-    """The names the rows of a batch refer to: each page's site, address and network, each
-    link's target site and host (and its own address, where it has one the page has not)."""
+_site_of_link, _host_of_link, _record_of_link = itemgetter(1), itemgetter(2), itemgetter(3)
+_ip_of_record = itemgetter(R_IP)
+
+
+def _batch_names(prepared: list[Prepared]) -> list[str]:
+    """The names the rows of a batch refer to: each page's site, each link's target site
+    and host, then every source address (the pages' and any link's own) and its network.
+    Gathered with C-level maps: a batch has tens of thousands."""
+    names: list[str] = []
+    addresses: dict[str | None, None] = {}
     for _, _, _, source_site, page_ip, links, _ in prepared:
-        yield source_site
-        if page_ip:
-            yield page_ip
-            yield subnet_of(page_ip) or page_ip
-        for _, site, host, record in links:
-            yield site
-            yield host
-            ip = record[R_IP]
-            if ip and ip != page_ip:
-                yield ip
-                yield subnet_of(ip) or ip
+        names.append(source_site)
+        addresses[page_ip] = None
+        names += map(_site_of_link, links)
+        names += map(_host_of_link, links)
+        addresses.update(dict.fromkeys(map(_ip_of_record, map(_record_of_link, links))))
+    for ip in addresses:
+        if ip:
+            names.append(ip)
+            names.append(subnet_of(ip) or ip)
+    return names
 
 
 def _address_ids(ids: dict[str, int], ip: str | None) -> tuple[int | None, int | None]:
