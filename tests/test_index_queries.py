@@ -547,3 +547,24 @@ def test_many_processes_opening_one_new_file_at_once(tmp_path):
 def test_subnets_match_the_ipaddress_module(ip):
     subnet_of.cache_clear()
     assert subnet_of(ip) == (subnet_by_ipaddress(ip) if ip else None)
+
+
+def test_page_size_is_set_for_new_files_and_kept_for_old_ones(tmp_path, monkeypatch):
+    """New files get PAGE_SIZE pages; a file made with other pages keeps them (SQLite can
+    only change it with VACUUM) and its WAL limits are the same in bytes."""
+    from crawler.index import sqlite as sqlite_index
+
+    def settings(index) -> list[int]:
+        return [index._conn.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("page_size", "wal_autocheckpoint", "journal_size_limit")]
+
+    with open_index(f"sqlite:///{tmp_path / 'new.db'}") as index:
+        assert settings(index) == [16384, 16384, 128 * 1024 * 1024]
+    monkeypatch.setattr(sqlite_index, "PAGE_SIZE", 4096)
+    with open_index(f"sqlite:///{tmp_path / 'old.db'}") as index:
+        index.write(DAY1_PAGES)
+    monkeypatch.undo()
+    with open_index(f"sqlite:///{tmp_path / 'old.db'}") as index:
+        assert settings(index) == [4096, 65536, 128 * 1024 * 1024]
+        index.write(DAY2_PAGES)
+        assert index.count_backlinks() > 0
