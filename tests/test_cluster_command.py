@@ -76,6 +76,13 @@ def test_status_of_a_finished_crawl_and_its_reset(tmp_path):
         assert table[4] == "scope       2 sites, 8 pages admitted"
 
         client = redis_server.client()
+        # The total is kept beside the per-site counts; a crawl started by a version that
+        # did not keep it is summed from them.
+        pages = client.hvals("backlinks:backlinks:pages")
+        assert int(client.get("backlinks:backlinks:admitted")) == sum(map(int, pages)) == 8
+        client.delete("backlinks:backlinks:admitted")
+        status = json.loads(cluster("--format", "json", redis_url=url).stdout)
+        assert (status["sites"], status["pages_admitted"]) == (2, 8)
         now = client.time()[0] * 1000
         client.zadd("backlinks:backlinks:workers", {"other-host:42": now})
         refused = cluster("--reset", redis_url=url)

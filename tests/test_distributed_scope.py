@@ -91,6 +91,7 @@ def test_seeds_are_admitted_again_and_counted_once(redis_client):
     assert two.add_seed("https://a.test/").url == "https://a.test/"  # the dupefilter decides
     assert dict(one.site_pages) == {"a.test": 1}
     assert dict(one.site_hops) == {"a.test": 0}
+    assert int(redis_client.get("bl:t:admitted")) == 1
 
 
 def test_traps_are_cut_before_asking_redis(redis_client):
@@ -188,6 +189,8 @@ def test_a_redirect_target_is_taken_once(redis_client, kind):
         ["https://a.test/new", "https://a.test/other"], "a.test", 0, 0)]  # fmt: skip
     assert first.take_redirect("https://a.test/other", ("https://a.test/old",)) is False
     assert second.site_pages["a.test"] == 2
+    if kind == "shared":  # the running total of `scrapy cluster` moves with the sites' counts
+        assert int(redis_client.get("bl:t:admitted")) == 2
 
 
 def test_a_redirect_asked_again_gets_the_same_answer(redis_client):

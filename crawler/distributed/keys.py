@@ -21,6 +21,8 @@ crawl on the same Redis:
 ``P:df:<shard>``            dupefilter (compact: sets of 32-bit integers, see below)
 ``P:seen:<shard>``          the shared scope's seen URLs (same layout)
 ``P:hops`` / ``P:pages``    hashes, site -> discovery hop / pages admitted
+``P:admitted``              pages admitted in all (the sum of ``P:pages``, kept by the
+                            same scripts so that a status read is one GET)
 ``P:cut``                   hash, reason -> links not followed (depth, hops, site_cap,
                             query_variants)
 ``P:variants``              hash, digest of a host and path -> query variants admitted
@@ -80,6 +82,7 @@ class CrawlKeys:
     lock = _Key("reset-lock")
     hops = _Key("hops")
     pages = _Key("pages")
+    admitted = _Key("admitted")
     cut = _Key("cut")
 
     @classmethod

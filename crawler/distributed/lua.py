@@ -238,6 +238,7 @@ local function take(seen_key, member, site, variant)
   end
   redis.call('SADD', seen_key, member)
   redis.call('HINCRBY', pages_key, site, 1)
+  redis.call('INCR', p .. ':admitted')
   if variant ~= '' and max_variants > 0 then
     -- a query variant counts once admitted
     redis.call('HINCRBY', variants_key, variant, 1)
@@ -297,6 +298,7 @@ local p = ARGV[1]
 redis.call('HSET', p .. ':hops', ARGV[2], 0)
 if redis.call('SADD', ARGV[3], ARGV[4]) == 1 then
   redis.call('HINCRBY', p .. ':pages', ARGV[2], 1)
+  redis.call('INCR', p .. ':admitted')
 end
 return 1
 """
@@ -314,6 +316,7 @@ if before then return tonumber(before) end
 local added = redis.call('SADD', ARGV[3], ARGV[4])
 if added == 1 then
   redis.call('HINCRBY', p .. ':pages', ARGV[2], 1)
+  redis.call('INCR', p .. ':admitted')
 end
 redis.call('SET', ARGV[5], added, 'PX', ARGV[6])
 return added

@@ -65,12 +65,15 @@ def read_status(client: Any, keys: CrawlKeys, lease_seconds: float) -> ClusterSt
     pipe.zcard(keys.ready)
     pipe.zrange(keys.workers, 0, -1, withscores=True)
     pipe.hgetall(keys.stats)
-    pipe.hvals(keys.pages)
+    pipe.hlen(keys.pages)
+    pipe.get(keys.admitted)
     pipe.hgetall(keys.cut)
     pipe.exists(keys.req, keys.hops, keys.stats)
-    (seconds, micros), state, unfinished, leased, ready, beats, stats, pages, cut, exists = (
-        pipe.execute()
-    )
+    (seconds, micros), state, unfinished, leased, ready, beats, stats, sites, admitted, cut, \
+        exists = pipe.execute()
+    if admitted is None and sites:
+        # A crawl started before P:admitted was kept: add the sites' counts up (O(sites)).
+        admitted = sum(int(v) for v in client.hvals(keys.pages))
     now_ms = int(seconds) * 1000 + int(micros) // 1000
     workers = [
         Worker(_text(name), round(max(0, now_ms - score) / 1000, 1),
@@ -89,7 +92,7 @@ def read_status(client: Any, keys: CrawlKeys, lease_seconds: float) -> ClusterSt
         hosts_waiting=int(ready),
         workers=workers,
         counters=_counts(stats),
-        sites=len(pages),
-        pages_admitted=sum(int(p) for p in pages),
+        sites=int(sites),
+        pages_admitted=int(admitted or 0),
         not_followed=_counts(cut),
     )
