@@ -11,6 +11,7 @@ C. The Python functions are the reference: a change there must be made here too
 from cpython.object cimport PyTypeObject
 
 from crawler._fastdom cimport FastNode
+from crawler._fastplace cimport FastPlacement, Place
 
 from dataclasses import fields
 from types import MemberDescriptorType
@@ -88,7 +89,7 @@ cdef object _link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, ki
 
 
 cdef str _collapsed(FastNode node, bint spaced):
-    found = node.collapsed_text(spaced)
+    found = node.collapsed(spaced)
     return found if found is not None else collapsed_text(node, spaced)
 
 
@@ -214,34 +215,51 @@ cdef class FastContext:
         return _window(text, at, length)
 
 
+cdef str _position(object landmark, long zone, str region):
+    """Placement.position of the facts."""
+    if landmark is not None:
+        return landmark
+    if zone <= _ZONE_IN or region in _KEEP:
+        return "content"
+    return _ZONES[zone]
+
+
 def emit(list found, placement, place, str page_nofollow_by):
-    """links._emit."""
+    """links._emit. ``place`` is the bound ``place`` of a FastPlacement (treeview.placer) or
+    any callable answering placement's Info tuples; the first is asked in C."""
     cdef FastContext context_of = FastContext()
     cdef dict rels = {}
     cdef list links = []
-    cdef FastNode node, parent
+    cdef FastNode node, parent, block
     cdef dict attrs
     cdef tuple info, flags
+    cdef Place at
     cdef str anchor, kind, position, region, context
-    cdef object target, hidden, rel_value, landmark
+    cdef object target, hidden, rel_value
     cdef tuple root = placement.root
+    cdef FastPlacement fast = None
+    owner = getattr(place, "__self__", None)
+    if type(owner) is FastPlacement and place == owner.place:
+        fast = <FastPlacement> owner
     for node, attrs, target, anchor, kind in found:
         if kind in _HEAD:
             position, region, hidden, context = "content", "", False, ""
         else:
             parent = node.get_parent()
-            info = root if parent is None else place(parent)
-            # Placement.position, inline.
-            landmark = info[LANDMARK]
-            if landmark is not None:
-                position = landmark
-            elif info[ZONE] <= _ZONE_IN or info[REGION] in _KEEP:
-                position = "content"
+            if parent is not None and fast is not None:
+                at = fast.at(parent)
+                position = _position(at.landmark, at.zone, at.region)
+                region = at.region
+                hidden = at.hidden
+                block = at.block
             else:
-                position = _ZONES[info[ZONE]]
-            region = info[REGION]
-            hidden = info[HIDDEN] or (("style" in attrs or "hidden" in attrs) and is_hidden(attrs))
-            context = context_of.of(info[BLOCK], anchor, node)
+                info = root if parent is None else place(parent)
+                position = _position(info[LANDMARK], info[ZONE], info[REGION])
+                region = info[REGION]
+                hidden = info[HIDDEN]
+                block = info[BLOCK]
+            hidden = hidden or (("style" in attrs or "hidden" in attrs) and is_hidden(attrs))
+            context = context_of.of(block, anchor, node)
         rel_value = attrs.get("rel") if kind in _REL else None
         flags = rels.get(rel_value)
         if flags is None:

@@ -5,11 +5,15 @@
 listing items and clean-up judge, all decided before any link is placed) and answers
 ``place(node)`` as ``placement.place(node)`` does, with the same facts tuple, but keeps each
 element's facts on its FastNode instead of a dict keyed by mem_id and reads tags and
-attributes without Python attribute look-ups. ``Placement.of``, ``Placement._derive`` and
+attributes without Python attribute look-ups. The facts are a ``Place`` (C fields, no tuple
+to unpack and box per element); ``at(node)`` hands them to crawler._fastlinks.emit without a
+Python call, and ``place(node)`` turns them into placement's tuple. ``Placement.of``, ``Placement._derive`` and
 ``cleanup.Cleaner.dropped`` (its first, cheap tests; the link-density judgement stays in
 Python) are the reference: any change there must be made here too (tests/test_treeview.py
 compares both on the corpus and a sandbox web).
 """
+
+cimport cython
 
 from crawler._fastdom cimport FastNode
 
@@ -51,15 +55,31 @@ cdef Py_ssize_t _text_length(FastNode node) except -1:
     return found if found is not None else len(node.text())
 
 
+@cython.final
+@cython.no_gc
+@cython.freelist(64)
+cdef class Place:
+    """One element's placement facts: crawler.placement's Info tuple as C fields. (Not
+    tracked by the garbage collector: it refers to strings and FastNodes only, and its one
+    cycle, through the FastNode whose memo it is, ends at FastDoc.release.)"""
+
+    def as_tuple(self):
+        """placement's Info tuple."""
+        return (self.landmark, self.region, self.hidden, self.in_article, self.zone, self.in_table, self.block,
+                self.depth)
+
+
+cdef Place _place_of(tuple info):
+    """The Place of an Info tuple (the root's)."""
+    cdef Place place = Place.__new__(Place)
+    place.landmark, place.region, place.hidden, place.in_article, place.zone, place.in_table, place.block, \
+        place.depth = info
+    return place
+
+
+@cython.final
 cdef class FastPlacement:
     """Placement facts of the FastNodes of one page (see crawler.placement.Placement)."""
-
-    cdef frozenset main_ids
-    cdef frozenset listed
-    cdef dict child_zone
-    cdef bint strip_unlikely
-    cdef object clean_conditionally
-    cdef readonly tuple root
 
     def __init__(self, placement):
         self.main_ids = placement.main_ids
@@ -70,6 +90,7 @@ cdef class FastPlacement:
             self.strip_unlikely = cleaner.strip_unlikely
             self.clean_conditionally = cleaner._clean_conditionally
         self.root = placement.root
+        self.root_place = _place_of(self.root)
 
     cdef bint dropped(self, FastNode node, str tag, dict attrs, bint in_table, bint in_article,
                       bint listed) except -1:
@@ -110,23 +131,30 @@ cdef class FastPlacement:
 
     def place(self, FastNode node not None):
         """``Placement.place``: the memoised facts of ``node``."""
-        if node.memo is not None:
-            return node.memo
-        return self.of(node)
+        return self.at(node).as_tuple()
 
-    cpdef tuple of(self, FastNode node):
+    cdef Place at(self, FastNode node):
+        """``Placement.place`` as a Place."""
+        if node.memo is not None:
+            return <Place> node.memo
+        return self._of(node)
+
+    def of(self, FastNode node):
         """``Placement.of``."""
-        cdef FastNode parent
-        cdef FastNode current
-        cdef tuple info
-        cdef list chain
-        cdef Py_ssize_t index
         if node is None:
             raise TypeError("FastPlacement.of needs a FastNode, not None")
+        return self._of(node).as_tuple()
+
+    cdef Place _of(self, FastNode node):
+        cdef FastNode parent
+        cdef FastNode current
+        cdef Place info
+        cdef list chain
+        cdef Py_ssize_t index
         parent = node.get_parent()
         if parent is not None and node.ptr.type == 1:
             if parent.memo is not None:
-                info = self._derive(node, <tuple> parent.memo)
+                info = self._derive(node, <Place> parent.memo)
                 node.memo = info
                 return info
         chain = []
@@ -134,12 +162,12 @@ cdef class FastPlacement:
         info = None
         while current is not None:
             if current.memo is not None:
-                info = <tuple> current.memo
+                info = <Place> current.memo
                 break
             chain.append(current)
             current = current.get_parent()
         if info is None:
-            info = self.root
+            info = self.root_place
         for index in range(len(chain) - 1, -1, -1):
             current = <FastNode> chain[index]
             if current.ptr.type == 1:
@@ -147,11 +175,15 @@ cdef class FastPlacement:
             current.memo = info
         return info
 
-    cdef tuple _derive(self, FastNode element, tuple parent):
-        landmark, region, hidden, in_article_, zone_, in_table, block, depth_ = parent
-        cdef long in_article = in_article_
-        cdef long zone = zone_
-        cdef long depth = depth_
+    cdef Place _derive(self, FastNode element, Place parent):
+        cdef object landmark = parent.landmark
+        cdef str region = parent.region
+        cdef bint hidden = parent.hidden
+        cdef long in_article = parent.in_article
+        cdef long zone = parent.zone
+        cdef bint in_table = parent.in_table
+        cdef FastNode block = parent.block
+        cdef long depth = parent.depth
         cdef str tag = element.get_tag()
         cdef dict attrs = element.get_attributes()
         cdef bint entering_main = False
@@ -181,7 +213,7 @@ cdef class FastPlacement:
             elif tag == "html" or tag == "body":
                 if attrs and not hidden and _is_hidden(attrs):
                     hidden = True
-                return (landmark, region, hidden, in_article, zone, in_table, block, depth)
+                return _changed(parent, landmark, region, hidden, in_article, zone, in_table, block, depth)
         if entering_main:
             in_article |= _IN_MAIN_BLOCK
             if landmark != "comment":
@@ -190,15 +222,36 @@ cdef class FastPlacement:
             if not hidden and ("style" in attrs or "hidden" in attrs) and _is_hidden(attrs):
                 hidden = True
             own, own_region = _markers_of(tag, attrs.get("class"), attrs.get("id"), attrs.get("role"),
-                                          bool(in_article))
+                                          in_article != 0)
             if own_region:
                 region = own_region
         elif tag in _LANDMARKS:
-            own = _landmark_of(tag, [], "", "", bool(in_article))
+            own = _landmark_of(tag, [], "", "", in_article != 0)
         else:
             own = None
         if own is not None and not (entering_main and own != "comment"):
             landmark = own
         if tag == "article" or tag == "main":
             in_article |= _IN_ARTICLE_TAG
-        return (landmark, region, hidden, in_article, zone, in_table, block, depth)
+        return _changed(parent, landmark, region, hidden, in_article, zone, in_table, block, depth)
+
+
+cdef inline Place _changed(Place parent, object landmark, str region, bint hidden, long in_article, long zone,
+                           bint in_table, FastNode block, long depth):
+    """``parent`` itself when an element changes none of its facts (most inline elements
+    outside the main content), else a new Place."""
+    cdef Place place
+    if (landmark is parent.landmark and region is parent.region and hidden == parent.hidden
+            and in_article == parent.in_article and zone == parent.zone and in_table == parent.in_table
+            and block is parent.block and depth == parent.depth):
+        return parent
+    place = Place.__new__(Place)
+    place.landmark = landmark
+    place.region = region
+    place.hidden = hidden
+    place.in_article = in_article
+    place.zone = zone
+    place.in_table = in_table
+    place.block = block
+    place.depth = depth
+    return place
