@@ -49,6 +49,23 @@ cdef frozenset _CONDITIONAL = CONDITIONAL_TAGS
 cdef frozenset _HEADINGS = HEADINGS
 cdef long _F_BYLINE = F_BYLINE, _F_WIDGET = F_WIDGET, _F_SHARE = F_SHARE
 
+#: placement._markers' answers by its arguments, looked up in C: the lru_cache wrapper's call
+#: and bookkeeping cost more than the look-up (about 180 elements a page ask). Cleared when
+#: it holds _MARKS_KEPT answers, as the lru_cache is bounded.
+cdef dict _marks = {}
+cdef Py_ssize_t _MARKS_KEPT = 16384
+
+
+cdef tuple _marks_of(str tag, dict attrs, bint in_article):
+    """placement._markers(tag, class, id, role, in_article)."""
+    cdef tuple key = (tag, attrs.get("class"), attrs.get("id"), attrs.get("role"), in_article)
+    cdef object found = _marks.get(key)
+    if found is None:
+        if len(_marks) >= _MARKS_KEPT:
+            _marks.clear()
+        found = _marks[key] = _markers_of(*key)
+    return <tuple> found
+
 
 cdef Py_ssize_t _text_length(FastNode node) except -1:
     found = node.text_length()
@@ -221,8 +238,7 @@ cdef class FastPlacement:
         if attrs:
             if not hidden and ("style" in attrs or "hidden" in attrs) and _is_hidden(attrs):
                 hidden = True
-            own, own_region = _markers_of(tag, attrs.get("class"), attrs.get("id"), attrs.get("role"),
-                                          in_article != 0)
+            own, own_region = _marks_of(tag, attrs, in_article != 0)
             if own_region:
                 region = own_region
         elif tag in _LANDMARKS:
