@@ -34,9 +34,9 @@ from crawler.links import (
 from crawler.nodetext import anchor_text, collapsed_text
 from crawler.pagefacts import meta_refresh_target
 from crawler.placement import _KEEP_REGIONS, _ZONE_POSITION, BLOCK, HIDDEN, LANDMARK, REGION, ZONE, Z_IN
-from crawler.positions import is_hidden
 
 include "_fasturls.pxi"
+include "_fasthidden.pxi"
 
 cdef frozenset _HEAD = _HEAD_KINDS
 cdef frozenset _REL = _REL_KINDS
@@ -301,7 +301,7 @@ def emit(list found, placement, place, str page_nofollow_by):
                 region = info[REGION]
                 hidden = info[HIDDEN]
                 block = info[BLOCK]
-            hidden = hidden or (("style" in attrs or "hidden" in attrs) and is_hidden(attrs))
+            hidden = hidden or (("style" in attrs or "hidden" in attrs) and _hidden_by(attrs))
             context = context_of.of(block, anchor, node)
         rel_value = attrs.get("rel") if kind in _REL else None
         flags = rels.get(rel_value)

@@ -31,9 +31,10 @@ from crawler.placement import (
     _markers,
 )
 from crawler.cleanup import CONDITIONAL_TAGS, DROPPED_TAGS, F_BYLINE, F_SHARE, F_WIDGET, HEADINGS, _name_flags
-from crawler.positions import is_hidden, landmark_of
+from crawler.positions import landmark_of
 
 include "_fastnames.pxi"
+include "_fasthidden.pxi"
 
 cdef frozenset _BLOCK_TAGS = BLOCK_TAGS
 cdef frozenset _LANDMARKS = _LANDMARK_TAGS
@@ -42,7 +43,6 @@ cdef long _Z_PATH = Z_PATH, _Z_IN = Z_IN, _Z_BOILER = Z_BOILER
 cdef long _IN_ARTICLE_TAG = IN_ARTICLE_TAG, _IN_MAIN_BLOCK = IN_MAIN_BLOCK, _IN_LISTED = IN_LISTED
 cdef long _MAX_CLEAN_DEPTH = MAX_CLEAN_DEPTH
 cdef object _markers_of = _markers
-cdef object _is_hidden = is_hidden
 cdef object _landmark_of = landmark_of
 cdef frozenset _DROPPED = DROPPED_TAGS
 cdef frozenset _CONDITIONAL = CONDITIONAL_TAGS
@@ -228,7 +228,7 @@ cdef class FastPlacement:
             if tag == "table" or tag == "code":
                 in_table = True
             elif tag == "html" or tag == "body":
-                if attrs and not hidden and _is_hidden(attrs):
+                if attrs and not hidden and _hidden_by(attrs):
                     hidden = True
                 return _changed(parent, landmark, region, hidden, in_article, zone, in_table, block, depth)
         if entering_main:
@@ -236,7 +236,7 @@ cdef class FastPlacement:
             if landmark != "comment":
                 landmark = None
         if attrs:
-            if not hidden and ("style" in attrs or "hidden" in attrs) and _is_hidden(attrs):
+            if not hidden and ("style" in attrs or "hidden" in attrs) and _hidden_by(attrs):
                 hidden = True
             own, own_region = _marks_of(tag, attrs, in_article != 0)
             if own_region:
