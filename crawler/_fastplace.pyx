@@ -56,9 +56,10 @@ cdef dict _marks = {}
 cdef Py_ssize_t _MARKS_KEPT = 16384
 
 
-cdef tuple _marks_of(str tag, dict attrs, bint in_article):
-    """placement._markers(tag, class, id, role, in_article)."""
-    cdef tuple key = (tag, attrs.get("class"), attrs.get("id"), attrs.get("role"), in_article)
+cdef tuple _marks_of(str tag, tuple naming, bint in_article):
+    """placement._markers(tag, class, id, role, in_article) (``naming``: the element's
+    FastNode.naming_attributes)."""
+    cdef tuple key = (tag, naming[1], naming[2], naming[3], in_article)
     cdef object found = _marks.get(key)
     if found is None:
         if len(_marks) >= _MARKS_KEPT:
@@ -202,7 +203,7 @@ cdef class FastPlacement:
         cdef FastNode block = parent.block
         cdef long depth = parent.depth
         cdef str tag = element.get_tag()
-        cdef dict attrs = element.get_attributes()
+        cdef tuple naming
         cdef bint entering_main = False
         cdef object key
         if zone == _Z_PATH:
@@ -219,7 +220,7 @@ cdef class FastPlacement:
             if (<size_t> element.ptr) in self.listed:
                 in_article |= _IN_LISTED
             if depth <= _MAX_CLEAN_DEPTH and self.dropped(
-                element, tag, attrs, in_table, in_article & _IN_ARTICLE_TAG, in_article & _IN_LISTED
+                element, tag, element.get_attributes(), in_table, in_article & _IN_ARTICLE_TAG, in_article & _IN_LISTED
             ):
                 zone = _Z_BOILER
         if tag in _BLOCK_TAGS:
@@ -228,17 +229,19 @@ cdef class FastPlacement:
             if tag == "table" or tag == "code":
                 in_table = True
             elif tag == "html" or tag == "body":
-                if attrs and not hidden and _hidden_by(attrs):
+                if not hidden and _hidden_by(element.get_attributes()):
                     hidden = True
                 return _changed(parent, landmark, region, hidden, in_article, zone, in_table, block, depth)
         if entering_main:
             in_article |= _IN_MAIN_BLOCK
             if landmark != "comment":
                 landmark = None
-        if attrs:
-            if not hidden and ("style" in attrs or "hidden" in attrs) and _hidden_by(attrs):
+        # Most elements here need only their naming attributes, not the attribute dict.
+        naming = element.naming_attributes()
+        if naming[0]:
+            if not hidden and naming[4] and _hidden_by(element.get_attributes()):
                 hidden = True
-            own, own_region = _marks_of(tag, attrs, in_article != 0)
+            own, own_region = _marks_of(tag, naming, in_article != 0)
             if own_region:
                 region = own_region
         elif tag in _LANDMARKS:
