@@ -311,6 +311,16 @@ cdef class FastNode:
             return None
         return self.doc.wrap(self.ptr.next)
 
+    def element_children(self):
+        """``crawler.mainblock.element_children(self)``: the element children, in order."""
+        cdef list children = []
+        cdef lxb_dom_node_t *child = self.ptr.first_child
+        while child != NULL:
+            if child.type == FASTDOM_ELEMENT:
+                children.append(self.doc.wrap(child))
+            child = child.next
+        return children
+
     @property
     def is_element_node(self):
         return self.ptr.type == FASTDOM_ELEMENT
