@@ -93,6 +93,8 @@ cdef bint _slot_offsets() except -1:
 #: True when _link may allocate a Link and write its slots directly (see _slot_offsets).
 cdef bint _DIRECT = _slot_offsets()
 cdef object _LINK = Link
+#: The same, for tests: False means emit makes its Links with links.make_link.
+DIRECT_LINKS = _DIRECT
 
 
 cdef inline void _put(PyObject *link, Py_ssize_t index, object value) noexcept:
@@ -127,6 +129,11 @@ cdef object _link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, ki
     result = <object> link
     Py_DECREF(result)
     return result
+
+
+def new_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden, region):
+    """A Link made as emit makes them (for tests)."""
+    return _link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden, region)
 
 
 cdef str _collapsed(FastNode node, bint spaced):
