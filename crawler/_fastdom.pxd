@@ -55,8 +55,10 @@ cdef class FastNode:
     cdef LexborNode lexbor(self)
     cdef str get_tag(self)
     cdef dict get_attributes(self)
+    cdef tuple naming_attributes(self)
     cdef FastNode get_parent(self)
     cdef Facts *facts(self, bint deep, Facts *scratch) except? NULL
+    cdef str collapsed(self, bint spaced)
     cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=*)
     cdef list with_classes(self, tuple names)
     cdef list with_attributes(self, tuple wanted)

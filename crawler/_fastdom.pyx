@@ -124,10 +124,7 @@ cdef class FastDoc:
             name = names.get(name_id)
             if name is None:
                 return self._learn_names(node)
-            if attr.value == NULL or attr.value.data == NULL:  # as selectolax reads it
-                found[name] = None
-            else:
-                found[name] = PyUnicode_DecodeUTF8(<char *> attr.value.data, attr.value.length, "replace")
+            found[name] = _attribute_value(attr)  # None when it has no value, as selectolax reads it
             attr = attr.next
         return found
 
@@ -206,6 +203,23 @@ cdef class FastDoc:
             self._forget(False)
 
 
+cdef tuple _NO_NAMING = (False, None, None, None, False)
+
+
+cdef inline object _attribute_value(lxb_dom_attr_t *attr):
+    """An attribute's value as FastDoc.attributes_of reads it."""
+    if attr.value == NULL or attr.value.data == NULL:
+        return None
+    return PyUnicode_DecodeUTF8(<char *> attr.value.data, attr.value.length, "replace")
+
+
+cdef tuple _naming_of(dict attrs):
+    """FastNode.naming_attributes from the attribute dict."""
+    if not attrs:
+        return _NO_NAMING
+    return (True, attrs.get("class"), attrs.get("id"), attrs.get("role"), "style" in attrs or "hidden" in attrs)
+
+
 @cython.no_gc
 cdef class FastNode:
     """One node of a FastDoc; the subset of LexborNode the extractor reads. (Not tracked by
@@ -231,6 +245,38 @@ cdef class FastNode:
             else:
                 self._attrs = self.doc.attributes_of(self)
         return self._attrs
+
+    cdef tuple naming_attributes(self):
+        """(has attributes, class, id, role, has a style or hidden attribute) as
+        ``get_attributes()`` would answer them, read from lexbor without building the
+        attribute dict (placement reads only these of most elements it places)."""
+        cdef lxb_dom_attr_t *attr
+        cdef dict names = self.doc.attribute_names
+        cdef uintptr_t name_id
+        cdef object classes = None, ident = None, role = None
+        cdef bint styled = False
+        if self._attrs is None and self.ptr.type == FASTDOM_ELEMENT:
+            attr = <lxb_dom_attr_t *> (<element_t *> self.ptr).first_attr
+            if attr == NULL:
+                return _NO_NAMING
+            while attr != NULL:
+                name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+                name = names.get(name_id)
+                if name is None:
+                    # A name this view has not learnt: the dict learns it.
+                    return _naming_of(self.get_attributes())
+                # Later attributes of one name win, as in the dict.
+                if name == "class":
+                    classes = _attribute_value(attr)
+                elif name == "id":
+                    ident = _attribute_value(attr)
+                elif name == "role":
+                    role = _attribute_value(attr)
+                elif name == "style" or name == "hidden":
+                    styled = True
+                attr = attr.next
+            return (True, classes, ident, role, styled)
+        return _naming_of(self.get_attributes())
 
     cdef FastNode get_parent(self):
         if self.ptr.parent == NULL:
@@ -264,6 +310,16 @@ cdef class FastNode:
         if self.ptr.next == NULL:
             return None
         return self.doc.wrap(self.ptr.next)
+
+    def element_children(self):
+        """``crawler.mainblock.element_children(self)``: the element children, in order."""
+        cdef list children = []
+        cdef lxb_dom_node_t *child = self.ptr.first_child
+        while child != NULL:
+            if child.type == FASTDOM_ELEMENT:
+                children.append(self.doc.wrap(child))
+            child = child.next
+        return children
 
     @property
     def is_element_node(self):
@@ -326,53 +382,52 @@ cdef class FastNode:
     def anchor_text(self):
         """(``" ".join(text.split())``, ``piece(text)``) of ``text = self.text()``, or None."""
         cdef Facts facts
-        cdef Words out
-        out.data = NULL
-        out.length = out.size = 0
+        cdef Words *out = _scratch_words()
         try:
-            _scan_node(self.ptr, True, False, &facts, &out)
+            _scan_node(self.ptr, True, False, &facts, out)
             if facts.invalid:
                 return None
             if out.length == 0:
                 return "", _piece(&facts)
             return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length), _piece(&facts)
         finally:
-            free(out.data)
+            _trim_scratch()
 
     def collapsed_prefix(self, Py_ssize_t room):
         """``collapsed_text()[:room]``, reading only as many text nodes as it takes, or
         None (text that is not valid UTF-8 before the prefix is complete)."""
         cdef Facts facts
-        cdef Words out
-        out.data = NULL
-        out.length = out.size = 0
+        cdef Words *out
         if room <= 0:
             return ""
+        out = _scratch_words()
         try:
-            _scan_node(self.ptr, True, True, &facts, &out, room)
+            _scan_node(self.ptr, True, True, &facts, out, room)
             if facts.invalid:
                 return None
             if out.length == 0:
                 return ""
             return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, min(out.length, room))
         finally:
-            free(out.data)
+            _trim_scratch()
 
     def collapsed_text(self, bint spaced=True):
         """``" ".join(self.text(separator=" " if spaced else "").split())``, or None."""
+        return self.collapsed(spaced)
+
+    cdef str collapsed(self, bint spaced):
+        """``collapsed_text(spaced)`` for the compiled modules, without a Python call."""
         cdef Facts facts
-        cdef Words out
-        out.data = NULL
-        out.length = out.size = 0
+        cdef Words *out = _scratch_words()
         try:
-            _scan_node(self.ptr, True, spaced, &facts, &out)
+            _scan_node(self.ptr, True, spaced, &facts, out)
             if facts.invalid:
                 return None
             if out.length == 0:
                 return ""
             return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length)
         finally:
-            free(out.data)
+            _trim_scratch()
 
     cdef list with_classes(self, tuple names):
         return _with_classes(self, names)

@@ -8,9 +8,11 @@ C. The Python functions are the reference: a change there must be made here too
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
 """
 
-from cpython.object cimport PyTypeObject
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_DECREF, Py_INCREF
 
 from crawler._fastdom cimport FastNode
+from crawler._fastplace cimport FastPlacement, Place
 
 from dataclasses import fields
 from types import MemberDescriptorType
@@ -32,9 +34,9 @@ from crawler.links import (
 from crawler.nodetext import anchor_text, collapsed_text
 from crawler.pagefacts import meta_refresh_target
 from crawler.placement import _KEEP_REGIONS, _ZONE_POSITION, BLOCK, HIDDEN, LANDMARK, REGION, ZONE, Z_IN
-from crawler.positions import is_hidden
 
 include "_fasturls.pxi"
+include "_fasthidden.pxi"
 
 cdef frozenset _HEAD = _HEAD_KINDS
 cdef frozenset _REL = _REL_KINDS
@@ -43,52 +45,99 @@ cdef dict _ZONES = _ZONE_POSITION
 cdef Py_ssize_t _CHARS = CONTEXT_CHARS
 cdef long _ZONE_IN = Z_IN
 
-cdef tuple _slots():
-    # Only slot (member) descriptors, twelve of them: _set calls their C setter unchecked.
-    if make_link is Link:
-        return None
+cdef extern from "Python.h":
+    ctypedef struct PyMemberDef:
+        int type
+        Py_ssize_t offset
+        int flags
+    ctypedef struct PyMemberDescrObject:
+        PyMemberDef *d_member
+    int T_OBJECT_EX
+    int READONLY
+    # A new, empty instance of ``kind``, as ``object.__new__(kind)`` makes it.
+    PyObject *_Link_alloc "__Pyx_LinkAlloc" (object kind) except NULL
+
+cdef extern from *:
+    """
+    static PyObject *__Pyx_LinkAlloc(PyObject *kind) {
+        PyTypeObject *type = (PyTypeObject *) kind;
+        return type->tp_alloc(type, 0);
+    }
+    """
+
+
+cdef Py_ssize_t[12] _OFFSETS
+
+
+cdef bint _slot_offsets() except -1:
+    """Fill _OFFSETS with where Link's twelve fields sit in the object, in field order
+    (links.make_link's argument order); False when Link is not twelve plain object slots
+    (links.make_link is then the plain constructor, or the fields differ) or when
+    ``object.__new__`` would do more for it than allocate (a ``__new__`` of its own, an
+    abstract class)."""
+    cdef PyMemberDef *member
+    cdef Py_ssize_t index
+    if make_link is Link or Link.__new__ is not object.__new__ or getattr(Link, "__abstractmethods__", None):
+        return False
     slots = tuple(getattr(Link, field.name) for field in fields(Link))
     if len(slots) != 12 or not all(type(slot) is MemberDescriptorType for slot in slots):
-        return None
-    return slots
+        return False
+    for index in range(12):
+        member = (<PyMemberDescrObject *> <PyObject *> slots[index]).d_member
+        if member.type != T_OBJECT_EX or member.flags & READONLY:
+            return False
+        _OFFSETS[index] = member.offset
+    return True
 
 
-#: Link's slot descriptors in field order (links.make_link's argument order), or None when
-#: links.make_link is the plain constructor (Link without slots or with other fields).
-cdef tuple _SLOTS = _slots()
-cdef object _new = object.__new__
+#: True when _link may allocate a Link and write its slots directly (see _slot_offsets).
+cdef bint _DIRECT = _slot_offsets()
+cdef object _LINK = Link
+#: The same, for tests: False means emit makes its Links with links.make_link.
+DIRECT_LINKS = _DIRECT
 
 
-cdef inline int _set(Py_ssize_t index, object link, object value) except -1:
-    cdef object slot = _SLOTS[index]
-    cdef object kind = type(slot)
-    return (<PyTypeObject *> kind).tp_descr_set(slot, link, value)
+cdef inline void _put(PyObject *link, Py_ssize_t index, object value) noexcept:
+    # What the member descriptor's setter does to a new object's empty slot.
+    Py_INCREF(value)
+    (<PyObject **> ((<char *> link) + _OFFSETS[index]))[0] = <PyObject *> value
 
 
 cdef object _link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden,
                   region):
-    """links.make_link, setting the slots through their descriptors' C setters."""
-    if _SLOTS is None:
+    """links.make_link: a Link allocated as object.__new__ does and its slots written as
+    their descriptors would (a frozen dataclass's __init__ sets each through
+    object.__setattr__)."""
+    cdef PyObject *link
+    if not _DIRECT:
         return make_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden,
                          region)
-    link = _new(Link)
-    _set(0, link, target)
-    _set(1, link, anchor)
-    _set(2, link, rel)
-    _set(3, link, nofollow)
-    _set(4, link, ugc)
-    _set(5, link, sponsored)
-    _set(6, link, nofollow_by)
-    _set(7, link, kind)
-    _set(8, link, position)
-    _set(9, link, context)
-    _set(10, link, hidden)
-    _set(11, link, region)
-    return link
+    link = _Link_alloc(_LINK)
+    _put(link, 0, target)
+    _put(link, 1, anchor)
+    _put(link, 2, rel)
+    _put(link, 3, nofollow)
+    _put(link, 4, ugc)
+    _put(link, 5, sponsored)
+    _put(link, 6, nofollow_by)
+    _put(link, 7, kind)
+    _put(link, 8, position)
+    _put(link, 9, context)
+    _put(link, 10, hidden)
+    _put(link, 11, region)
+    # <object> takes a reference of its own: the allocation's is dropped.
+    result = <object> link
+    Py_DECREF(result)
+    return result
+
+
+def new_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden, region):
+    """A Link made as emit makes them (for tests)."""
+    return _link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden, region)
 
 
 cdef str _collapsed(FastNode node, bint spaced):
-    found = node.collapsed_text(spaced)
+    found = node.collapsed(spaced)
     return found if found is not None else collapsed_text(node, spaced)
 
 
@@ -180,12 +229,14 @@ cdef class FastContext:
         self.budget = CONTEXT_TEXT_BUDGET
 
     cdef str of(self, FastNode block, str anchor, FastNode node):
-        cdef object key, entry
+        cdef object entry
         cdef str text, spaced
         cdef Py_ssize_t at, length, cursor
         if block is None:
             return anchor[:_CHARS]
-        key = <size_t> block.ptr
+        # Keyed by the block's FastNode (one per node and view, hashed by identity), not
+        # by its address as a new int each time.
+        key = block
         entry = self.blocks.get(key)
         if entry is None:
             if self.budget <= 0:
@@ -214,34 +265,51 @@ cdef class FastContext:
         return _window(text, at, length)
 
 
+cdef str _position(object landmark, long zone, str region):
+    """Placement.position of the facts."""
+    if landmark is not None:
+        return landmark
+    if zone <= _ZONE_IN or region in _KEEP:
+        return "content"
+    return _ZONES[zone]
+
+
 def emit(list found, placement, place, str page_nofollow_by):
-    """links._emit."""
+    """links._emit. ``place`` is the bound ``place`` of a FastPlacement (treeview.placer) or
+    any callable answering placement's Info tuples; the first is asked in C."""
     cdef FastContext context_of = FastContext()
     cdef dict rels = {}
     cdef list links = []
-    cdef FastNode node, parent
+    cdef FastNode node, parent, block
     cdef dict attrs
     cdef tuple info, flags
+    cdef Place at
     cdef str anchor, kind, position, region, context
-    cdef object target, hidden, rel_value, landmark
+    cdef object target, hidden, rel_value
     cdef tuple root = placement.root
+    cdef FastPlacement fast = None
+    owner = getattr(place, "__self__", None)
+    if type(owner) is FastPlacement and place == owner.place:
+        fast = <FastPlacement> owner
     for node, attrs, target, anchor, kind in found:
         if kind in _HEAD:
             position, region, hidden, context = "content", "", False, ""
         else:
             parent = node.get_parent()
-            info = root if parent is None else place(parent)
-            # Placement.position, inline.
-            landmark = info[LANDMARK]
-            if landmark is not None:
-                position = landmark
-            elif info[ZONE] <= _ZONE_IN or info[REGION] in _KEEP:
-                position = "content"
+            if parent is not None and fast is not None:
+                at = fast.at(parent)
+                position = _position(at.landmark, at.zone, at.region)
+                region = at.region
+                hidden = at.hidden
+                block = at.block
             else:
-                position = _ZONES[info[ZONE]]
-            region = info[REGION]
-            hidden = info[HIDDEN] or (("style" in attrs or "hidden" in attrs) and is_hidden(attrs))
-            context = context_of.of(info[BLOCK], anchor, node)
+                info = root if parent is None else place(parent)
+                position = _position(info[LANDMARK], info[ZONE], info[REGION])
+                region = info[REGION]
+                hidden = info[HIDDEN]
+                block = info[BLOCK]
+            hidden = hidden or (("style" in attrs or "hidden" in attrs) and _hidden_by(attrs))
+            context = context_of.of(block, anchor, node)
         rel_value = attrs.get("rel") if kind in _REL else None
         flags = rels.get(rel_value)
         if flags is None:

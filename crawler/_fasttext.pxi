@@ -57,6 +57,30 @@ cdef struct Words:
     Py_ssize_t size
 
 
+#: The words of every read that writes them (anchor and block texts): the GIL is held and no
+#: Python code runs while they are written and copied out, so reads never overlap. A buffer
+#: of their own cost each read a malloc and free, and page faults for long blocks.
+cdef Words _scratch
+_scratch.data = NULL
+_scratch.length = _scratch.size = 0
+#: Code points the scratch buffer keeps between reads; one longer read frees it after use.
+cdef enum:
+    _SCRATCH_KEPT = 1 << 18
+
+
+cdef inline Words *_scratch_words() noexcept:
+    _scratch.length = 0
+    return &_scratch
+
+
+cdef inline void _trim_scratch() noexcept:
+    _scratch.length = 0
+    if _scratch.size > _SCRATCH_KEPT:
+        free(_scratch.data)
+        _scratch.data = NULL
+        _scratch.size = 0
+
+
 cdef int _reserve(Words *out, Py_ssize_t more) except -1:
     """Room for ``more`` code points (a text of n bytes has at most n code points)."""
     cdef Py_ssize_t size

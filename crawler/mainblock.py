@@ -536,6 +536,8 @@ def _has_block_child(node: Node) -> bool:
 
 def element_children(node: Node) -> list[Node]:
     """The element children of ``node`` (no text or comment nodes), in order."""
+    if node.__class__ is FAST_NODE:
+        return node.element_children()  # the same walk, compiled
     children = []
     child = node.child
     while child is not None:

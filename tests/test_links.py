@@ -409,6 +409,24 @@ def test_link_records_equal_plain_constructor() -> None:
     assert repr(make_link(*args)) == repr(Link(*args))
 
 
+def test_compiled_link_records_equal_plain_constructor() -> None:
+    import dataclasses
+    import pickle
+
+    fast = pytest.importorskip("crawler._fastlinks")
+    # The compiled emit writes Link's slots directly; should Link change so that it may not,
+    # it falls back to make_link, which this flags (the fast path would be lost silently).
+    assert fast.DIRECT_LINKS
+    args = ("http://x.example/", "a", frozenset({"ugc"}), True, True, False, "rel", "text", "nav", "c", True, "ad")
+    link, plain = fast.new_link(*args), Link(*args)
+    assert type(link) is Link
+    assert link == plain and hash(link) == hash(plain) and repr(link) == repr(plain)
+    assert pickle.loads(pickle.dumps(link)) == plain
+    assert dataclasses.astuple(link) == args
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        link.url = "http://y.example/"  # type: ignore[misc]
+
+
 # -- page facts ------------------------------------------------------------------------------
 
 FACTS_HEAD = """

@@ -254,6 +254,28 @@ def test_text_facts_equal_the_python_expressions() -> None:
 
 
 @needs_compiled
+def test_compiled_placement_answers_as_placement() -> None:
+    """FastPlacement.place gives Placement.place's facts tuple for every element (the
+    compiled walk keeps them as Place objects, shared with the parent where none changes,
+    and reads most elements' naming attributes without their attribute dict)."""
+    from crawler import _fastplace
+    from crawler.mainblock import TextCache, find_main
+    from crawler.placement import BLOCK, Placement
+
+    checked = 0
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+        body = next((node for node in plain if node.tag == "body"), None)
+        main = find_main(body, TextCache()) if body is not None else None
+        pure, compiled = Placement(main), _fastplace.FastPlacement(Placement(main))
+        for a, b in zip(plain, fast, strict=True):
+            want, got = pure.place(a), compiled.place(b)
+            assert got[:BLOCK] + got[BLOCK + 1 :] == want[:BLOCK] + want[BLOCK + 1 :]
+            assert (got[BLOCK] and got[BLOCK].mem_id) == (want[BLOCK] and want[BLOCK].mem_id)
+            checked += 1
+    assert checked > 1000 or not CORPUS.is_dir()
+
+
+@needs_compiled
 def test_invalid_utf8_text_is_left_to_python() -> None:
     for _plain, fast in _trees([HOSTILE[0]], decode=False):
         html = fast[0]

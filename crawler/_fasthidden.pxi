@@ -1,0 +1,26 @@
+# Included by _fastplace.pyx and _fastlinks.pyx: crawler.positions.is_hidden for an attribute
+# dict, its verdict on each style value kept: inline styles repeat across a page's elements
+# and links, and the verdict is a regular-expression search of the lower-cased style.
+# positions.is_hidden is the reference: a change there must be made here too.
+
+from crawler.positions import is_hidden
+
+cdef object _is_hidden_of = is_hidden
+#: style value -> is_hidden({"style": value}); cleared when it holds _STYLES_KEPT of them.
+cdef dict _hiding_styles = {}
+cdef Py_ssize_t _STYLES_KEPT = 4096
+
+
+cdef bint _hidden_by(dict attrs) except -1:
+    """positions.is_hidden(attrs)."""
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    if not style:
+        return False
+    found = _hiding_styles.get(style)
+    if found is None:
+        if len(_hiding_styles) >= _STYLES_KEPT:
+            _hiding_styles.clear()
+        found = _hiding_styles[style] = bool(_is_hidden_of({"style": style}))
+    return found is True
