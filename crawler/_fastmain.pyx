@@ -12,7 +12,7 @@ Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain``,
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
 """
 
-from crawler._fastdom cimport FastNode, any_below
+from crawler._fastdom cimport Facts, FastNode, any_below
 
 from crawler.mainblock import DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
 
@@ -63,51 +63,70 @@ cdef bint _alive(FastNode node, ctx, dict known, bint strip_unlikely) except -1:
     return alive
 
 
+cdef tuple _NOTHING = (0, False, False, True, 0)
+cdef tuple _BLANK = (0, True, True, True, 0)
+
+
+cdef inline long _collapsed_length(Facts *facts) noexcept:
+    """piece(text)[0] of the scanned text (crawler.nodetext.piece)."""
+    return facts.word_chars + facts.words - 1 if facts.words else 0
+
+
+cdef tuple _piece_of(Facts *facts):
+    """crawler.nodetext.piece of the scanned text (_fastdom's _piece)."""
+    if facts.chars == 0:
+        return _NOTHING
+    if facts.words == 0:
+        return _BLANK
+    return (facts.word_chars + facts.words - 1, facts.lead, facts.trail, False, facts.commas)
+
+
 cdef object _paragraph(FastNode element, texts, dict pieces):
-    """mainblock._paragraph, reading the text facts in C (``pieces``: ``texts.pieces``)."""
+    """mainblock._paragraph, reading the text facts in C (``pieces``: ``texts.pieces``).
+    The facts are read from the view's table as structs (FastNode.facts), not through
+    FastNode.paragraph_facts: most elements are turned down on their lengths alone, and
+    need no tuple."""
     cdef bint whole = True
     cdef FastNode parent
-    cdef tuple found
-    cdef tuple facts
+    cdef Facts scratch
+    cdef Facts *facts
     cdef long length
     cdef object key, known
     if element.get_tag() == "div":
-        found = element.paragraph_facts(False)
-        if found is None:
+        facts = element.facts(False, &scratch)
+        if facts.invalid:
             return _python_paragraph(element, texts)
-        facts = found[1]
-        if found[0] < _MIN_PARAGRAPH or facts[0] < _MIN_PARAGRAPH:
+        if facts.chars < _MIN_PARAGRAPH or _collapsed_length(facts) < _MIN_PARAGRAPH:
             return None
         if any_below(element, _DIV_BLOCKS):  # mainblock._has_block_child
             parent = element
             whole = False
         else:
             parent = element.get_parent()
-            found = element.paragraph_facts(True)
-            if found is None:
+            facts = element.facts(True, &scratch)
+            if facts.invalid:
                 return _python_paragraph(element, texts)
     else:
-        found = element.paragraph_facts(True)
-        if found is None:
+        facts = element.facts(True, &scratch)
+        if facts.invalid:
             return _python_paragraph(element, texts)
-        if found[0] < _MIN_PARAGRAPH:
+        if facts.chars < _MIN_PARAGRAPH:
             return None
         parent = element.get_parent()
     if parent is None:
         return None
-    facts = found[1]
     if whole:
         # TextCache.note, inline.
         key = <size_t> element.ptr
         known = pieces.get(key)
         if known is None:
-            known = pieces[key] = facts
+            known = pieces[key] = _piece_of(facts)
         length = known[0]
     else:
-        length = facts[0]
+        length = _collapsed_length(facts)
     if length < _MIN_PARAGRAPH:
         return None
-    return parent, 1 + found[2] + min(length // 100, 3)
+    return parent, 1 + facts.commas + facts.wide_commas + min(length // 100, 3)
 
 
 cdef object _python_paragraph(FastNode element, texts):
