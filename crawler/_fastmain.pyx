@@ -13,6 +13,7 @@ Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain``,
 """
 
 from crawler._fastdom cimport Facts, FastNode, any_below
+from selectolax.lexbor cimport lxb_dom_node_t
 
 from crawler.mainblock import DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
 
@@ -191,3 +192,84 @@ def score_paragraphs(FastNode body, ctx):
                 scores[ancestor_key] = _TAG_SCORE.get(ancestor.get_tag(), 0) + _class_weight(ancestor.get_attributes())
                 nodes[ancestor_key] = ancestor
             scores[ancestor_key] += score / divider
+
+
+# TextCache._piece and _compose for the compiled view: the same walk over a container's
+# children, in C rather than through FastNode properties (the candidates' text lengths are
+# read this way, and most of them walk up to MAX_COMPOSED_CHILDREN children to learn that
+# none is known). The same entries are filled with the same values.
+
+from crawler.mainblock import MAX_COMPOSE_DEPTH, MAX_COMPOSED_CHILDREN
+from crawler.nodetext import BLANK, NOTHING, piece as python_piece
+
+cdef long _MAX_COMPOSE_DEPTH = MAX_COMPOSE_DEPTH
+cdef Py_ssize_t _MAX_COMPOSED_CHILDREN = MAX_COMPOSED_CHILDREN
+cdef tuple _JOINED_NOTHING = NOTHING
+cdef tuple _JOINED_BLANK = BLANK
+
+
+cdef tuple _join_pieces(tuple left, tuple right):
+    """crawler.nodetext.join_pieces."""
+    if left[3]:
+        if right[3]:
+            return _JOINED_BLANK if (left[1] or right[1]) else _JOINED_NOTHING
+        return (right[0], left[1] or right[1], right[2], False, right[4])
+    if right[3]:
+        return (left[0], left[1], left[2] or right[1], False, left[4])
+    return (left[0] + right[0] + (left[2] or right[1]), left[1], right[2], False, left[4] + right[4])
+
+
+cdef tuple _node_piece(FastNode node):
+    """crawler.nodetext.node_piece."""
+    cdef Facts scratch
+    cdef Facts *facts = node.facts(True, &scratch)
+    if facts.invalid:
+        return python_piece(node.text())
+    return _piece_of(facts)
+
+
+cdef tuple _cached_piece(dict pieces, FastNode node, long depth):
+    """TextCache._piece."""
+    cdef object key = <size_t> node.ptr
+    cdef tuple found = pieces.get(key)
+    if found is None:
+        found = _composed_piece(pieces, node, depth) if depth < _MAX_COMPOSE_DEPTH else None
+        if found is None:
+            found = _node_piece(node)
+        pieces[key] = found
+    return found
+
+
+cdef tuple _composed_piece(dict pieces, FastNode node, long depth):
+    """TextCache._compose."""
+    cdef lxb_dom_node_t *child = node.ptr.first_child
+    cdef Py_ssize_t count = 0
+    cdef bint known = False
+    cdef tuple total, part
+    while child != NULL:
+        count += 1
+        if count > _MAX_COMPOSED_CHILDREN:
+            return None
+        if not known and (<size_t> child) in pieces:
+            known = True
+        child = child.next
+    if not known:
+        return None
+    total = _JOINED_NOTHING
+    child = node.ptr.first_child
+    while child != NULL:
+        if child.type == 1:
+            part = _cached_piece(pieces, node.doc.wrap(child), depth + 1)
+        elif child.type == 3:
+            part = _node_piece(node.doc.wrap(child))
+        else:
+            child = child.next
+            continue
+        total = _join_pieces(total, part)
+        child = child.next
+    return total
+
+
+def text_piece(dict pieces, FastNode node, long depth=0):
+    """``TextCache._piece(node, depth)`` for a FastNode, ``pieces`` the cache's."""
+    return _cached_piece(pieces, node, depth)

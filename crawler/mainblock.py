@@ -207,11 +207,27 @@ MAX_COMPOSED_CHILDREN = 40
 MAX_COMPOSE_DEPTH = 32
 
 
+def _compiled_text_piece() -> Any:
+    """crawler._fastmain.text_piece, TextCache._piece and _compose compiled for the compiled
+    view's nodes (imported on first use: that module imports this one)."""
+    global _text_piece
+    if _text_piece is None:
+        from crawler._fastmain import text_piece
+
+        _text_piece = text_piece
+    return _text_piece
+
+
+_text_piece = None
+
+
 class TextCache:
     """Collapsed text lengths, weighted link text and link density of the elements of one
     page (both scoring passes and the clean-up share it). Nested containers are the costly
     part: a container whose child is already known is summed from its children, so the
-    text of the page is read about once rather than once per level of nesting."""
+    text of the page is read about once rather than once per level of nesting.
+    (crawler._fastmain.text_piece has a compiled copy of _piece and _compose for the
+    compiled view: change both.)"""
 
     __slots__ = ("pieces", "links", "densities", "to_score", "paragraphs", "chains")
 
@@ -244,6 +260,8 @@ class TextCache:
         key = node.mem_id
         found = self.pieces.get(key)
         if found is None:
+            if node.__class__ is FAST_NODE:
+                return _compiled_text_piece()(self.pieces, node, depth)
             found = self._compose(node, depth) if depth < MAX_COMPOSE_DEPTH else None
             if found is None:
                 found = node_piece(node)
