@@ -273,3 +273,60 @@ cdef tuple _composed_piece(dict pieces, FastNode node, long depth):
 def text_piece(dict pieces, FastNode node, long depth=0):
     """``TextCache._piece(node, depth)`` for a FastNode, ``pieces`` the cache's."""
     return _cached_piece(pieces, node, depth)
+
+
+# TextCache.link_length and _has_known_child for the compiled view, likewise: the same
+# children walk and the same sums, in the same order (so the same floats).
+
+cdef double _IN_PAGE_WEIGHT = 0.3
+
+
+cdef double _link_length(dict pieces, dict links, FastNode node, long depth) except? -1.0:
+    """TextCache.link_length."""
+    cdef object key = <size_t> node.ptr
+    cdef object known = links.get(key)
+    cdef double found
+    cdef double coefficient
+    cdef lxb_dom_node_t *child
+    cdef FastNode anchor
+    cdef object href
+    if known is not None:
+        return known
+    if node.get_tag() == "a":
+        href = node.get_attributes().get("href")
+        coefficient = _IN_PAGE_WEIGHT if (href or "").startswith("#") else 1.0
+        found = <long> _cached_piece(pieces, node, 0)[0] * coefficient
+    elif depth < _MAX_COMPOSE_DEPTH and key in pieces and _has_known_child(links, node):
+        found = 0.0
+        child = node.ptr.first_child
+        while child != NULL:
+            if child.type == 1:
+                found += _link_length(pieces, links, node.doc.wrap(child), depth + 1)
+            child = child.next
+    else:
+        found = 0.0
+        for anchor in node.css("a"):
+            known = links.get(<size_t> anchor.ptr)
+            found += <double> known if known is not None else _link_length(pieces, links, anchor, 0)
+    links[key] = found
+    return found
+
+
+cdef bint _has_known_child(dict links, FastNode node) except -1:
+    """TextCache._has_known_child."""
+    cdef lxb_dom_node_t *child = node.ptr.first_child
+    cdef Py_ssize_t count = 0
+    while child != NULL:
+        count += 1
+        if count > _MAX_COMPOSED_CHILDREN:
+            return False
+        if (<size_t> child) in links:
+            return True
+        child = child.next
+    return False
+
+
+def link_length(dict pieces, dict links, FastNode node, long depth=0):
+    """``TextCache.link_length(node, depth)`` for a FastNode, ``pieces`` and ``links`` the
+    cache's."""
+    return _link_length(pieces, links, node, depth)

@@ -207,18 +207,19 @@ MAX_COMPOSED_CHILDREN = 40
 MAX_COMPOSE_DEPTH = 32
 
 
-def _compiled_text_piece() -> Any:
-    """crawler._fastmain.text_piece, TextCache._piece and _compose compiled for the compiled
-    view's nodes (imported on first use: that module imports this one)."""
-    global _text_piece
-    if _text_piece is None:
-        from crawler._fastmain import text_piece
+def _compiled(name: str) -> Any:
+    """A function of crawler._fastmain, where TextCache._piece, _compose, link_length and
+    _has_known_child are compiled for the compiled view's nodes (imported on first use:
+    that module imports this one)."""
+    found = _COMPILED.get(name)
+    if found is None:
+        import crawler._fastmain
 
-        _text_piece = text_piece
-    return _text_piece
+        found = _COMPILED[name] = getattr(crawler._fastmain, name)
+    return found
 
 
-_text_piece = None
+_COMPILED: dict[str, Any] = {}
 
 
 class TextCache:
@@ -226,8 +227,8 @@ class TextCache:
     page (both scoring passes and the clean-up share it). Nested containers are the costly
     part: a container whose child is already known is summed from its children, so the
     text of the page is read about once rather than once per level of nesting.
-    (crawler._fastmain.text_piece has a compiled copy of _piece and _compose for the
-    compiled view: change both.)"""
+    (crawler._fastmain has compiled copies of _piece, _compose, link_length and
+    _has_known_child for the compiled view: change both.)"""
 
     __slots__ = ("pieces", "links", "densities", "to_score", "paragraphs", "chains")
 
@@ -261,7 +262,7 @@ class TextCache:
         found = self.pieces.get(key)
         if found is None:
             if node.__class__ is FAST_NODE:
-                return _compiled_text_piece()(self.pieces, node, depth)
+                return _compiled("text_piece")(self.pieces, node, depth)
             found = self._compose(node, depth) if depth < MAX_COMPOSE_DEPTH else None
             if found is None:
                 found = node_piece(node)
@@ -312,6 +313,8 @@ class TextCache:
         found = links.get(key)
         if found is not None:
             return found
+        if node.__class__ is FAST_NODE:
+            return _compiled("link_length")(self.pieces, links, node, depth)
         if node.tag == "a":
             coefficient = 0.3 if (node.attributes.get("href") or "").startswith("#") else 1.0
             found = self._piece(node)[0] * coefficient
