@@ -27,17 +27,66 @@ cdef object _UNREAD = object()
 cdef str _DIV_BLOCKS = DIV_BLOCKS
 
 
-cdef bint _alive(FastNode node, ctx, dict known, bint strip_unlikely) except -1:
-    """mainblock._alive."""
-    cdef list chain = []
-    cdef FastNode current = node
-    cdef FastNode element
-    cdef tuple state = None
-    cdef bint alive, in_table
-    cdef long depth
-    cdef Py_ssize_t index
+#: The states ``_alive`` records, (alive, inside a table or code, depth), made once for the
+#: depths real pages reach: equal tuples, shared rather than allocated per element.
+cdef long _SHARED_DEPTHS = 256
+cdef list _STATES = [
+    [[(alive, in_table, depth) for depth in range(_SHARED_DEPTHS)] for in_table in (False, True)]
+    for alive in (False, True)
+]
+
+
+cdef inline tuple _state(bint alive, bint in_table, long depth):
+    if depth < _SHARED_DEPTHS:
+        return <tuple> (<list> (<list> _STATES[alive])[in_table])[depth]
+    return (alive, in_table, depth)
+
+
+cdef tuple _child_state(FastNode element, tuple above, bint strip_unlikely):
+    """The state of ``element`` under a parent (or none) in state ``above``: one step of
+    mainblock._alive's downward pass."""
+    cdef bint alive = above[0], in_table = above[1]
+    cdef long depth = above[2]
     cdef str tag
     cdef dict attrs
+    depth += 1
+    if alive and element.ptr.type == 1:
+        tag = element.get_tag()
+        attrs = element.get_attributes()
+        if depth > _MAX_DEPTH or tag in _SKIPPED or not _visible_attrs(attrs):
+            alive = False
+        elif strip_unlikely and tag != "table" and tag != "code" and not in_table:
+            if _unlikely_candidate(tag, attrs):
+                alive = False
+        in_table = in_table or tag == "table" or tag == "code"
+    return _state(alive, in_table, depth)
+
+
+cdef tuple _ROOT_STATE = (True, False, 0)
+
+
+cdef bint _alive(FastNode node, ctx, dict known, bint strip_unlikely) except -1:
+    """mainblock._alive. Most elements come after their parent (document order), so the
+    element itself or its parent is known, and no chain is built."""
+    cdef list chain
+    cdef FastNode current, parent
+    cdef tuple state
+    cdef Py_ssize_t index
+    cdef object key = <size_t> node.ptr
+    state = known.get(key)
+    if state is not None:
+        return state[0]
+    parent = node.get_parent()
+    if parent is None:
+        state = None
+    else:
+        state = known.get(<size_t> parent.ptr)
+    if state is not None or parent is None:
+        state = _child_state(node, _ROOT_STATE if state is None else state, strip_unlikely)
+        known[key] = state
+        return state[0]
+    chain = [node]
+    current = parent
     while current is not None:
         state = known.get(<size_t> current.ptr)
         if state is not None:
@@ -45,23 +94,12 @@ cdef bint _alive(FastNode node, ctx, dict known, bint strip_unlikely) except -1:
         chain.append(current)
         current = current.get_parent()
     if state is None:
-        alive, in_table, depth = True, False, 0
-    else:
-        alive, in_table, depth = state
+        state = _ROOT_STATE
     for index in range(len(chain) - 1, -1, -1):
-        element = <FastNode> chain[index]
-        depth += 1
-        if alive and element.ptr.type == 1:
-            tag = element.get_tag()
-            attrs = element.get_attributes()
-            if depth > _MAX_DEPTH or tag in _SKIPPED or not _visible_attrs(attrs):
-                alive = False
-            elif strip_unlikely and tag != "table" and tag != "code" and not in_table:
-                if _unlikely_candidate(tag, attrs):
-                    alive = False
-            in_table = in_table or tag == "table" or tag == "code"
-        known[<size_t> element.ptr] = (alive, in_table, depth)
-    return alive
+        current = <FastNode> chain[index]
+        state = _child_state(current, state, strip_unlikely)
+        known[<size_t> current.ptr] = state
+    return state[0]
 
 
 cdef tuple _NOTHING = (0, False, False, True, 0)
