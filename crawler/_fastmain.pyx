@@ -13,6 +13,7 @@ Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain``,
 """
 
 from crawler._fastdom cimport Facts, FastNode, any_below
+from libc.stdlib cimport free, realloc
 from selectolax.lexbor cimport lxb_dom_node_t
 
 from crawler.mainblock import DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
@@ -199,7 +200,9 @@ cdef list _chain(FastNode parent, dict chains):
 
 
 def score_paragraphs(FastNode body, ctx):
-    """mainblock._score_paragraphs for the compiled view."""
+    """mainblock._score_paragraphs for the compiled view. The scores are summed as C doubles
+    (the same additions in the same order as Python's floats) and written to ``ctx.scores``
+    once at the end, in the order the Python pass first writes them."""
     texts = ctx.texts
     if texts.to_score is None:
         texts.to_score = body.css(TO_SCORE)  # a plain tag list: a C walk (crawler/_fasttags.pxi)
@@ -212,24 +215,53 @@ def score_paragraphs(FastNode body, ctx):
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
-    cdef object key, found, parent, score, ancestor_key, divider
+    cdef object key, found, parent, score, ancestor_key, divider, initial, place
     cdef str tag
-    for element in texts.to_score:
-        key = <size_t> element.ptr
-        found = paragraphs.get(key, _UNREAD)
-        if found is _UNREAD:
-            tag = element.get_tag()
-            if (tag == "td" or tag == "section") and not _alive(element, ctx, known, strip_unlikely):
-                continue  # containers: check before reading their whole text
-            found = paragraphs[key] = _paragraph(element, texts, pieces)
-        if found is None or not _alive(element, ctx, known, strip_unlikely):
-            continue
-        parent, score = found
-        for ancestor_key, ancestor, divider in _chain(<FastNode> parent, chains):
-            if ancestor_key not in scores:
-                scores[ancestor_key] = _TAG_SCORE.get(ancestor.get_tag(), 0) + _class_weight(ancestor.get_attributes())
-                nodes[ancestor_key] = ancestor
-            scores[ancestor_key] += score / divider
+    # The running totals: place_of[key] is the key's place in ``totals`` and ``order``.
+    cdef dict place_of = {}
+    cdef list order = []
+    cdef double *totals = NULL
+    cdef double *grown
+    cdef Py_ssize_t count = 0, room = 0, index
+    cdef double points
+    try:
+        for element in texts.to_score:
+            key = <size_t> element.ptr
+            found = paragraphs.get(key, _UNREAD)
+            if found is _UNREAD:
+                tag = element.get_tag()
+                if (tag == "td" or tag == "section") and not _alive(element, ctx, known, strip_unlikely):
+                    continue  # containers: check before reading their whole text
+                found = paragraphs[key] = _paragraph(element, texts, pieces)
+            if found is None or not _alive(element, ctx, known, strip_unlikely):
+                continue
+            parent, score = found
+            points = score  # a small int: exact, as Python's int / int divides it
+            for ancestor_key, ancestor, divider in _chain(<FastNode> parent, chains):
+                place = place_of.get(ancestor_key)
+                if place is None:
+                    initial = scores.get(ancestor_key)
+                    if initial is None:
+                        initial = _TAG_SCORE.get(ancestor.get_tag(), 0) + _class_weight(ancestor.get_attributes())
+                        nodes[ancestor_key] = ancestor
+                    if count == room:
+                        room = 2 * room if room else 64
+                        grown = <double *> realloc(totals, room * sizeof(double))
+                        if grown == NULL:
+                            raise MemoryError()
+                        totals = grown
+                    totals[count] = initial
+                    place_of[ancestor_key] = count
+                    order.append(ancestor_key)
+                    index = count
+                    count += 1
+                else:
+                    index = place
+                totals[index] += points / <long> divider
+        for index in range(count):
+            scores[order[index]] = totals[index]
+    finally:
+        free(totals)
 
 
 # TextCache._piece and _compose for the compiled view: the same walk over a container's
