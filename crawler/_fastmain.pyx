@@ -400,3 +400,121 @@ def link_length(dict pieces, dict links, FastNode node, long depth=0):
     """``TextCache.link_length(node, depth)`` for a FastNode, ``pieces`` and ``links`` the
     cache's."""
     return _link_length(pieces, links, node, depth)
+
+
+# mainblock._top_candidate for the compiled view, with TextCache.length and density and
+# mainblock._scaled and _initial inline: the same steps on the same Python structures,
+# without a Python call per candidate and measure.
+
+from operator import itemgetter
+
+from crawler.mainblock import MAX_CANDIDATES
+
+cdef Py_ssize_t _MAX_CANDIDATES = MAX_CANDIDATES
+cdef object _SECOND = itemgetter(1)
+cdef object _FIRST = itemgetter(0)
+
+
+cdef double _density(dict pieces, dict links, dict densities, FastNode node) except? -1.0:
+    """TextCache.density."""
+    cdef object key = <size_t> node.ptr
+    cdef object density = densities.get(key)
+    cdef long text
+    if density is None:
+        text = _cached_piece(pieces, node, 0)[0]
+        density = densities[key] = _link_length(pieces, links, node, 0) / text if text else 0.0
+    return density
+
+
+cdef double _scaled(dict scores, dict scaled_scores, dict pieces, dict links, dict densities, FastNode node) except? -1.0:
+    """mainblock._scaled."""
+    cdef object key = <size_t> node.ptr
+    cdef object scaled = scaled_scores.get(key)
+    if scaled is None:
+        scaled = scaled_scores[key] = scores[key] * (1 - _density(pieces, links, densities, node))
+    return scaled
+
+
+def top_candidate(FastNode body, ctx):
+    """mainblock._top_candidate for the compiled view."""
+    cdef dict scores = ctx.scores
+    cdef dict nodes = ctx.nodes
+    cdef dict scaled_scores = ctx.scaled_scores
+    texts = ctx.texts
+    cdef dict pieces = texts.pieces
+    cdef dict links = texts.links
+    cdef dict densities = texts.densities
+    cdef list ranked, best, alternatives, alt_paths, children
+    cdef FastNode node, top, parent, alt, current
+    cdef object key, raw, top_key
+    cdef double top_score, last, threshold, parent_score
+    cdef set path
+    cdef Py_ssize_t shared
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=_SECOND, reverse=True)
+    best = []
+    for key, raw in ranked[:_MAX_CANDIDATES]:
+        if len(best) >= 5 and raw <= best[len(best) - 1][0]:
+            break
+        node = nodes[key]
+        _cached_piece(pieces, node, 0)  # mainblock._length
+        best.append((_scaled(scores, scaled_scores, pieces, links, densities, node), key))
+        # By score alone: a stable sort keeps equal scores in the order they were ranked.
+        best.sort(key=_FIRST, reverse=True)
+        del best[5:]
+    top_score, top_key = best[0]
+    top = nodes[top_key]
+    if top.get_tag() == "body":
+        return None
+    # Several close candidates under one ancestor: the ancestor is the article.
+    alternatives = [nodes[key] for score, key in best[1:] if top_score and score / top_score >= 0.75]
+    if len(alternatives) >= 3:
+        alt_paths = []
+        for alt in alternatives:
+            path = set()
+            current = alt.get_parent()
+            while current is not None:
+                path.add(<size_t> current.ptr)
+                current = current.get_parent()
+            alt_paths.append(path)
+        parent = top.get_parent()
+        while parent is not None and parent.get_tag() != "body":
+            key = <size_t> parent.ptr
+            shared = 0
+            for path in alt_paths:
+                if key in path:
+                    shared += 1
+            if shared >= 3:
+                top = parent
+                break
+            parent = parent.get_parent()
+    key = <size_t> top.ptr
+    if key not in scores:
+        scores[key] = _TAG_SCORE.get(top.get_tag(), 0) + _class_weight(top.get_attributes())
+        nodes[key] = top
+    # Climb while the parent keeps a good share of the score.
+    last = _scaled(scores, scaled_scores, pieces, links, densities, top)
+    threshold = last / 3
+    parent = top.get_parent()
+    while parent is not None and parent.get_tag() != "body" and parent.get_tag() != "html":
+        if (<size_t> parent.ptr) not in scores:
+            parent = parent.get_parent()
+            continue
+        parent_score = _scaled(scores, scaled_scores, pieces, links, densities, parent)
+        if parent_score < threshold:
+            break
+        if parent_score > last:
+            top = parent
+            break
+        last = parent_score
+        parent = parent.get_parent()
+    # An only child is no different from its parent.
+    parent = top.get_parent()
+    while parent is not None and parent.get_tag() != "body" and parent.get_tag() != "html":
+        children = [c for c in parent.element_children() if (<FastNode> c).get_tag() not in _SKIPPED]
+        if len(children) != 1:
+            break
+        top = parent
+        parent = top.get_parent()
+    return top

@@ -347,7 +347,8 @@ class TextCache:
         return False
 
     def density(self, node: Node) -> float:
-        """Share of the text of ``node`` that sits in links (in-page links weigh 0.3)."""
+        """Share of the text of ``node`` that sits in links (in-page links weigh 0.3).
+        (crawler._fastmain has a compiled copy, for its _top_candidate: change both.)"""
         key = node.mem_id
         density = self.densities.get(key)
         if density is None:
@@ -478,6 +479,9 @@ def prose_length(main: MainContent | None) -> int:
 
 
 def _top_candidate(body: Node, ctx: _Ctx) -> Node | None:
+    """The block of the best paragraph scores, Readability's top candidate. (crawler._fastmain
+    has a compiled copy of this, with _scaled, _initial and TextCache.density, for the
+    compiled view: change both.)"""
     if not ctx.scores:
         return None
     ranked = sorted(ctx.scores.items(), key=lambda item: item[1], reverse=True)
@@ -612,13 +616,14 @@ def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent 
     if texts is None:
         texts = TextCache()
     score_paragraphs = _score_paragraphs
+    top_candidate = _top_candidate
     if body.__class__ is FAST_NODE:
-        # The compiled view's nodes: the same pass, compiled (it imports this module).
-        from crawler._fastmain import score_paragraphs
+        # The compiled view's nodes: the same pass and choice, compiled (it imports this module).
+        from crawler._fastmain import score_paragraphs, top_candidate
     for strip_unlikely in (True, False):
         ctx = _Ctx(strip_unlikely=strip_unlikely, texts=texts)
         score_paragraphs(body, ctx)
-        top = _top_candidate(body, ctx)
+        top = top_candidate(body, ctx)
         if top is None:
             continue
         blocks = _siblings(top, ctx)
