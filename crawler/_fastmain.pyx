@@ -12,7 +12,9 @@ Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain``,
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
 """
 
-from crawler._fastdom cimport FastNode, any_below
+from crawler._fastdom cimport Facts, FastNode, any_below
+from libc.stdlib cimport free, realloc
+from selectolax.lexbor cimport lxb_dom_node_t
 
 from crawler.mainblock import DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
 
@@ -26,17 +28,66 @@ cdef object _UNREAD = object()
 cdef str _DIV_BLOCKS = DIV_BLOCKS
 
 
-cdef bint _alive(FastNode node, ctx, dict known, bint strip_unlikely) except -1:
-    """mainblock._alive."""
-    cdef list chain = []
-    cdef FastNode current = node
-    cdef FastNode element
-    cdef tuple state = None
-    cdef bint alive, in_table
-    cdef long depth
-    cdef Py_ssize_t index
+#: The states ``_alive`` records, (alive, inside a table or code, depth), made once for the
+#: depths real pages reach: equal tuples, shared rather than allocated per element.
+cdef long _SHARED_DEPTHS = 256
+cdef list _STATES = [
+    [[(alive, in_table, depth) for depth in range(_SHARED_DEPTHS)] for in_table in (False, True)]
+    for alive in (False, True)
+]
+
+
+cdef inline tuple _state(bint alive, bint in_table, long depth):
+    if depth < _SHARED_DEPTHS:
+        return <tuple> (<list> (<list> _STATES[alive])[in_table])[depth]
+    return (alive, in_table, depth)
+
+
+cdef tuple _child_state(FastNode element, tuple above, bint strip_unlikely):
+    """The state of ``element`` under a parent (or none) in state ``above``: one step of
+    mainblock._alive's downward pass."""
+    cdef bint alive = above[0], in_table = above[1]
+    cdef long depth = above[2]
     cdef str tag
     cdef dict attrs
+    depth += 1
+    if alive and element.ptr.type == 1:
+        tag = element.get_tag()
+        attrs = element.get_attributes()
+        if depth > _MAX_DEPTH or tag in _SKIPPED or not _visible_attrs(attrs):
+            alive = False
+        elif strip_unlikely and tag != "table" and tag != "code" and not in_table:
+            if _unlikely_candidate(tag, attrs):
+                alive = False
+        in_table = in_table or tag == "table" or tag == "code"
+    return _state(alive, in_table, depth)
+
+
+cdef tuple _ROOT_STATE = (True, False, 0)
+
+
+cdef bint _alive(FastNode node, ctx, dict known, bint strip_unlikely) except -1:
+    """mainblock._alive. Most elements come after their parent (document order), so the
+    element itself or its parent is known, and no chain is built."""
+    cdef list chain
+    cdef FastNode current, parent
+    cdef tuple state
+    cdef Py_ssize_t index
+    cdef object key = <size_t> node.ptr
+    state = known.get(key)
+    if state is not None:
+        return state[0]
+    parent = node.get_parent()
+    if parent is None:
+        state = None
+    else:
+        state = known.get(<size_t> parent.ptr)
+    if state is not None or parent is None:
+        state = _child_state(node, _ROOT_STATE if state is None else state, strip_unlikely)
+        known[key] = state
+        return state[0]
+    chain = [node]
+    current = parent
     while current is not None:
         state = known.get(<size_t> current.ptr)
         if state is not None:
@@ -44,70 +95,78 @@ cdef bint _alive(FastNode node, ctx, dict known, bint strip_unlikely) except -1:
         chain.append(current)
         current = current.get_parent()
     if state is None:
-        alive, in_table, depth = True, False, 0
-    else:
-        alive, in_table, depth = state
+        state = _ROOT_STATE
     for index in range(len(chain) - 1, -1, -1):
-        element = <FastNode> chain[index]
-        depth += 1
-        if alive and element.ptr.type == 1:
-            tag = element.get_tag()
-            attrs = element.get_attributes()
-            if depth > _MAX_DEPTH or tag in _SKIPPED or not _visible_attrs(attrs):
-                alive = False
-            elif strip_unlikely and tag != "table" and tag != "code" and not in_table:
-                if _unlikely_candidate(tag, attrs):
-                    alive = False
-            in_table = in_table or tag == "table" or tag == "code"
-        known[<size_t> element.ptr] = (alive, in_table, depth)
-    return alive
+        current = <FastNode> chain[index]
+        state = _child_state(current, state, strip_unlikely)
+        known[<size_t> current.ptr] = state
+    return state[0]
+
+
+cdef tuple _NOTHING = (0, False, False, True, 0)
+cdef tuple _BLANK = (0, True, True, True, 0)
+
+
+cdef inline long _collapsed_length(Facts *facts) noexcept:
+    """piece(text)[0] of the scanned text (crawler.nodetext.piece)."""
+    return facts.word_chars + facts.words - 1 if facts.words else 0
+
+
+cdef tuple _piece_of(Facts *facts):
+    """crawler.nodetext.piece of the scanned text (_fastdom's _piece)."""
+    if facts.chars == 0:
+        return _NOTHING
+    if facts.words == 0:
+        return _BLANK
+    return (facts.word_chars + facts.words - 1, facts.lead, facts.trail, False, facts.commas)
 
 
 cdef object _paragraph(FastNode element, texts, dict pieces):
-    """mainblock._paragraph, reading the text facts in C (``pieces``: ``texts.pieces``)."""
+    """mainblock._paragraph, reading the text facts in C (``pieces``: ``texts.pieces``).
+    The facts are read from the view's table as structs (FastNode.facts), not through
+    FastNode.paragraph_facts: most elements are turned down on their lengths alone, and
+    need no tuple."""
     cdef bint whole = True
     cdef FastNode parent
-    cdef tuple found
-    cdef tuple facts
+    cdef Facts scratch
+    cdef Facts *facts
     cdef long length
     cdef object key, known
     if element.get_tag() == "div":
-        found = element.paragraph_facts(False)
-        if found is None:
+        facts = element.facts(False, &scratch)
+        if facts.invalid:
             return _python_paragraph(element, texts)
-        facts = found[1]
-        if found[0] < _MIN_PARAGRAPH or facts[0] < _MIN_PARAGRAPH:
+        if facts.chars < _MIN_PARAGRAPH or _collapsed_length(facts) < _MIN_PARAGRAPH:
             return None
         if any_below(element, _DIV_BLOCKS):  # mainblock._has_block_child
             parent = element
             whole = False
         else:
             parent = element.get_parent()
-            found = element.paragraph_facts(True)
-            if found is None:
+            facts = element.facts(True, &scratch)
+            if facts.invalid:
                 return _python_paragraph(element, texts)
     else:
-        found = element.paragraph_facts(True)
-        if found is None:
+        facts = element.facts(True, &scratch)
+        if facts.invalid:
             return _python_paragraph(element, texts)
-        if found[0] < _MIN_PARAGRAPH:
+        if facts.chars < _MIN_PARAGRAPH:
             return None
         parent = element.get_parent()
     if parent is None:
         return None
-    facts = found[1]
     if whole:
         # TextCache.note, inline.
         key = <size_t> element.ptr
         known = pieces.get(key)
         if known is None:
-            known = pieces[key] = facts
+            known = pieces[key] = _piece_of(facts)
         length = known[0]
     else:
-        length = facts[0]
+        length = _collapsed_length(facts)
     if length < _MIN_PARAGRAPH:
         return None
-    return parent, 1 + found[2] + min(length // 100, 3)
+    return parent, 1 + facts.commas + facts.wide_commas + min(length // 100, 3)
 
 
 cdef object _python_paragraph(FastNode element, texts):
@@ -141,7 +200,9 @@ cdef list _chain(FastNode parent, dict chains):
 
 
 def score_paragraphs(FastNode body, ctx):
-    """mainblock._score_paragraphs for the compiled view."""
+    """mainblock._score_paragraphs for the compiled view. The scores are summed as C doubles
+    (the same additions in the same order as Python's floats) and written to ``ctx.scores``
+    once at the end, in the order the Python pass first writes them."""
     texts = ctx.texts
     if texts.to_score is None:
         texts.to_score = body.css(TO_SCORE)  # a plain tag list: a C walk (crawler/_fasttags.pxi)
@@ -154,21 +215,306 @@ def score_paragraphs(FastNode body, ctx):
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
-    cdef object key, found, parent, score, ancestor_key, divider
+    cdef object key, found, parent, score, ancestor_key, divider, initial, place
     cdef str tag
-    for element in texts.to_score:
-        key = <size_t> element.ptr
-        found = paragraphs.get(key, _UNREAD)
-        if found is _UNREAD:
-            tag = element.get_tag()
-            if (tag == "td" or tag == "section") and not _alive(element, ctx, known, strip_unlikely):
-                continue  # containers: check before reading their whole text
-            found = paragraphs[key] = _paragraph(element, texts, pieces)
-        if found is None or not _alive(element, ctx, known, strip_unlikely):
+    # The running totals: place_of[key] is the key's place in ``totals`` and ``order``.
+    cdef dict place_of = {}
+    cdef list order = []
+    cdef double *totals = NULL
+    cdef double *grown
+    cdef Py_ssize_t count = 0, room = 0, index
+    cdef double points
+    try:
+        for element in texts.to_score:
+            key = <size_t> element.ptr
+            found = paragraphs.get(key, _UNREAD)
+            if found is _UNREAD:
+                tag = element.get_tag()
+                if (tag == "td" or tag == "section") and not _alive(element, ctx, known, strip_unlikely):
+                    continue  # containers: check before reading their whole text
+                found = paragraphs[key] = _paragraph(element, texts, pieces)
+            if found is None or not _alive(element, ctx, known, strip_unlikely):
+                continue
+            parent, score = found
+            points = score  # a small int: exact, as Python's int / int divides it
+            for ancestor_key, ancestor, divider in _chain(<FastNode> parent, chains):
+                place = place_of.get(ancestor_key)
+                if place is None:
+                    initial = scores.get(ancestor_key)
+                    if initial is None:
+                        initial = _TAG_SCORE.get(ancestor.get_tag(), 0) + _class_weight(ancestor.get_attributes())
+                        nodes[ancestor_key] = ancestor
+                    if count == room:
+                        room = 2 * room if room else 64
+                        grown = <double *> realloc(totals, room * sizeof(double))
+                        if grown == NULL:
+                            raise MemoryError()
+                        totals = grown
+                    totals[count] = initial
+                    place_of[ancestor_key] = count
+                    order.append(ancestor_key)
+                    index = count
+                    count += 1
+                else:
+                    index = place
+                totals[index] += points / <long> divider
+        for index in range(count):
+            scores[order[index]] = totals[index]
+    finally:
+        free(totals)
+
+
+# TextCache._piece and _compose for the compiled view: the same walk over a container's
+# children, in C rather than through FastNode properties (the candidates' text lengths are
+# read this way, and most of them walk up to MAX_COMPOSED_CHILDREN children to learn that
+# none is known). The same entries are filled with the same values.
+
+from crawler.mainblock import MAX_COMPOSE_DEPTH, MAX_COMPOSED_CHILDREN
+from crawler.nodetext import BLANK, NOTHING, piece as python_piece
+
+cdef long _MAX_COMPOSE_DEPTH = MAX_COMPOSE_DEPTH
+cdef Py_ssize_t _MAX_COMPOSED_CHILDREN = MAX_COMPOSED_CHILDREN
+cdef tuple _JOINED_NOTHING = NOTHING
+cdef tuple _JOINED_BLANK = BLANK
+
+
+cdef tuple _join_pieces(tuple left, tuple right):
+    """crawler.nodetext.join_pieces."""
+    if left[3]:
+        if right[3]:
+            return _JOINED_BLANK if (left[1] or right[1]) else _JOINED_NOTHING
+        return (right[0], left[1] or right[1], right[2], False, right[4])
+    if right[3]:
+        return (left[0], left[1], left[2] or right[1], False, left[4])
+    return (left[0] + right[0] + (left[2] or right[1]), left[1], right[2], False, left[4] + right[4])
+
+
+cdef tuple _node_piece(FastNode node):
+    """crawler.nodetext.node_piece."""
+    cdef Facts scratch
+    cdef Facts *facts = node.facts(True, &scratch)
+    if facts.invalid:
+        return python_piece(node.text())
+    return _piece_of(facts)
+
+
+cdef tuple _cached_piece(dict pieces, FastNode node, long depth):
+    """TextCache._piece."""
+    cdef object key = <size_t> node.ptr
+    cdef tuple found = pieces.get(key)
+    if found is None:
+        found = _composed_piece(pieces, node, depth) if depth < _MAX_COMPOSE_DEPTH else None
+        if found is None:
+            found = _node_piece(node)
+        pieces[key] = found
+    return found
+
+
+cdef tuple _composed_piece(dict pieces, FastNode node, long depth):
+    """TextCache._compose."""
+    cdef lxb_dom_node_t *child = node.ptr.first_child
+    cdef Py_ssize_t count = 0
+    cdef bint known = False
+    cdef tuple total, part
+    while child != NULL:
+        count += 1
+        if count > _MAX_COMPOSED_CHILDREN:
+            return None
+        if not known and (<size_t> child) in pieces:
+            known = True
+        child = child.next
+    if not known:
+        return None
+    total = _JOINED_NOTHING
+    child = node.ptr.first_child
+    while child != NULL:
+        if child.type == 1:
+            part = _cached_piece(pieces, node.doc.wrap(child), depth + 1)
+        elif child.type == 3:
+            part = _node_piece(node.doc.wrap(child))
+        else:
+            child = child.next
             continue
-        parent, score = found
-        for ancestor_key, ancestor, divider in _chain(<FastNode> parent, chains):
-            if ancestor_key not in scores:
-                scores[ancestor_key] = _TAG_SCORE.get(ancestor.get_tag(), 0) + _class_weight(ancestor.get_attributes())
-                nodes[ancestor_key] = ancestor
-            scores[ancestor_key] += score / divider
+        total = _join_pieces(total, part)
+        child = child.next
+    return total
+
+
+def text_piece(dict pieces, FastNode node, long depth=0):
+    """``TextCache._piece(node, depth)`` for a FastNode, ``pieces`` the cache's."""
+    return _cached_piece(pieces, node, depth)
+
+
+# TextCache.link_length and _has_known_child for the compiled view, likewise: the same
+# children walk and the same sums, in the same order (so the same floats).
+
+cdef double _IN_PAGE_WEIGHT = 0.3
+
+
+cdef double _link_length(dict pieces, dict links, FastNode node, long depth) except? -1.0:
+    """TextCache.link_length."""
+    cdef object key = <size_t> node.ptr
+    cdef object known = links.get(key)
+    cdef double found
+    cdef double coefficient
+    cdef lxb_dom_node_t *child
+    cdef FastNode anchor
+    cdef object href
+    if known is not None:
+        return known
+    if node.get_tag() == "a":
+        href = node.get_attributes().get("href")
+        coefficient = _IN_PAGE_WEIGHT if (href or "").startswith("#") else 1.0
+        found = <long> _cached_piece(pieces, node, 0)[0] * coefficient
+    elif depth < _MAX_COMPOSE_DEPTH and key in pieces and _has_known_child(links, node):
+        found = 0.0
+        child = node.ptr.first_child
+        while child != NULL:
+            if child.type == 1:
+                found += _link_length(pieces, links, node.doc.wrap(child), depth + 1)
+            child = child.next
+    else:
+        found = 0.0
+        for anchor in node.css("a"):
+            known = links.get(<size_t> anchor.ptr)
+            found += <double> known if known is not None else _link_length(pieces, links, anchor, 0)
+    links[key] = found
+    return found
+
+
+cdef bint _has_known_child(dict links, FastNode node) except -1:
+    """TextCache._has_known_child."""
+    cdef lxb_dom_node_t *child = node.ptr.first_child
+    cdef Py_ssize_t count = 0
+    while child != NULL:
+        count += 1
+        if count > _MAX_COMPOSED_CHILDREN:
+            return False
+        if (<size_t> child) in links:
+            return True
+        child = child.next
+    return False
+
+
+def link_length(dict pieces, dict links, FastNode node, long depth=0):
+    """``TextCache.link_length(node, depth)`` for a FastNode, ``pieces`` and ``links`` the
+    cache's."""
+    return _link_length(pieces, links, node, depth)
+
+
+# mainblock._top_candidate for the compiled view, with TextCache.length and density and
+# mainblock._scaled and _initial inline: the same steps on the same Python structures,
+# without a Python call per candidate and measure.
+
+from operator import itemgetter
+
+from crawler.mainblock import MAX_CANDIDATES
+
+cdef Py_ssize_t _MAX_CANDIDATES = MAX_CANDIDATES
+cdef object _SECOND = itemgetter(1)
+cdef object _FIRST = itemgetter(0)
+
+
+cdef double _density(dict pieces, dict links, dict densities, FastNode node) except? -1.0:
+    """TextCache.density."""
+    cdef object key = <size_t> node.ptr
+    cdef object density = densities.get(key)
+    cdef long text
+    if density is None:
+        text = _cached_piece(pieces, node, 0)[0]
+        density = densities[key] = _link_length(pieces, links, node, 0) / text if text else 0.0
+    return density
+
+
+cdef double _scaled(dict scores, dict scaled_scores, dict pieces, dict links, dict densities, FastNode node) except? -1.0:
+    """mainblock._scaled."""
+    cdef object key = <size_t> node.ptr
+    cdef object scaled = scaled_scores.get(key)
+    if scaled is None:
+        scaled = scaled_scores[key] = scores[key] * (1 - _density(pieces, links, densities, node))
+    return scaled
+
+
+def top_candidate(FastNode body, ctx):
+    """mainblock._top_candidate for the compiled view."""
+    cdef dict scores = ctx.scores
+    cdef dict nodes = ctx.nodes
+    cdef dict scaled_scores = ctx.scaled_scores
+    texts = ctx.texts
+    cdef dict pieces = texts.pieces
+    cdef dict links = texts.links
+    cdef dict densities = texts.densities
+    cdef list ranked, best, alternatives, alt_paths, children
+    cdef FastNode node, top, parent, alt, current
+    cdef object key, raw, top_key
+    cdef double top_score, last, threshold, parent_score
+    cdef set path
+    cdef Py_ssize_t shared
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=_SECOND, reverse=True)
+    best = []
+    for key, raw in ranked[:_MAX_CANDIDATES]:
+        if len(best) >= 5 and raw <= best[len(best) - 1][0]:
+            break
+        node = nodes[key]
+        _cached_piece(pieces, node, 0)  # mainblock._length
+        best.append((_scaled(scores, scaled_scores, pieces, links, densities, node), key))
+        # By score alone: a stable sort keeps equal scores in the order they were ranked.
+        best.sort(key=_FIRST, reverse=True)
+        del best[5:]
+    top_score, top_key = best[0]
+    top = nodes[top_key]
+    if top.get_tag() == "body":
+        return None
+    # Several close candidates under one ancestor: the ancestor is the article.
+    alternatives = [nodes[key] for score, key in best[1:] if top_score and score / top_score >= 0.75]
+    if len(alternatives) >= 3:
+        alt_paths = []
+        for alt in alternatives:
+            path = set()
+            current = alt.get_parent()
+            while current is not None:
+                path.add(<size_t> current.ptr)
+                current = current.get_parent()
+            alt_paths.append(path)
+        parent = top.get_parent()
+        while parent is not None and parent.get_tag() != "body":
+            key = <size_t> parent.ptr
+            shared = 0
+            for path in alt_paths:
+                if key in path:
+                    shared += 1
+            if shared >= 3:
+                top = parent
+                break
+            parent = parent.get_parent()
+    key = <size_t> top.ptr
+    if key not in scores:
+        scores[key] = _TAG_SCORE.get(top.get_tag(), 0) + _class_weight(top.get_attributes())
+        nodes[key] = top
+    # Climb while the parent keeps a good share of the score.
+    last = _scaled(scores, scaled_scores, pieces, links, densities, top)
+    threshold = last / 3
+    parent = top.get_parent()
+    while parent is not None and parent.get_tag() != "body" and parent.get_tag() != "html":
+        if (<size_t> parent.ptr) not in scores:
+            parent = parent.get_parent()
+            continue
+        parent_score = _scaled(scores, scaled_scores, pieces, links, densities, parent)
+        if parent_score < threshold:
+            break
+        if parent_score > last:
+            top = parent
+            break
+        last = parent_score
+        parent = parent.get_parent()
+    # An only child is no different from its parent.
+    parent = top.get_parent()
+    while parent is not None and parent.get_tag() != "body" and parent.get_tag() != "html":
+        children = [c for c in parent.element_children() if (<FastNode> c).get_tag() not in _SKIPPED]
+        if len(children) != 1:
+            break
+        top = parent
+        parent = top.get_parent()
+    return top

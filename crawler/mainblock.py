@@ -207,11 +207,28 @@ MAX_COMPOSED_CHILDREN = 40
 MAX_COMPOSE_DEPTH = 32
 
 
+def _compiled(name: str) -> Any:
+    """A function of crawler._fastmain, where TextCache._piece, _compose, link_length and
+    _has_known_child are compiled for the compiled view's nodes (imported on first use:
+    that module imports this one)."""
+    found = _COMPILED.get(name)
+    if found is None:
+        import crawler._fastmain
+
+        found = _COMPILED[name] = getattr(crawler._fastmain, name)
+    return found
+
+
+_COMPILED: dict[str, Any] = {}
+
+
 class TextCache:
     """Collapsed text lengths, weighted link text and link density of the elements of one
     page (both scoring passes and the clean-up share it). Nested containers are the costly
     part: a container whose child is already known is summed from its children, so the
-    text of the page is read about once rather than once per level of nesting."""
+    text of the page is read about once rather than once per level of nesting.
+    (crawler._fastmain has compiled copies of _piece, _compose, link_length and
+    _has_known_child for the compiled view: change both.)"""
 
     __slots__ = ("pieces", "links", "densities", "to_score", "paragraphs", "chains")
 
@@ -244,6 +261,8 @@ class TextCache:
         key = node.mem_id
         found = self.pieces.get(key)
         if found is None:
+            if node.__class__ is FAST_NODE:
+                return _compiled("text_piece")(self.pieces, node, depth)
             found = self._compose(node, depth) if depth < MAX_COMPOSE_DEPTH else None
             if found is None:
                 found = node_piece(node)
@@ -294,6 +313,8 @@ class TextCache:
         found = links.get(key)
         if found is not None:
             return found
+        if node.__class__ is FAST_NODE:
+            return _compiled("link_length")(self.pieces, links, node, depth)
         if node.tag == "a":
             coefficient = 0.3 if (node.attributes.get("href") or "").startswith("#") else 1.0
             found = self._piece(node)[0] * coefficient
@@ -326,7 +347,8 @@ class TextCache:
         return False
 
     def density(self, node: Node) -> float:
-        """Share of the text of ``node`` that sits in links (in-page links weigh 0.3)."""
+        """Share of the text of ``node`` that sits in links (in-page links weigh 0.3).
+        (crawler._fastmain has a compiled copy, for its _top_candidate: change both.)"""
         key = node.mem_id
         density = self.densities.get(key)
         if density is None:
@@ -457,6 +479,9 @@ def prose_length(main: MainContent | None) -> int:
 
 
 def _top_candidate(body: Node, ctx: _Ctx) -> Node | None:
+    """The block of the best paragraph scores, Readability's top candidate. (crawler._fastmain
+    has a compiled copy of this, with _scaled, _initial and TextCache.density, for the
+    compiled view: change both.)"""
     if not ctx.scores:
         return None
     ranked = sorted(ctx.scores.items(), key=lambda item: item[1], reverse=True)
@@ -591,13 +616,14 @@ def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent 
     if texts is None:
         texts = TextCache()
     score_paragraphs = _score_paragraphs
+    top_candidate = _top_candidate
     if body.__class__ is FAST_NODE:
-        # The compiled view's nodes: the same pass, compiled (it imports this module).
-        from crawler._fastmain import score_paragraphs
+        # The compiled view's nodes: the same pass and choice, compiled (it imports this module).
+        from crawler._fastmain import score_paragraphs, top_candidate
     for strip_unlikely in (True, False):
         ctx = _Ctx(strip_unlikely=strip_unlikely, texts=texts)
         score_paragraphs(body, ctx)
-        top = _top_candidate(body, ctx)
+        top = top_candidate(body, ctx)
         if top is None:
             continue
         blocks = _siblings(top, ctx)
