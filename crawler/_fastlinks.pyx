@@ -10,6 +10,9 @@ C. The Python functions are the reference: a change there must be made here too
 
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF, Py_INCREF
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.stdint cimport uintptr_t
+from selectolax.lexbor cimport lxb_dom_attr_t
 
 from crawler._fastdom cimport FastNode
 from crawler._fastplace cimport FastPlacement, Place
@@ -56,6 +59,11 @@ cdef extern from "Python.h":
     int READONLY
     # A new, empty instance of ``kind``, as ``object.__new__(kind)`` makes it.
     PyObject *_Link_alloc "__Pyx_LinkAlloc" (object kind) except NULL
+
+cdef extern from "lexbor/dom/interfaces/element.h":
+    ctypedef struct element_t "lxb_dom_element_t":
+        uintptr_t qualified_name
+        void *first_attr
 
 cdef extern from *:
     """
@@ -141,21 +149,117 @@ cdef str _collapsed(FastNode node, bint spaced):
     return found if found is not None else collapsed_text(node, spaced)
 
 
+# What collect reads of a link element's attributes, by name: the attribute it resolves
+# (href, src or action, by tag), the others some tags read, and the two that make emit ask
+# whether the element is hidden.
+DEF NAME_OTHER = 0
+DEF NAME_HREF = 1
+DEF NAME_SRC = 2
+DEF NAME_ACTION = 3
+DEF NAME_ALT = 4
+DEF NAME_REL = 5
+DEF NAME_HTTP_EQUIV = 6
+DEF NAME_CONTENT = 7
+DEF NAME_STYLE = 8
+DEF NAME_HIDDEN = 9
+DEF NAME_KINDS = 10
+#: Attribute ids whose name collect has looked up, per call (a page has a few dozen names).
+DEF KNOWN_IDS = 32
+
+cdef dict _NAME_KINDS = {"href": NAME_HREF, "src": NAME_SRC, "action": NAME_ACTION, "alt": NAME_ALT,
+                         "rel": NAME_REL, "http-equiv": NAME_HTTP_EQUIV, "content": NAME_CONTENT,
+                         "style": NAME_STYLE, "hidden": NAME_HIDDEN}
+
+
+cdef struct NameIds:
+    # attribute id -> NAME_* for the ids met so far (FastDoc.attribute_names' names).
+    Py_ssize_t count
+    uintptr_t ids[KNOWN_IDS]
+    int kinds[KNOWN_IDS]
+
+
+cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found) except -1:
+    """Point ``found[kind]`` at the element's attribute of each NAME_* kind (the last of
+    that name, as the attribute dict keeps it; NULL when it has none), reading lexbor's
+    attributes instead of building the dict; False when an attribute's name is not known
+    to the view yet (the dict learns it: the caller reads that)."""
+    cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
+    cdef dict names = node.doc.attribute_names
+    cdef uintptr_t name_id
+    cdef Py_ssize_t index
+    cdef int kind
+    for index in range(NAME_KINDS):
+        found[index] = NULL
+    while attr != NULL:
+        # FastDoc.attributes_of's key for the attribute's name.
+        name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+        kind = -1
+        for index in range(known.count):
+            if known.ids[index] == name_id:
+                kind = known.kinds[index]
+                break
+        if kind < 0:
+            name = names.get(name_id)
+            if name is None:
+                return False
+            kind = _NAME_KINDS.get(name, NAME_OTHER)
+            if known.count < KNOWN_IDS:
+                known.ids[known.count] = name_id
+                known.kinds[known.count] = kind
+                known.count += 1
+        found[kind] = attr
+        attr = attr.next
+    return True
+
+
+cdef inline object _value(lxb_dom_attr_t *attr):
+    """The attribute's value as the attribute dict holds it (None: no attribute, or one
+    without a value)."""
+    if attr == NULL or attr.value == NULL or attr.value.data == NULL:
+        return None
+    return PyUnicode_DecodeUTF8(<char *> attr.value.data, attr.value.length, "replace")
+
+
+cdef inline str _text_value(lxb_dom_attr_t *attr):
+    """``attrs.get(name) or ""``."""
+    value = _value(attr)
+    return value if value else ""
+
+
 def collect(dom, resolver, texts):
-    """links._collect (``resolver``: a crawler.urls.Resolver)."""
+    """links._collect (``resolver``: a crawler.urls.Resolver), but each entry is (node, rel
+    attribute, whether it has a style or hidden attribute, target, anchor, kind): all that
+    the compiled emit reads of the attributes, which are read from lexbor without making a
+    dict per element."""
     cdef FastResolver resolve = FastResolver(resolver)
     cdef list found = []
     cdef dict pieces = texts.pieces
     cdef dict weights = texts.links
     cdef FastNode node
     cdef dict attrs
+    cdef NameIds known
+    cdef lxb_dom_attr_t *named[NAME_KINDS]
     cdef str tag, href, anchor, kind
-    cdef object key, facts, target, refresh
+    cdef object key, facts, target, refresh, rel
+    cdef bint styled
+    known.count = 0
     for node in dom.css(LINK_SELECTOR):
         tag = node.get_tag()
-        attrs = node.get_attributes()
+        if _read_attributes(node, &known, named):
+            rel = _value(named[NAME_REL])
+            styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
+        else:
+            attrs = node.get_attributes()
+            if not _read_attributes(node, &known, named):
+                # Names the view could not learn (see FastDoc._learn_names): the dict.
+                found_entry = _collect_from_dict(node, tag, attrs, resolve, pieces, weights)
+                if found_entry is not None:
+                    found.append(found_entry)
+                continue
+            rel = _value(named[NAME_REL])
+            styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
         if tag == "a":
-            href = attrs.get("href") or ""
+            href = _text_value(named[NAME_HREF])
             # TextCache.anchor, inline.
             read = node.anchor_text()
             anchor, facts = read if read is not None else anchor_text(node)
@@ -171,30 +275,76 @@ def collect(dom, resolver, texts):
             else:
                 anchor, kind = _image_anchor(node)
         elif tag == "area":
-            target = resolve.resolve(attrs.get("href") or "")
+            target = resolve.resolve(_text_value(named[NAME_HREF]))
             if target is None:
                 continue
-            anchor, kind = _collapse(attrs.get("alt") or ""), "area"
+            anchor, kind = _collapse(_text_value(named[NAME_ALT])), "area"
         elif tag == "link":
-            if "canonical" not in _rel_tokens(attrs.get("rel")):
+            if "canonical" not in _rel_tokens(rel):
                 continue
-            target = resolve.resolve(attrs.get("href") or "")
+            target = resolve.resolve(_text_value(named[NAME_HREF]))
             anchor, kind = "", "canonical"
         elif tag == "iframe" or tag == "frame":
-            target = resolve.resolve(attrs.get("src") or "")
+            target = resolve.resolve(_text_value(named[NAME_SRC]))
             anchor, kind = "", "frame"
         elif tag == "form":
-            target = resolve.resolve(attrs.get("action") or "")
+            target = resolve.resolve(_text_value(named[NAME_ACTION]))
             anchor, kind = "", "form"
         else:  # meta
-            if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
+            if _text_value(named[NAME_HTTP_EQUIV]).strip().lower() != "refresh":
                 continue
-            refresh = meta_refresh_target(attrs.get("content") or "")
+            refresh = meta_refresh_target(_text_value(named[NAME_CONTENT]))
             target = resolve.resolve(refresh) if refresh else None
             anchor, kind = "", "redirect"
         if target is not None:
-            found.append((node, attrs, target, anchor, kind))
+            found.append((node, rel, styled, target, anchor, kind))
     return found
+
+
+cdef tuple _collect_from_dict(FastNode node, str tag, dict attrs, FastResolver resolve, dict pieces, dict weights):
+    """collect's entry for one element, read from its attribute dict (None: no link)."""
+    cdef str href, anchor, kind
+    cdef object key, facts, target, refresh
+    if tag == "a":
+        href = attrs.get("href") or ""
+        read = node.anchor_text()
+        anchor, facts = read if read is not None else anchor_text(node)
+        key = <size_t> node.ptr
+        if key not in pieces:
+            pieces[key] = facts
+        weights[key] = facts[0] * 0.3 if href.startswith("#") else float(facts[0])
+        target = resolve.resolve(href)
+        if target is None:
+            return None
+        if anchor:
+            kind = "text"
+        else:
+            anchor, kind = _image_anchor(node)
+    elif tag == "area":
+        target = resolve.resolve(attrs.get("href") or "")
+        if target is None:
+            return None
+        anchor, kind = _collapse(attrs.get("alt") or ""), "area"
+    elif tag == "link":
+        if "canonical" not in _rel_tokens(attrs.get("rel")):
+            return None
+        target = resolve.resolve(attrs.get("href") or "")
+        anchor, kind = "", "canonical"
+    elif tag == "iframe" or tag == "frame":
+        target = resolve.resolve(attrs.get("src") or "")
+        anchor, kind = "", "frame"
+    elif tag == "form":
+        target = resolve.resolve(attrs.get("action") or "")
+        anchor, kind = "", "form"
+    else:  # meta
+        if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
+            return None
+        refresh = meta_refresh_target(attrs.get("content") or "")
+        target = resolve.resolve(refresh) if refresh else None
+        anchor, kind = "", "redirect"
+    if target is None:
+        return None
+    return (node, attrs.get("rel"), "style" in attrs or "hidden" in attrs, target, anchor, kind)
 
 
 cdef str _window(str text, Py_ssize_t at, Py_ssize_t length):
@@ -281,17 +431,16 @@ def emit(list found, placement, place, str page_nofollow_by):
     cdef dict rels = {}
     cdef list links = []
     cdef FastNode node, parent, block
-    cdef dict attrs
     cdef tuple info, flags
     cdef Place at
     cdef str anchor, kind, position, region, context
-    cdef object target, hidden, rel_value
+    cdef object target, hidden, rel_value, styled
     cdef tuple root = placement.root
     cdef FastPlacement fast = None
     owner = getattr(place, "__self__", None)
     if type(owner) is FastPlacement and place == owner.place:
         fast = <FastPlacement> owner
-    for node, attrs, target, anchor, kind in found:
+    for node, rel_value, styled, target, anchor, kind in found:
         if kind in _HEAD:
             position, region, hidden, context = "content", "", False, ""
         else:
@@ -308,9 +457,10 @@ def emit(list found, placement, place, str page_nofollow_by):
                 region = info[REGION]
                 hidden = info[HIDDEN]
                 block = info[BLOCK]
-            hidden = hidden or (("style" in attrs or "hidden" in attrs) and _hidden_by(attrs))
+            hidden = hidden or (styled and _hidden_by(node.get_attributes()))
             context = context_of.of(block, anchor, node)
-        rel_value = attrs.get("rel") if kind in _REL else None
+        if kind not in _REL:
+            rel_value = None
         flags = rels.get(rel_value)
         if flags is None:
             flags = rels[rel_value] = _rel_flags(rel_value, page_nofollow_by)
