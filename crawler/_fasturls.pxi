@@ -122,11 +122,15 @@ cdef class FastResolver:
     cdef object resolver
     cdef dict cache
     cdef object origin
+    #: What every ``#fragment`` href resolves to (Resolver.here), once the resolver knows it.
+    cdef object here
+    cdef bint here_known
 
     def __init__(self, resolver):
         self.resolver = resolver
         self.cache = resolver.cache
         self.origin = resolver.origin
+        self.here_known = False
 
     def __call__(self, str href not None):
         return self.resolve(href)
@@ -142,7 +146,17 @@ cdef class FastResolver:
             return self.resolver(href)  # (the shortcuts take ASCII only)
         text = <const unsigned char *> PyUnicode_DATA(href)
         if text[0] == 35:
-            return self.resolver(href)
+            # An in-page link: the resolver's answer for the page, which it keeps once it
+            # has joined the first (a page has many: footnotes, tables of contents).
+            if not self.here_known:
+                url = self.resolver(href)
+                here = self.resolver.here
+                if here is not False:
+                    self.here = here
+                    self.here_known = True
+                return url
+            PyDict_SetItem(self.cache, href, self.here)
+            return self.here
         end = _fragment_at(text, size)
         if text[0] == 47:
             if self.origin is not None and _root_relative(text, end) and _simple_url(text, end):
