@@ -169,6 +169,7 @@ DEF KNOWN_IDS = 32
 cdef dict _NAME_KINDS = {"href": NAME_HREF, "src": NAME_SRC, "action": NAME_ACTION, "alt": NAME_ALT,
                          "rel": NAME_REL, "http-equiv": NAME_HTTP_EQUIV, "content": NAME_CONTENT,
                          "style": NAME_STYLE, "hidden": NAME_HIDDEN}
+cdef tuple _KIND_NAMES = ("", "href", "src", "action", "alt", "rel", "http-equiv", "content", "style", "hidden")
 
 
 cdef struct NameIds:
@@ -226,6 +227,33 @@ cdef inline str _text_value(lxb_dom_attr_t *attr):
     return value if value else ""
 
 
+cdef str _named_text(FastNode node, NameIds *known, int kind):
+    """``node.attributes.get(name) or ""`` for the attribute of NAME_* ``kind``."""
+    cdef lxb_dom_attr_t *named[NAME_KINDS]
+    if _read_attributes(node, known, named):
+        return _text_value(named[kind])
+    attrs = node.get_attributes()
+    if _read_attributes(node, known, named):
+        return _text_value(named[kind])
+    return attrs.get(_KIND_NAMES[kind]) or ""
+
+
+cdef tuple _image_anchor_of(FastNode node, NameIds *known):
+    """links._image_anchor, the images' alt attributes read from lexbor."""
+    cdef list alts
+    cdef FastNode image
+    cdef str alt
+    images = node.css("img")
+    if not images:
+        return ("", "text")
+    alts = []
+    for image in images:
+        alt = _collapse(_named_text(image, known, NAME_ALT))
+        if alt:
+            alts.append(alt)
+    return (" ".join(alts), "image")
+
+
 def collect(dom, resolver, texts):
     """links._collect (``resolver``: a crawler.urls.Resolver), but each entry is (node, rel
     attribute, whether it has a style or hidden attribute, target, anchor, kind): all that
@@ -273,7 +301,7 @@ def collect(dom, resolver, texts):
             if anchor:
                 kind = "text"
             else:
-                anchor, kind = _image_anchor(node)
+                anchor, kind = _image_anchor_of(node, &known)
         elif tag == "area":
             target = resolve.resolve(_text_value(named[NAME_HREF]))
             if target is None:
