@@ -65,3 +65,5 @@ cdef class FastNode:
 
 
 cdef int any_below(FastNode node, str query) except -1
+cdef str anchor_of(FastNode node, Facts *facts)
+cdef tuple facts_piece(Facts *facts)

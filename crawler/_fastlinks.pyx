@@ -8,13 +8,15 @@ C. The Python functions are the reference: a change there must be made here too
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
 """
 
+cimport cython
+from cpython.dict cimport PyDict_SetDefault
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF, Py_INCREF
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
 from selectolax.lexbor cimport lxb_dom_attr_t
 
-from crawler._fastdom cimport FastNode
+from crawler._fastdom cimport Facts, FastNode, anchor_of, facts_piece
 from crawler._fastplace cimport FastPlacement, Place
 
 from dataclasses import fields
@@ -254,11 +256,52 @@ cdef tuple _image_anchor_of(FastNode node, NameIds *known):
     return (" ".join(alts), "image")
 
 
+cdef str _note_anchor(FastNode node, bint in_page, dict pieces, dict weights):
+    """TextCache.anchor(node, in_page) on the cache's two dicts."""
+    cdef Facts facts
+    cdef str anchor = anchor_of(node, &facts)
+    cdef object piece
+    if anchor is None:
+        anchor, piece = anchor_text(node)
+    else:
+        piece = facts_piece(&facts)
+    key = <size_t> node.ptr
+    PyDict_SetDefault(pieces, key, piece)
+    weights[key] = piece[0] * 0.3 if in_page else float(piece[0])
+    return anchor
+
+
+@cython.no_gc
+@cython.freelist(64)
+cdef class FoundLink:
+    """One of collect's findings, for emit: what links._collect's tuples hold, but the
+    element's rel attribute and whether it has a style or hidden attribute instead of its
+    attribute dict. (Not tracked by the garbage collector, unlike a tuple: it refers to
+    nothing that refers back to it.)"""
+
+    cdef FastNode node
+    cdef object rel
+    cdef bint styled
+    cdef object target
+    cdef str anchor
+    cdef str kind
+
+
+cdef FoundLink _found(FastNode node, object rel, bint styled, object target, str anchor, str kind):
+    cdef FoundLink entry = FoundLink.__new__(FoundLink)
+    entry.node = node
+    entry.rel = rel
+    entry.styled = styled
+    entry.target = target
+    entry.anchor = anchor
+    entry.kind = kind
+    return entry
+
+
 def collect(dom, resolver, texts):
-    """links._collect (``resolver``: a crawler.urls.Resolver), but each entry is (node, rel
-    attribute, whether it has a style or hidden attribute, target, anchor, kind): all that
-    the compiled emit reads of the attributes, which are read from lexbor without making a
-    dict per element."""
+    """links._collect (``resolver``: a crawler.urls.Resolver), as FoundLink entries: of the
+    attributes they hold all that the compiled emit reads, read from lexbor without making
+    a dict per element."""
     cdef FastResolver resolve = FastResolver(resolver)
     cdef list found = []
     cdef dict pieces = texts.pieces
@@ -270,6 +313,7 @@ def collect(dom, resolver, texts):
     cdef str tag, href, anchor, kind
     cdef object key, facts, target, refresh, rel
     cdef bint styled
+    cdef FoundLink entry
     known.count = 0
     for node in dom.css(LINK_SELECTOR):
         tag = node.get_tag()
@@ -280,21 +324,15 @@ def collect(dom, resolver, texts):
             attrs = node.get_attributes()
             if not _read_attributes(node, &known, named):
                 # Names the view could not learn (see FastDoc._learn_names): the dict.
-                found_entry = _collect_from_dict(node, tag, attrs, resolve, pieces, weights)
-                if found_entry is not None:
-                    found.append(found_entry)
+                entry = _collect_from_dict(node, tag, attrs, resolve, pieces, weights)
+                if entry is not None:
+                    found.append(entry)
                 continue
             rel = _value(named[NAME_REL])
             styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
         if tag == "a":
             href = _text_value(named[NAME_HREF])
-            # TextCache.anchor, inline.
-            read = node.anchor_text()
-            anchor, facts = read if read is not None else anchor_text(node)
-            key = <size_t> node.ptr
-            if key not in pieces:
-                pieces[key] = facts
-            weights[key] = facts[0] * 0.3 if href.startswith("#") else float(facts[0])
+            anchor = _note_anchor(node, href.startswith("#"), pieces, weights)
             target = resolve.resolve(href)
             if target is None:
                 continue
@@ -325,22 +363,17 @@ def collect(dom, resolver, texts):
             target = resolve.resolve(refresh) if refresh else None
             anchor, kind = "", "redirect"
         if target is not None:
-            found.append((node, rel, styled, target, anchor, kind))
+            found.append(_found(node, rel, styled, target, anchor, kind))
     return found
 
 
-cdef tuple _collect_from_dict(FastNode node, str tag, dict attrs, FastResolver resolve, dict pieces, dict weights):
+cdef FoundLink _collect_from_dict(FastNode node, str tag, dict attrs, FastResolver resolve, dict pieces, dict weights):
     """collect's entry for one element, read from its attribute dict (None: no link)."""
     cdef str href, anchor, kind
     cdef object key, facts, target, refresh
     if tag == "a":
         href = attrs.get("href") or ""
-        read = node.anchor_text()
-        anchor, facts = read if read is not None else anchor_text(node)
-        key = <size_t> node.ptr
-        if key not in pieces:
-            pieces[key] = facts
-        weights[key] = facts[0] * 0.3 if href.startswith("#") else float(facts[0])
+        anchor = _note_anchor(node, href.startswith("#"), pieces, weights)
         target = resolve.resolve(href)
         if target is None:
             return None
@@ -372,7 +405,7 @@ cdef tuple _collect_from_dict(FastNode node, str tag, dict attrs, FastResolver r
         anchor, kind = "", "redirect"
     if target is None:
         return None
-    return (node, attrs.get("rel"), "style" in attrs or "hidden" in attrs, target, anchor, kind)
+    return _found(node, attrs.get("rel"), "style" in attrs or "hidden" in attrs, target, anchor, kind)
 
 
 cdef str _window(str text, Py_ssize_t at, Py_ssize_t length):
@@ -462,13 +495,21 @@ def emit(list found, placement, place, str page_nofollow_by):
     cdef tuple info, flags
     cdef Place at
     cdef str anchor, kind, position, region, context
-    cdef object target, hidden, rel_value, styled
+    cdef object target, hidden, rel_value
+    cdef bint styled
+    cdef FoundLink entry
     cdef tuple root = placement.root
     cdef FastPlacement fast = None
     owner = getattr(place, "__self__", None)
     if type(owner) is FastPlacement and place == owner.place:
         fast = <FastPlacement> owner
-    for node, rel_value, styled, target, anchor, kind in found:
+    for entry in found:
+        node = entry.node
+        rel_value = entry.rel
+        styled = entry.styled
+        target = entry.target
+        anchor = entry.anchor
+        kind = entry.kind
         if kind in _HEAD:
             position, region, hidden, context = "content", "", False, ""
         else:
