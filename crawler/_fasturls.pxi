@@ -1,6 +1,8 @@
 # Included by _fastlinks.pyx: crawler.urls.Resolver's cache and shortcuts, compiled. The
 # shortcuts are urls._ROOT_RELATIVE, urls._CANONICAL and urls._simple written as character
-# tests; anything they do not settle goes to the Python Resolver itself, which caches it.
+# tests, _CANONICAL's also for a URL without a path and for a scheme-relative "//host/..."
+# href (whose join is the base's scheme and the href); anything they do not settle goes to
+# the Python Resolver itself, which caches it.
 
 from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
 from cpython.object cimport PyObject
@@ -76,9 +78,10 @@ cdef bint _root_relative(const unsigned char *text, Py_ssize_t end) noexcept:
     return _safe_from(text, 1, end)
 
 
-cdef bint _canonical(const unsigned char *text, Py_ssize_t end) noexcept:
-    """urls._CANONICAL.match(text[:end]): http(s)://, lower-case ASCII labels of [a-z0-9-]
-    (none empty, the last starting with a letter), then "/" and safe characters."""
+cdef Py_ssize_t _canonical_host_end(const unsigned char *text, Py_ssize_t end) noexcept:
+    """Where the host ends when ``text[:end]`` starts as urls._CANONICAL requires: http(s)://,
+    lower-case ASCII labels of [a-z0-9-] (none empty, the last starting with a letter),
+    then "/", "?" or the end; else -1."""
     cdef Py_ssize_t index, label_start
     cdef Py_UCS4 c
     if end >= 7 and text[4] == 58:
@@ -86,30 +89,30 @@ cdef bint _canonical(const unsigned char *text, Py_ssize_t end) noexcept:
     elif end >= 8 and text[4] == 115 and text[5] == 58:
         index = 5
     else:
-        return False
+        return -1
     if not (text[0] == 104 and text[1] == 116
             and text[2] == 116 and text[3] == 112
             and text[index + 1] == 47 and text[index + 2] == 47):
-        return False
+        return -1
     index += 3
     label_start = index
     while index < end:
         c = text[index]
-        if c == 47:
+        if c == 47 or c == 63:
             break
         if c == 46:
             if index == label_start:
-                return False  # an empty label
+                return -1  # an empty label
             label_start = index + 1
         elif not (97 <= c <= 122 or 48 <= c <= 57 or c == 45):
-            return False
+            return -1
         index += 1
-    if index >= end or index == label_start:
-        return False  # no path, or an empty last label
+    if index == label_start:
+        return -1  # no host, or an empty last label
     c = text[label_start]
     if not 97 <= c <= 122:
-        return False
-    return _safe_from(text, index, end)
+        return -1
+    return index
 
 
 cdef Py_ssize_t _fragment_at(const unsigned char *text, Py_ssize_t size) noexcept:
@@ -136,6 +139,8 @@ cdef class FastResolver:
     cdef object resolver
     cdef dict cache
     cdef object origin
+    #: The base's scheme and its colon ("http:", "https:"), when it has an origin.
+    cdef object scheme
     #: What every ``#fragment`` href resolves to (Resolver.here), once the resolver knows it.
     cdef object here
     cdef bint here_known
@@ -144,6 +149,7 @@ cdef class FastResolver:
         self.resolver = resolver
         self.cache = resolver.cache
         self.origin = resolver.origin
+        self.scheme = None if self.origin is None else self.origin[:self.origin.index(":") + 1]
         self.here_known = False
 
     def __call__(self, str href not None):
@@ -172,13 +178,31 @@ cdef class FastResolver:
             PyDict_SetItem(self.cache, href, self.here)
             return self.here
         end = _fragment_at(text, size)
+        url = None
         if text[0] == 47:
-            if self.origin is not None and _root_relative(text, end) and _simple_url(text, end):
+            if size > 1 and text[1] == 47:
+                # "//host/path": an absolute URL of the base's scheme.
+                if self.scheme is not None and _clean_already(text, size):
+                    url = _canonical_url(self.scheme + href, end + len(self.scheme))
+            elif self.origin is not None and _root_relative(text, end) and _simple_url(text, end):
                 url = self.origin + href[:end]
-                PyDict_SetItem(self.cache, href, url)
-                return url
-        elif _clean_already(text, size) and _canonical(text, end) and _simple_url(text, end):
-            url = href[:end] if end < size else href
-            PyDict_SetItem(self.cache, href, url)
-            return url
-        return self.resolver(href)
+        elif _clean_already(text, size):
+            url = _canonical_url(href, end)
+        if url is None:
+            return self.resolver(href)
+        PyDict_SetItem(self.cache, href, url)
+        return url
+
+
+cdef object _canonical_url(str href, Py_ssize_t end):
+    """join(any base, href) for a clean ASCII ``href`` whose fragment starts at ``end`` (or
+    none: its length) when urls._CANONICAL's shortcut settles it, else None. Without a
+    path (the host ends the URL or a query follows it), the standard's serialisation
+    gives the path "/"."""
+    cdef const unsigned char *text = <const unsigned char *> PyUnicode_DATA(href)
+    cdef Py_ssize_t host_end = _canonical_host_end(text, end)
+    if host_end < 0 or not _safe_from(text, host_end, end) or not _simple_url(text, end):
+        return None
+    if host_end < end and text[host_end] == 47:
+        return href[:end] if end < len(href) else href
+    return href[:host_end] + "/" + href[host_end:end]
