@@ -16,7 +16,7 @@ from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
 from selectolax.lexbor cimport lxb_dom_attr_t
 
-from crawler._fastdom cimport Facts, FastNode, anchor_of, facts_piece
+from crawler._fastdom cimport Facts, FastNode, anchor_of, facts_piece, learn_attribute_name
 from crawler._fastplace cimport FastPlacement, Place
 
 from dataclasses import fields
@@ -184,8 +184,9 @@ cdef struct NameIds:
 cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found) except -1:
     """Point ``found[kind]`` at the element's attribute of each NAME_* kind (the last of
     that name, as the attribute dict keeps it; NULL when it has none), reading lexbor's
-    attributes instead of building the dict; False when an attribute's name is not known
-    to the view yet (the dict learns it: the caller reads that)."""
+    attributes instead of building the dict. A name the view has not met yet is learnt
+    from lexbor (_fastdom.learn_attribute_name); False when one cannot be (the caller then
+    reads the dict)."""
     cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
     cdef dict names = node.doc.attribute_names
     cdef uintptr_t name_id
@@ -204,7 +205,9 @@ cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found
         if kind < 0:
             name = names.get(name_id)
             if name is None:
-                return False
+                name = learn_attribute_name(node.doc, attr)
+                if name is None:
+                    return False
             kind = _NAME_KINDS.get(name, NAME_OTHER)
             if known.count < KNOWN_IDS:
                 known.ids[known.count] = name_id
