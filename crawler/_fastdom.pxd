@@ -1,6 +1,6 @@
 # The compiled tree view's classes, for the other compiled modules (crawler._fastplace).
 from libc.stdint cimport uintptr_t
-from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_node_t
+from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_attr_t, lxb_dom_node_t
 
 
 cdef struct Facts:
@@ -65,3 +65,6 @@ cdef class FastNode:
 
 
 cdef int any_below(FastNode node, str query) except -1
+cdef str anchor_of(FastNode node, Facts *facts)
+cdef tuple facts_piece(Facts *facts)
+cdef str learn_attribute_name(FastDoc doc, lxb_dom_attr_t *attr)

@@ -471,3 +471,44 @@ cdef class FastNode:
         if found is None:
             return None
         return self.doc.wrap((<LexborNode> found).node)
+
+
+cdef str anchor_of(FastNode node, Facts *facts):
+    """The anchor of ``node.anchor_text()``, its text's facts in ``facts`` (their piece:
+    ``facts_piece``), for the compiled modules: no Python method call, no pair made (one
+    per link of a page). None when the text is not valid UTF-8."""
+    cdef Words *out = _scratch_words()
+    try:
+        _scan_node(node.ptr, True, False, facts, out)
+        if facts.invalid:
+            return None
+        if out.length == 0:
+            return ""
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length)
+    finally:
+        _trim_scratch()
+
+
+cdef tuple facts_piece(Facts *facts):
+    """crawler.mainblock.piece of the text ``facts`` were read from."""
+    return _piece(facts)
+
+
+cdef str learn_attribute_name(FastDoc doc, lxb_dom_attr_t *attr):
+    """The key selectolax's ``attributes`` gives ``attr``: lexbor's qualified name of it
+    (lxb_dom_attr_qualified_name: the entry of its qualified name id, else of its local
+    name id, in lexbor's fixed table or the document's), decoded as selectolax decodes it;
+    ``doc`` learns it for that id (FastDoc.attribute_names), as ``_learn_names`` would
+    without building the element's attribute dict. None for an id lexbor has no entry for."""
+    cdef uintptr_t name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+    cdef const hash_entry_t *entry
+    cdef str name
+    if name_id == 0 or name_id == LXB_DOM_ATTR__LAST_ENTRY:
+        return None
+    if name_id > LXB_DOM_ATTR__LAST_ENTRY:
+        entry = &(<const attr_data_t *> name_id).entry
+    else:
+        entry = &lxb_dom_attr_res_data_default[name_id].entry
+    name = PyUnicode_DecodeUTF8(<const char *> lexbor_hash_entry_str(entry), entry.length, "replace")
+    doc.attribute_names[name_id] = name
+    return name

@@ -8,10 +8,15 @@ C. The Python functions are the reference: a change there must be made here too
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
 """
 
+cimport cython
+from cpython.dict cimport PyDict_SetDefault
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF, Py_INCREF
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.stdint cimport uintptr_t
+from selectolax.lexbor cimport lxb_dom_attr_t
 
-from crawler._fastdom cimport FastNode
+from crawler._fastdom cimport Facts, FastNode, anchor_of, facts_piece, learn_attribute_name
 from crawler._fastplace cimport FastPlacement, Place
 
 from dataclasses import fields
@@ -56,6 +61,11 @@ cdef extern from "Python.h":
     int READONLY
     # A new, empty instance of ``kind``, as ``object.__new__(kind)`` makes it.
     PyObject *_Link_alloc "__Pyx_LinkAlloc" (object kind) except NULL
+
+cdef extern from "lexbor/dom/interfaces/element.h":
+    ctypedef struct element_t "lxb_dom_element_t":
+        uintptr_t qualified_name
+        void *first_attr
 
 cdef extern from *:
     """
@@ -141,60 +151,264 @@ cdef str _collapsed(FastNode node, bint spaced):
     return found if found is not None else collapsed_text(node, spaced)
 
 
+# What collect reads of a link element's attributes, by name: the attribute it resolves
+# (href, src or action, by tag), the others some tags read, and the two that make emit ask
+# whether the element is hidden.
+DEF NAME_OTHER = 0
+DEF NAME_HREF = 1
+DEF NAME_SRC = 2
+DEF NAME_ACTION = 3
+DEF NAME_ALT = 4
+DEF NAME_REL = 5
+DEF NAME_HTTP_EQUIV = 6
+DEF NAME_CONTENT = 7
+DEF NAME_STYLE = 8
+DEF NAME_HIDDEN = 9
+DEF NAME_KINDS = 10
+#: Attribute ids whose name collect has looked up, per call (a page has a few dozen names).
+DEF KNOWN_IDS = 32
+
+cdef dict _NAME_KINDS = {"href": NAME_HREF, "src": NAME_SRC, "action": NAME_ACTION, "alt": NAME_ALT,
+                         "rel": NAME_REL, "http-equiv": NAME_HTTP_EQUIV, "content": NAME_CONTENT,
+                         "style": NAME_STYLE, "hidden": NAME_HIDDEN}
+cdef tuple _KIND_NAMES = ("", "href", "src", "action", "alt", "rel", "http-equiv", "content", "style", "hidden")
+
+
+cdef struct NameIds:
+    # attribute id -> NAME_* for the ids met so far (FastDoc.attribute_names' names).
+    Py_ssize_t count
+    uintptr_t ids[KNOWN_IDS]
+    int kinds[KNOWN_IDS]
+
+
+cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found) except -1:
+    """Point ``found[kind]`` at the element's attribute of each NAME_* kind (the last of
+    that name, as the attribute dict keeps it; NULL when it has none), reading lexbor's
+    attributes instead of building the dict. A name the view has not met yet is learnt
+    from lexbor (_fastdom.learn_attribute_name); False when one cannot be (the caller then
+    reads the dict)."""
+    cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
+    cdef dict names = node.doc.attribute_names
+    cdef uintptr_t name_id
+    cdef Py_ssize_t index
+    cdef int kind
+    for index in range(NAME_KINDS):
+        found[index] = NULL
+    while attr != NULL:
+        # FastDoc.attributes_of's key for the attribute's name.
+        name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+        kind = -1
+        for index in range(known.count):
+            if known.ids[index] == name_id:
+                kind = known.kinds[index]
+                break
+        if kind < 0:
+            name = names.get(name_id)
+            if name is None:
+                name = learn_attribute_name(node.doc, attr)
+                if name is None:
+                    return False
+            kind = _NAME_KINDS.get(name, NAME_OTHER)
+            if known.count < KNOWN_IDS:
+                known.ids[known.count] = name_id
+                known.kinds[known.count] = kind
+                known.count += 1
+        found[kind] = attr
+        attr = attr.next
+    return True
+
+
+cdef inline object _value(lxb_dom_attr_t *attr):
+    """The attribute's value as the attribute dict holds it (None: no attribute, or one
+    without a value)."""
+    if attr == NULL or attr.value == NULL or attr.value.data == NULL:
+        return None
+    return PyUnicode_DecodeUTF8(<char *> attr.value.data, attr.value.length, "replace")
+
+
+cdef inline str _text_value(lxb_dom_attr_t *attr):
+    """``attrs.get(name) or ""``."""
+    value = _value(attr)
+    return value if value else ""
+
+
+cdef str _named_text(FastNode node, NameIds *known, int kind):
+    """``node.attributes.get(name) or ""`` for the attribute of NAME_* ``kind``."""
+    cdef lxb_dom_attr_t *named[NAME_KINDS]
+    if _read_attributes(node, known, named):
+        return _text_value(named[kind])
+    attrs = node.get_attributes()
+    if _read_attributes(node, known, named):
+        return _text_value(named[kind])
+    return attrs.get(_KIND_NAMES[kind]) or ""
+
+
+cdef tuple _image_anchor_of(FastNode node, NameIds *known):
+    """links._image_anchor, the images' alt attributes read from lexbor."""
+    cdef list alts
+    cdef FastNode image
+    cdef str alt
+    images = node.css("img")
+    if not images:
+        return ("", "text")
+    alts = []
+    for image in images:
+        alt = _collapse(_named_text(image, known, NAME_ALT))
+        if alt:
+            alts.append(alt)
+    return (" ".join(alts), "image")
+
+
+cdef str _note_anchor(FastNode node, bint in_page, dict pieces, dict weights):
+    """TextCache.anchor(node, in_page) on the cache's two dicts."""
+    cdef Facts facts
+    cdef str anchor = anchor_of(node, &facts)
+    cdef object piece
+    if anchor is None:
+        anchor, piece = anchor_text(node)
+    else:
+        piece = facts_piece(&facts)
+    key = <size_t> node.ptr
+    PyDict_SetDefault(pieces, key, piece)
+    weights[key] = piece[0] * 0.3 if in_page else float(piece[0])
+    return anchor
+
+
+@cython.no_gc
+@cython.freelist(64)
+cdef class FoundLink:
+    """One of collect's findings, for emit: what links._collect's tuples hold, but the
+    element's rel attribute and whether it has a style or hidden attribute instead of its
+    attribute dict. (Not tracked by the garbage collector, unlike a tuple: it refers to
+    nothing that refers back to it.)"""
+
+    cdef FastNode node
+    cdef object rel
+    cdef bint styled
+    cdef object target
+    cdef str anchor
+    cdef str kind
+
+
+cdef FoundLink _found(FastNode node, object rel, bint styled, object target, str anchor, str kind):
+    cdef FoundLink entry = FoundLink.__new__(FoundLink)
+    entry.node = node
+    entry.rel = rel
+    entry.styled = styled
+    entry.target = target
+    entry.anchor = anchor
+    entry.kind = kind
+    return entry
+
+
 def collect(dom, resolver, texts):
-    """links._collect (``resolver``: a crawler.urls.Resolver)."""
+    """links._collect (``resolver``: a crawler.urls.Resolver), as FoundLink entries: of the
+    attributes they hold all that the compiled emit reads, read from lexbor without making
+    a dict per element."""
     cdef FastResolver resolve = FastResolver(resolver)
     cdef list found = []
     cdef dict pieces = texts.pieces
     cdef dict weights = texts.links
     cdef FastNode node
     cdef dict attrs
+    cdef NameIds known
+    cdef lxb_dom_attr_t *named[NAME_KINDS]
     cdef str tag, href, anchor, kind
-    cdef object key, facts, target, refresh
+    cdef object key, facts, target, refresh, rel
+    cdef bint styled
+    cdef FoundLink entry
+    known.count = 0
     for node in dom.css(LINK_SELECTOR):
         tag = node.get_tag()
-        attrs = node.get_attributes()
+        if _read_attributes(node, &known, named):
+            rel = _value(named[NAME_REL])
+            styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
+        else:
+            attrs = node.get_attributes()
+            if not _read_attributes(node, &known, named):
+                # Names the view could not learn (see FastDoc._learn_names): the dict.
+                entry = _collect_from_dict(node, tag, attrs, resolve, pieces, weights)
+                if entry is not None:
+                    found.append(entry)
+                continue
+            rel = _value(named[NAME_REL])
+            styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
         if tag == "a":
-            href = attrs.get("href") or ""
-            # TextCache.anchor, inline.
-            read = node.anchor_text()
-            anchor, facts = read if read is not None else anchor_text(node)
-            key = <size_t> node.ptr
-            if key not in pieces:
-                pieces[key] = facts
-            weights[key] = facts[0] * 0.3 if href.startswith("#") else float(facts[0])
+            href = _text_value(named[NAME_HREF])
+            anchor = _note_anchor(node, href.startswith("#"), pieces, weights)
             target = resolve.resolve(href)
             if target is None:
                 continue
             if anchor:
                 kind = "text"
             else:
-                anchor, kind = _image_anchor(node)
+                anchor, kind = _image_anchor_of(node, &known)
         elif tag == "area":
-            target = resolve.resolve(attrs.get("href") or "")
+            target = resolve.resolve(_text_value(named[NAME_HREF]))
             if target is None:
                 continue
-            anchor, kind = _collapse(attrs.get("alt") or ""), "area"
+            anchor, kind = _collapse(_text_value(named[NAME_ALT])), "area"
         elif tag == "link":
-            if "canonical" not in _rel_tokens(attrs.get("rel")):
+            if "canonical" not in _rel_tokens(rel):
                 continue
-            target = resolve.resolve(attrs.get("href") or "")
+            target = resolve.resolve(_text_value(named[NAME_HREF]))
             anchor, kind = "", "canonical"
         elif tag == "iframe" or tag == "frame":
-            target = resolve.resolve(attrs.get("src") or "")
+            target = resolve.resolve(_text_value(named[NAME_SRC]))
             anchor, kind = "", "frame"
         elif tag == "form":
-            target = resolve.resolve(attrs.get("action") or "")
+            target = resolve.resolve(_text_value(named[NAME_ACTION]))
             anchor, kind = "", "form"
         else:  # meta
-            if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
+            if _text_value(named[NAME_HTTP_EQUIV]).strip().lower() != "refresh":
                 continue
-            refresh = meta_refresh_target(attrs.get("content") or "")
+            refresh = meta_refresh_target(_text_value(named[NAME_CONTENT]))
             target = resolve.resolve(refresh) if refresh else None
             anchor, kind = "", "redirect"
         if target is not None:
-            found.append((node, attrs, target, anchor, kind))
+            found.append(_found(node, rel, styled, target, anchor, kind))
     return found
+
+
+cdef FoundLink _collect_from_dict(FastNode node, str tag, dict attrs, FastResolver resolve, dict pieces, dict weights):
+    """collect's entry for one element, read from its attribute dict (None: no link)."""
+    cdef str href, anchor, kind
+    cdef object key, facts, target, refresh
+    if tag == "a":
+        href = attrs.get("href") or ""
+        anchor = _note_anchor(node, href.startswith("#"), pieces, weights)
+        target = resolve.resolve(href)
+        if target is None:
+            return None
+        if anchor:
+            kind = "text"
+        else:
+            anchor, kind = _image_anchor(node)
+    elif tag == "area":
+        target = resolve.resolve(attrs.get("href") or "")
+        if target is None:
+            return None
+        anchor, kind = _collapse(attrs.get("alt") or ""), "area"
+    elif tag == "link":
+        if "canonical" not in _rel_tokens(attrs.get("rel")):
+            return None
+        target = resolve.resolve(attrs.get("href") or "")
+        anchor, kind = "", "canonical"
+    elif tag == "iframe" or tag == "frame":
+        target = resolve.resolve(attrs.get("src") or "")
+        anchor, kind = "", "frame"
+    elif tag == "form":
+        target = resolve.resolve(attrs.get("action") or "")
+        anchor, kind = "", "form"
+    else:  # meta
+        if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
+            return None
+        refresh = meta_refresh_target(attrs.get("content") or "")
+        target = resolve.resolve(refresh) if refresh else None
+        anchor, kind = "", "redirect"
+    if target is None:
+        return None
+    return _found(node, attrs.get("rel"), "style" in attrs or "hidden" in attrs, target, anchor, kind)
 
 
 cdef str _window(str text, Py_ssize_t at, Py_ssize_t length):
@@ -281,17 +495,24 @@ def emit(list found, placement, place, str page_nofollow_by):
     cdef dict rels = {}
     cdef list links = []
     cdef FastNode node, parent, block
-    cdef dict attrs
     cdef tuple info, flags
     cdef Place at
     cdef str anchor, kind, position, region, context
     cdef object target, hidden, rel_value
+    cdef bint styled
+    cdef FoundLink entry
     cdef tuple root = placement.root
     cdef FastPlacement fast = None
     owner = getattr(place, "__self__", None)
     if type(owner) is FastPlacement and place == owner.place:
         fast = <FastPlacement> owner
-    for node, attrs, target, anchor, kind in found:
+    for entry in found:
+        node = entry.node
+        rel_value = entry.rel
+        styled = entry.styled
+        target = entry.target
+        anchor = entry.anchor
+        kind = entry.kind
         if kind in _HEAD:
             position, region, hidden, context = "content", "", False, ""
         else:
@@ -308,9 +529,10 @@ def emit(list found, placement, place, str page_nofollow_by):
                 region = info[REGION]
                 hidden = info[HIDDEN]
                 block = info[BLOCK]
-            hidden = hidden or (("style" in attrs or "hidden" in attrs) and _hidden_by(attrs))
+            hidden = hidden or (styled and _hidden_by(node.get_attributes()))
             context = context_of.of(block, anchor, node)
-        rel_value = attrs.get("rel") if kind in _REL else None
+        if kind not in _REL:
+            rel_value = None
         flags = rels.get(rel_value)
         if flags is None:
             flags = rels[rel_value] = _rel_flags(rel_value, page_nofollow_by)

@@ -111,9 +111,25 @@ cdef inline bint _blank(unsigned char byte) noexcept:
     return byte == 32 or byte == 9 or byte == 10 or byte == 12 or byte == 13
 
 
-cdef Py_ssize_t _class_matches(const unsigned char *value, Py_ssize_t size, tuple names, bint quirks) except -1:
+cdef inline unsigned long long _length_bit(Py_ssize_t length) noexcept:
+    """The bit of a name length in a set of lengths (lengths from 63 up share the last)."""
+    return 1ULL << (length if length < 63 else 63)
+
+
+cdef unsigned long long _name_lengths(tuple names):
+    """The set of the lengths of ``names`` (see _length_bit), for _class_matches."""
+    cdef unsigned long long lengths = 0
+    for name in names:
+        lengths |= _length_bit(len(<bytes> name))
+    return lengths
+
+
+cdef Py_ssize_t _class_matches(const unsigned char *value, Py_ssize_t size, tuple names, bint quirks,
+                               unsigned long long lengths=~0ULL) except -1:
     """How many of ``names`` are tokens of the class attribute ``value`` (each name once):
-    lxb_selectors_match_class for each, with one pass over the tokens."""
+    lxb_selectors_match_class for each, with one pass over the tokens. ``lengths``: a set
+    holding the lengths of ``names`` (_name_lengths), so that most tokens are passed over
+    without comparing them with each name."""
     cdef Py_ssize_t start = 0, index = 0, count = 0, which, length
     cdef unsigned long long matched = 0
     cdef bytes name
@@ -122,7 +138,7 @@ cdef Py_ssize_t _class_matches(const unsigned char *value, Py_ssize_t size, tupl
     while index <= size:
         if index == size or _blank(value[index]):
             length = index - start
-            if length:
+            if length and lengths & _length_bit(length):
                 for which in range(len(names)):
                     name = <bytes> names[which]
                     if len(name) == length and not (matched >> which) & 1 and _same(

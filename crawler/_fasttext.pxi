@@ -102,6 +102,50 @@ cdef inline bint _continuation(unsigned char byte) noexcept:
     return (byte & 0xC0) == 0x80
 
 
+# What _scan's ASCII loops need of a byte, in one look-up: part of a word, a comma (also
+# part of a word), white space as str.split sees it, or not ASCII.
+cdef enum:
+    _WORD_BYTE = 0
+    _COMMA_BYTE = 1
+    _SPACE_BYTE = 2
+    _OTHER_BYTE = 3
+
+cdef unsigned char[256] _BYTE_CLASS
+
+
+cdef void _fill_byte_class() noexcept:
+    cdef int byte
+    for byte in range(256):
+        if byte >= 0x80:
+            _BYTE_CLASS[byte] = _OTHER_BYTE
+        elif Py_UNICODE_ISSPACE(byte):
+            _BYTE_CLASS[byte] = _SPACE_BYTE
+        elif byte == 0x2C:
+            _BYTE_CLASS[byte] = _COMMA_BYTE
+        else:
+            _BYTE_CLASS[byte] = _WORD_BYTE
+
+
+_fill_byte_class()
+
+#: Eight spaces, as one 64-bit word: indentation (most of a page's text bytes are white
+#: space between tags) is passed over eight bytes at a time.
+cdef unsigned long long _EIGHT_SPACES = 0x2020202020202020ULL
+
+
+cdef inline Py_ssize_t _after_spaces(const unsigned char *data, Py_ssize_t j, Py_ssize_t length) noexcept:
+    """Where the run of ASCII white space from ``j`` ends."""
+    cdef unsigned long long eight
+    while j + 8 <= length:
+        memcpy(&eight, data + j, 8)
+        if eight != _EIGHT_SPACES:
+            break
+        j += 8
+    while j < length and _BYTE_CLASS[data[j]] == _SPACE_BYTE:
+        j += 1
+    return j
+
+
 cdef int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words *out) except -1:
     """Read UTF-8 ``data`` into ``facts`` (white space as ``str.split`` sees it) and, when
     ``out`` is given, write its words separated by one space. Bytes that are not valid
@@ -125,12 +169,10 @@ cdef int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words
     while i < length:
         byte = data[i]
         if byte < 0x80:
-            if Py_UNICODE_ISSPACE(byte):
+            if _BYTE_CLASS[byte] == _SPACE_BYTE:
                 if chars == 0:
                     lead = True
-                j = i + 1
-                while j < length and data[j] < 0x80 and Py_UNICODE_ISSPACE(data[j]):
-                    j += 1
+                j = _after_spaces(data, i + 1, length)
                 chars += j - i
                 trail = True
                 in_word = False
@@ -145,16 +187,16 @@ cdef int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words
                     written[count] = 32
                     count += 1
             j = i
-            while j < length:
-                byte = data[j]
-                if byte >= 0x80 or Py_UNICODE_ISSPACE(byte):
-                    break
-                if byte == 0x2C:
-                    commas += 1
-                if written != NULL:
-                    written[count] = byte
+            if written == NULL:
+                while j < length and _BYTE_CLASS[data[j]] <= _COMMA_BYTE:
+                    commas += _BYTE_CLASS[data[j]]
+                    j += 1
+            else:
+                while j < length and _BYTE_CLASS[data[j]] <= _COMMA_BYTE:
+                    commas += _BYTE_CLASS[data[j]]
+                    written[count] = data[j]
                     count += 1
-                j += 1
+                    j += 1
             chars += j - i
             word_chars += j - i
             trail = False

@@ -1,6 +1,8 @@
 # Included by _fastlinks.pyx: crawler.urls.Resolver's cache and shortcuts, compiled. The
 # shortcuts are urls._ROOT_RELATIVE, urls._CANONICAL and urls._simple written as character
-# tests; anything they do not settle goes to the Python Resolver itself, which caches it.
+# tests, _CANONICAL's also for a URL without a path and for a scheme-relative "//host/..."
+# href (whose join is the base's scheme and the href); anything they do not settle goes to
+# the Python Resolver itself, which caches it.
 
 from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
 from cpython.object cimport PyObject
@@ -11,19 +13,36 @@ cdef extern from "Python.h":
     int PyUnicode_1BYTE_KIND
 
 
-cdef inline bint _safe_char(Py_UCS4 c) noexcept:
-    """A character of urls._SAFE_PATH's class: [A-Za-z0-9\-._~!$&()*+,;=:@/%?]."""
-    if c >= 128:
-        return False
-    if 97 <= c <= 122 or 65 <= c <= 90 or 48 <= c <= 57:
-        return True
-    return c in u"-._~!$&()*+,;=:@/%?"
+from libc.string cimport memchr
+
+# What the shortcuts test of each byte, looked up in one table rather than by a chain of
+# comparisons (the shortcuts read every byte of most hrefs of a page, several times).
+DEF SAFE_PATH = 1  # a character of urls._SAFE_PATH's class: [A-Za-z0-9\-._~!$&()*+,;=:@/%?]
+DEF SIMPLE_STARTS = 2  # where urls._simple's "/.", "%2e" or "xn--" may start: "/", "%", "x"
+DEF LINE_BREAK = 4  # a tab or a line break, which urls._clean removes
+
+cdef unsigned char[256] _URL_BYTES
+
+
+cdef void _fill_url_bytes() noexcept:
+    cdef int c
+    for c in range(256):
+        _URL_BYTES[c] = 0
+        if c < 128 and (97 <= c <= 122 or 65 <= c <= 90 or 48 <= c <= 57 or c in b"-._~!$&()*+,;=:@/%?"):
+            _URL_BYTES[c] |= SAFE_PATH
+        if c == 47 or c == 37 or c == 120:
+            _URL_BYTES[c] |= SIMPLE_STARTS
+        if c == 9 or c == 10 or c == 13:
+            _URL_BYTES[c] |= LINE_BREAK
+
+
+_fill_url_bytes()
 
 
 cdef bint _safe_from(const unsigned char *text, Py_ssize_t start, Py_ssize_t end) noexcept:
     cdef Py_ssize_t index
     for index in range(start, end):
-        if not _safe_char(text[index]):
+        if not _URL_BYTES[text[index]] & SAFE_PATH:
             return False
     return True
 
@@ -34,6 +53,8 @@ cdef bint _simple_url(const unsigned char *text, Py_ssize_t end) noexcept:
     cdef Py_UCS4 c
     for index in range(end):
         c = text[index]
+        if not _URL_BYTES[c] & SIMPLE_STARTS:
+            continue
         if c == 47:  # "/."
             if index + 1 < end and text[index + 1] == 46:
                 return False
@@ -57,9 +78,10 @@ cdef bint _root_relative(const unsigned char *text, Py_ssize_t end) noexcept:
     return _safe_from(text, 1, end)
 
 
-cdef bint _canonical(const unsigned char *text, Py_ssize_t end) noexcept:
-    """urls._CANONICAL.match(text[:end]): http(s)://, lower-case ASCII labels of [a-z0-9-]
-    (none empty, the last starting with a letter), then "/" and safe characters."""
+cdef Py_ssize_t _canonical_host_end(const unsigned char *text, Py_ssize_t end) noexcept:
+    """Where the host ends when ``text[:end]`` starts as urls._CANONICAL requires: http(s)://,
+    lower-case ASCII labels of [a-z0-9-] (none empty, the last starting with a letter),
+    then "/", "?" or the end; else -1."""
     cdef Py_ssize_t index, label_start
     cdef Py_UCS4 c
     if end >= 7 and text[4] == 58:
@@ -67,50 +89,45 @@ cdef bint _canonical(const unsigned char *text, Py_ssize_t end) noexcept:
     elif end >= 8 and text[4] == 115 and text[5] == 58:
         index = 5
     else:
-        return False
+        return -1
     if not (text[0] == 104 and text[1] == 116
             and text[2] == 116 and text[3] == 112
             and text[index + 1] == 47 and text[index + 2] == 47):
-        return False
+        return -1
     index += 3
     label_start = index
     while index < end:
         c = text[index]
-        if c == 47:
+        if c == 47 or c == 63:
             break
         if c == 46:
             if index == label_start:
-                return False  # an empty label
+                return -1  # an empty label
             label_start = index + 1
         elif not (97 <= c <= 122 or 48 <= c <= 57 or c == 45):
-            return False
+            return -1
         index += 1
-    if index >= end or index == label_start:
-        return False  # no path, or an empty last label
+    if index == label_start:
+        return -1  # no host, or an empty last label
     c = text[label_start]
     if not 97 <= c <= 122:
-        return False
-    return _safe_from(text, index, end)
+        return -1
+    return index
 
 
 cdef Py_ssize_t _fragment_at(const unsigned char *text, Py_ssize_t size) noexcept:
     """Where "#" first is in ``text``, else its length."""
-    cdef Py_ssize_t index
-    for index in range(size):
-        if text[index] == 35:
-            return index
-    return size
+    cdef const unsigned char *found = <const unsigned char *> memchr(text, 35, size)
+    return size if found == NULL else found - text
 
 
 cdef bint _clean_already(const unsigned char *text, Py_ssize_t size) noexcept:
     """urls._clean(text) == text: no C0 control or space at the ends, no tab or newline."""
     cdef Py_ssize_t index
-    cdef unsigned char c
     if size == 0 or text[0] <= 32 or text[size - 1] <= 32:
         return False
     for index in range(size):
-        c = text[index]
-        if c == 9 or c == 10 or c == 13:
+        if _URL_BYTES[text[index]] & LINE_BREAK:
             return False
     return True
 
@@ -122,11 +139,18 @@ cdef class FastResolver:
     cdef object resolver
     cdef dict cache
     cdef object origin
+    #: The base's scheme and its colon ("http:", "https:"), when it has an origin.
+    cdef object scheme
+    #: What every ``#fragment`` href resolves to (Resolver.here), once the resolver knows it.
+    cdef object here
+    cdef bint here_known
 
     def __init__(self, resolver):
         self.resolver = resolver
         self.cache = resolver.cache
         self.origin = resolver.origin
+        self.scheme = None if self.origin is None else self.origin[:self.origin.index(":") + 1]
+        self.here_known = False
 
     def __call__(self, str href not None):
         return self.resolve(href)
@@ -142,15 +166,43 @@ cdef class FastResolver:
             return self.resolver(href)  # (the shortcuts take ASCII only)
         text = <const unsigned char *> PyUnicode_DATA(href)
         if text[0] == 35:
-            return self.resolver(href)
-        end = _fragment_at(text, size)
-        if text[0] == 47:
-            if self.origin is not None and _root_relative(text, end) and _simple_url(text, end):
-                url = self.origin + href[:end]
-                PyDict_SetItem(self.cache, href, url)
+            # An in-page link: the resolver's answer for the page, which it keeps once it
+            # has joined the first (a page has many: footnotes, tables of contents).
+            if not self.here_known:
+                url = self.resolver(href)
+                here = self.resolver.here
+                if here is not False:
+                    self.here = here
+                    self.here_known = True
                 return url
-        elif _clean_already(text, size) and _canonical(text, end) and _simple_url(text, end):
-            url = href[:end] if end < size else href
-            PyDict_SetItem(self.cache, href, url)
-            return url
-        return self.resolver(href)
+            PyDict_SetItem(self.cache, href, self.here)
+            return self.here
+        end = _fragment_at(text, size)
+        url = None
+        if text[0] == 47:
+            if size > 1 and text[1] == 47:
+                # "//host/path": an absolute URL of the base's scheme.
+                if self.scheme is not None and _clean_already(text, size):
+                    url = _canonical_url(self.scheme + href, end + len(self.scheme))
+            elif self.origin is not None and _root_relative(text, end) and _simple_url(text, end):
+                url = self.origin + href[:end]
+        elif _clean_already(text, size):
+            url = _canonical_url(href, end)
+        if url is None:
+            return self.resolver(href)
+        PyDict_SetItem(self.cache, href, url)
+        return url
+
+
+cdef object _canonical_url(str href, Py_ssize_t end):
+    """join(any base, href) for a clean ASCII ``href`` whose fragment starts at ``end`` (or
+    none: its length) when urls._CANONICAL's shortcut settles it, else None. Without a
+    path (the host ends the URL or a query follows it), the standard's serialisation
+    gives the path "/"."""
+    cdef const unsigned char *text = <const unsigned char *> PyUnicode_DATA(href)
+    cdef Py_ssize_t host_end = _canonical_host_end(text, end)
+    if host_end < 0 or not _safe_from(text, host_end, end) or not _simple_url(text, end):
+        return None
+    if host_end < end and text[host_end] == 47:
+        return href[:end] if end < len(href) else href
+    return href[:host_end] + "/" + href[host_end:end]

@@ -18,7 +18,10 @@ cdef struct WalkState:
     int kinds[MAX_WALK_QUERIES]
     lxb_dom_node_t *scopes[MAX_WALK_QUERIES]
     bint inside[MAX_WALK_QUERIES]
+    # Per query, the tags it may match (of a tag[attribute] list too, to pass over the
+    # other elements at once) and, of a class list, the lengths of its names.
     unsigned char tags[MAX_WALK_QUERIES][256]
+    unsigned long long name_lengths[MAX_WALK_QUERIES]
     bint quirks
     # Borrowed (the caller holds them): the view, and per query its classes or
     # tag[attribute] parts and the list of what it found.
@@ -59,12 +62,13 @@ cdef int _arrive(WalkState *state, lxb_dom_node_t *node) except -1:
             if classes != NULL and classes.value != NULL:
                 # lexbor lists an element once per selector of the list it matches.
                 matches = _class_matches(classes.value.data, classes.value.length,
-                                         <tuple> (<list> state.data)[index], state.quirks)
+                                         <tuple> (<list> state.data)[index], state.quirks,
+                                         state.name_lengths[index])
                 doc = <FastDoc> state.doc
                 while matches > 0:
                     (<list> (<list> state.lists)[index]).append(doc.wrap(node))
                     matches -= 1
-        else:
+        elif node.local_name < 256 and state.tags[index][node.local_name]:
             for part in <tuple> (<list> state.data)[index]:
                 if node.local_name == <uintptr_t> part[0]:
                     if _has_attribute(node, <uintptr_t> part[1], <bytes> part[2]):
@@ -114,8 +118,11 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
         elif _class_query(query):
             state.kinds[state.count] = KIND_CLASSES
             data.append(_class_query(query))
-        elif _attr_query(query):
+            state.name_lengths[state.count] = _name_lengths(_class_query(query))
+        elif _attr_query(query) and all(<uintptr_t> part[0] < 256 for part in _attr_query(query)):
             state.kinds[state.count] = KIND_ATTRIBUTES
+            for part in _attr_query(query):
+                state.tags[state.count][<uintptr_t> part[0]] = 1
             data.append(_attr_query(query))
         else:
             continue

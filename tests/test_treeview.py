@@ -312,6 +312,7 @@ _url_hosts = st.sampled_from(["a.com", "a-.com", "x.y.z", "localhost", "1.2.3.4"
 _hrefs = st.one_of(
     st.builds(lambda scheme, h, p: f"{scheme}://{h}{p}", st.sampled_from(["http", "https", "HTTP", "httpx", "ftp"]),
               _url_hosts, _url_tails),
+    st.builds(lambda h, p: f"//{h}{p}", _url_hosts, _url_tails),
     st.builds(lambda p: "/" + p, _url_tails),
     st.builds(lambda p: "#" + p, _url_tails),
     _url_tails,
