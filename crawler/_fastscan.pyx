@@ -60,3 +60,32 @@ def tag_counts(bytes data):
     cdef Py_ssize_t lt = 0, options = 0, formatting = 0
     backlinks_tag_counts(<const unsigned char *> <char *> data, len(data), &lt, &options, &formatting)
     return lt, options, formatting
+
+
+def first_tag_start(bytes data, Py_ssize_t start, Py_ssize_t end):
+    """Where the first "<" followed by an ASCII letter lies in ``data[start:end]`` (both
+    inside it), or -1: the start of ``re.compile(rb"<[A-Za-z][^>]*").search(data, start,
+    end)``, found by memchr instead of the regex engine (crawler.parseguard reads runs of
+    up to megabytes of inline script this way)."""
+    cdef const unsigned char *base = <const unsigned char *> <char *> data
+    cdef Py_ssize_t size = len(data)
+    cdef const unsigned char *p
+    cdef const unsigned char *stop
+    cdef unsigned char letter
+    if end > size:
+        end = size
+    if start < 0:
+        start = 0
+    if end - start < 2:
+        return -1
+    p = base + start
+    stop = base + end - 1  # the "<" needs a letter after it, before end
+    while p < stop:
+        p = <const unsigned char *> memchr(p, b'<', <size_t> (stop - p))
+        if p == NULL:
+            return -1
+        letter = p[1] | 0x20
+        if b'a' <= letter <= b'z':
+            return p - base
+        p += 1
+    return -1
