@@ -27,7 +27,8 @@ def _collapse(text: str) -> str:
 def _root_lang(tree: Tree) -> str:
     root = tree.root
     if root is not None and root.is_element_node:
-        return root.attributes.get("lang") or root.attributes.get("xml:lang") or ""
+        attrs = root.attributes  # a new dict at each read
+        return attrs.get("lang") or attrs.get("xml:lang") or ""
     return ""
 
 
@@ -135,7 +136,7 @@ class HeadFacts:
     else Content-Language), generator, og:type and schema.org types (JSON-LD and
     top-level microdata items)."""
 
-    __slots__ = ("tree", "base", "metas", "titles", "scripts", "items")
+    __slots__ = ("tree", "base", "metas", "titles", "json_ld", "items")
 
     def __init__(self, tree: Tree, elements: list[Node] | None = None) -> None:
         """``elements``: ``tree.css(FACTS_SELECTOR)`` when the caller has it (the compiled
@@ -144,7 +145,9 @@ class HeadFacts:
         self.base: str | None = None
         self.metas: list[dict[str, str | None]] = []
         self.titles: list[Node] = []
-        self.scripts: list[Node] = []
+        #: The ``<script type=application/ld+json>`` elements (their type read here: a
+        #: node's ``attributes`` is a new dict at each read).
+        self.json_ld: list[Node] = []
         self.items: list[dict[str, str | None]] = []
         for node in tree.css(FACTS_SELECTOR) if elements is None else elements:
             tag = node.tag
@@ -157,7 +160,8 @@ class HeadFacts:
             elif tag == "title":
                 self.titles.append(node)
             elif tag == "script" and "type" in attrs:
-                self.scripts.append(node)
+                if (attrs.get("type") or "").strip().lower().startswith("application/ld+json"):
+                    self.json_ld.append(node)
             if "itemtype" in attrs:
                 self.items.append(attrs)
 
@@ -201,10 +205,8 @@ class HeadFacts:
 
     def schema_types(self) -> frozenset[str]:
         found: set[str] = set()
-        for script in self.scripts:
-            kind = (script.attributes.get("type") or "").strip().lower()
-            if kind.startswith("application/ld+json"):
-                _jsonld_types(_load_json(script.text()), found)
+        for script in self.json_ld:
+            _jsonld_types(_load_json(script.text()), found)
         for attrs in self.items:
             prop = (attrs.get("itemprop") or "").strip()
             if prop and prop not in ("mainEntity", "mainEntityOfPage"):
