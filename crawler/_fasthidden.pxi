@@ -9,6 +9,9 @@ cdef object _is_hidden_of = is_hidden
 #: style value -> is_hidden({"style": value}); cleared when it holds _STYLES_KEPT of them.
 cdef dict _hiding_styles = {}
 cdef Py_ssize_t _STYLES_KEPT = 4096
+#: Longer style values are judged each time, not kept: a style can be a megabyte of inline
+#: data, and 4,096 of them would hold gigabytes (the repeated styles worth keeping are short).
+cdef Py_ssize_t _STYLE_KEPT_CHARS = 256
 
 
 cdef bint _hidden_by(dict attrs) except -1:
@@ -18,6 +21,8 @@ cdef bint _hidden_by(dict attrs) except -1:
     style = attrs.get("style")
     if not style:
         return False
+    if len(style) > _STYLE_KEPT_CHARS:
+        return bool(_is_hidden_of({"style": style}))
     found = _hiding_styles.get(style)
     if found is None:
         if len(_hiding_styles) >= _STYLES_KEPT:

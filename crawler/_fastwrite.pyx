@@ -41,11 +41,15 @@ def add_new_links(
         raise ValueError("at most 64 stored record columns")
     for i in range(n_stored):
         positions[i] = stored_record[i]
+    # The module reads records without bounds checks: a record too short is refused here.
+    cdef Py_ssize_t needed = 1 + max(r_ip, r_nofollow, r_toxicity, r_type, *stored_record)
     cdef list total, when
     cdef PyObject *found
     cdef long long toxicity
     for link in links:
-        record = <tuple>link[3]
+        record = link[3]  # (a checked assignment: a tuple or an error)
+        if len(record) < needed:
+            raise ValueError(f"a prepared link record has {len(record)} fields, not {needed}")
         ip = record[r_ip]
         if ip == page_ip:
             address = page_address

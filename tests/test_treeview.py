@@ -332,3 +332,37 @@ def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str
     fast = FastResolver(Resolver(base))
     for href in hrefs + hrefs:  # the second time from the cache
         assert fast(href) == Resolver(base)(href), href
+
+
+@needs_compiled
+def test_long_inline_styles_are_judged_alike_and_not_kept(both_paths: None) -> None:
+    """The compiled path keeps the hidden verdict of short style values only: a long one
+    (inline data can be megabytes) is judged each time, with the same answer as the pure
+    path, and repeated long styles do not pile up in memory."""
+    import tracemalloc
+
+    data = "background:url(data:image/png;base64," + "A" * 200_000 + ");"
+    body = (
+        '<html><body><article><p>Words about the subject, long enough to be read. '
+        f'<a href="/a" style="{data}display:none">hidden</a> '
+        f'<a href="/b" style="{data}color:red">shown</a> '
+        '<a href="/c" style="display: none">short</a></p></article></body></html>'
+    ).encode()
+    treeview.set_compiled(True)
+    compiled = parse_page(body, URL)
+    treeview.set_compiled(False)
+    pure = parse_page(body, URL)
+    assert [(link.url, link.hidden) for link in compiled.links] == [
+        (link.url, link.hidden) for link in pure.links
+    ]
+    assert [link.hidden for link in compiled.links] == [True, False, True]
+    treeview.set_compiled(True)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(40):  # 40 distinct 200 KB styles
+            parse_page(body.replace(b"color:red", f"color:#{n:06x}".encode()), URL)
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 2_000_000, kept
