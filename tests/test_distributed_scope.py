@@ -202,3 +202,20 @@ def test_a_redirect_asked_again_gets_the_same_answer(redis_client):
     assert again.take_redirect("https://a.test/new", chain) is True
     assert again.take_redirect("https://a.test/new", ("https://a.test/other",)) is False
     assert again.site_pages["a.test"] == 1
+
+
+def test_a_crawl_without_the_admitted_total_gets_it_from_the_sites_counts(redis_client):
+    """A crawl started by a version that kept no P:admitted: the first script that adds to
+    P:pages sets the total from the per-site counts first, so `scrapy cluster` counts the
+    pages admitted before the upgrade too."""
+    scope = shared(redis_client)
+    scope.add_seed("https://a.test/")
+    scope.admit_page(["https://a.test/1", "https://a.test/2"], "a.test", 0, 0)
+    assert int(redis_client.get("bl:t:admitted")) == 3
+    redis_client.delete("bl:t:admitted")  # as an older version left it
+    scope.admit_page(["https://a.test/3"], "a.test", 0, 0)
+    assert int(redis_client.get("bl:t:admitted")) == 4 == sum(
+        map(int, redis_client.hvals("bl:t:pages")))
+    redis_client.delete("bl:t:admitted")
+    assert scope.take_redirect("https://a.test/4", ("https://a.test/3",)) is True
+    assert int(redis_client.get("bl:t:admitted")) == 5

@@ -22,7 +22,8 @@ crawl on the same Redis:
 ``P:seen:<shard>``          the shared scope's seen URLs (same layout)
 ``P:hops`` / ``P:pages``    hashes, site -> discovery hop / pages admitted
 ``P:admitted``              pages admitted in all (the sum of ``P:pages``, kept by the
-                            same scripts so that a status read is one GET)
+                            same scripts so that a status read is one GET; set from
+                            ``P:pages`` on a crawl begun without it)
 ``P:cut``                   hash, reason -> links not followed (depth, hops, site_cap,
                             query_variants)
 ``P:variants``              hash, digest of a host and path -> query variants admitted

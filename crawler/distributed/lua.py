@@ -205,6 +205,19 @@ end
 return n
 """
 
+
+# Run first by every script that adds to P:pages (after `local p = ARGV[1]`): P:admitted is
+# the total of P:pages, kept for `scrapy cluster`; a crawl started by a version that did not
+# keep it gets it from the per-site counts once, before this script adds to either. (Workers
+# of that older version, still running, add to P:pages only: upgrade them all.)
+ADMITTED_TOTAL = """
+if redis.call('EXISTS', p .. ':admitted') == 0 and redis.call('EXISTS', p .. ':pages') == 1 then
+  local total = 0
+  for _, v in ipairs(redis.call('HVALS', p .. ':pages')) do total = total + tonumber(v) end
+  redis.call('SET', p .. ':admitted', total)
+end
+"""
+
 # ARGV: prefix, from_site, hop, depth, max_pages, max_hops, depth_limit, replay key, replay
 # ttl ms, max query variants per path (0: not counted), then groups of 7 per URL: its index
 # in the page's link list, site, seen key, seen member, home seen key, home member ('' when
@@ -217,7 +230,7 @@ return n
 # stored admissions again.
 ADMIT = """
 local p = ARGV[1]
-local from_site, hop, depth = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+""" + ADMITTED_TOTAL + """local from_site, hop, depth = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local max_pages, max_hops, depth_limit = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local replay = ARGV[8]
 if replay ~= '' then
@@ -295,7 +308,7 @@ return {out, {cut_depth, cut_hops, cut_cap, cut_variants}, seen}
 # even if seen (the dupefilter has the last word), counted once.
 SEED = """
 local p = ARGV[1]
-redis.call('HSET', p .. ':hops', ARGV[2], 0)
+""" + ADMITTED_TOTAL + """redis.call('HSET', p .. ':hops', ARGV[2], 0)
 if redis.call('SADD', ARGV[3], ARGV[4]) == 1 then
   redis.call('HINCRBY', p .. ':pages', ARGV[2], 1)
   redis.call('INCR', p .. ':admitted')
@@ -311,7 +324,7 @@ return 1
 # queued) gets the same answer and still fetches the target.
 TAKE_REDIRECT = """
 local p = ARGV[1]
-local before = redis.call('GET', ARGV[5])
+""" + ADMITTED_TOTAL + """local before = redis.call('GET', ARGV[5])
 if before then return tonumber(before) end
 local added = redis.call('SADD', ARGV[3], ARGV[4])
 if added == 1 then
