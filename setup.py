@@ -34,6 +34,17 @@ SOURCES = {name: f"crawler/{name.split('.')[1]}.pyx"
                         "crawler._fastscan", "crawler._fastwrite", "crawler._fastprepare")}
 
 
+def _sources_digest() -> str:
+    """crawler.compiled.sources_digest(), loaded from its file (the package's __init__
+    imports what a build environment lacks)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("backlinks_compiled", HERE / "crawler" / "compiled.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.sources_digest(HERE / "crawler") or ""
+
+
 def _warn(message: str) -> None:
     print(f"WARNING: crawler._fastdom not built ({message}); the pure-Python extractor will be used",
           file=sys.stderr)
@@ -110,7 +121,9 @@ class OptionalBuildExt(build_ext):
 
 
 setup(
-    ext_modules=[Extension(name, [source], define_macros=[("LEXBOR_STATIC", None)], extra_compile_args=["-O2"])
+    ext_modules=[Extension(name, [source], extra_compile_args=["-O2"],
+                           define_macros=[("LEXBOR_STATIC", None),
+                                          ("BACKLINKS_SOURCES_DIGEST", f'"{_sources_digest()}"')])
                  for name, source in SOURCES.items()],
     cmdclass={"build_ext": OptionalBuildExt},
 )

@@ -51,6 +51,18 @@ include "_fasthead.pxi"
 #: (setup.py downloads that release's sdist for the headers; pyproject.toml pins it).
 SELECTOLAX_VERSION = "1.0.2"
 
+cdef extern from *:
+    """
+    #ifndef BACKLINKS_SOURCES_DIGEST
+    #define BACKLINKS_SOURCES_DIGEST ""
+    #endif
+    """
+    const char *BACKLINKS_SOURCES_DIGEST
+
+#: crawler.compiled.sources_digest() of the sources this module (and the others built with
+#: it) came from, passed in by setup.py; "" when built another way.
+SOURCES_DIGEST = (<bytes> BACKLINKS_SOURCES_DIGEST).decode("ascii")
+
 
 cdef class FastDoc:
     """The view of one parsed document; ``wrap`` gives each lexbor node one FastNode."""

@@ -366,3 +366,23 @@ def test_long_inline_styles_are_judged_alike_and_not_kept(both_paths: None) -> N
     finally:
         tracemalloc.stop()
     assert kept < 2_000_000, kept
+
+
+@needs_compiled
+def test_a_build_from_other_sources_is_not_used(tmp_path: Path) -> None:
+    """The compiled modules carry the digest of the sources they were built from: the
+    present build matches the sources beside it, and a changed source (a `git pull` run
+    without `make`) makes it count as stale, so the pure-Python path runs instead."""
+    from crawler import _fastdom, compiled
+
+    assert compiled.built_from_current_sources(_fastdom)
+    assert not treeview.STALE_BUILD
+    for pattern in compiled.SOURCE_PATTERNS:
+        for path in compiled.PACKAGE.glob(pattern):
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+    assert compiled.built_from_current_sources(_fastdom, tmp_path)
+    changed = tmp_path / "_fastlinks.pyx"
+    changed.write_bytes(changed.read_bytes() + b"\n# a later edit\n")
+    assert not compiled.built_from_current_sources(_fastdom, tmp_path)
+    # An install without sources (a wheel) trusts its build.
+    assert compiled.built_from_current_sources(_fastdom, tmp_path / "none")

@@ -42,13 +42,14 @@ from crawler.index.sqlite_schema import (
     gens_in,
     select_in,
 )
+from crawler.treeview import STALE_BUILD
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 
 try:  # the compiled hot path (setup.py builds it; BACKLINKS_PURE_PYTHON=1 leaves it out)
     from crawler._fastwrite import add_new_links
 except ImportError:  # pragma: no cover - not built
     add_new_links = None
-if os.environ.get("BACKLINKS_PURE_PYTHON"):
+if os.environ.get("BACKLINKS_PURE_PYTHON") or STALE_BUILD:
     add_new_links = None
 
 #: Names kept in memory per process (sites, hosts, addresses); past this the map restarts.
@@ -191,7 +192,9 @@ except ImportError:  # pragma: no cover - not built
 #: Normalise a page and build its link rows (no database access): ``prepare_compiled`` when
 #: built and BACKLINKS_PURE_PYTHON is not set (read at import), else ``prepare_pure``.
 prepare: Callable[[PageLinks], Prepared] = (
-    prepare_compiled if prepare_compiled is not None and not os.environ.get("BACKLINKS_PURE_PYTHON") else prepare_pure
+    prepare_compiled
+    if prepare_compiled is not None and not os.environ.get("BACKLINKS_PURE_PYTHON") and not STALE_BUILD
+    else prepare_pure
 )
 
 

@@ -1,0 +1,44 @@
+"""Whether the compiled modules were built from the sources beside them.
+
+The Cython modules (``crawler/_fast*.so``) are built in place by ``make install`` (an
+editable install), and rebuilt by ``make`` whenever a source changes. Run without ``make``
+after a ``git pull``, old builds would stay beside new Python code that calls them with other
+arguments and fail on every page or write. So ``setup.py`` compiles the digest of every
+compiled source into ``crawler._fastdom`` (``SOURCES_DIGEST``), and the code that uses the
+compiled modules (``crawler.treeview``, the SQLite writer, the parse guard) uses them only
+when that digest matches the sources present now; otherwise the pure-Python path runs, with a
+warning. Where no sources are present (an installed wheel), the build is trusted.
+
+This module is also loaded by ``setup.py`` from its path (not as part of the package), so it
+imports nothing from ``crawler``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+#: The directory of the package's sources.
+PACKAGE = Path(__file__).resolve().parent
+#: The files the compiled modules are built from (Cython sources, declarations, includes).
+SOURCE_PATTERNS = ("_fast*.pyx", "_fast*.pxd", "_fast*.pxi", "_facts*.pxi")
+
+
+def sources_digest(package: Path = PACKAGE) -> str | None:
+    """BLAKE2b (16 bytes, hex) of the compiled modules' sources in ``package``, in name
+    order; None when there are none (an install without sources)."""
+    files = sorted({path for pattern in SOURCE_PATTERNS for path in package.glob(pattern)})
+    if not files:
+        return None
+    digest = hashlib.blake2b(digest_size=16)
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def built_from_current_sources(fastdom: Any, package: Path = PACKAGE) -> bool:
+    """Whether ``fastdom`` (crawler._fastdom; every compiled module is built with it) was
+    built from the sources now in ``package``."""
+    current = sources_digest(package)
+    return current is None or getattr(fastdom, "SOURCES_DIGEST", None) == current
