@@ -430,16 +430,7 @@ cdef class FastNode:
     cdef str collapsed(self, bint spaced):
         """``collapsed_text(spaced)`` for the compiled modules, without a Python call."""
         cdef Facts facts
-        cdef Words *out = _scratch_words()
-        try:
-            _scan_node(self.ptr, True, spaced, &facts, out)
-            if facts.invalid:
-                return None
-            if out.length == 0:
-                return ""
-            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length)
-        finally:
-            _trim_scratch()
+        return _collapsed_of(self.ptr, spaced, &facts)
 
     cdef list with_classes(self, tuple names):
         return _with_classes(self, names)
@@ -489,9 +480,15 @@ cdef str anchor_of(FastNode node, Facts *facts):
     """The anchor of ``node.anchor_text()``, its text's facts in ``facts`` (their piece:
     ``facts_piece``), for the compiled modules: no Python method call, no pair made (one
     per link of a page). None when the text is not valid UTF-8."""
+    return _collapsed_of(node.ptr, False, facts)
+
+
+cdef str _collapsed_of(lxb_dom_node_t *ptr, bint spaced, Facts *facts):
+    """The collapsed text under ``ptr``, written through the kept scratch buffer, its facts
+    in ``facts``; None when it is not valid UTF-8."""
     cdef Words *out = _scratch_words()
     try:
-        _scan_node(node.ptr, True, False, facts, out)
+        _scan_node(ptr, True, spaced, facts, out)
         if facts.invalid:
             return None
         if out.length == 0:
