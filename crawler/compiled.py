@@ -6,16 +6,19 @@ after a ``git pull``, old builds would stay beside new Python code that calls th
 arguments and fail on every page or write. So ``setup.py`` compiles the digest of every
 compiled source into ``crawler._fastdom`` (``SOURCES_DIGEST``), and the code that uses the
 compiled modules (``crawler.treeview``, the SQLite writer, the parse guard) uses them only
-when that digest matches the sources present now; otherwise the pure-Python path runs, with a
-warning. Where no sources are present (an installed wheel), the build is trusted.
+when that digest matches the sources present now (``stale_build``); otherwise the pure-Python
+path runs, with a warning. Where no sources are present (an installed wheel), the build is
+trusted.
 
 This module is also loaded by ``setup.py`` from its path (not as part of the package), so it
-imports nothing from ``crawler``.
+imports nothing from ``crawler`` at import time.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +45,18 @@ def built_from_current_sources(fastdom: Any, package: Path = PACKAGE) -> bool:
     built from the sources now in ``package``."""
     current = sources_digest(package)
     return current is None or getattr(fastdom, "SOURCES_DIGEST", None) == current
+
+
+@functools.cache
+def stale_build() -> bool:
+    """Whether the compiled modules are built but from other sources than those present
+    (warned about once): then none of them may be used."""
+    try:
+        from crawler import _fastdom
+    except ImportError:  # not built: each user falls back on its own
+        return False
+    if built_from_current_sources(_fastdom):
+        return False
+    warnings.warn("crawler's compiled modules were built from other sources: run `make install` to "
+                  "rebuild them; the pure-Python path is used meanwhile", RuntimeWarning, stacklevel=2)
+    return True

@@ -34,14 +34,14 @@ from __future__ import annotations
 
 import re
 
-from crawler.treeview import STALE_BUILD
+from crawler.compiled import stale_build
 
 try:  # one compiled pass for the counts (built with the compiled extractor); same answers
     from crawler._fastscan import first_tag_start as _compiled_tag_start
     from crawler._fastscan import tag_counts as _compiled_counts
 except ImportError:  # pragma: no cover - the extension is optional
     _compiled_counts = _compiled_tag_start = None
-if STALE_BUILD:  # built from other sources (crawler.compiled): not to be called
+if stale_build():  # built from other sources (crawler.compiled): not to be called
     _compiled_counts = _compiled_tag_start = None
 
 __all__ = ["CHECK_ABOVE", "MAX_ATTRIBUTES", "MAX_DEPTH", "MAX_FORMATTING", "MAX_OPTIONS", "MAX_TAG", "defuse",

@@ -17,7 +17,6 @@ view; :func:`set_compiled` switches at run time (tests, benchmarks).
 from __future__ import annotations
 
 import os
-import warnings
 from importlib.util import find_spec
 from typing import Any
 
@@ -32,10 +31,6 @@ __all__ = ["FAST_NODE", "compiled_available", "head_walk", "placer", "set_compil
 #: imported where they are used: they import the modules that use them).
 COMPILED_MODULES = ("crawler._fastdom", "crawler._fastmain", "crawler._fastplace", "crawler._fastlinks")
 
-#: Whether the compiled modules were built from other sources than those present: then none
-#: of them is used (crawler.compiled), the SQLite writer's and the parse guard's included.
-STALE_BUILD = False
-
 try:
     if not all(find_spec(name) for name in COMPILED_MODULES[1:]):
         raise ImportError("not every compiled module is built")
@@ -46,14 +41,10 @@ else:
     if getattr(_fastdom, "SELECTOLAX_VERSION", None) != selectolax.__version__:
         # Built against another release's struct layouts: unsafe to use.
         _fastdom = None
-    elif not compiled.built_from_current_sources(_fastdom):
+    elif compiled.stale_build():
         # Built from other sources (pulled without `make`): the Python code would call it
         # with other arguments. The pure path runs until `make install` rebuilds it.
-        warnings.warn("crawler's compiled modules were built from other sources: run `make install`"
-                      " to rebuild them; the pure-Python path is used meanwhile", RuntimeWarning,
-                      stacklevel=1)
         _fastdom = None
-        STALE_BUILD = True
 
 _enabled = _fastdom is not None and not os.environ.get("BACKLINKS_PURE_PYTHON")
 #: The compiled view's node class (crawler.nodetext reads its text facts in C), or None.

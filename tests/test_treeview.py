@@ -376,7 +376,7 @@ def test_a_build_from_other_sources_is_not_used(tmp_path: Path) -> None:
     from crawler import _fastdom, compiled
 
     assert compiled.built_from_current_sources(_fastdom)
-    assert not treeview.STALE_BUILD
+    assert not compiled.stale_build()
     for pattern in compiled.SOURCE_PATTERNS:
         for path in compiled.PACKAGE.glob(pattern):
             (tmp_path / path.name).write_bytes(path.read_bytes())

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import Any
 
+from crawler.compiled import stale_build
 from crawler.index import sqlite_schema
 from crawler.index.base import GONE_STATUSES, PageLinks
 from crawler.index.keys import source_keys, sqlite_link_ids, subnet_of, target_keys
@@ -42,14 +43,13 @@ from crawler.index.sqlite_schema import (
     gens_in,
     select_in,
 )
-from crawler.treeview import STALE_BUILD
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN, TYPES
 
 try:  # the compiled hot path (setup.py builds it; BACKLINKS_PURE_PYTHON=1 leaves it out)
     from crawler._fastwrite import add_new_links
 except ImportError:  # pragma: no cover - not built
     add_new_links = None
-if os.environ.get("BACKLINKS_PURE_PYTHON") or STALE_BUILD:
+if os.environ.get("BACKLINKS_PURE_PYTHON") or stale_build():
     add_new_links = None
 
 #: Names kept in memory per process (sites, hosts, addresses); past this the map restarts.
@@ -193,7 +193,7 @@ except ImportError:  # pragma: no cover - not built
 #: built and BACKLINKS_PURE_PYTHON is not set (read at import), else ``prepare_pure``.
 prepare: Callable[[PageLinks], Prepared] = (
     prepare_compiled
-    if prepare_compiled is not None and not os.environ.get("BACKLINKS_PURE_PYTHON") and not STALE_BUILD
+    if prepare_compiled is not None and not os.environ.get("BACKLINKS_PURE_PYTHON") and not stale_build()
     else prepare_pure
 )
 
