@@ -1,7 +1,7 @@
 # Included by _fastmain.pyx and _fastplace.pyx: crawler.mainblock's class_weight,
-# unlikely_candidate and _visible for an element's attribute dict, without a Python call
-# each (the regular expressions' verdicts stay in mainblock's own caches). mainblock's
-# functions are the reference: a change there must be made here too.
+# unlikely_candidate and _visible for an element's attribute dict (or its class, id and role
+# values), without a Python call each (the regular expressions' verdicts stay in mainblock's
+# own caches). mainblock's functions are the reference: a change there must be made here too.
 
 from crawler.mainblock import UNLIKELY_ROLES, _name_weight, _unlikely_name
 
@@ -12,20 +12,26 @@ cdef object _unlikely_name_of = _unlikely_name
 
 cdef object _class_weight(dict attrs):
     """mainblock.class_weight."""
-    classes = attrs.get("class")
-    ident = attrs.get("id")
+    return _names_weight(attrs.get("class"), attrs.get("id"))
+
+
+cdef object _names_weight(object classes, object ident):
+    """mainblock.class_weight of an element whose class and id are ``classes`` and ``ident``."""
     return (_name_weight_of(classes) if classes else 0) + (_name_weight_of(ident) if ident else 0)
 
 
 cdef bint _unlikely_candidate(str tag, dict attrs) except -1:
     """mainblock.unlikely_candidate."""
+    return _unlikely_names(tag, attrs.get("class"), attrs.get("id"), attrs.get("role"))
+
+
+cdef bint _unlikely_names(str tag, object classes, object ident, object role) except -1:
+    """mainblock.unlikely_candidate of an element whose class, id and role are ``classes``,
+    ``ident`` and ``role``."""
     if tag == "body" or tag == "a" or tag == "html" or tag == "main" or tag == "article":
         return False
-    role = attrs.get("role")
     if role and role in _UNLIKELY_ROLES:
         return True
-    classes = attrs.get("class")
-    ident = attrs.get("id")
     if not classes and not ident:
         return False
     return bool(_unlikely_name_of(f"{classes or ''} {ident or ''}"))

@@ -1,5 +1,39 @@
 # crawler._fastplace's classes, for crawler._fastlinks (emit reads a link's Place in C).
+from cpython.ref cimport PyObject
+from libc.stdint cimport uint64_t
+
 from crawler._fastdom cimport FastNode
+
+
+cdef struct Value:
+    # An attribute's value as lexbor holds it (not decoded).
+    const unsigned char *data  # NULL: None (no such attribute, or one without a value)
+    size_t length
+
+
+cdef struct Naming:
+    # The attributes placement judges an element by, as its attribute dict would give them.
+    bint any  # it has attributes
+    bint styled  # a style or a hidden attribute
+    Value classes
+    Value ident
+    Value role
+    Value aria_hidden
+    Value rel
+    Value itemprop
+
+
+cdef struct Answers:
+    # What follows from an element's tag, class, id and role (and whether it sits in an
+    # article, for placement._markers), kept by the key they were worked out for.
+    unsigned char *key  # NULL: an empty slot
+    size_t length
+    uint64_t hash
+    PyObject *marks  # placement._markers' (landmark, region)
+    int known  # which of the answers below are worked out (K_* bits)
+    int flags  # cleanup._name_flags
+    bint unlikely  # mainblock.unlikely_candidate
+    long weight  # mainblock.class_weight
 
 
 cdef class Place:
@@ -24,8 +58,8 @@ cdef class FastPlacement:
     cdef readonly tuple root
     cdef Place root_place
 
-    cdef bint dropped(self, FastNode node, str tag, dict attrs, bint in_table, bint in_article,
-                      bint listed) except -1
+    cdef bint dropped(self, FastNode node, str tag, int kinds, Naming *naming, Answers *answers, bint in_table,
+                      bint in_article, bint listed) except -1
     cdef Place at(self, FastNode node)
     cdef Place _of(self, FastNode node)
     cdef Place _derive(self, FastNode element, Place parent)

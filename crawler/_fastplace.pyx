@@ -4,13 +4,15 @@
 ``FastPlacement(placement)`` takes a built ``crawler.placement.Placement`` (its zones,
 listing items and clean-up judge, all decided before any link is placed) and answers
 ``place(node)`` as ``placement.place(node)`` does, with the same facts tuple, but keeps each
-element's facts on its FastNode instead of a dict keyed by mem_id and reads tags and
-attributes without Python attribute look-ups. The facts are a ``Place`` (C fields, no tuple
-to unpack and box per element); ``at(node)`` hands them to crawler._fastlinks.emit without a
-Python call, and ``place(node)`` turns them into placement's tuple. ``Placement.of``, ``Placement._derive`` and
-``cleanup.Cleaner.dropped`` (its first, cheap tests; the link-density judgement stays in
-Python) are the reference: any change there must be made here too (tests/test_treeview.py
-compares both on the corpus and a sandbox web).
+element's facts on its FastNode instead of a dict keyed by mem_id, reads the attributes it
+judges an element by from lexbor without decoding them, and keeps what follows from an
+element's tag, class, id and role in C (_fastnaming.pxi). The facts are a ``Place`` (C
+fields, no tuple to unpack and box per element); ``at(node)`` hands them to
+crawler._fastlinks.emit without a Python call, and ``place(node)`` turns them into
+placement's tuple. ``Placement.of``, ``Placement._derive`` and ``cleanup.Cleaner.dropped``
+(its first, cheap tests; the link-density judgement stays in Python) are the reference: any
+change there must be made here too (tests/test_treeview.py compares both on the corpus and a
+sandbox web).
 """
 
 cimport cython
@@ -30,11 +32,12 @@ from crawler.placement import (
     _MARKED_TAGS,
     _markers,
 )
-from crawler.cleanup import CONDITIONAL_TAGS, DROPPED_TAGS, F_BYLINE, F_SHARE, F_WIDGET, HEADINGS, _name_flags
+from crawler.cleanup import CONDITIONAL_TAGS, DROPPED_TAGS, F_BYLINE, F_SHARE, F_WIDGET, HEADINGS
 from crawler.positions import landmark_of
 
 include "_fastnames.pxi"
 include "_fasthidden.pxi"
+include "_fastnaming.pxi"
 
 cdef frozenset _BLOCK_TAGS = BLOCK_TAGS
 cdef frozenset _LANDMARKS = _LANDMARK_TAGS
@@ -49,23 +52,44 @@ cdef frozenset _CONDITIONAL = CONDITIONAL_TAGS
 cdef frozenset _HEADINGS = HEADINGS
 cdef long _F_BYLINE = F_BYLINE, _F_WIDGET = F_WIDGET, _F_SHARE = F_SHARE
 
-#: placement._markers' answers by its arguments, looked up in C: the lru_cache wrapper's call
-#: and bookkeeping cost more than the look-up (about 180 elements a page ask). Cleared when
-#: it holds _MARKS_KEPT answers, as the lru_cache is bounded.
-cdef dict _marks = {}
-cdef Py_ssize_t _MARKS_KEPT = 16384
+#: What a tag is to placement and to the clean-up, as bits.
+cdef enum:
+    T_BLOCK = 1  # placement.BLOCK_TAGS
+    T_MARKED = 2  # placement._MARKED_TAGS
+    T_TABLE = 4  # table, code
+    T_PAGE = 8  # html, body
+    T_LANDMARK = 16  # placement._LANDMARK_TAGS
+    T_ARTICLE = 32  # article, main
+    T_DROPPED = 64  # cleanup.DROPPED_TAGS
+    T_ASIDE = 128  # footer, aside
+    T_CONDITIONAL = 256  # cleanup.CONDITIONAL_TAGS
+    T_HEADING = 512  # cleanup.HEADINGS
+
+#: Tag name -> its T_* bits; cleared when it holds _TAGS_KEPT names (custom elements can
+#: have any name).
+cdef dict _tag_kinds = {}
+cdef Py_ssize_t _TAGS_KEPT = 4096
 
 
-cdef tuple _marks_of(str tag, tuple naming, bint in_article):
-    """placement._markers(tag, class, id, role, in_article) (``naming``: the element's
-    FastNode.naming_attributes)."""
-    cdef tuple key = (tag, naming[1], naming[2], naming[3], in_article)
-    cdef object found = _marks.get(key)
+cdef int _kinds_of(str tag) except -1:
+    """The T_* bits of ``tag``: which of placement's and the clean-up's tag sets hold it."""
+    found = _tag_kinds.get(tag)
     if found is None:
-        if len(_marks) >= _MARKS_KEPT:
-            _marks.clear()
-        found = _marks[key] = _markers_of(*key)
-    return <tuple> found
+        if len(_tag_kinds) >= _TAGS_KEPT:
+            _tag_kinds.clear()
+        found = _tag_kinds[tag] = (
+            (T_BLOCK if tag in _BLOCK_TAGS else 0)
+            | (T_MARKED if tag in _MARKED else 0)
+            | (T_TABLE if tag == "table" or tag == "code" else 0)
+            | (T_PAGE if tag == "html" or tag == "body" else 0)
+            | (T_LANDMARK if tag in _LANDMARKS else 0)
+            | (T_ARTICLE if tag == "article" or tag == "main" else 0)
+            | (T_DROPPED if tag in _DROPPED else 0)
+            | (T_ASIDE if tag == "footer" or tag == "aside" else 0)
+            | (T_CONDITIONAL if tag in _CONDITIONAL else 0)
+            | (T_HEADING if tag in _HEADINGS else 0)
+        )
+    return found
 
 
 cdef Py_ssize_t _text_length(FastNode node) except -1:
@@ -114,41 +138,39 @@ cdef class FastPlacement:
         self.root = placement.root
         self.root_place = _place_of(self.root)
 
-    cdef bint dropped(self, FastNode node, str tag, dict attrs, bint in_table, bint in_article,
-                      bint listed) except -1:
-        """cleanup.Cleaner.dropped."""
-        cdef long flags = 0
-        if tag in _DROPPED:
+    cdef bint dropped(self, FastNode node, str tag, int kinds, Naming *naming, Answers *answers, bint in_table,
+                      bint in_article, bint listed) except -1:
+        """cleanup.Cleaner.dropped (``kinds``: the tag's T_* bits; ``answers``: those of
+        the element's names, NULL when it has no attributes)."""
+        cdef int flags
+        if kinds & T_DROPPED:
             return True
-        if tag == "footer" or tag == "aside":
+        if kinds & T_ASIDE:
             if not in_article:
                 return True
-            return self.clean_conditionally(node, tag, attrs)
+            return self.clean_conditionally(node, tag, node.get_attributes())
         if listed:
             in_table = True
-        if not attrs:
-            return tag in _CONDITIONAL and not in_table and self.clean_conditionally(node, tag, attrs)
-        if attrs.get("aria-hidden") == "true":
+        if not naming.any:
+            return kinds & T_CONDITIONAL and not in_table and self.clean_conditionally(node, tag, {})
+        if _equals(&naming.aria_hidden, "true", 4):
             return True
-        classes = attrs.get("class")
-        ident = attrs.get("id")
-        if classes or ident:
-            flags = _name_flags(f"{classes or ''} {ident or ''}")
-        if flags & _F_BYLINE or attrs.get("rel") == "author" or "author" in (attrs.get("itemprop") or ""):
+        flags = _flags_of(answers, naming)
+        if flags & _F_BYLINE or _equals(&naming.rel, "author", 6) or "author" in (_decoded(&naming.itemprop) or ""):
             if _text_length(node) < 100:
                 return True
         if self.strip_unlikely and not in_table:
             if in_article:
                 if flags & _F_WIDGET and _text_length(node) < 500:
                     return True
-            elif _unlikely_candidate(tag, attrs):
+            elif _unlikely_of(answers, tag, naming):
                 return True
-        if tag in _HEADINGS and _class_weight(attrs) < 0:
+        if kinds & T_HEADING and _weight_of(answers, naming) < 0:
             return True
         if flags & _F_SHARE and _text_length(node) < 500:
             return True
-        if tag in _CONDITIONAL and not in_table:
-            return self.clean_conditionally(node, tag, attrs)
+        if kinds & T_CONDITIONAL and not in_table:
+            return self.clean_conditionally(node, tag, node.get_attributes())
         return False
 
     def place(self, FastNode node not None):
@@ -207,9 +229,15 @@ cdef class FastPlacement:
         cdef FastNode block = parent.block
         cdef long depth = parent.depth
         cdef str tag = element.get_tag()
-        cdef tuple naming
+        cdef int kinds = _kinds_of(tag)
+        cdef Naming naming
+        cdef Answers *answers = NULL
         cdef bint entering_main = False
+        cdef bint judged = False
+        cdef object own = None
+        cdef str own_region = ""
         cdef object key
+        _read_naming(element, &naming)
         if zone == _Z_PATH:
             key = <size_t> element.ptr
             if key in self.main_ids:
@@ -221,40 +249,41 @@ cdef class FastPlacement:
                 zone = self.child_zone.get(key, _Z_PATH)
         elif zone == _Z_IN:
             depth += 1
-            if (<size_t> element.ptr) in self.listed:
+            if self.listed and (<size_t> element.ptr) in self.listed:
                 in_article |= _IN_LISTED
-            if depth <= _MAX_CLEAN_DEPTH and self.dropped(
-                element, tag, element.get_attributes(), in_table, in_article & _IN_ARTICLE_TAG, in_article & _IN_LISTED
-            ):
-                zone = _Z_BOILER
-        if tag in _BLOCK_TAGS:
+            judged = depth <= _MAX_CLEAN_DEPTH
+        if naming.any:
+            # Its landmark and region are taken now: the clean-up's link-density judgement
+            # below is Python, and the answers are valid only until the next look-up.
+            answers = _answers_of(tag, &naming, in_article != 0 or entering_main)
+            own, own_region = <tuple> <object> answers.marks
+        if judged and self.dropped(
+            element, tag, kinds, &naming, answers, in_table, in_article & _IN_ARTICLE_TAG, in_article & _IN_LISTED
+        ):
+            zone = _Z_BOILER
+        if kinds & T_BLOCK:
             block = element
-        if tag in _MARKED:
-            if tag == "table" or tag == "code":
+        if kinds & T_MARKED:
+            if kinds & T_TABLE:
                 in_table = True
-            elif tag == "html" or tag == "body":
-                if not hidden and _hidden_by(element.get_attributes()):
+            elif kinds & T_PAGE:
+                if not hidden and naming.styled and _hidden_by(element.get_attributes()):
                     hidden = True
                 return _changed(parent, landmark, region, hidden, in_article, zone, in_table, block, depth)
         if entering_main:
             in_article |= _IN_MAIN_BLOCK
             if landmark != "comment":
                 landmark = None
-        # Most elements here need only their naming attributes, not the attribute dict.
-        naming = element.naming_attributes()
-        if naming[0]:
-            if not hidden and naming[4] and _hidden_by(element.get_attributes()):
+        if naming.any:
+            if not hidden and naming.styled and _hidden_by(element.get_attributes()):
                 hidden = True
-            own, own_region = _marks_of(tag, naming, in_article != 0)
             if own_region:
                 region = own_region
-        elif tag in _LANDMARKS:
+        elif kinds & T_LANDMARK:
             own = _landmark_of(tag, [], "", "", in_article != 0)
-        else:
-            own = None
         if own is not None and not (entering_main and own != "comment"):
             landmark = own
-        if tag == "article" or tag == "main":
+        if kinds & T_ARTICLE:
             in_article |= _IN_ARTICLE_TAG
         return _changed(parent, landmark, region, hidden, in_article, zone, in_table, block, depth)
 

@@ -253,17 +253,15 @@ def test_text_facts_equal_the_python_expressions() -> None:
     assert checked > 1000 or not CORPUS.is_dir()
 
 
-@needs_compiled
-def test_compiled_placement_answers_as_placement() -> None:
-    """FastPlacement.place gives Placement.place's facts tuple for every element (the
-    compiled walk keeps them as Place objects, shared with the parent where none changes,
-    and reads most elements' naming attributes without their attribute dict)."""
+def _placements_agree(trees: list[tuple[list, list]]) -> int:
+    """Assert that FastPlacement.place gives Placement.place's facts tuple for every element
+    of each (selectolax nodes, compiled nodes) page; how many elements were compared."""
     from crawler import _fastplace
     from crawler.mainblock import TextCache, find_main
     from crawler.placement import BLOCK, Placement
 
     checked = 0
-    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+    for plain, fast in trees:
         body = next((node for node in plain if node.tag == "body"), None)
         main = find_main(body, TextCache()) if body is not None else None
         pure, compiled = Placement(main), _fastplace.FastPlacement(Placement(main))
@@ -272,7 +270,47 @@ def test_compiled_placement_answers_as_placement() -> None:
             assert got[:BLOCK] + got[BLOCK + 1 :] == want[:BLOCK] + want[BLOCK + 1 :]
             assert (got[BLOCK] and got[BLOCK].mem_id) == (want[BLOCK] and want[BLOCK].mem_id)
             checked += 1
+    return checked
+
+
+@needs_compiled
+def test_compiled_placement_answers_as_placement() -> None:
+    """FastPlacement.place gives Placement.place's facts tuple for every element (the
+    compiled walk keeps them as Place objects, shared with the parent where none changes,
+    and reads most elements' naming attributes without their attribute dict)."""
+    checked = _placements_agree([*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)])
     assert checked > 1000 or not CORPUS.is_dir()
+
+
+#: An article long enough to be the main content (so the clean-up judges what it holds),
+#: holding the attributes placement reads from lexbor without decoding them: values that
+#: are not UTF-8, repeated, empty or missing, names in upper case or with a prefix, and a
+#: class too long for its answers to be kept.
+NAMING = (
+    b"<body><article><p>" + b"Words, words and more words. " * 40 + b"</p>"
+    b"<div class='share \xff\xfe' id=x><a href=/1>1</a></div><div class=share class=nav><a href=/2>2</a></div>"
+    b"<div class><a href=/3>3</a></div><div class='' id=''><a href=/4>4</a></div><div class=share><i>s</i></div>"
+    b"<div role=navigation><a href=/5>5</a></div><div ROLE=menu class=x><a href=/6>6</a></div>"
+    b"<div aria-hidden=true><a href=/7>7</a></div><div aria-hidden='true\xff'><a href=/8>8</a></div>"
+    b"<span rel=author><a href=/9>9</a></span><span itemprop='x author'><a href=/10>10</a></span>"
+    b"<h2 class=comment>c</h2><h3 class='\xe2\x82 share'>d</h3><div hidden><a href=/11>11</a></div>"
+    b"<div style='display:none'><a href=/12>12</a></div><svg class=byline><a href=/13>13</a></svg>"
+    b"<div CLASS='" + b"related " * 100 + b"'><a href=/14>14</a></div><nav><a href=/15>15</a></nav>"
+    b"<div id=comments xml:lang=en xlink:role=navigation><a href=/16>16</a></div><footer class=byline>"
+    b"<a href=/17>17</a></footer></article><aside class=share><a href=/18>18</a></aside></body>"
+)
+
+
+@needs_compiled
+def test_compiled_placement_reads_names_raw_and_keeps_their_answers() -> None:
+    """The compiled placement reads class, id, role and the other attributes it judges from
+    lexbor and keeps the answers for those bytes; they agree with Placement's, met first or
+    kept (the page placed twice), as bytes or decoded, and for names too long to keep."""
+    from crawler import _fastplace
+
+    for decode in (False, True, False):
+        assert _placements_agree(list(_trees([NAMING, *HOSTILE], decode=decode))) > 100
+    assert _fastplace.kept_answers() > 10
 
 
 @needs_compiled

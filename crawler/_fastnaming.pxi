@@ -1,0 +1,328 @@
+# Included by _fastplace.pyx: the attributes placement judges an element by, read from
+# lexbor without decoding them (a Naming), and the answers that follow from its tag, class,
+# id and role (placement._markers; cleanup._name_flags, mainblock.unlikely_candidate and
+# mainblock.class_weight for Cleaner.dropped), kept in C by the raw bytes they were worked
+# out from. Names repeat across a page's elements and a site's pages; decoding them and
+# hashing a tuple of fresh strings for a dict cost more than the answers' look-up. A kept
+# answer is used only for the very bytes it was worked out from (compared in full), and the
+# answers are worked out by the reference functions, from the values as the attribute dict
+# holds them.
+
+from cpython.ref cimport PyObject, Py_INCREF, Py_XDECREF
+from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8
+from libc.stdint cimport uint32_t, uint64_t, uintptr_t
+from libc.stdlib cimport calloc, free, malloc
+from libc.string cimport memcmp, memcpy, memset
+from selectolax.lexbor cimport lxb_dom_attr_t
+
+from crawler.cleanup import _name_flags
+
+cdef extern from "lexbor/dom/interfaces/element.h":
+    ctypedef struct _element_t "lxb_dom_element_t":
+        lxb_dom_attr_t *first_attr
+
+cdef extern from "lexbor/dom/interfaces/attr_const.h":
+    enum:
+        LXB_DOM_ATTR__LAST_ENTRY
+        LXB_DOM_ATTR_CLASS
+        LXB_DOM_ATTR_ID
+        LXB_DOM_ATTR_REL
+        LXB_DOM_ATTR_STYLE
+
+cdef extern from "lexbor/core/hash.h":
+    ctypedef struct _hash_entry_t "lexbor_hash_entry_t":
+        size_t length
+    const unsigned char *lexbor_hash_entry_str(const _hash_entry_t *entry)
+
+cdef object _name_flags_of = _name_flags
+
+#: What an attribute's name makes it for placement.
+cdef enum:
+    A_OTHER
+    A_CLASS
+    A_ID
+    A_ROLE
+    A_STYLED  # style or hidden
+    A_ARIA_HIDDEN
+    A_REL
+    A_ITEMPROP
+    A_NAMELESS  # lexbor has no entry for its name: the attribute dict decides
+
+#: The answers of an Answers worked out so far.
+cdef enum:
+    K_FLAGS = 1
+    K_UNLIKELY = 2
+    K_WEIGHT = 4
+
+#: Slots of the answers' table (a power of two), and how many of them a key may sit in.
+cdef size_t _SLOTS = 16384
+cdef size_t _PROBES = 4
+cdef enum:
+    #: Keys (tag, class, id and role, with their lengths) longer than this are not kept:
+    #: their answers are worked out each time (the repeated names worth keeping are short).
+    _KEY_ROOM = 512
+#: The length written for a value that is None.
+cdef uint32_t _NONE = 0xFFFFFFFF
+
+cdef Answers *_table = <Answers *> calloc(_SLOTS, sizeof(Answers))
+if _table == NULL:
+    raise MemoryError()
+#: The answers of the element whose key is too long to keep (one element at a time).
+cdef Answers _unkept
+
+
+cdef int _name_kind(lxb_dom_attr_t *attr) noexcept:
+    """The A_* kind of ``attr``'s name: its key in the attribute dict is lexbor's qualified
+    name (the entry of its qualified name id, else of its local name id, in lexbor's fixed
+    table or the document's; FastDoc's learn_attribute_name)."""
+    cdef uintptr_t name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+    cdef const _hash_entry_t *entry
+    if name_id < LXB_DOM_ATTR__LAST_ENTRY:
+        if name_id == LXB_DOM_ATTR_CLASS:
+            return A_CLASS
+        if name_id == LXB_DOM_ATTR_ID:
+            return A_ID
+        if name_id == LXB_DOM_ATTR_STYLE:
+            return A_STYLED
+        if name_id == LXB_DOM_ATTR_REL:
+            return A_REL
+        return A_NAMELESS if name_id == 0 else A_OTHER
+    if name_id == LXB_DOM_ATTR__LAST_ENTRY:
+        return A_NAMELESS
+    # A name outside lexbor's fixed table ("role", "hidden" ...): its entry's bytes.
+    entry = <const _hash_entry_t *> name_id
+    return _kind_named(lexbor_hash_entry_str(entry), entry.length)
+
+
+cdef int _kind_named(const unsigned char *name, size_t length) noexcept:
+    """The A_* kind of the attribute name ``name``."""
+    if length == 2 and memcmp(name, b"id", 2) == 0:
+        return A_ID
+    if length == 3 and memcmp(name, b"rel", 3) == 0:
+        return A_REL
+    if length == 4 and memcmp(name, b"role", 4) == 0:
+        return A_ROLE
+    if length == 5:
+        if memcmp(name, b"class", 5) == 0:
+            return A_CLASS
+        if memcmp(name, b"style", 5) == 0:
+            return A_STYLED
+    if length == 6 and memcmp(name, b"hidden", 6) == 0:
+        return A_STYLED
+    if length == 8 and memcmp(name, b"itemprop", 8) == 0:
+        return A_ITEMPROP
+    if length == 11 and memcmp(name, b"aria-hidden", 11) == 0:
+        return A_ARIA_HIDDEN
+    return A_OTHER
+
+
+cdef Value *_value_slot(Naming *naming, int kind) noexcept:
+    """The field of ``naming`` an attribute of ``kind`` fills, or NULL."""
+    if kind == A_CLASS:
+        return &naming.classes
+    if kind == A_ID:
+        return &naming.ident
+    if kind == A_ROLE:
+        return &naming.role
+    if kind == A_ARIA_HIDDEN:
+        return &naming.aria_hidden
+    if kind == A_REL:
+        return &naming.rel
+    if kind == A_ITEMPROP:
+        return &naming.itemprop
+    return NULL
+
+
+cdef int _read_naming(FastNode element, Naming *naming) except -1:
+    """Fill ``naming`` with what ``element.get_attributes()`` says of it, read from lexbor."""
+    cdef lxb_dom_attr_t *attr = (<_element_t *> element.ptr).first_attr
+    cdef Value *value
+    cdef int kind
+    memset(naming, 0, sizeof(Naming))
+    naming.any = attr != NULL
+    while attr != NULL:
+        kind = _name_kind(attr)
+        if kind == A_NAMELESS:
+            return _naming_from(element.get_attributes(), naming)
+        if kind == A_STYLED:
+            naming.styled = True
+        else:
+            value = _value_slot(naming, kind)
+            # Later attributes of one name win, as in the dict; one without a value (or
+            # with lexbor's empty value pointer) is None there (FastDoc._attribute_value).
+            if value != NULL:
+                if attr.value == NULL or attr.value.data == NULL:
+                    value.data = NULL
+                else:
+                    value.data = attr.value.data
+                    value.length = attr.value.length
+        attr = attr.next
+    return 0
+
+
+cdef int _naming_from(dict attrs, Naming *naming) except -1:
+    """Fill ``naming`` from an attribute dict (its values as UTF-8, kept by the dict)."""
+    memset(naming, 0, sizeof(Naming))
+    naming.any = bool(attrs)
+    naming.styled = "style" in attrs or "hidden" in attrs
+    _encoded(attrs.get("class"), &naming.classes)
+    _encoded(attrs.get("id"), &naming.ident)
+    _encoded(attrs.get("role"), &naming.role)
+    _encoded(attrs.get("aria-hidden"), &naming.aria_hidden)
+    _encoded(attrs.get("rel"), &naming.rel)
+    _encoded(attrs.get("itemprop"), &naming.itemprop)
+    return 0
+
+
+cdef int _encoded(str text, Value *value) except -1:
+    cdef Py_ssize_t length
+    if text is not None:
+        value.data = <const unsigned char *> PyUnicode_AsUTF8AndSize(text, &length)
+        value.length = length
+    return 0
+
+
+cdef object _decoded(Value *value):
+    """The value as the attribute dict holds it."""
+    if value.data == NULL:
+        return None
+    return PyUnicode_DecodeUTF8(<const char *> value.data, value.length, "replace")
+
+
+cdef bint _equals(Value *value, const char *text, size_t length) noexcept:
+    """Whether the value is ``text`` (ASCII): its decoded string is that text just when its
+    bytes are (a byte that is not UTF-8 would decode as U+FFFD)."""
+    return value.data != NULL and value.length == length and memcmp(value.data, text, length) == 0
+
+
+cdef inline uint64_t _hash(const unsigned char *data, size_t length) noexcept:
+    """A 64-bit hash of ``data``, eight bytes a step."""
+    cdef uint64_t state = 0x9E3779B97F4A7C15ULL ^ length
+    cdef uint64_t word
+    cdef size_t index = 0
+    while index + 8 <= length:
+        memcpy(&word, data + index, 8)
+        state = (state ^ word) * 0xFF51AFD7ED558CCDULL
+        state ^= state >> 32
+        index += 8
+    word = 0
+    memcpy(&word, data + index, length - index)
+    state = (state ^ word) * 0xC4CEB9FE1A85EC53ULL
+    return state ^ (state >> 29)
+
+
+cdef Py_ssize_t _put(unsigned char *key, Py_ssize_t at, const unsigned char *data, size_t length) noexcept:
+    """Write one part of a key at ``at`` (its length, _NONE for None, then its bytes); the
+    end, or -1 when it does not fit in _KEY_ROOM."""
+    cdef uint32_t written = _NONE if data == NULL else <uint32_t> length
+    if data != NULL and length > _KEY_ROOM:
+        return -1
+    if at + 4 + (0 if data == NULL else <Py_ssize_t> length) > _KEY_ROOM:
+        return -1
+    memcpy(key + at, &written, 4)
+    if data != NULL:
+        memcpy(key + at + 4, data, length)
+        return at + 4 + length
+    return at + 4
+
+
+cdef Py_ssize_t _key_of(str tag, Naming *naming, bint in_article, unsigned char *key) except -2:
+    """Write the key of an element's answers to ``key``; its length, or -1 when it is too
+    long to keep."""
+    cdef const unsigned char *name = NULL
+    cdef Py_ssize_t length = 0
+    cdef Py_ssize_t at = 1
+    if tag is not None:
+        name = <const unsigned char *> PyUnicode_AsUTF8AndSize(tag, &length)
+    key[0] = in_article
+    at = _put(key, at, name, length)
+    if at >= 0:
+        at = _put(key, at, naming.classes.data, naming.classes.length)
+    if at >= 0:
+        at = _put(key, at, naming.ident.data, naming.ident.length)
+    if at >= 0:
+        at = _put(key, at, naming.role.data, naming.role.length)
+    return at
+
+
+cdef Answers *_answers_of(str tag, Naming *naming, bint in_article) except NULL:
+    """The answers for an element with ``tag`` and ``naming`` (its placement._markers
+    worked out, the others when first asked); valid until the next call."""
+    cdef unsigned char key[_KEY_ROOM]
+    cdef Py_ssize_t length = _key_of(tag, naming, in_article, key)
+    cdef uint64_t hashed = 0
+    cdef Answers *slot
+    cdef Answers *free_slot = NULL
+    cdef unsigned char *copy = NULL
+    cdef size_t probe
+    if length >= 0:
+        hashed = _hash(key, length)
+        for probe in range(_PROBES):
+            slot = &_table[(hashed + probe) & (_SLOTS - 1)]
+            if slot.key == NULL:
+                if free_slot == NULL:
+                    free_slot = slot
+            elif slot.hash == hashed and slot.length == <size_t> length and memcmp(slot.key, key, length) == 0:
+                return slot
+    marks = _markers_of(tag, _decoded(&naming.classes), _decoded(&naming.ident), _decoded(&naming.role), in_article)
+    if length < 0:
+        _forget(&_unkept)
+        Py_INCREF(marks)
+        _unkept.marks = <PyObject *> marks
+        return &_unkept
+    if free_slot == NULL:
+        free_slot = &_table[(hashed + (hashed >> 32) % _PROBES) & (_SLOTS - 1)]
+    copy = <unsigned char *> malloc(length)
+    if copy == NULL:
+        raise MemoryError()
+    _forget(free_slot)
+    memcpy(copy, key, length)
+    free_slot.key = copy
+    free_slot.length = length
+    free_slot.hash = hashed
+    Py_INCREF(marks)
+    free_slot.marks = <PyObject *> marks
+    return free_slot
+
+
+cdef void _forget(Answers *answers) noexcept:
+    """Empty an Answers (its key and its references)."""
+    free(answers.key)
+    Py_XDECREF(answers.marks)
+    memset(answers, 0, sizeof(Answers))
+
+
+cdef int _flags_of(Answers *answers, Naming *naming) except -1:
+    """cleanup._name_flags of the element's ``"<class> <id>"`` (0 without either)."""
+    if not answers.known & K_FLAGS:
+        classes = _decoded(&naming.classes)
+        ident = _decoded(&naming.ident)
+        answers.flags = _name_flags_of(f"{classes or ''} {ident or ''}") if classes or ident else 0
+        answers.known |= K_FLAGS
+    return answers.flags
+
+
+cdef bint _unlikely_of(Answers *answers, str tag, Naming *naming) except -1:
+    """mainblock.unlikely_candidate."""
+    if not answers.known & K_UNLIKELY:
+        answers.unlikely = _unlikely_names(tag, _decoded(&naming.classes), _decoded(&naming.ident),
+                                           _decoded(&naming.role))
+        answers.known |= K_UNLIKELY
+    return answers.unlikely
+
+
+cdef long _weight_of(Answers *answers, Naming *naming) except? -1:
+    """mainblock.class_weight."""
+    if not answers.known & K_WEIGHT:
+        answers.weight = _names_weight(_decoded(&naming.classes), _decoded(&naming.ident))
+        answers.known |= K_WEIGHT
+    return answers.weight
+
+
+def kept_answers():
+    """How many elements' answers are kept (for the tests)."""
+    cdef size_t index
+    cdef Py_ssize_t kept = 0
+    for index in range(_SLOTS):
+        kept += _table[index].key != NULL
+    return kept
