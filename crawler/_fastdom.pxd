@@ -55,7 +55,6 @@ cdef class FastNode:
     cdef LexborNode lexbor(self)
     cdef str get_tag(self)
     cdef dict get_attributes(self)
-    cdef tuple naming_attributes(self)
     cdef FastNode get_parent(self)
     cdef Facts *facts(self, bint deep, Facts *scratch) except? NULL
     cdef str collapsed(self, bint spaced)

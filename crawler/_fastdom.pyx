@@ -215,21 +215,11 @@ cdef class FastDoc:
             self._forget(False)
 
 
-cdef tuple _NO_NAMING = (False, None, None, None, False)
-
-
 cdef inline object _attribute_value(lxb_dom_attr_t *attr):
     """An attribute's value as FastDoc.attributes_of reads it."""
     if attr.value == NULL or attr.value.data == NULL:
         return None
     return PyUnicode_DecodeUTF8(<char *> attr.value.data, attr.value.length, "replace")
-
-
-cdef tuple _naming_of(dict attrs):
-    """FastNode.naming_attributes from the attribute dict."""
-    if not attrs:
-        return _NO_NAMING
-    return (True, attrs.get("class"), attrs.get("id"), attrs.get("role"), "style" in attrs or "hidden" in attrs)
 
 
 @cython.no_gc
@@ -257,38 +247,6 @@ cdef class FastNode:
             else:
                 self._attrs = self.doc.attributes_of(self)
         return self._attrs
-
-    cdef tuple naming_attributes(self):
-        """(has attributes, class, id, role, has a style or hidden attribute) as
-        ``get_attributes()`` would answer them, read from lexbor without building the
-        attribute dict (placement reads only these of most elements it places)."""
-        cdef lxb_dom_attr_t *attr
-        cdef dict names = self.doc.attribute_names
-        cdef uintptr_t name_id
-        cdef object classes = None, ident = None, role = None
-        cdef bint styled = False
-        if self._attrs is None and self.ptr.type == FASTDOM_ELEMENT:
-            attr = <lxb_dom_attr_t *> (<element_t *> self.ptr).first_attr
-            if attr == NULL:
-                return _NO_NAMING
-            while attr != NULL:
-                name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
-                name = names.get(name_id)
-                if name is None:
-                    # A name this view has not learnt: the dict learns it.
-                    return _naming_of(self.get_attributes())
-                # Later attributes of one name win, as in the dict.
-                if name == "class":
-                    classes = _attribute_value(attr)
-                elif name == "id":
-                    ident = _attribute_value(attr)
-                elif name == "role":
-                    role = _attribute_value(attr)
-                elif name == "style" or name == "hidden":
-                    styled = True
-                attr = attr.next
-            return (True, classes, ident, role, styled)
-        return _naming_of(self.get_attributes())
 
     cdef FastNode get_parent(self):
         if self.ptr.parent == NULL:
