@@ -74,7 +74,7 @@ cdef Answers _unkept
 cdef int _name_kind(lxb_dom_attr_t *attr) noexcept:
     """The A_* kind of ``attr``'s name: its key in the attribute dict is lexbor's qualified
     name (the entry of its qualified name id, else of its local name id, in lexbor's fixed
-    table or the document's; FastDoc's learn_attribute_name)."""
+    table or the document's; _fastdom.learn_attribute_name)."""
     cdef uintptr_t name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
     cdef const _hash_entry_t *entry
     if name_id < LXB_DOM_ATTR__LAST_ENTRY:
@@ -149,7 +149,7 @@ cdef int _read_naming(FastNode element, Naming *naming) except -1:
         else:
             value = _value_slot(naming, kind)
             # Later attributes of one name win, as in the dict; one without a value (or
-            # with lexbor's empty value pointer) is None there (FastDoc._attribute_value).
+            # with lexbor's empty value pointer) is None there (_fastdom._attribute_value).
             if value != NULL:
                 if attr.value == NULL or attr.value.data == NULL:
                     value.data = NULL
