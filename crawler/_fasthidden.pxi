@@ -16,9 +16,11 @@ cdef Py_ssize_t _STYLE_KEPT_CHARS = 256
 
 cdef bint _hidden_by(dict attrs) except -1:
     """positions.is_hidden(attrs)."""
-    if "hidden" in attrs:
-        return True
-    style = attrs.get("style")
+    return "hidden" in attrs or _hiding_style(attrs.get("style"))
+
+
+cdef bint _hiding_style(str style) except -1:
+    """positions.is_hidden({"style": style}) (False for None)."""
     if not style:
         return False
     if len(style) > _STYLE_KEPT_CHARS:

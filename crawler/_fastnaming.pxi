@@ -42,7 +42,8 @@ cdef enum:
     A_CLASS
     A_ID
     A_ROLE
-    A_STYLED  # style or hidden
+    A_STYLE
+    A_HIDDEN
     A_ARIA_HIDDEN
     A_REL
     A_ITEMPROP
@@ -83,7 +84,7 @@ cdef int _name_kind(lxb_dom_attr_t *attr) noexcept:
         if name_id == LXB_DOM_ATTR_ID:
             return A_ID
         if name_id == LXB_DOM_ATTR_STYLE:
-            return A_STYLED
+            return A_STYLE
         if name_id == LXB_DOM_ATTR_REL:
             return A_REL
         return A_NAMELESS if name_id == 0 else A_OTHER
@@ -106,9 +107,9 @@ cdef int _kind_named(const unsigned char *name, size_t length) noexcept:
         if memcmp(name, b"class", 5) == 0:
             return A_CLASS
         if memcmp(name, b"style", 5) == 0:
-            return A_STYLED
+            return A_STYLE
     if length == 6 and memcmp(name, b"hidden", 6) == 0:
-        return A_STYLED
+        return A_HIDDEN
     if length == 8 and memcmp(name, b"itemprop", 8) == 0:
         return A_ITEMPROP
     if length == 11 and memcmp(name, b"aria-hidden", 11) == 0:
@@ -124,6 +125,8 @@ cdef Value *_value_slot(Naming *naming, int kind) noexcept:
         return &naming.ident
     if kind == A_ROLE:
         return &naming.role
+    if kind == A_STYLE:
+        return &naming.style
     if kind == A_ARIA_HIDDEN:
         return &naming.aria_hidden
     if kind == A_REL:
@@ -144,8 +147,8 @@ cdef int _read_naming(FastNode element, Naming *naming) except -1:
         kind = _name_kind(attr)
         if kind == A_NAMELESS:
             return _naming_from(element.get_attributes(), naming)
-        if kind == A_STYLED:
-            naming.styled = True
+        if kind == A_HIDDEN:
+            naming.hidden = True
         else:
             value = _value_slot(naming, kind)
             # Later attributes of one name win, as in the dict; one without a value (or
@@ -153,6 +156,7 @@ cdef int _read_naming(FastNode element, Naming *naming) except -1:
             if value != NULL:
                 if attr.value == NULL or attr.value.data == NULL:
                     value.data = NULL
+                    value.length = 0
                 else:
                     value.data = attr.value.data
                     value.length = attr.value.length
@@ -164,10 +168,11 @@ cdef int _naming_from(dict attrs, Naming *naming) except -1:
     """Fill ``naming`` from an attribute dict (its values as UTF-8, kept by the dict)."""
     memset(naming, 0, sizeof(Naming))
     naming.any = bool(attrs)
-    naming.styled = "style" in attrs or "hidden" in attrs
+    naming.hidden = "hidden" in attrs
     _encoded(attrs.get("class"), &naming.classes)
     _encoded(attrs.get("id"), &naming.ident)
     _encoded(attrs.get("role"), &naming.role)
+    _encoded(attrs.get("style"), &naming.style)
     _encoded(attrs.get("aria-hidden"), &naming.aria_hidden)
     _encoded(attrs.get("rel"), &naming.rel)
     _encoded(attrs.get("itemprop"), &naming.itemprop)
@@ -187,6 +192,11 @@ cdef object _decoded(Value *value):
     if value.data == NULL:
         return None
     return PyUnicode_DecodeUTF8(<const char *> value.data, value.length, "replace")
+
+
+cdef bint _hidden_named(Naming *naming) except -1:
+    """positions.is_hidden of the element's attributes."""
+    return naming.hidden or (naming.style.length != 0 and _hiding_style(_decoded(&naming.style)))
 
 
 cdef bint _equals(Value *value, const char *text, size_t length) noexcept:
@@ -211,7 +221,7 @@ cdef inline uint64_t _hash(const unsigned char *data, size_t length) noexcept:
     return state ^ (state >> 29)
 
 
-cdef Py_ssize_t _put(unsigned char *key, Py_ssize_t at, const unsigned char *data, size_t length) noexcept:
+cdef inline Py_ssize_t _put(unsigned char *key, Py_ssize_t at, const unsigned char *data, size_t length) noexcept:
     """Write one part of a key at ``at`` (its length, _NONE for None, then its bytes); the
     end, or -1 when it does not fit in _KEY_ROOM."""
     cdef uint32_t written = _NONE if data == NULL else <uint32_t> length

@@ -8,16 +8,17 @@ from crawler._fastdom cimport FastNode
 cdef struct Value:
     # An attribute's value as lexbor holds it (not decoded).
     const unsigned char *data  # NULL: None (no such attribute, or one without a value)
-    size_t length
+    size_t length  # 0 when data is NULL
 
 
 cdef struct Naming:
     # The attributes placement judges an element by, as its attribute dict would give them.
     bint any  # it has attributes
-    bint styled  # a style or a hidden attribute
+    bint hidden  # a hidden attribute
     Value classes
     Value ident
     Value role
+    Value style
     Value aria_hidden
     Value rel
     Value itemprop

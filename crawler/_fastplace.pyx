@@ -70,8 +70,35 @@ cdef enum:
 cdef dict _tag_kinds = {}
 cdef Py_ssize_t _TAGS_KEPT = 4096
 
+cdef extern from "lexbor/tag/const.h":
+    enum:
+        LXB_TAG__LAST_ENTRY
 
-cdef int _kinds_of(str tag) except -1:
+cdef struct TagKinds:
+    PyObject *tag  # the tag name they were worked out for (a reference kept)
+    int kinds
+
+#: The T_* bits of the tags with a fixed lexbor id, by that id: a pointer comparison of the
+#: element's tag name (one object for a document's elements of one name) instead of a look-up.
+cdef TagKinds _kinds_by_id[LXB_TAG__LAST_ENTRY]
+
+
+cdef int _kinds_of(FastNode element, str tag) except -1:
+    """The T_* bits of ``element``, whose tag is ``tag``."""
+    cdef uintptr_t tag_id = element.ptr.local_name
+    cdef TagKinds *known
+    if tag_id >= LXB_TAG__LAST_ENTRY:
+        return _kinds_named(tag)
+    known = &_kinds_by_id[tag_id]
+    if known.tag != <PyObject *> tag:
+        known.kinds = _kinds_named(tag)
+        Py_INCREF(tag)
+        Py_XDECREF(known.tag)
+        known.tag = <PyObject *> tag
+    return known.kinds
+
+
+cdef int _kinds_named(str tag) except -1:
     """The T_* bits of ``tag``: which of placement's and the clean-up's tag sets hold it."""
     found = _tag_kinds.get(tag)
     if found is None:
@@ -229,7 +256,7 @@ cdef class FastPlacement:
         cdef FastNode block = parent.block
         cdef long depth = parent.depth
         cdef str tag = element.get_tag()
-        cdef int kinds = _kinds_of(tag)
+        cdef int kinds = _kinds_of(element, tag)
         cdef Naming naming
         cdef Answers *answers = NULL
         cdef bint entering_main = False
@@ -267,7 +294,7 @@ cdef class FastPlacement:
             if kinds & T_TABLE:
                 in_table = True
             elif kinds & T_PAGE:
-                if not hidden and naming.styled and _hidden_by(element.get_attributes()):
+                if not hidden and _hidden_named(&naming):
                     hidden = True
                 return _changed(parent, landmark, region, hidden, in_article, zone, in_table, block, depth)
         if entering_main:
@@ -275,7 +302,7 @@ cdef class FastPlacement:
             if landmark != "comment":
                 landmark = None
         if naming.any:
-            if not hidden and naming.styled and _hidden_by(element.get_attributes()):
+            if not hidden and _hidden_named(&naming):
                 hidden = True
             if own_region:
                 region = own_region
