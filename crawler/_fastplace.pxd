@@ -55,12 +55,14 @@ cdef class FastPlacement:
     cdef frozenset listed
     cdef dict child_zone
     cdef bint strip_unlikely
-    cdef object clean_conditionally
+    cdef dict scores
+    cdef object texts
     cdef readonly tuple root
     cdef Place root_place
 
     cdef bint dropped(self, FastNode node, str tag, int kinds, Naming *naming, Answers *answers, bint in_table,
                       bint in_article, bint listed) except -1
+    cdef bint clean_conditionally(self, FastNode node, str tag, Naming *naming, Answers *answers) except -1
     cdef Place at(self, FastNode node)
     cdef Place _of(self, FastNode node)
     cdef Place _derive(self, FastNode element, Place parent)

@@ -9,10 +9,10 @@ judges an element by from lexbor without decoding them, and keeps what follows f
 element's tag, class, id and role in C (_fastnaming.pxi). The facts are a ``Place`` (C
 fields, no tuple to unpack and box per element); ``at(node)`` hands them to
 crawler._fastlinks.emit without a Python call, and ``place(node)`` turns them into
-placement's tuple. ``Placement.of``, ``Placement._derive`` and ``cleanup.Cleaner.dropped``
-(its first, cheap tests; the link-density judgement stays in Python) are the reference: any
-change there must be made here too (tests/test_treeview.py compares both on the corpus and a
-sandbox web).
+placement's tuple. ``Placement.of``, ``Placement._derive``, ``cleanup.Cleaner.dropped`` and
+``Cleaner._clean_conditionally`` (which asks the clean-up's TextCache for text lengths and
+link density, and cleanup._data_table about tables) are the reference: any change there
+must be made here too (tests/test_treeview.py compares both on the corpus and a sandbox web).
 """
 
 cimport cython
@@ -32,7 +32,18 @@ from crawler.placement import (
     _MARKED_TAGS,
     _markers,
 )
-from crawler.cleanup import CONDITIONAL_TAGS, DROPPED_TAGS, F_BYLINE, F_SHARE, F_WIDGET, HEADINGS
+from crawler.cleanup import (
+    _TALLIED,
+    CONDITIONAL_TAGS,
+    DROPPED_TAGS,
+    F_BYLINE,
+    F_SHARE,
+    F_WIDGET,
+    HEADINGS,
+    MIN_WIDGET_LINKS,
+    _data_table,
+)
+from crawler.mainblock import VIDEOS
 from crawler.positions import landmark_of
 
 include "_fastnames.pxi"
@@ -51,6 +62,10 @@ cdef frozenset _DROPPED = DROPPED_TAGS
 cdef frozenset _CONDITIONAL = CONDITIONAL_TAGS
 cdef frozenset _HEADINGS = HEADINGS
 cdef long _F_BYLINE = F_BYLINE, _F_WIDGET = F_WIDGET, _F_SHARE = F_SHARE
+cdef str _TALLIED_QUERY = _TALLIED
+cdef Py_ssize_t _MIN_WIDGET_LINKS = MIN_WIDGET_LINKS
+cdef object _data_table_of = _data_table
+cdef object _videos = VIDEOS
 
 #: What a tag is to placement and to the clean-up, as bits.
 cdef enum:
@@ -128,6 +143,18 @@ cdef Py_ssize_t _text_length(FastNode node) except -1:
     return len(node.text())
 
 
+cdef bint _has_ancestor(FastNode node, str tag) except -1:
+    """cleanup._has_ancestor (its limit: 3 levels up)."""
+    cdef FastNode current = node.get_parent()
+    cdef int depth = 0
+    while current is not None and depth < 3:
+        if current.get_tag() == tag:
+            return True
+        current = current.get_parent()
+        depth += 1
+    return False
+
+
 @cython.final
 @cython.no_gc
 @cython.freelist(64)
@@ -161,7 +188,8 @@ cdef class FastPlacement:
         cleaner = placement.cleaner
         if cleaner is not None:
             self.strip_unlikely = cleaner.strip_unlikely
-            self.clean_conditionally = cleaner._clean_conditionally
+            self.scores = cleaner.scores
+            self.texts = cleaner.texts
         self.root = placement.root
         self.root_place = _place_of(self.root)
 
@@ -175,11 +203,11 @@ cdef class FastPlacement:
         if kinds & T_ASIDE:
             if not in_article:
                 return True
-            return self.clean_conditionally(node, tag, node.get_attributes())
+            return self.clean_conditionally(node, tag, naming, answers)
         if listed:
             in_table = True
         if not naming.any:
-            return kinds & T_CONDITIONAL and not in_table and self.clean_conditionally(node, tag, {})
+            return kinds & T_CONDITIONAL and not in_table and self.clean_conditionally(node, tag, naming, answers)
         if _equals(&naming.aria_hidden, "true", 4):
             return True
         flags = _flags_of(answers, naming)
@@ -197,8 +225,72 @@ cdef class FastPlacement:
         if flags & _F_SHARE and _text_length(node) < 500:
             return True
         if kinds & T_CONDITIONAL and not in_table:
-            return self.clean_conditionally(node, tag, node.get_attributes())
+            return self.clean_conditionally(node, tag, naming, answers)
         return False
+
+    cdef bint clean_conditionally(self, FastNode node, str tag, Naming *naming, Answers *answers) except -1:
+        """cleanup.Cleaner._clean_conditionally (``answers``: those of the element's names,
+        NULL when it has no attributes)."""
+        cdef long weight = _weight_of(answers, naming) if naming.any else 0
+        cdef Py_ssize_t paragraphs = 0, images = 0, items = 0, inputs = 0, embeds = 0
+        cdef Py_ssize_t content_length, heading_length = 0, list_length = 0
+        cdef double heading_density, density
+        cdef bint is_list
+        cdef FastNode element
+        cdef str kind
+        cdef list lists = []
+        if tag == "table" and _data_table_of(node, node.get_attributes()):
+            return False
+        if weight + self.scores.get(<size_t> node.ptr, 0) < 0:
+            return True
+        if len(node.css("a")) < _MIN_WIDGET_LINKS:
+            return False
+        texts = self.texts
+        if texts.commas(node) >= 10:
+            return False
+        content_length = texts.length(node)
+        for element in node.css(_TALLIED_QUERY):
+            kind = element.get_tag()
+            if kind == "p":
+                paragraphs += 1
+            elif kind == "li":
+                items += 1
+            elif kind == "img":
+                images += 1
+            elif kind == "input":
+                inputs += 1
+            elif kind in _HEADINGS:
+                heading_length += texts.length(element)
+            elif kind == "ul" or kind == "ol":
+                lists.append(element)
+            else:  # object, embed, iframe
+                embed = element.get_attributes()
+                if _videos.search(embed.get("src") or embed.get("data") or ""):
+                    embeds += 1
+        items -= 100
+        heading_density = heading_length / content_length if content_length else 0
+        is_list = tag == "ul" or tag == "ol"
+        if not is_list and content_length:
+            for element in lists:
+                list_length += texts.length(element)
+            is_list = list_length / content_length > 0.9
+        density = texts.density(node)
+        return (
+            (images > 1 and paragraphs / images < 0.5 and not _has_ancestor(node, "figure"))
+            or (not is_list and items > paragraphs)
+            or (inputs > paragraphs // 3)
+            or (
+                not is_list
+                and heading_density < 0.9
+                and content_length < 25
+                and (images == 0 or images > 2)
+                and density > 0
+            )
+            or (not is_list and weight < 25 and density > 0.2)
+            or (weight >= 25 and density > 0.5)
+            or (embeds == 1 and content_length < 75)
+            or embeds > 1
+        )
 
     def place(self, FastNode node not None):
         """``Placement.place``: the memoised facts of ``node``."""

@@ -143,6 +143,8 @@ class Cleaner:
         return False
 
     def _clean_conditionally(self, node: Node, tag: str, attrs: dict[str, str | None]) -> bool:
+        # (crawler._fastplace has a compiled copy of this method and of _has_ancestor for
+        # the compiled view: change both.)
         if tag == "table" and _data_table(node, attrs):
             return False
         weight = class_weight(attrs)

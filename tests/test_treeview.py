@@ -283,9 +283,10 @@ def test_compiled_placement_answers_as_placement() -> None:
 
 
 #: An article long enough to be the main content (so the clean-up judges what it holds),
-#: holding the attributes placement reads from lexbor without decoding them: values that
+#: holding the attributes placement reads from lexbor without decoding them (values that
 #: are not UTF-8, repeated, empty or missing, names in upper case or with a prefix, and a
-#: class too long for its answers to be kept.
+#: class too long for its answers to be kept) and blocks of links the link-density
+#: clean-up judges (images in a figure, a video, a menu, a form, a table).
 NAMING = (
     b"<body><article><p>" + b"Words, words and more words. " * 40 + b"</p>"
     b"<div class='share \xff\xfe' id=x><a href=/1>1</a></div><div class=share class=nav><a href=/2>2</a></div>"
@@ -297,7 +298,12 @@ NAMING = (
     b"<div style='display:none'><a href=/12>12</a></div><svg class=byline><a href=/13>13</a></svg>"
     b"<div CLASS='" + b"related " * 100 + b"'><a href=/14>14</a></div><nav><a href=/15>15</a></nav>"
     b"<div id=comments xml:lang=en xlink:role=navigation><a href=/16>16</a></div><footer class=byline>"
-    b"<a href=/17>17</a></footer></article><aside class=share><a href=/18>18</a></aside></body>"
+    b"<a href=/17>17</a></footer><figure><div><img src=a><img src=b><a href=/g1>g</a><a href=/g2>g</a>"
+    b"<a href=/g3>g</a> a caption that says far more than its links</div></figure><div><iframe src='https://www.youtube.com/embed/x'></iframe>"
+    b"<a href=/v1>v</a><a href=/v2>v</a><a href=/v3>v</a></div><div class=menu><h4>Menu</h4><ul><li><a href=/m1>m"
+    b"</a></li><li><a href=/m2>m</a></li><li><a href=/m3>m</a></li></ul></div><form><input><input><a href=/f1>f"
+    b"</a><a href=/f2>f</a><a href=/f3>f</a></form><table><tr><td><a href=/t1>t</a><a href=/t2>t</a><a href=/t3>"
+    b"t</a></td></tr></table></article><aside class=share><a href=/18>18</a></aside></body>"
 )
 
 
