@@ -19,6 +19,7 @@ from crawler.cleanup import _name_flags
 
 cdef extern from "lexbor/dom/interfaces/element.h":
     ctypedef struct _element_t "lxb_dom_element_t":
+        uintptr_t qualified_name
         lxb_dom_attr_t *first_attr
 
 cdef extern from "lexbor/dom/interfaces/attr_const.h":

@@ -37,6 +37,17 @@ cdef struct Answers:
     long weight  # mainblock.class_weight
 
 
+cdef extern from "lexbor/tag/const.h":
+    enum:
+        LXB_TAG__LAST_ENTRY
+
+
+cdef struct TagKinds:
+    # A tag of the page with a fixed lexbor id: its name and what it is to placement.
+    PyObject *tag  # the name (a reference kept); NULL: none of the page's elements met yet
+    int kinds  # T_* bits
+
+
 cdef class Place:
     # crawler.placement's Info tuple: (landmark, region, hidden, in_article, zone, in_table,
     # block, depth).
@@ -59,10 +70,13 @@ cdef class FastPlacement:
     cdef object texts
     cdef readonly tuple root
     cdef Place root_place
+    #: By lexbor's tag id.
+    cdef TagKinds tags[LXB_TAG__LAST_ENTRY]
 
     cdef bint dropped(self, FastNode node, str tag, int kinds, Naming *naming, Answers *answers, bint in_table,
                       bint in_article, bint listed) except -1
     cdef bint clean_conditionally(self, FastNode node, str tag, Naming *naming, Answers *answers) except -1
+    cdef str _tag(self, FastNode element, int *kinds)
     cdef Place at(self, FastNode node)
     cdef Place _of(self, FastNode node)
     cdef Place _derive(self, FastNode element, Place parent)

@@ -85,33 +85,6 @@ cdef enum:
 cdef dict _tag_kinds = {}
 cdef Py_ssize_t _TAGS_KEPT = 4096
 
-cdef extern from "lexbor/tag/const.h":
-    enum:
-        LXB_TAG__LAST_ENTRY
-
-cdef struct TagKinds:
-    PyObject *tag  # the tag name they were worked out for (a reference kept)
-    int kinds
-
-#: The T_* bits of the tags with a fixed lexbor id, by that id: a pointer comparison of the
-#: element's tag name (one object for a document's elements of one name) instead of a look-up.
-cdef TagKinds _kinds_by_id[LXB_TAG__LAST_ENTRY]
-
-
-cdef int _kinds_of(FastNode element, str tag) except -1:
-    """The T_* bits of ``element``, whose tag is ``tag``."""
-    cdef uintptr_t tag_id = element.ptr.local_name
-    cdef TagKinds *known
-    if tag_id >= LXB_TAG__LAST_ENTRY:
-        return _kinds_named(tag)
-    known = &_kinds_by_id[tag_id]
-    if known.tag != <PyObject *> tag:
-        known.kinds = _kinds_named(tag)
-        Py_INCREF(tag)
-        Py_XDECREF(known.tag)
-        known.tag = <PyObject *> tag
-    return known.kinds
-
 
 cdef int _kinds_named(str tag) except -1:
     """The T_* bits of ``tag``: which of placement's and the clean-up's tag sets hold it."""
@@ -292,6 +265,31 @@ cdef class FastPlacement:
             or embeds > 1
         )
 
+    def __dealloc__(self):
+        cdef Py_ssize_t tag_id
+        for tag_id in range(LXB_TAG__LAST_ENTRY):
+            Py_XDECREF(self.tags[tag_id].tag)
+
+    cdef str _tag(self, FastNode element, int *kinds):
+        """``element.get_tag()``, its T_* bits in ``kinds``; kept by lexbor's tag id for the
+        tags of the page whose name that id decides (FastDoc.tag_of: a fixed id, no
+        qualified name), so that the element is not asked."""
+        cdef uintptr_t tag_id = element.ptr.local_name
+        cdef TagKinds *known
+        cdef str tag
+        if tag_id >= LXB_TAG__LAST_ENTRY or (<_element_t *> element.ptr).qualified_name != 0:
+            tag = element.get_tag()
+            kinds[0] = _kinds_named(tag)
+            return tag
+        known = &self.tags[tag_id]
+        if known.tag == NULL:
+            tag = element.get_tag()
+            known.kinds = _kinds_named(tag)
+            Py_INCREF(tag)
+            known.tag = <PyObject *> tag
+        kinds[0] = known.kinds
+        return <str> known.tag
+
     def place(self, FastNode node not None):
         """``Placement.place``: the memoised facts of ``node``."""
         return self.at(node).as_tuple()
@@ -347,8 +345,8 @@ cdef class FastPlacement:
         cdef bint in_table = parent.in_table
         cdef FastNode block = parent.block
         cdef long depth = parent.depth
-        cdef str tag = element.get_tag()
-        cdef int kinds = _kinds_of(element, tag)
+        cdef int kinds
+        cdef str tag = self._tag(element, &kinds)
         cdef Naming naming
         cdef Answers *answers = NULL
         cdef bint entering_main = False
