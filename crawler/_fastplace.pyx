@@ -130,11 +130,12 @@ cdef bint _has_ancestor(FastNode node, str tag) except -1:
 
 @cython.final
 @cython.no_gc
-@cython.freelist(64)
+@cython.freelist(512)
 cdef class Place:
     """One element's placement facts: crawler.placement's Info tuple as C fields. (Not
     tracked by the garbage collector: it refers to strings and FastNodes only, and its one
-    cycle, through the FastNode whose memo it is, ends at FastDoc.release.)"""
+    cycle, through the FastNode whose memo it is, ends at FastDoc.release. Its free list
+    holds a page's worth: a page makes a few hundred, all freed together at its release.)"""
 
     def as_tuple(self):
         """placement's Info tuple."""
