@@ -195,7 +195,7 @@ cdef object _decoded(Value *value):
     return PyUnicode_DecodeUTF8(<const char *> value.data, value.length, "replace")
 
 
-cdef bint _hidden_named(Naming *naming) except -1:
+cdef inline bint _hidden_named(Naming *naming) except -1:
     """positions.is_hidden of the element's attributes."""
     return naming.hidden or (naming.style.length != 0 and _hiding_style(_decoded(&naming.style)))
 
