@@ -12,13 +12,26 @@ Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain``,
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
 """
 
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
 from crawler._fastdom cimport Facts, FastNode, any_below
 from libc.stdlib cimport free, realloc
+from libc.string cimport memcmp
 from selectolax.lexbor cimport lxb_dom_node_t
 
 from crawler.mainblock import DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
 
 include "_fastnames.pxi"
+
+cdef inline bint _is(str tag, str name) noexcept:
+    """``tag == name``, for an element's tag and a tag name, without the call to
+    PyUnicode_Compare Cython makes of ``==``: most tags differ from the name in length
+    already. (Equal str have the same kind and the same code units.)"""
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(name)
+    if tag is None or PyUnicode_GET_LENGTH(tag) != length:
+        return False
+    return tag is name or (PyUnicode_KIND(tag) == PyUnicode_KIND(name)
+                           and memcmp(PyUnicode_DATA(tag), PyUnicode_DATA(name), length * PyUnicode_KIND(name)) == 0)
+
 
 cdef frozenset _SKIPPED = SKIPPED_TAGS
 cdef dict _TAG_SCORE = TAG_SCORE
@@ -56,10 +69,10 @@ cdef tuple _child_state(FastNode element, tuple above, bint strip_unlikely):
         attrs = element.get_attributes()
         if depth > _MAX_DEPTH or tag in _SKIPPED or not _visible_attrs(attrs):
             alive = False
-        elif strip_unlikely and tag != "table" and tag != "code" and not in_table:
+        elif strip_unlikely and not _is(tag, "table") and not _is(tag, "code") and not in_table:
             if _unlikely_candidate(tag, attrs):
                 alive = False
-        in_table = in_table or tag == "table" or tag == "code"
+        in_table = in_table or _is(tag, "table") or _is(tag, "code")
     return _state(alive, in_table, depth)
 
 
@@ -132,7 +145,7 @@ cdef object _paragraph(FastNode element, texts, dict pieces):
     cdef Facts *facts
     cdef long length
     cdef object key, known
-    if element.get_tag() == "div":
+    if _is(element.get_tag(), "div"):
         facts = element.facts(False, &scratch)
         if facts.invalid:
             return _python_paragraph(element, texts)
@@ -191,7 +204,7 @@ cdef list _chain(FastNode parent, dict chains):
             if ancestor.ptr.type != 1:
                 break
             tag = ancestor.get_tag()
-            if tag == "html" or tag == "#document":
+            if _is(tag, "html") or _is(tag, "#document"):
                 break
             chain.append((<size_t> ancestor.ptr, ancestor, 1 if level == 0 else 2 if level == 1 else level * 3))
             ancestor = ancestor.get_parent()
@@ -230,7 +243,7 @@ def score_paragraphs(FastNode body, ctx):
             found = paragraphs.get(key, _UNREAD)
             if found is _UNREAD:
                 tag = element.get_tag()
-                if (tag == "td" or tag == "section") and not _alive(element, ctx, known, strip_unlikely):
+                if (_is(tag, "td") or _is(tag, "section")) and not _alive(element, ctx, known, strip_unlikely):
                     continue  # containers: check before reading their whole text
                 found = paragraphs[key] = _paragraph(element, texts, pieces)
             if found is None or not _alive(element, ctx, known, strip_unlikely):
@@ -362,7 +375,7 @@ cdef double _link_length(dict pieces, dict links, FastNode node, long depth) exc
     cdef object href
     if known is not None:
         return known
-    if node.get_tag() == "a":
+    if _is(node.get_tag(), "a"):
         href = node.get_attributes().get("href")
         coefficient = _IN_PAGE_WEIGHT if (href or "").startswith("#") else 1.0
         found = <long> _cached_piece(pieces, node, 0)[0] * coefficient
@@ -465,7 +478,7 @@ def top_candidate(FastNode body, ctx):
         del best[5:]
     top_score, top_key = best[0]
     top = nodes[top_key]
-    if top.get_tag() == "body":
+    if _is(top.get_tag(), "body"):
         return None
     # Several close candidates under one ancestor: the ancestor is the article.
     alternatives = [nodes[key] for score, key in best[1:] if top_score and score / top_score >= 0.75]
@@ -479,7 +492,7 @@ def top_candidate(FastNode body, ctx):
                 current = current.get_parent()
             alt_paths.append(path)
         parent = top.get_parent()
-        while parent is not None and parent.get_tag() != "body":
+        while parent is not None and not _is(parent.get_tag(), "body"):
             key = <size_t> parent.ptr
             shared = 0
             for path in alt_paths:
@@ -497,7 +510,7 @@ def top_candidate(FastNode body, ctx):
     last = _scaled(scores, scaled_scores, pieces, links, densities, top)
     threshold = last / 3
     parent = top.get_parent()
-    while parent is not None and parent.get_tag() != "body" and parent.get_tag() != "html":
+    while parent is not None and not _is(parent.get_tag(), "body") and not _is(parent.get_tag(), "html"):
         if (<size_t> parent.ptr) not in scores:
             parent = parent.get_parent()
             continue
@@ -511,7 +524,7 @@ def top_candidate(FastNode body, ctx):
         parent = parent.get_parent()
     # An only child is no different from its parent.
     parent = top.get_parent()
-    while parent is not None and parent.get_tag() != "body" and parent.get_tag() != "html":
+    while parent is not None and not _is(parent.get_tag(), "body") and not _is(parent.get_tag(), "html"):
         children = [c for c in parent.element_children() if (<FastNode> c).get_tag() not in _SKIPPED]
         if len(children) != 1:
             break
