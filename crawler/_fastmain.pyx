@@ -531,3 +531,69 @@ def top_candidate(FastNode body, ctx):
         top = parent
         parent = top.get_parent()
     return top
+
+
+# mainblock._siblings for the compiled view: the same choice of the blocks beside the best
+# one, with _alive, _scaled, _length and TextCache.density compiled.
+
+import re
+
+from crawler.nodetext import collapsed_text
+
+cdef object _SENTENCE_END = re.compile(r"\.( |$)")
+cdef double _MIN_SIBLING_SCORE = 10.0
+
+
+def siblings(FastNode top, ctx):
+    """mainblock._siblings for the compiled view (``ctx.listed`` set alike)."""
+    cdef dict scores = ctx.scores
+    cdef dict scaled_scores = ctx.scaled_scores
+    cdef dict known = ctx.alive
+    cdef bint strip_unlikely = ctx.strip_unlikely
+    texts = ctx.texts
+    cdef dict pieces = texts.pieces
+    cdef dict links = texts.links
+    cdef dict densities = texts.densities
+    cdef FastNode parent = top.get_parent()
+    cdef FastNode sibling
+    cdef list children, alike, blocks
+    cdef str top_tag, tag
+    cdef object top_key = <size_t> top.ptr
+    cdef object key, top_class
+    cdef set alike_ids
+    cdef double top_score, threshold, bonus, density
+    cdef long length
+    if parent is None or _is(parent.get_tag(), "html") or _is(parent.get_tag(), "#document"):
+        return [top]
+    top_score = _scaled(scores, scaled_scores, pieces, links, densities, top) if top_key in scores else 0.0
+    threshold = max(_MIN_SIBLING_SCORE, top_score * 0.2)
+    top_class = top.get_attributes().get("class") or ""
+    top_tag = top.get_tag()
+    children = parent.element_children()
+    # A listing or a thread: the best block is one of several alike (same tag and class).
+    alike = [c for c in children
+             if _is((<FastNode> c).get_tag(), top_tag) and ((<FastNode> c).get_attributes().get("class") or "") == top_class]
+    alike_ids = set()
+    if len(alike) >= 3 and (top_class or _is(top_tag, "article") or _is(top_tag, "section") or _is(top_tag, "li")):
+        alike_ids = {<size_t> (<FastNode> c).ptr for c in alike}
+    ctx.listed = frozenset(alike_ids - {top_key})
+    blocks = []
+    for sibling in children:
+        key = <size_t> sibling.ptr
+        if sibling.ptr == top.ptr or key in alike_ids:
+            blocks.append(sibling)
+            continue
+        tag = sibling.get_tag()
+        if tag in _SKIPPED or not _alive(sibling, ctx, known, strip_unlikely):
+            continue
+        bonus = top_score * 0.2 if top_class and sibling.get_attributes().get("class") == top_class else 0.0
+        if key in scores and _scaled(scores, scaled_scores, pieces, links, densities, sibling) + bonus >= threshold:
+            blocks.append(sibling)
+        elif _is(tag, "p"):
+            length = _cached_piece(pieces, sibling, 0)[0]
+            density = _density(pieces, links, densities, sibling)
+            if (length > 80 and density < 0.25) or (
+                0 < length < 80 and density == 0 and _SENTENCE_END.search(collapsed_text(sibling, spaced=False))
+            ):
+                blocks.append(sibling)
+    return blocks

@@ -573,6 +573,9 @@ def element_children(node: Node) -> list[Node]:
 
 
 def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
+    """The blocks of the main content: ``top`` and those of its siblings that score close
+    to it, or read as its paragraphs, or are alike items of one listing (``ctx.listed``).
+    (crawler._fastmain.siblings is a compiled copy for the compiled view: change both.)"""
     parent = top.parent
     if parent is None or parent.tag in ("html", "#document"):
         return [top]
@@ -617,16 +620,17 @@ def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent 
         texts = TextCache()
     score_paragraphs = _score_paragraphs
     top_candidate = _top_candidate
+    siblings = _siblings
     if body.__class__ is FAST_NODE:
-        # The compiled view's nodes: the same pass and choice, compiled (it imports this module).
-        from crawler._fastmain import score_paragraphs, top_candidate
+        # The compiled view's nodes: the same pass and choices, compiled (it imports this module).
+        from crawler._fastmain import score_paragraphs, siblings, top_candidate
     for strip_unlikely in (True, False):
         ctx = _Ctx(strip_unlikely=strip_unlikely, texts=texts)
         score_paragraphs(body, ctx)
         top = top_candidate(body, ctx)
         if top is None:
             continue
-        blocks = _siblings(top, ctx)
+        blocks = siblings(top, ctx)
         length = sum(_length(block, ctx) for block in blocks)
         found = MainContent(tuple(blocks), top, length, ctx.scores, strip_unlikely, texts, ctx.listed)
         if not _trusted(found, ctx):

@@ -276,6 +276,33 @@ def test_compiled_placement_answers_as_placement() -> None:
 
 
 @needs_compiled
+@pytest.mark.parametrize("strip_unlikely", [True, False])
+def test_compiled_siblings_choose_as_siblings(strip_unlikely: bool) -> None:
+    """crawler._fastmain.siblings takes the blocks (and the listing items) that
+    mainblock._siblings takes, around every scored element and its children."""
+    from crawler import _fastmain
+    from crawler.mainblock import TextCache, _Ctx, _score_paragraphs, _siblings
+
+    checked = 0
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+        body = next((index for index, node in enumerate(plain) if node.tag == "body"), None)
+        if body is None:
+            continue
+        pure = _Ctx(strip_unlikely=strip_unlikely, texts=TextCache())
+        compiled = _Ctx(strip_unlikely=strip_unlikely, texts=TextCache())
+        _score_paragraphs(plain[body], pure)
+        _fastmain.score_paragraphs(fast[body], compiled)
+        for index, node in enumerate(plain):
+            if node.mem_id not in pure.scores and (node.parent is None or node.parent.mem_id not in pure.scores):
+                continue
+            want = [block.mem_id for block in _siblings(node, pure)]
+            assert [block.mem_id for block in _fastmain.siblings(fast[index], compiled)] == want
+            assert compiled.listed == pure.listed
+            checked += 1
+    assert checked > 500 or not CORPUS.is_dir()
+
+
+@needs_compiled
 def test_invalid_utf8_text_is_left_to_python() -> None:
     for _plain, fast in _trees([HOSTILE[0]], decode=False):
         html = fast[0]
