@@ -597,3 +597,75 @@ def siblings(FastNode top, ctx):
             ):
                 blocks.append(sibling)
     return blocks
+
+
+# placement._listing_items for the compiled view: the same children, groups and tests, with
+# TextCache.density and length compiled.
+
+from statistics import median
+
+from crawler.placement import TEXT_RICH_ITEM
+
+cdef long _TEXT_RICH_ITEM = TEXT_RICH_ITEM
+cdef Py_ssize_t _MAX_WRAPPERS = 4
+
+
+cdef list _listing_children(FastNode block, bint *wrapped):
+    """The children of ``block`` where _listing_items looks for a listing: below up to four
+    wrappers that are only children (``wrapped``: the last is not a ``<main>``)."""
+    cdef list children = block.element_children()
+    cdef list significant
+    cdef Py_ssize_t step
+    wrapped[0] = False
+    for step in range(_MAX_WRAPPERS):
+        significant = [c for c in children if (<FastNode> c).get_tag() not in _SKIPPED]
+        if len(significant) != 1:
+            break
+        children = (<FastNode> significant[0]).element_children()
+        wrapped[0] = not _is((<FastNode> significant[0]).get_tag(), "main")
+    return children
+
+
+def listing_items(tuple blocks, texts):
+    """placement._listing_items for blocks of the compiled view."""
+    cdef dict pieces = texts.pieces
+    cdef dict links = texts.links
+    cdef dict densities = texts.densities
+    cdef set items = set()
+    cdef dict groups, by_id
+    cdef list children, group
+    cdef FastNode block, child
+    cdef bint wrapped
+    cdef Py_ssize_t dense
+    cdef str tag
+    cdef object classes, key
+    for block in blocks:
+        children = _listing_children(block, &wrapped)
+        groups = {}
+        for child in children:
+            classes = child.get_attributes().get("class") or ""
+            tag = child.get_tag()
+            if classes or _is(tag, "article") or _is(tag, "section") or _is(tag, "li"):
+                key = (tag, classes)
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = []
+                group.append(<size_t> child.ptr)
+        for group in groups.values():
+            if len(group) < 3:
+                continue
+            if wrapped:
+                # Deeper down, only text-rich items make a listing (placement._listing_items).
+                by_id = {<size_t> (<FastNode> c).ptr: c for c in children}
+                dense = 0
+                for key in group:
+                    if _density(pieces, links, densities, <FastNode> by_id[key]) >= 0.5:
+                        dense += 1
+                if dense and (
+                    dense * 4 > len(group)
+                    or len(group) < 4
+                    or median([_cached_piece(pieces, <FastNode> by_id[key], 0)[0] for key in group]) < _TEXT_RICH_ITEM
+                ):
+                    continue
+            items.update(group)
+    return frozenset(items)

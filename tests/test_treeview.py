@@ -303,6 +303,27 @@ def test_compiled_siblings_choose_as_siblings(strip_unlikely: bool) -> None:
 
 
 @needs_compiled
+def test_compiled_listing_items_are_the_listing_items() -> None:
+    """crawler._fastmain.listing_items finds the items placement._listing_items finds, as
+    the main block, in every element with children (wrappers included)."""
+    from crawler import _fastmain
+    from crawler.mainblock import TextCache, element_children
+    from crawler.placement import _listing_items
+
+    checked = found = 0
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+        pure_texts, compiled_texts = TextCache(), TextCache()
+        for a, b in zip(plain, fast, strict=True):
+            if not element_children(a):
+                continue
+            want = _listing_items((a,), pure_texts)
+            assert _fastmain.listing_items((b,), compiled_texts) == want
+            checked += 1
+            found += bool(want)
+    assert (checked > 500 and found > 50) or not CORPUS.is_dir()
+
+
+@needs_compiled
 def test_invalid_utf8_text_is_left_to_python() -> None:
     for _plain, fast in _trees([HOSTILE[0]], decode=False):
         html = fast[0]
