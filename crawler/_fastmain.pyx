@@ -669,3 +669,73 @@ def listing_items(tuple blocks, texts):
                     continue
             items.update(group)
     return frozenset(items)
+
+
+# placement.Placement._map_zones for the compiled view: the same walk up from the main
+# blocks and across each ancestor's children, compiled.
+
+from crawler.placement import Z_AFTER, Z_BEFORE, Z_RAIL
+
+cdef int _Z_AFTER = Z_AFTER
+cdef int _Z_BEFORE = Z_BEFORE
+cdef int _Z_RAIL = Z_RAIL
+
+
+cdef bint _only_significant_child(FastNode parent) except -1:
+    """Whether one element child of ``parent`` is not a SKIPPED_TAGS element."""
+    cdef Py_ssize_t count = 0
+    cdef FastNode child
+    for child in parent.element_children():
+        if child.get_tag() not in _SKIPPED:
+            count += 1
+    return count == 1
+
+
+def map_zones(placement, main):
+    """placement.Placement._map_zones(main) for the compiled view (fills ``placement.child_zone``)."""
+    cdef frozenset main_ids = placement.main_ids
+    cdef dict child_zone = placement.child_zone
+    cdef list path = []  # (ancestor, its child on the path)
+    cdef list children
+    cdef FastNode current = (<FastNode> main.blocks[0]).get_parent()
+    cdef FastNode child = None
+    cdef FastNode ancestor, path_child, element, grand
+    cdef bint page_level = True
+    cdef Py_ssize_t index, last_main
+    cdef int side, zone
+    cdef object key
+    cdef str tag
+    while current is not None:
+        if current.ptr.type == 1:
+            path.append((current, child))
+        child = current
+        current = current.get_parent()
+    path.reverse()
+    for ancestor, path_child in path:
+        tag = ancestor.get_tag()
+        grand = ancestor.get_parent()
+        if not _is(tag, "html") and not _is(tag, "body") and grand is not None:
+            page_level = page_level and _only_significant_child(grand)
+        side = _Z_BEFORE
+        children = ancestor.element_children()
+        last_main = -1
+        if path_child is None:
+            for index in range(len(children)):
+                if <size_t> (<FastNode> children[index]).ptr in main_ids:
+                    last_main = index
+        for index in range(len(children)):
+            element = <FastNode> children[index]
+            key = <size_t> element.ptr
+            if path_child is not None:
+                if element.ptr == path_child.ptr:
+                    side = _Z_AFTER
+                    continue
+                zone = side
+            else:
+                if key in main_ids:
+                    side = _Z_AFTER
+                    continue
+                zone = _Z_RAIL if side == _Z_AFTER and index < last_main else side
+            if not page_level:
+                zone = _Z_RAIL
+            child_zone[key] = zone

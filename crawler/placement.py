@@ -172,12 +172,19 @@ class Placement:
                 from crawler._fastmain import listing_items
             self.listed = main.listed | listing_items(main.blocks, main.texts)
             self.cleaner = Cleaner(main)
-            self._map_zones(main)
+            if main.top.__class__ is FAST_NODE:
+                # The compiled view's nodes: the same zones, mapped compiled.
+                from crawler._fastmain import map_zones
+
+                map_zones(self, main)
+            else:
+                self._map_zones(main)
         self.root: Info = (None, "", False, 0, zone, False, None, 0)
 
     def _map_zones(self, main: MainContent) -> None:
         """Zones of the elements that branch off the path from the root to the main blocks:
-        before or after it in page-level blocks, or beside it in a column."""
+        before or after it in page-level blocks, or beside it in a column.
+        (crawler._fastmain.map_zones is a compiled copy for the compiled view: change both.)"""
         path: list[tuple[Node, Node | None]] = []  # (ancestor, its child on the path)
         child: Node | None = None
         current = main.blocks[0].parent

@@ -324,6 +324,26 @@ def test_compiled_listing_items_are_the_listing_items() -> None:
 
 
 @needs_compiled
+def test_compiled_zones_are_placement_zones() -> None:
+    """Placement maps the same zones around a main block through crawler._fastmain.map_zones
+    (compiled view) as through Placement._map_zones, wherever the main block is."""
+    from crawler.mainblock import MainContent, TextCache
+    from crawler.placement import Placement
+
+    checked = 0
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+        for a, b in zip(plain[::3], fast[::3], strict=True):
+            if a.parent is None:
+                continue
+            pure = Placement(MainContent((a,), a, 0, {}, True, TextCache()))
+            compiled = Placement(MainContent((b,), b, 0, {}, True, TextCache()))
+            assert compiled.child_zone == pure.child_zone
+            assert compiled.listed == pure.listed
+            checked += 1
+    assert checked > 1000 or not CORPUS.is_dir()
+
+
+@needs_compiled
 def test_invalid_utf8_text_is_left_to_python() -> None:
     for _plain, fast in _trees([HOSTILE[0]], decode=False):
         html = fast[0]
