@@ -18,7 +18,7 @@ from libc.stdlib cimport free, realloc
 from libc.string cimport memcmp
 from selectolax.lexbor cimport lxb_dom_node_t
 
-from crawler.mainblock import DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
+from crawler.mainblock import _UNREAD as UNREAD, DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
 
 include "_fastnames.pxi"
 
@@ -37,7 +37,8 @@ cdef frozenset _SKIPPED = SKIPPED_TAGS
 cdef dict _TAG_SCORE = TAG_SCORE
 cdef long _MAX_DEPTH = MAX_DEPTH
 cdef long _MIN_PARAGRAPH = MIN_PARAGRAPH
-cdef object _UNREAD = object()
+#: mainblock's mark of a paragraph reading not made yet (in ``texts.paragraphs``).
+cdef object _UNREAD = UNREAD
 cdef str _DIV_BLOCKS = DIV_BLOCKS
 
 
@@ -219,7 +220,9 @@ def score_paragraphs(FastNode body, ctx):
     texts = ctx.texts
     if texts.to_score is None:
         texts.to_score = body.css(TO_SCORE)  # a plain tag list: a C walk (crawler/_fasttags.pxi)
-    cdef dict paragraphs = texts.paragraphs
+        texts.paragraphs = [_UNREAD] * len(texts.to_score)
+    cdef list to_score = texts.to_score
+    cdef list paragraphs = texts.paragraphs
     cdef dict pieces = texts.pieces
     cdef dict chains = texts.chains
     cdef dict scores = ctx.scores
@@ -228,24 +231,24 @@ def score_paragraphs(FastNode body, ctx):
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
-    cdef object key, found, parent, score, ancestor_key, divider, initial, place
+    cdef object found, parent, score, ancestor_key, divider, initial, place
     cdef str tag
     # The running totals: place_of[key] is the key's place in ``totals`` and ``order``.
     cdef dict place_of = {}
     cdef list order = []
     cdef double *totals = NULL
     cdef double *grown
-    cdef Py_ssize_t count = 0, room = 0, index
+    cdef Py_ssize_t count = 0, room = 0, index, position
     cdef double points
     try:
-        for element in texts.to_score:
-            key = <size_t> element.ptr
-            found = paragraphs.get(key, _UNREAD)
+        for position in range(len(to_score)):
+            element = <FastNode> to_score[position]
+            found = paragraphs[position]
             if found is _UNREAD:
                 tag = element.get_tag()
                 if (_is(tag, "td") or _is(tag, "section")) and not _alive(element, ctx, known, strip_unlikely):
                     continue  # containers: check before reading their whole text
-                found = paragraphs[key] = _paragraph(element, texts, pieces)
+                found = paragraphs[position] = _paragraph(element, texts, pieces)
             if found is None or not _alive(element, ctx, known, strip_unlikely):
                 continue
             parent, score = found

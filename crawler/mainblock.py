@@ -236,10 +236,11 @@ class TextCache:
         self.pieces: dict[int, Piece] = {}
         self.links: dict[int, float] = {}
         self.densities: dict[int, float] = {}
-        #: The scoring pass's elements, their paragraph reading, and the ancestors a
-        #: paragraph's score spreads to (by the paragraph's parent), kept for a second pass.
+        #: The scoring pass's elements, their paragraph readings (in the same order;
+        #: _UNREAD where not read yet), and the ancestors a paragraph's score spreads to (by
+        #: the paragraph's parent), kept for a second pass.
         self.to_score: list[Node] | None = None
-        self.paragraphs: dict[int, tuple[Node, float] | None] = {}
+        self.paragraphs: list[tuple[Node, float] | None | object] = []
         self.chains: dict[int, list[tuple[int, Node, int]]] = {}
 
     def length(self, node: Node) -> int:
@@ -427,16 +428,16 @@ def _score_paragraphs(body: Node, ctx: _Ctx) -> None:
     texts = ctx.texts
     if texts.to_score is None:
         texts.to_score = body.css(TO_SCORE)
+        texts.paragraphs = [_UNREAD] * len(texts.to_score)
     paragraphs = texts.paragraphs
     scores = ctx.scores
     nodes = ctx.nodes
-    for element in texts.to_score:
-        key = element.mem_id
-        found = paragraphs.get(key, _UNREAD)
+    for index, element in enumerate(texts.to_score):
+        found = paragraphs[index]
         if found is _UNREAD:
             if element.tag in ("td", "section") and not _alive(element, ctx):
                 continue  # containers: check before reading their whole text
-            found = paragraphs[key] = _paragraph(element, texts)
+            found = paragraphs[index] = _paragraph(element, texts)
         if found is None or not _alive(element, ctx):
             continue
         parent, score = found
