@@ -70,7 +70,8 @@ cdef tuple _child_state(FastNode element, tuple above, bint strip_unlikely):
         attrs = element.get_attributes()
         if depth > _MAX_DEPTH or tag in _SKIPPED or not _visible_attrs(attrs):
             alive = False
-        elif strip_unlikely and not _is(tag, "table") and not _is(tag, "code") and not in_table:
+        elif strip_unlikely and attrs and not _is(tag, "table") and not _is(tag, "code") and not in_table:
+            # (Without attributes, no role, class or id: never an unlikely candidate.)
             if _unlikely_candidate(tag, attrs):
                 alive = False
         in_table = in_table or _is(tag, "table") or _is(tag, "code")
