@@ -10,6 +10,10 @@ Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain``,
 ``_initial``, ``_has_block_child`` and ``TextCache.note`` (and, in _fastnames.pxi,
 ``class_weight``, ``unlikely_candidate`` and ``_visible``) are the reference: a change there must be made here too
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
+
+Further down, the other per-page steps of the main-content finder and of placement that walk
+the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``,
+``_siblings``, and placement's ``_listing_items`` and ``Placement._map_zones``.
 """
 
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
