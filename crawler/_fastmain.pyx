@@ -10,21 +10,39 @@ Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain``,
 ``_initial``, ``_has_block_child`` and ``TextCache.note`` (and, in _fastnames.pxi,
 ``class_weight``, ``unlikely_candidate`` and ``_visible``) are the reference: a change there must be made here too
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
+
+Further down, the other per-page steps of the main-content finder and of placement that walk
+the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``,
+``_siblings``, and placement's ``_listing_items`` and ``Placement._map_zones``.
 """
 
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
 from crawler._fastdom cimport Facts, FastNode, any_below
 from libc.stdlib cimport free, realloc
+from libc.string cimport memcmp
 from selectolax.lexbor cimport lxb_dom_node_t
 
-from crawler.mainblock import DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
+from crawler.mainblock import _UNREAD as UNREAD, DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
 
 include "_fastnames.pxi"
+
+cdef inline bint _is(str tag, str name) noexcept:
+    """``tag == name``, for an element's tag and a tag name, without the call to
+    PyUnicode_Compare Cython makes of ``==``: most tags differ from the name in length
+    already. (Equal str have the same kind and the same code units.)"""
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(name)
+    if tag is None or PyUnicode_GET_LENGTH(tag) != length:
+        return False
+    return tag is name or (PyUnicode_KIND(tag) == PyUnicode_KIND(name)
+                           and memcmp(PyUnicode_DATA(tag), PyUnicode_DATA(name), length * PyUnicode_KIND(name)) == 0)
+
 
 cdef frozenset _SKIPPED = SKIPPED_TAGS
 cdef dict _TAG_SCORE = TAG_SCORE
 cdef long _MAX_DEPTH = MAX_DEPTH
 cdef long _MIN_PARAGRAPH = MIN_PARAGRAPH
-cdef object _UNREAD = object()
+#: mainblock's mark of a paragraph reading not made yet (in ``texts.paragraphs``).
+cdef object _UNREAD = UNREAD
 cdef str _DIV_BLOCKS = DIV_BLOCKS
 
 
@@ -56,10 +74,11 @@ cdef tuple _child_state(FastNode element, tuple above, bint strip_unlikely):
         attrs = element.get_attributes()
         if depth > _MAX_DEPTH or tag in _SKIPPED or not _visible_attrs(attrs):
             alive = False
-        elif strip_unlikely and tag != "table" and tag != "code" and not in_table:
+        elif strip_unlikely and attrs and not _is(tag, "table") and not _is(tag, "code") and not in_table:
+            # (Without attributes, no role, class or id: never an unlikely candidate.)
             if _unlikely_candidate(tag, attrs):
                 alive = False
-        in_table = in_table or tag == "table" or tag == "code"
+        in_table = in_table or _is(tag, "table") or _is(tag, "code")
     return _state(alive, in_table, depth)
 
 
@@ -132,7 +151,7 @@ cdef object _paragraph(FastNode element, texts, dict pieces):
     cdef Facts *facts
     cdef long length
     cdef object key, known
-    if element.get_tag() == "div":
+    if _is(element.get_tag(), "div"):
         facts = element.facts(False, &scratch)
         if facts.invalid:
             return _python_paragraph(element, texts)
@@ -191,7 +210,7 @@ cdef list _chain(FastNode parent, dict chains):
             if ancestor.ptr.type != 1:
                 break
             tag = ancestor.get_tag()
-            if tag == "html" or tag == "#document":
+            if _is(tag, "html") or _is(tag, "#document"):
                 break
             chain.append((<size_t> ancestor.ptr, ancestor, 1 if level == 0 else 2 if level == 1 else level * 3))
             ancestor = ancestor.get_parent()
@@ -206,7 +225,9 @@ def score_paragraphs(FastNode body, ctx):
     texts = ctx.texts
     if texts.to_score is None:
         texts.to_score = body.css(TO_SCORE)  # a plain tag list: a C walk (crawler/_fasttags.pxi)
-    cdef dict paragraphs = texts.paragraphs
+        texts.paragraphs = [_UNREAD] * len(texts.to_score)
+    cdef list to_score = texts.to_score
+    cdef list paragraphs = texts.paragraphs
     cdef dict pieces = texts.pieces
     cdef dict chains = texts.chains
     cdef dict scores = ctx.scores
@@ -215,24 +236,24 @@ def score_paragraphs(FastNode body, ctx):
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
-    cdef object key, found, parent, score, ancestor_key, divider, initial, place
+    cdef object found, parent, score, ancestor_key, divider, initial, place
     cdef str tag
     # The running totals: place_of[key] is the key's place in ``totals`` and ``order``.
     cdef dict place_of = {}
     cdef list order = []
     cdef double *totals = NULL
     cdef double *grown
-    cdef Py_ssize_t count = 0, room = 0, index
+    cdef Py_ssize_t count = 0, room = 0, index, position
     cdef double points
     try:
-        for element in texts.to_score:
-            key = <size_t> element.ptr
-            found = paragraphs.get(key, _UNREAD)
+        for position in range(len(to_score)):
+            element = <FastNode> to_score[position]
+            found = paragraphs[position]
             if found is _UNREAD:
                 tag = element.get_tag()
-                if (tag == "td" or tag == "section") and not _alive(element, ctx, known, strip_unlikely):
+                if (_is(tag, "td") or _is(tag, "section")) and not _alive(element, ctx, known, strip_unlikely):
                     continue  # containers: check before reading their whole text
-                found = paragraphs[key] = _paragraph(element, texts, pieces)
+                found = paragraphs[position] = _paragraph(element, texts, pieces)
             if found is None or not _alive(element, ctx, known, strip_unlikely):
                 continue
             parent, score = found
@@ -362,7 +383,7 @@ cdef double _link_length(dict pieces, dict links, FastNode node, long depth) exc
     cdef object href
     if known is not None:
         return known
-    if node.get_tag() == "a":
+    if _is(node.get_tag(), "a"):
         href = node.get_attributes().get("href")
         coefficient = _IN_PAGE_WEIGHT if (href or "").startswith("#") else 1.0
         found = <long> _cached_piece(pieces, node, 0)[0] * coefficient
@@ -465,7 +486,7 @@ def top_candidate(FastNode body, ctx):
         del best[5:]
     top_score, top_key = best[0]
     top = nodes[top_key]
-    if top.get_tag() == "body":
+    if _is(top.get_tag(), "body"):
         return None
     # Several close candidates under one ancestor: the ancestor is the article.
     alternatives = [nodes[key] for score, key in best[1:] if top_score and score / top_score >= 0.75]
@@ -479,7 +500,7 @@ def top_candidate(FastNode body, ctx):
                 current = current.get_parent()
             alt_paths.append(path)
         parent = top.get_parent()
-        while parent is not None and parent.get_tag() != "body":
+        while parent is not None and not _is(parent.get_tag(), "body"):
             key = <size_t> parent.ptr
             shared = 0
             for path in alt_paths:
@@ -497,7 +518,7 @@ def top_candidate(FastNode body, ctx):
     last = _scaled(scores, scaled_scores, pieces, links, densities, top)
     threshold = last / 3
     parent = top.get_parent()
-    while parent is not None and parent.get_tag() != "body" and parent.get_tag() != "html":
+    while parent is not None and not _is(parent.get_tag(), "body") and not _is(parent.get_tag(), "html"):
         if (<size_t> parent.ptr) not in scores:
             parent = parent.get_parent()
             continue
@@ -511,10 +532,218 @@ def top_candidate(FastNode body, ctx):
         parent = parent.get_parent()
     # An only child is no different from its parent.
     parent = top.get_parent()
-    while parent is not None and parent.get_tag() != "body" and parent.get_tag() != "html":
+    while parent is not None and not _is(parent.get_tag(), "body") and not _is(parent.get_tag(), "html"):
         children = [c for c in parent.element_children() if (<FastNode> c).get_tag() not in _SKIPPED]
         if len(children) != 1:
             break
         top = parent
         parent = top.get_parent()
     return top
+
+
+# mainblock._siblings for the compiled view: the same choice of the blocks beside the best
+# one, with _alive, _scaled, _length and TextCache.density compiled.
+
+import re
+
+from crawler.nodetext import collapsed_text
+
+cdef object _SENTENCE_END = re.compile(r"\.( |$)")
+cdef double _MIN_SIBLING_SCORE = 10.0
+
+
+def siblings(FastNode top, ctx):
+    """mainblock._siblings for the compiled view (``ctx.listed`` set alike)."""
+    cdef dict scores = ctx.scores
+    cdef dict scaled_scores = ctx.scaled_scores
+    cdef dict known = ctx.alive
+    cdef bint strip_unlikely = ctx.strip_unlikely
+    texts = ctx.texts
+    cdef dict pieces = texts.pieces
+    cdef dict links = texts.links
+    cdef dict densities = texts.densities
+    cdef FastNode parent = top.get_parent()
+    cdef FastNode sibling
+    cdef list children, alike, blocks
+    cdef str top_tag, tag
+    cdef object top_key = <size_t> top.ptr
+    cdef object key, top_class
+    cdef set alike_ids
+    cdef double top_score, threshold, bonus, density
+    cdef long length
+    if parent is None or _is(parent.get_tag(), "html") or _is(parent.get_tag(), "#document"):
+        return [top]
+    top_score = _scaled(scores, scaled_scores, pieces, links, densities, top) if top_key in scores else 0.0
+    threshold = max(_MIN_SIBLING_SCORE, top_score * 0.2)
+    top_class = top.get_attributes().get("class") or ""
+    top_tag = top.get_tag()
+    children = parent.element_children()
+    # A listing or a thread: the best block is one of several alike (same tag and class).
+    alike = [c for c in children
+             if _is((<FastNode> c).get_tag(), top_tag) and ((<FastNode> c).get_attributes().get("class") or "") == top_class]
+    alike_ids = set()
+    if len(alike) >= 3 and (top_class or _is(top_tag, "article") or _is(top_tag, "section") or _is(top_tag, "li")):
+        alike_ids = {<size_t> (<FastNode> c).ptr for c in alike}
+    ctx.listed = frozenset(alike_ids - {top_key})
+    blocks = []
+    for sibling in children:
+        key = <size_t> sibling.ptr
+        if sibling.ptr == top.ptr or key in alike_ids:
+            blocks.append(sibling)
+            continue
+        tag = sibling.get_tag()
+        if tag in _SKIPPED or not _alive(sibling, ctx, known, strip_unlikely):
+            continue
+        bonus = top_score * 0.2 if top_class and sibling.get_attributes().get("class") == top_class else 0.0
+        if key in scores and _scaled(scores, scaled_scores, pieces, links, densities, sibling) + bonus >= threshold:
+            blocks.append(sibling)
+        elif _is(tag, "p"):
+            length = _cached_piece(pieces, sibling, 0)[0]
+            density = _density(pieces, links, densities, sibling)
+            if (length > 80 and density < 0.25) or (
+                0 < length < 80 and density == 0 and _SENTENCE_END.search(collapsed_text(sibling, spaced=False))
+            ):
+                blocks.append(sibling)
+    return blocks
+
+
+# placement._listing_items for the compiled view: the same children, groups and tests, with
+# TextCache.density and length compiled.
+
+from statistics import median
+
+from crawler.placement import TEXT_RICH_ITEM
+
+cdef long _TEXT_RICH_ITEM = TEXT_RICH_ITEM
+cdef Py_ssize_t _MAX_WRAPPERS = 4
+
+
+cdef list _listing_children(FastNode block, bint *wrapped):
+    """The children of ``block`` where _listing_items looks for a listing: below up to four
+    wrappers that are only children (``wrapped``: the last is not a ``<main>``)."""
+    cdef list children = block.element_children()
+    cdef list significant
+    cdef Py_ssize_t step
+    wrapped[0] = False
+    for step in range(_MAX_WRAPPERS):
+        significant = [c for c in children if (<FastNode> c).get_tag() not in _SKIPPED]
+        if len(significant) != 1:
+            break
+        children = (<FastNode> significant[0]).element_children()
+        wrapped[0] = not _is((<FastNode> significant[0]).get_tag(), "main")
+    return children
+
+
+def listing_items(tuple blocks, texts):
+    """placement._listing_items for blocks of the compiled view."""
+    cdef dict pieces = texts.pieces
+    cdef dict links = texts.links
+    cdef dict densities = texts.densities
+    cdef set items = set()
+    cdef dict groups, by_id
+    cdef list children, group
+    cdef FastNode block, child
+    cdef bint wrapped
+    cdef Py_ssize_t dense
+    cdef str tag
+    cdef object classes, key
+    for block in blocks:
+        children = _listing_children(block, &wrapped)
+        groups = {}
+        for child in children:
+            classes = child.get_attributes().get("class") or ""
+            tag = child.get_tag()
+            if classes or _is(tag, "article") or _is(tag, "section") or _is(tag, "li"):
+                key = (tag, classes)
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = []
+                group.append(<size_t> child.ptr)
+        for group in groups.values():
+            if len(group) < 3:
+                continue
+            if wrapped:
+                # Deeper down, only text-rich items make a listing (placement._listing_items).
+                by_id = {<size_t> (<FastNode> c).ptr: c for c in children}
+                dense = 0
+                for key in group:
+                    if _density(pieces, links, densities, <FastNode> by_id[key]) >= 0.5:
+                        dense += 1
+                if dense and (
+                    dense * 4 > len(group)
+                    or len(group) < 4
+                    or median([_cached_piece(pieces, <FastNode> by_id[key], 0)[0] for key in group]) < _TEXT_RICH_ITEM
+                ):
+                    continue
+            items.update(group)
+    return frozenset(items)
+
+
+# placement.Placement._map_zones for the compiled view: the same walk up from the main
+# blocks and across each ancestor's children, compiled.
+
+from crawler.placement import Z_AFTER, Z_BEFORE, Z_RAIL
+
+cdef int _Z_AFTER = Z_AFTER
+cdef int _Z_BEFORE = Z_BEFORE
+cdef int _Z_RAIL = Z_RAIL
+
+
+cdef bint _only_significant_child(FastNode parent) except -1:
+    """Whether one element child of ``parent`` is not a SKIPPED_TAGS element."""
+    cdef Py_ssize_t count = 0
+    cdef FastNode child
+    for child in parent.element_children():
+        if child.get_tag() not in _SKIPPED:
+            count += 1
+    return count == 1
+
+
+def map_zones(placement, main):
+    """placement.Placement._map_zones(main) for the compiled view (fills ``placement.child_zone``)."""
+    cdef frozenset main_ids = placement.main_ids
+    cdef dict child_zone = placement.child_zone
+    cdef list path = []  # (ancestor, its child on the path)
+    cdef list children
+    cdef FastNode current = (<FastNode> main.blocks[0]).get_parent()
+    cdef FastNode child = None
+    cdef FastNode ancestor, path_child, element, grand
+    cdef bint page_level = True
+    cdef Py_ssize_t index, last_main
+    cdef int side, zone
+    cdef object key
+    cdef str tag
+    while current is not None:
+        if current.ptr.type == 1:
+            path.append((current, child))
+        child = current
+        current = current.get_parent()
+    path.reverse()
+    for ancestor, path_child in path:
+        tag = ancestor.get_tag()
+        grand = ancestor.get_parent()
+        if not _is(tag, "html") and not _is(tag, "body") and grand is not None:
+            page_level = page_level and _only_significant_child(grand)
+        side = _Z_BEFORE
+        children = ancestor.element_children()
+        last_main = -1
+        if path_child is None:
+            for index in range(len(children)):
+                if <size_t> (<FastNode> children[index]).ptr in main_ids:
+                    last_main = index
+        for index in range(len(children)):
+            element = <FastNode> children[index]
+            key = <size_t> element.ptr
+            if path_child is not None:
+                if element.ptr == path_child.ptr:
+                    side = _Z_AFTER
+                    continue
+                zone = side
+            else:
+                if key in main_ids:
+                    side = _Z_AFTER
+                    continue
+                zone = _Z_RAIL if side == _Z_AFTER and index < last_main else side
+            if not page_level:
+                zone = _Z_RAIL
+            child_zone[key] = zone

@@ -210,10 +210,25 @@ def _leading(node: Any, room: int, texts: TextCache | None) -> str:
     return _leading_text(node, room, texts)[:room]
 
 
+def _headings_text(headings: list[Any]) -> str:
+    """``_collapse(" ".join(collapsed_text(h) for h in headings))[:HEADINGS_CHARS]``: each
+    collapsed text is collapsed already, so the texts are joined as they are (empty ones
+    left out), and no more headings are read than that many characters need."""
+    parts: list[str] = []
+    length = -1
+    for heading in headings:
+        text = collapsed_text(heading)
+        if text:
+            parts.append(text)
+            length += len(text) + 1
+            if length >= HEADINGS_CHARS:
+                break
+    return " ".join(parts)[:HEADINGS_CHARS]
+
+
 def _page_text(tree: Any, main: Any) -> str:
     parts: list[str] = []
-    headings = _collapse(" ".join(collapsed_text(h) for h in tree.css(HEADINGS_SELECTOR)))
-    headings = headings[:HEADINGS_CHARS]
+    headings = _headings_text(tree.css(HEADINGS_SELECTOR))
     if headings:
         parts.append(headings)
     for box in tree.css(MARKER_BOX_SELECTOR)[:10]:

@@ -236,10 +236,11 @@ class TextCache:
         self.pieces: dict[int, Piece] = {}
         self.links: dict[int, float] = {}
         self.densities: dict[int, float] = {}
-        #: The scoring pass's elements, their paragraph reading, and the ancestors a
-        #: paragraph's score spreads to (by the paragraph's parent), kept for a second pass.
+        #: The scoring pass's elements, their paragraph readings (in the same order;
+        #: _UNREAD where not read yet), and the ancestors a paragraph's score spreads to (by
+        #: the paragraph's parent), kept for a second pass.
         self.to_score: list[Node] | None = None
-        self.paragraphs: dict[int, tuple[Node, float] | None] = {}
+        self.paragraphs: list[tuple[Node, float] | None | object] = []
         self.chains: dict[int, list[tuple[int, Node, int]]] = {}
 
     def length(self, node: Node) -> int:
@@ -427,16 +428,16 @@ def _score_paragraphs(body: Node, ctx: _Ctx) -> None:
     texts = ctx.texts
     if texts.to_score is None:
         texts.to_score = body.css(TO_SCORE)
+        texts.paragraphs = [_UNREAD] * len(texts.to_score)
     paragraphs = texts.paragraphs
     scores = ctx.scores
     nodes = ctx.nodes
-    for element in texts.to_score:
-        key = element.mem_id
-        found = paragraphs.get(key, _UNREAD)
+    for index, element in enumerate(texts.to_score):
+        found = paragraphs[index]
         if found is _UNREAD:
             if element.tag in ("td", "section") and not _alive(element, ctx):
                 continue  # containers: check before reading their whole text
-            found = paragraphs[key] = _paragraph(element, texts)
+            found = paragraphs[index] = _paragraph(element, texts)
         if found is None or not _alive(element, ctx):
             continue
         parent, score = found
@@ -573,6 +574,9 @@ def element_children(node: Node) -> list[Node]:
 
 
 def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
+    """The blocks of the main content: ``top`` and those of its siblings that score close
+    to it, or read as its paragraphs, or are alike items of one listing (``ctx.listed``).
+    (crawler._fastmain.siblings is a compiled copy for the compiled view: change both.)"""
     parent = top.parent
     if parent is None or parent.tag in ("html", "#document"):
         return [top]
@@ -617,16 +621,17 @@ def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent 
         texts = TextCache()
     score_paragraphs = _score_paragraphs
     top_candidate = _top_candidate
+    siblings = _siblings
     if body.__class__ is FAST_NODE:
-        # The compiled view's nodes: the same pass and choice, compiled (it imports this module).
-        from crawler._fastmain import score_paragraphs, top_candidate
+        # The compiled view's nodes: the same pass and choices, compiled (it imports this module).
+        from crawler._fastmain import score_paragraphs, siblings, top_candidate
     for strip_unlikely in (True, False):
         ctx = _Ctx(strip_unlikely=strip_unlikely, texts=texts)
         score_paragraphs(body, ctx)
         top = top_candidate(body, ctx)
         if top is None:
             continue
-        blocks = _siblings(top, ctx)
+        blocks = siblings(top, ctx)
         length = sum(_length(block, ctx) for block in blocks)
         found = MainContent(tuple(blocks), top, length, ctx.scores, strip_unlikely, texts, ctx.listed)
         if not _trusted(found, ctx):

@@ -27,6 +27,7 @@ from typing import Any
 from crawler.cleanup import Cleaner
 from crawler.mainblock import SKIPPED_TAGS, MainContent, TextCache, element_children
 from crawler.positions import class_id_tokens, is_hidden, landmark_of, region_of
+from crawler.treeview import FAST_NODE
 
 __all__ = ["Placement", "BLOCK_TAGS"]
 
@@ -110,7 +111,8 @@ TEXT_RICH_ITEM = 120
 def _listing_items(blocks: tuple[Node, ...], texts: TextCache) -> frozenset[int]:
     """The children of main blocks (or of the first element below them that has more than
     one child, as a WordPress content-area div around a <main>) that are items of a
-    listing: three or more alike (same tag and class) children of one block."""
+    listing: three or more alike (same tag and class) children of one block.
+    (crawler._fastmain.listing_items is a compiled copy for the compiled view: change both.)"""
     items: set[int] = set()
     for block in blocks:
         children = element_children(block)
@@ -164,14 +166,25 @@ class Placement:
         if main is not None:
             zone = Z_PATH
             self.main_ids = frozenset(block.mem_id for block in main.blocks)
-            self.listed = main.listed | _listing_items(main.blocks, main.texts)
+            listing_items = _listing_items
+            if main.top.__class__ is FAST_NODE:
+                # The compiled view's nodes: the same items, found compiled (it imports this module).
+                from crawler._fastmain import listing_items
+            self.listed = main.listed | listing_items(main.blocks, main.texts)
             self.cleaner = Cleaner(main)
-            self._map_zones(main)
+            if main.top.__class__ is FAST_NODE:
+                # The compiled view's nodes: the same zones, mapped compiled.
+                from crawler._fastmain import map_zones
+
+                map_zones(self, main)
+            else:
+                self._map_zones(main)
         self.root: Info = (None, "", False, 0, zone, False, None, 0)
 
     def _map_zones(self, main: MainContent) -> None:
         """Zones of the elements that branch off the path from the root to the main blocks:
-        before or after it in page-level blocks, or beside it in a column."""
+        before or after it in page-level blocks, or beside it in a column.
+        (crawler._fastmain.map_zones is a compiled copy for the compiled view: change both.)"""
         path: list[tuple[Node, Node | None]] = []  # (ancestor, its child on the path)
         child: Node | None = None
         current = main.blocks[0].parent

@@ -478,6 +478,25 @@ def test_page_text_is_bounded_and_has_main_text() -> None:
     assert "var x" not in result.text
 
 
+@pytest.mark.parametrize("count", [0, 1, 7, 40, 200])
+def test_headings_text_is_the_collapsed_headings_cut(count: int) -> None:
+    """_headings_text joins the headings' collapsed texts (reading only as many as the cut
+    needs) into what collapsing their joined texts and cutting gives."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from crawler.links import HEADINGS_CHARS, HEADINGS_SELECTOR, _collapse, _headings_text
+    from crawler.nodetext import collapsed_text
+
+    markup = "".join(
+        f"<h{1 + n % 3}>{' ' * (n % 2)}Heading\n {n}\u00a0<b>x</b>{'' if n % 4 else '  '}</h{1 + n % 3}>"
+        + ("<h2> </h2><h3></h3>" if n % 5 == 0 else "")
+        for n in range(count)
+    )
+    headings = LexborHTMLParser(markup).css(HEADINGS_SELECTOR)
+    want = _collapse(" ".join(collapsed_text(h) for h in headings))[:HEADINGS_CHARS]
+    assert _headings_text(headings) == want
+
+
 # -- encodings -------------------------------------------------------------------------------
 
 CAFE = "Café – “quoted”"

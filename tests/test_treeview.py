@@ -320,6 +320,74 @@ def test_compiled_placement_reads_names_raw_and_keeps_their_answers() -> None:
 
 
 @needs_compiled
+@pytest.mark.parametrize("strip_unlikely", [True, False])
+def test_compiled_siblings_choose_as_siblings(strip_unlikely: bool) -> None:
+    """crawler._fastmain.siblings takes the blocks (and the listing items) that
+    mainblock._siblings takes, around every scored element and its children."""
+    from crawler import _fastmain
+    from crawler.mainblock import TextCache, _Ctx, _score_paragraphs, _siblings
+
+    checked = 0
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+        body = next((index for index, node in enumerate(plain) if node.tag == "body"), None)
+        if body is None:
+            continue
+        pure = _Ctx(strip_unlikely=strip_unlikely, texts=TextCache())
+        compiled = _Ctx(strip_unlikely=strip_unlikely, texts=TextCache())
+        _score_paragraphs(plain[body], pure)
+        _fastmain.score_paragraphs(fast[body], compiled)
+        for index, node in enumerate(plain):
+            if node.mem_id not in pure.scores and (node.parent is None or node.parent.mem_id not in pure.scores):
+                continue
+            want = [block.mem_id for block in _siblings(node, pure)]
+            assert [block.mem_id for block in _fastmain.siblings(fast[index], compiled)] == want
+            assert compiled.listed == pure.listed
+            checked += 1
+    assert checked > 500 or not CORPUS.is_dir()
+
+
+@needs_compiled
+def test_compiled_listing_items_are_the_listing_items() -> None:
+    """crawler._fastmain.listing_items finds the items placement._listing_items finds, as
+    the main block, in every element with children (wrappers included)."""
+    from crawler import _fastmain
+    from crawler.mainblock import TextCache, element_children
+    from crawler.placement import _listing_items
+
+    checked = found = 0
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+        pure_texts, compiled_texts = TextCache(), TextCache()
+        for a, b in zip(plain, fast, strict=True):
+            if not element_children(a):
+                continue
+            want = _listing_items((a,), pure_texts)
+            assert _fastmain.listing_items((b,), compiled_texts) == want
+            checked += 1
+            found += bool(want)
+    assert (checked > 500 and found > 50) or not CORPUS.is_dir()
+
+
+@needs_compiled
+def test_compiled_zones_are_placement_zones() -> None:
+    """Placement maps the same zones around a main block through crawler._fastmain.map_zones
+    (compiled view) as through Placement._map_zones, wherever the main block is."""
+    from crawler.mainblock import MainContent, TextCache
+    from crawler.placement import Placement
+
+    checked = 0
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+        for a, b in zip(plain[::3], fast[::3], strict=True):
+            if a.parent is None:
+                continue
+            pure = Placement(MainContent((a,), a, 0, {}, True, TextCache()))
+            compiled = Placement(MainContent((b,), b, 0, {}, True, TextCache()))
+            assert compiled.child_zone == pure.child_zone
+            assert compiled.listed == pure.listed
+            checked += 1
+    assert checked > 1000 or not CORPUS.is_dir()
+
+
+@needs_compiled
 def test_invalid_utf8_text_is_left_to_python() -> None:
     for _plain, fast in _trees([HOSTILE[0]], decode=False):
         html = fast[0]
