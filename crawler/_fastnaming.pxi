@@ -1,8 +1,8 @@
 # Included by _fastplace.pyx: the attributes placement judges an element by, read from
 # lexbor without decoding them (a Naming), and the answers that follow from its tag, class,
-# id and role (placement._markers; cleanup._name_flags, mainblock.unlikely_candidate and
-# mainblock.class_weight for Cleaner.dropped), kept in C by the raw bytes they were worked
-# out from. Names repeat across a page's elements and a site's pages; decoding them and
+# id and role, and whether it sits in an article (placement._markers; cleanup._name_flags,
+# mainblock.unlikely_candidate and mainblock.class_weight for Cleaner.dropped), kept in C by
+# the raw bytes they were worked out from. Names repeat across a page's elements and a site's pages; decoding them and
 # hashing a tuple of fresh strings for a dict cost more than the answers' look-up. A kept
 # answer is used only for the very bytes it was worked out from (compared in full), and the
 # answers are worked out by the reference functions, from the values as the attribute dict
