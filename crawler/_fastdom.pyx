@@ -14,6 +14,7 @@ module was compiled against (pinned in pyproject.toml); ``SELECTOLAX_VERSION`` n
 ``crawler.treeview`` refuses this module when the installed selectolax differs.
 """
 
+from cpython.ref cimport Py_INCREF
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
 from libc.stdlib cimport calloc, free, malloc, realloc
@@ -112,11 +113,13 @@ cdef class FastDoc:
 
     cdef str tag_of(self, FastNode node):
         cdef element_t *element = <element_t *> node.ptr
-        cdef object key
+        cdef uintptr_t key
         cdef object name
         if node.ptr.type != FASTDOM_ELEMENT or element.qualified_name != 0:
             return node.lexbor().tag
         key = element.node.local_name
+        if key < LXB_TAG__LAST_ENTRY:
+            return _fixed_tag_name(node, key)
         name = self.tags.get(key)
         if name is None:
             name = node.lexbor().tag
@@ -213,6 +216,24 @@ cdef class FastDoc:
         self.table = NULL
         if self.nodes:
             self._forget(False)
+
+
+#: The tag names of lexbor's fixed tag ids (an element without a qualified name of its own
+#: is named by its id: the same name in every document), each read once from selectolax.
+cdef PyObject *_FIXED_TAG_NAMES[LXB_TAG__LAST_ENTRY]
+
+
+cdef str _fixed_tag_name(FastNode node, uintptr_t tag_id):
+    """FastDoc.tag_of ``node``, an element without a qualified name whose tag id
+    ``tag_id`` is one of lexbor's fixed ones."""
+    cdef object name
+    if _FIXED_TAG_NAMES[tag_id] == NULL:
+        name = node.lexbor().tag
+        if name is None:
+            return None
+        Py_INCREF(name)
+        _FIXED_TAG_NAMES[tag_id] = <PyObject *> name
+    return <str> _FIXED_TAG_NAMES[tag_id]
 
 
 cdef tuple _NO_NAMING = (False, None, None, None, False)

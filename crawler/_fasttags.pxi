@@ -47,6 +47,7 @@ cdef extern from "lexbor/tag/const.h":
         LXB_TAG_TITLE
         LXB_TAG_TR
         LXB_TAG_UL
+        LXB_TAG__LAST_ENTRY
 
 #: The tag names a plain-list selector may use here (others go to lexbor's engine).
 cdef dict _TAG_IDS = {
