@@ -14,6 +14,7 @@ module was compiled against (pinned in pyproject.toml); ``SELECTOLAX_VERSION`` n
 ``crawler.treeview`` refuses this module when the installed selectolax differs.
 """
 
+from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
@@ -136,7 +137,7 @@ cdef class FastDoc:
         cdef uintptr_t name_id
         while attr != NULL:
             name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
-            name = names.get(name_id)
+            name = _attribute_name(names, name_id)
             if name is None:
                 return self._learn_names(node)
             found[name] = _attribute_value(attr)  # None when it has no value, as selectolax reads it
@@ -296,7 +297,7 @@ cdef class FastNode:
                 return _NO_NAMING
             while attr != NULL:
                 name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
-                name = names.get(name_id)
+                name = _attribute_name(names, name_id)
                 if name is None:
                     # A name this view has not learnt: the dict learns it.
                     return _naming_of(self.get_attributes())
