@@ -16,6 +16,7 @@ module was compiled against (pinned in pyproject.toml); ``SELECTOLAX_VERSION`` n
 
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF
+from sys import intern as _intern
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
 from libc.stdlib cimport calloc, free, malloc, realloc
@@ -220,7 +221,8 @@ cdef class FastDoc:
 
 
 #: The tag names of lexbor's fixed tag ids (an element without a qualified name of its own
-#: is named by its id: the same name in every document), each read once from selectolax.
+#: is named by its id: the same name in every document), each read once from selectolax
+#: and interned (a comparison with a literal name then finds the very object).
 cdef PyObject *_FIXED_TAG_NAMES[LXB_TAG__LAST_ENTRY]
 
 
@@ -232,6 +234,7 @@ cdef str _fixed_tag_name(FastNode node, uintptr_t tag_id):
         name = node.lexbor().tag
         if name is None:
             return None
+        name = _intern(name)
         Py_INCREF(name)
         _FIXED_TAG_NAMES[tag_id] = <PyObject *> name
     return <str> _FIXED_TAG_NAMES[tag_id]

@@ -190,7 +190,8 @@ if (_ATTR_IDS.get("href"), _ATTR_IDS.get("src"), _ATTR_IDS.get("http-equiv")) !=
         LXB_DOM_ATTR_HREF, LXB_DOM_ATTR_SRC, LXB_DOM_ATTR_HTTP_EQUIV):
     raise ImportError("lexbor's attribute table is not the one this module was built for")
 #: The names of the fixed attribute ids from 1 (the id is the index), as selectolax's
-#: ``attributes`` keys them (learn_attribute_name reads them alike); the list holds them,
+#: ``attributes`` keys them (learn_attribute_name reads them alike), interned (a look-up
+#: of a literal name in an attribute dict then finds the very key); the list holds them,
 #: the array is what the reads use.
 cdef list _FIXED_ATTR_NAME_LIST = [None] * LXB_DOM_ATTR__LAST_ENTRY
 cdef PyObject *_FIXED_ATTR_NAMES[LXB_DOM_ATTR__LAST_ENTRY]
@@ -201,7 +202,7 @@ cdef void _fill_fixed_attr_names():
     cdef const hash_entry_t *entry
     for index in range(1, LXB_DOM_ATTR__LAST_ENTRY):
         entry = &lxb_dom_attr_res_data_default[index].entry
-        name = PyUnicode_DecodeUTF8(<const char *> lexbor_hash_entry_str(entry), entry.length, "replace")
+        name = _intern(PyUnicode_DecodeUTF8(<const char *> lexbor_hash_entry_str(entry), entry.length, "replace"))
         _FIXED_ATTR_NAME_LIST[index] = name
         _FIXED_ATTR_NAMES[index] = <PyObject *> name
 
