@@ -26,8 +26,8 @@ cdef struct WalkState:
     # class list); and the lowest and highest scope: most nodes are passed over on these.
     unsigned char any_tags[256]
     bint any_classes
-    lxb_dom_node_t *lowest_scope
-    lxb_dom_node_t *highest_scope
+    uintptr_t lowest_scope
+    uintptr_t highest_scope
     bint quirks
     # Borrowed (the caller holds them): the view, and per query its classes or
     # tag[attribute] parts and the list of what it found.
@@ -48,7 +48,7 @@ cdef bint _within(lxb_dom_node_t *node, lxb_dom_node_t *root) noexcept:
 cdef inline int _arrive(WalkState *state, lxb_dom_node_t *node) except -1:
     """The walk reaches ``node``: match it against each query whose scope it is in."""
     cdef Py_ssize_t index
-    if state.lowest_scope <= node <= state.highest_scope:
+    if state.lowest_scope <= <uintptr_t> node <= state.highest_scope:
         for index in range(state.count):
             if node == state.scopes[index]:
                 state.inside[index] = True
@@ -96,7 +96,7 @@ cdef int _match(WalkState *state, lxb_dom_node_t *node) except -1:
 cdef inline void _leave(WalkState *state, lxb_dom_node_t *node) noexcept:
     """The walk is done with ``node`` and what is below it."""
     cdef Py_ssize_t index
-    if state.lowest_scope <= node <= state.highest_scope:
+    if state.lowest_scope <= <uintptr_t> node <= state.highest_scope:
         for index in range(state.count):
             if node == state.scopes[index]:
                 state.inside[index] = False
@@ -147,10 +147,10 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
             continue
         for index in range(256):
             state.any_tags[index] |= state.tags[state.count][index]
-        if state.count == 0 or scope.ptr < state.lowest_scope:
-            state.lowest_scope = scope.ptr
-        if state.count == 0 or scope.ptr > state.highest_scope:
-            state.highest_scope = scope.ptr
+        if state.count == 0 or <uintptr_t> scope.ptr < state.lowest_scope:
+            state.lowest_scope = <uintptr_t> scope.ptr
+        if state.count == 0 or <uintptr_t> scope.ptr > state.highest_scope:
+            state.highest_scope = <uintptr_t> scope.ptr
         state.scopes[state.count] = scope.ptr
         state.inside[state.count] = False
         found = []
