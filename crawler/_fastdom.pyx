@@ -16,13 +16,14 @@ module was compiled against (pinned in pyproject.toml); ``SELECTOLAX_VERSION`` n
 
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF
-from sys import intern as _intern
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcpy, memset
 cimport cython
 from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_attr_t, lxb_dom_character_data_t, lxb_dom_node_t
+
+from sys import intern as _intern
 
 cdef extern from "lexbor/dom/interfaces/element.h":
     ctypedef struct element_t "lxb_dom_element_t":
