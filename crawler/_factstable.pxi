@@ -3,7 +3,7 @@
 # the node's address, so that an element's text facts are a look-up however deep it nests.
 
 
-cdef void _merge(Facts *left, const Facts *right) noexcept:
+cdef inline void _merge(Facts *left, const Facts *right) noexcept:
     """``left`` becomes the facts of its text followed by ``right``'s (crawler.nodetext's
     join_pieces, on the fuller facts)."""
     if right.invalid:

@@ -14,12 +14,16 @@ module was compiled against (pinned in pyproject.toml); ``SELECTOLAX_VERSION`` n
 ``crawler.treeview`` refuses this module when the installed selectolax differs.
 """
 
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_INCREF
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcpy, memset
 cimport cython
 from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_attr_t, lxb_dom_character_data_t, lxb_dom_node_t
+
+from sys import intern as _intern
 
 cdef extern from "lexbor/dom/interfaces/element.h":
     ctypedef struct element_t "lxb_dom_element_t":
@@ -112,11 +116,13 @@ cdef class FastDoc:
 
     cdef str tag_of(self, FastNode node):
         cdef element_t *element = <element_t *> node.ptr
-        cdef object key
+        cdef uintptr_t key
         cdef object name
         if node.ptr.type != FASTDOM_ELEMENT or element.qualified_name != 0:
             return node.lexbor().tag
         key = element.node.local_name
+        if key < LXB_TAG__LAST_ENTRY:
+            return _fixed_tag_name(node, key)
         name = self.tags.get(key)
         if name is None:
             name = node.lexbor().tag
@@ -133,7 +139,7 @@ cdef class FastDoc:
         cdef uintptr_t name_id
         while attr != NULL:
             name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
-            name = names.get(name_id)
+            name = _attribute_name(names, name_id)
             if name is None:
                 return self._learn_names(node)
             found[name] = _attribute_value(attr)  # None when it has no value, as selectolax reads it
@@ -215,6 +221,26 @@ cdef class FastDoc:
             self._forget(False)
 
 
+#: The tag names of lexbor's fixed tag ids (an element without a qualified name of its own
+#: is named by its id: the same name in every document), each read once from selectolax
+#: and interned (a comparison with a literal name then finds the very object).
+cdef PyObject *_FIXED_TAG_NAMES[LXB_TAG__LAST_ENTRY]
+
+
+cdef str _fixed_tag_name(FastNode node, uintptr_t tag_id):
+    """FastDoc.tag_of ``node``, an element without a qualified name whose tag id
+    ``tag_id`` is one of lexbor's fixed ones."""
+    cdef object name
+    if _FIXED_TAG_NAMES[tag_id] == NULL:
+        name = node.lexbor().tag
+        if name is None:
+            return None
+        name = _intern(name)
+        Py_INCREF(name)
+        _FIXED_TAG_NAMES[tag_id] = <PyObject *> name
+    return <str> _FIXED_TAG_NAMES[tag_id]
+
+
 cdef inline object _attribute_value(lxb_dom_attr_t *attr):
     """An attribute's value as FastDoc.attributes_of reads it."""
     if attr.value == NULL or attr.value.data == NULL:
@@ -223,9 +249,11 @@ cdef inline object _attribute_value(lxb_dom_attr_t *attr):
 
 
 @cython.no_gc
+@cython.freelist(1024)
 cdef class FastNode:
     """One node of a FastDoc; the subset of LexborNode the extractor reads. (Not tracked by
-    the garbage collector: its only cycle, through its view, ends at ``FastDoc.release``.)
+    the garbage collector: its only cycle, through its view, ends at ``FastDoc.release``.
+    The memory of the last thousand freed is reused: a page makes hundreds.)
     Only ``FastDoc.wrap`` makes them: one made from Python would point at no node."""
 
     def __init__(self):

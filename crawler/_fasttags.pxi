@@ -47,6 +47,7 @@ cdef extern from "lexbor/tag/const.h":
         LXB_TAG_TITLE
         LXB_TAG_TR
         LXB_TAG_UL
+        LXB_TAG__LAST_ENTRY
 
 #: The tag names a plain-list selector may use here (others go to lexbor's engine).
 cdef dict _TAG_IDS = {
@@ -188,6 +189,35 @@ cdef dict _ATTR_IDS = _fixed_attribute_ids()
 if (_ATTR_IDS.get("href"), _ATTR_IDS.get("src"), _ATTR_IDS.get("http-equiv")) != (
         LXB_DOM_ATTR_HREF, LXB_DOM_ATTR_SRC, LXB_DOM_ATTR_HTTP_EQUIV):
     raise ImportError("lexbor's attribute table is not the one this module was built for")
+#: The names of the fixed attribute ids from 1 (the id is the index), as selectolax's
+#: ``attributes`` keys them (learn_attribute_name reads them alike), interned (a look-up
+#: of a literal name in an attribute dict then finds the very key); the list holds them,
+#: the array is what the reads use.
+cdef list _FIXED_ATTR_NAME_LIST = [None] * LXB_DOM_ATTR__LAST_ENTRY
+cdef PyObject *_FIXED_ATTR_NAMES[LXB_DOM_ATTR__LAST_ENTRY]
+
+
+cdef void _fill_fixed_attr_names():
+    cdef Py_ssize_t index
+    cdef const hash_entry_t *entry
+    for index in range(1, LXB_DOM_ATTR__LAST_ENTRY):
+        entry = &lxb_dom_attr_res_data_default[index].entry
+        name = _intern(PyUnicode_DecodeUTF8(<const char *> lexbor_hash_entry_str(entry), entry.length, "replace"))
+        _FIXED_ATTR_NAME_LIST[index] = name
+        _FIXED_ATTR_NAMES[index] = <PyObject *> name
+
+
+_fill_fixed_attr_names()
+
+
+cdef inline object _attribute_name(dict names, uintptr_t name_id):
+    """The key selectolax gives an attribute of ``name_id`` (its qualified name id, else its
+    local name id): fixed for lexbor's fixed ids, else as ``names`` learnt it (or None)."""
+    if 0 < name_id < LXB_DOM_ATTR__LAST_ENTRY:
+        return <object> _FIXED_ATTR_NAMES[name_id]
+    return names.get(name_id)
+
+
 #: selector -> ((tag id, attribute id or 0, attribute name), ...) or ().
 cdef dict _ATTR_QUERIES = {}
 _TAG_ATTR = __import__("re").compile(r"([a-z][a-z0-9]*)\[([a-z][a-z-]*)\]\Z")

@@ -22,6 +22,12 @@ cdef struct WalkState:
     # other elements at once) and, of a class list, the lengths of its names.
     unsigned char tags[MAX_WALK_QUERIES][256]
     unsigned long long name_lengths[MAX_WALK_QUERIES]
+    # What any query may match: its tags, an element with a class attribute (when one is a
+    # class list); and the lowest and highest scope: most nodes are passed over on these.
+    unsigned char any_tags[256]
+    bint any_classes
+    uintptr_t lowest_scope
+    uintptr_t highest_scope
     bint quirks
     # Borrowed (the caller holds them): the view, and per query its classes or
     # tag[attribute] parts and the list of what it found.
@@ -39,17 +45,26 @@ cdef bint _within(lxb_dom_node_t *node, lxb_dom_node_t *root) noexcept:
     return False
 
 
-cdef int _arrive(WalkState *state, lxb_dom_node_t *node) except -1:
+cdef inline int _arrive(WalkState *state, lxb_dom_node_t *node) except -1:
     """The walk reaches ``node``: match it against each query whose scope it is in."""
+    cdef Py_ssize_t index
+    if state.lowest_scope <= <uintptr_t> node <= state.highest_scope:
+        for index in range(state.count):
+            if node == state.scopes[index]:
+                state.inside[index] = True
+    if node.type == FASTDOM_ELEMENT and (
+            (node.local_name < 256 and state.any_tags[node.local_name])
+            or (state.any_classes and (<element_t *> node).attr_class != NULL)):
+        return _match(state, node)
+    return 0
+
+
+cdef int _match(WalkState *state, lxb_dom_node_t *node) except -1:
+    """Add the element ``node`` to the answer of each query it matches whose scope it is in."""
     cdef Py_ssize_t index, matches
     cdef lxb_dom_attr_t *classes
     cdef tuple part
     cdef FastDoc doc
-    for index in range(state.count):
-        if node == state.scopes[index]:
-            state.inside[index] = True
-    if node.type != FASTDOM_ELEMENT:
-        return 0
     for index in range(state.count):
         if not state.inside[index]:
             continue
@@ -81,9 +96,10 @@ cdef int _arrive(WalkState *state, lxb_dom_node_t *node) except -1:
 cdef inline void _leave(WalkState *state, lxb_dom_node_t *node) noexcept:
     """The walk is done with ``node`` and what is below it."""
     cdef Py_ssize_t index
-    for index in range(state.count):
-        if node == state.scopes[index]:
-            state.inside[index] = False
+    if state.lowest_scope <= <uintptr_t> node <= state.highest_scope:
+        for index in range(state.count):
+            if node == state.scopes[index]:
+                state.inside[index] = False
 
 
 cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
@@ -104,6 +120,8 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
     state.doc = <PyObject *> doc
     state.data = <PyObject *> data
     state.lists = <PyObject *> lists
+    state.any_classes = False
+    memset(state.any_tags, 0, 256)
     for query, scope in queries:
         if state.count == MAX_WALK_QUERIES or scope is None or not _within(scope.ptr, root):
             continue
@@ -117,6 +135,7 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
             data.append(None)
         elif _class_query(query):
             state.kinds[state.count] = KIND_CLASSES
+            state.any_classes = True
             data.append(_class_query(query))
             state.name_lengths[state.count] = _name_lengths(_class_query(query))
         elif _attr_query(query) and all(<uintptr_t> part[0] < 256 for part in _attr_query(query)):
@@ -126,6 +145,12 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
             data.append(_attr_query(query))
         else:
             continue
+        for index in range(256):
+            state.any_tags[index] |= state.tags[state.count][index]
+        if state.count == 0 or <uintptr_t> scope.ptr < state.lowest_scope:
+            state.lowest_scope = <uintptr_t> scope.ptr
+        if state.count == 0 or <uintptr_t> scope.ptr > state.highest_scope:
+            state.highest_scope = <uintptr_t> scope.ptr
         state.scopes[state.count] = scope.ptr
         state.inside[state.count] = False
         found = []

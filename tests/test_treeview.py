@@ -146,6 +146,22 @@ def test_nodes_answer_like_selectolax() -> None:
             assert [n.mem_id for n in a.css("a, p")] == [n.mem_id for n in b.css("a, p")]
 
 
+@needs_compiled
+def test_fixed_names_are_read_alike_in_every_document() -> None:
+    """Tags and attributes of lexbor's fixed ids are named from tables shared by every view:
+    named as selectolax names them, whichever document read them first, upper-case and
+    foreign (SVG, MathML) spellings included."""
+    documents = [
+        b"<svg viewBox='0 0 1 1'><foreignObject><p CLASS=x>p</p></foreignObject><a xlink:href=/s>s</a></svg>",
+        b"<DIV Class=a ID=b Style='x' hidden Role=main><P ALIGN=left>t</P><A HREF=/a REL=nofollow>a</A></DIV>"
+        b"<math><mi mathvariant=bold>x</mi></math><table BORDER=1><tr><td COLSPAN=2>c</td></tr></table>",
+    ]
+    for _round in range(2):
+        for plain, fast in _trees(documents, decode=False):
+            for a, b in zip(plain, fast, strict=True):
+                assert (a.tag, a.attributes) == (b.tag, b.attributes)
+
+
 #: The selectors the extractor asks of nodes; the plain tag lists are answered by a tree walk.
 SELECTORS = [TO_SCORE, _TALLIED, DIV_BLOCKS, "a", "img", "table", "tr", "td, th", "h1, h2, h3",
              "caption, thead, tfoot, th, colgroup", "a[href]", ".author-bio", MARKER_BOX_SELECTOR, ".Nav, .x_y",
