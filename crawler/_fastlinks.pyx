@@ -12,11 +12,11 @@ cimport cython
 from cpython.dict cimport PyDict_SetDefault
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF, Py_INCREF
-from cpython.unicode cimport PyUnicode_DecodeUTF8
+from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
-from selectolax.lexbor cimport lxb_dom_attr_t
+from selectolax.lexbor cimport LXB_TAG__TEXT, lxb_dom_attr_t, lxb_dom_character_data_t, lxb_dom_node_t
 
-from crawler._fastdom cimport Facts, FastNode, anchor_of, facts_piece, learn_attribute_name
+from crawler._fastdom cimport Facts, FastNode, NodeFacts, anchor_of, facts_piece, learn_attribute_name
 from crawler._fastplace cimport FastPlacement, Place
 
 from dataclasses import fields
@@ -432,6 +432,52 @@ cdef str _window(str text, Py_ssize_t at, Py_ssize_t length):
     return text[start:end]
 
 
+cdef bint _words_whole(lxb_dom_node_t *root) noexcept:
+    """Whether no word of the text under ``root`` runs from one text node into the next
+    (its collapsed text is then the same read with or without a space between text nodes).
+    False also when a text node meets the next at a character that is not ASCII."""
+    cdef lxb_dom_node_t *node = root.first_child
+    cdef lxb_dom_character_data_t *text
+    cdef unsigned char first, last = 32
+    while node != NULL:
+        if node.local_name == LXB_TAG__TEXT:
+            text = <lxb_dom_character_data_t *> node
+            if text.data.data != NULL and text.data.length > 0:
+                first = text.data.data[0]
+                if first >= 0x80 or last >= 0x80:
+                    return False
+                if not Py_UNICODE_ISSPACE(first) and not Py_UNICODE_ISSPACE(last):
+                    return False
+                last = text.data.data[text.data.length - 1]
+        if node.first_child != NULL:
+            node = node.first_child
+        else:
+            while node != root and node.next == NULL:
+                node = node.parent
+            if node == root:
+                break
+            node = node.next
+    return True
+
+
+cdef bint _reads_as_anchor(FastNode block, FastNode node) except -1:
+    """Whether the collapsed text of ``block`` is that of ``node`` (which holds the anchor's
+    text): ``node`` lies in ``block``, every character of the block's text outside it is
+    white space, and no word of the node's text spans text nodes. Told by the facts table,
+    without reading the block's text."""
+    cdef NodeFacts *outer
+    cdef NodeFacts *inner
+    if block.ptr.first_child == NULL or node.ptr.first_child == NULL:
+        return False
+    outer = block.doc.facts_of(block.ptr)
+    inner = node.doc.facts_of(node.ptr)
+    if outer == NULL or inner == NULL or outer.deep.invalid or inner.deep.invalid:
+        return False
+    if not outer.first <= inner.first < outer.end or outer.deep.word_chars != inner.deep.word_chars:
+        return False
+    return _words_whole(node.ptr)
+
+
 cdef class FastContext:
     """links._Context for FastNodes."""
 
@@ -442,7 +488,10 @@ cdef class FastContext:
         self.blocks = {}
         self.budget = CONTEXT_TEXT_BUDGET
 
-    cdef str of(self, FastNode block, str anchor, FastNode node):
+    cdef str of(self, FastNode block, str anchor, FastNode node, bint anchored):
+        """The context of ``anchor``, the anchor of ``node``; ``anchored``: the anchor is
+        the node's own text (a text link), so a block holding no other text has it as its
+        collapsed text."""
         cdef object entry
         cdef str text, spaced
         cdef Py_ssize_t at, length, cursor
@@ -455,7 +504,7 @@ cdef class FastContext:
         if entry is None:
             if self.budget <= 0:
                 return anchor[:_CHARS]
-            text = _collapsed(block, True)
+            text = anchor if anchored and _reads_as_anchor(block, node) else _collapsed(block, True)
             self.budget -= len(text)
             if len(text) <= _CHARS:
                 self.blocks[key] = text
@@ -530,7 +579,7 @@ def emit(list found, placement, place, str page_nofollow_by):
                 hidden = info[HIDDEN]
                 block = info[BLOCK]
             hidden = hidden or (styled and _hidden_by(node.get_attributes()))
-            context = context_of.of(block, anchor, node)
+            context = context_of.of(block, anchor, node, kind == "text")
         if kind not in _REL:
             rel_value = None
         flags = rels.get(rel_value)
