@@ -478,44 +478,150 @@ cdef bint _reads_as_anchor(FastNode block, FastNode node) except -1:
     return _words_whole(node.ptr)
 
 
-cdef class FastContext:
-    """links._Context for FastNodes."""
+#: Characters of a long block's collapsed text read at first, and how many times more each
+#: further read takes: a block's links rarely need its text to the end.
+DEF FIRST_READ = 512
+DEF READ_GROWTH = 8
 
-    cdef dict blocks
+
+@cython.final
+@cython.no_gc
+cdef class BlockText:
+    """A long block's entry in FastContext: links._Context's [text, search cursor], the text
+    possibly only a prefix of the block's collapsed text (``whole`` once it is all of it)."""
+
+    cdef FastNode block
+    cdef str text
+    cdef Py_ssize_t cursor
+    cdef readonly bint whole
+    #: While not whole: at least the length of the whole text (what the budget may owe).
+    cdef Py_ssize_t bound
+
+
+cdef class FastContext:
+    """links._Context for FastNodes. A long block's text is read as far as its links'
+    windows need (their anchors are found from the cursor on, so a prefix holding an anchor
+    and a window's room after it settles the search as the whole text would). The budget is
+    charged a block's whole length, which a block not read whole owes until it is: when the
+    budget minus what is owed runs out, those blocks are read whole to know it exactly."""
+
+    cdef readonly dict blocks
     cdef Py_ssize_t budget
+    #: Upper bounds of the lengths of the blocks not read whole (``partial``).
+    cdef Py_ssize_t owed
+    cdef list partial
 
     def __cinit__(self):
         self.blocks = {}
         self.budget = CONTEXT_TEXT_BUDGET
+        self.owed = 0
+        self.partial = []
+
+    def __call__(self, FastNode block, str anchor not None, FastNode node not None):
+        """links._Context's call (for tests)."""
+        return self.of(block, anchor, node, False)
 
     cdef str of(self, FastNode block, str anchor, FastNode node, bint anchored):
         """The context of ``anchor``, the anchor of ``node``; ``anchored``: the anchor is
         the node's own text (a text link), so a block holding no other text has it as its
         collapsed text."""
         cdef object entry
-        cdef str text, spaced
-        cdef Py_ssize_t at, length, cursor
         if block is None:
             return anchor[:_CHARS]
         # Keyed by the block's FastNode (one per node and view, hashed by identity), not
         # by its address as a new int each time.
-        key = block
-        entry = self.blocks.get(key)
+        entry = self.blocks.get(block)
         if entry is None:
-            if self.budget <= 0:
-                return anchor[:_CHARS]
-            text = anchor if anchored and _reads_as_anchor(block, node) else _collapsed(block, True)
+            if self.budget - self.owed <= 0:
+                self._settle()
+                if self.budget <= 0:
+                    return anchor[:_CHARS]
+            entry = self._first_read(block, anchor, node, anchored)
+        if entry.__class__ is str:
+            return entry
+        return self._window_in(<BlockText> entry, anchor, node)
+
+    cdef object _first_read(self, FastNode block, str anchor, FastNode node, bint anchored):
+        """The block's entry: its collapsed text when short, else a BlockText of it read
+        whole or, when it may well be long (by the facts table), its first FIRST_READ
+        characters."""
+        cdef NodeFacts *facts
+        cdef Py_ssize_t bound = 0
+        cdef str text
+        cdef BlockText entry
+        if anchored and _reads_as_anchor(block, node):
+            text = anchor
+        else:
+            if block.ptr.first_child != NULL:
+                facts = block.doc.facts_of(block.ptr)
+                if facts != NULL and not facts.deep.invalid:
+                    # Words and the single spaces between them.
+                    bound = 2 * facts.deep.word_chars
+            text = block.collapsed_prefix(FIRST_READ) if bound > FIRST_READ else None
+            if text is None or len(text) < FIRST_READ:
+                bound = 0
+                if text is None:
+                    text = _collapsed(block, True)
+        if bound == 0:
             self.budget -= len(text)
             if len(text) <= _CHARS:
-                self.blocks[key] = text
+                self.blocks[block] = text
                 return text
-            entry = self.blocks[key] = [text, 0]
-        elif entry.__class__ is str:
-            return entry
-        text = entry[0]
-        cursor = entry[1]
-        at = text.find(anchor, cursor) if anchor else -1
-        length = len(anchor)
+        entry = BlockText.__new__(BlockText)
+        entry.block = block
+        entry.text = text
+        entry.cursor = 0
+        entry.whole = bound == 0
+        entry.bound = bound
+        if not entry.whole:
+            self.owed += bound
+            self.partial.append(entry)
+        self.blocks[block] = entry
+        return entry
+
+    cdef int _read_more(self, BlockText entry) except -1:
+        """Read READ_GROWTH times as much of the block's text, or all of it."""
+        cdef Py_ssize_t room = READ_GROWTH * len(entry.text)
+        cdef str text = entry.block.collapsed_prefix(room)
+        if text is not None and len(text) == room:
+            entry.text = text
+            return 0
+        entry.text = text if text is not None else _collapsed(entry.block, True)
+        entry.whole = True
+        self.budget -= len(entry.text)
+        self.owed -= entry.bound
+        return 0
+
+    cdef int _settle(self) except -1:
+        """Read the blocks not read whole to the end, so that the budget is exact."""
+        cdef BlockText entry
+        for entry in self.partial:
+            if not entry.whole:
+                entry.text = _collapsed(entry.block, True)
+                entry.whole = True
+                self.budget -= len(entry.text)
+                self.owed -= entry.bound
+        self.partial = []
+        return 0
+
+    cdef str _window_in(self, BlockText entry, str anchor, FastNode node):
+        """links._Context's search of a long block's text from the cursor, and the window.
+        A prefix of the text answers when it holds the anchor (or, for an empty anchor,
+        the cursor) and a window's room after it; otherwise more is read."""
+        cdef str text, spaced
+        cdef Py_ssize_t at, cursor = entry.cursor
+        cdef Py_ssize_t length = len(anchor)
+        while True:
+            text = entry.text
+            at = text.find(anchor, cursor) if anchor else -1
+            if entry.whole:
+                break
+            if anchor:
+                if at >= 0 and at + length + _CHARS < len(text):
+                    break
+            elif cursor + _CHARS < len(text):
+                break
+            self._read_more(entry)
         if at < 0 and anchor:
             spaced = _collapsed(node, True)
             if spaced != anchor:
@@ -524,7 +630,7 @@ cdef class FastContext:
         if at < 0:
             at = min(cursor, len(text))
         else:
-            entry[1] = at + length
+            entry.cursor = at + length
         return _window(text, at, length)
 
 
