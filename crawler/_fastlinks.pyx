@@ -263,14 +263,17 @@ cdef str _note_anchor(FastNode node, bint in_page, dict pieces, dict weights):
     """TextCache.anchor(node, in_page) on the cache's two dicts."""
     cdef Facts facts
     cdef str anchor = anchor_of(node, &facts)
-    cdef object piece
+    cdef tuple piece
+    cdef object key
+    cdef double length
     if anchor is None:
         anchor, piece = anchor_text(node)
     else:
         piece = facts_piece(&facts)
     key = <size_t> node.ptr
     PyDict_SetDefault(pieces, key, piece)
-    weights[key] = piece[0] * 0.3 if in_page else float(piece[0])
+    length = piece[0]
+    weights[key] = length * 0.3 if in_page else length
     return anchor
 
 
@@ -537,7 +540,7 @@ cdef class FastContext:
                 if self.budget <= 0:
                     return anchor[:_CHARS]
             entry = self._first_read(block, anchor, node, anchored)
-        if entry.__class__ is str:
+        if type(entry) is str:
             return entry
         return self._window_in(<BlockText> entry, anchor, node)
 
