@@ -265,7 +265,7 @@ cdef str _note_anchor(FastNode node, bint in_page, dict pieces, dict weights):
     cdef str anchor = anchor_of(node, &facts)
     cdef tuple piece
     cdef object key
-    cdef double length
+    cdef Py_ssize_t length
     if anchor is None:
         anchor, piece = anchor_text(node)
     else:
@@ -273,7 +273,7 @@ cdef str _note_anchor(FastNode node, bint in_page, dict pieces, dict weights):
     key = <size_t> node.ptr
     PyDict_SetDefault(pieces, key, piece)
     length = piece[0]
-    weights[key] = length * 0.3 if in_page else length
+    weights[key] = length * 0.3 if in_page else <double> length
     return anchor
 
 
