@@ -259,6 +259,11 @@ cdef tuple _image_anchor_of(FastNode node, NameIds *known):
     return (" ".join(alts), "image")
 
 
+cdef inline bint _in_page(str href) noexcept:
+    """``href.startswith("#")``."""
+    return len(href) != 0 and href[0] == u"#"
+
+
 cdef str _note_anchor(FastNode node, bint in_page, dict pieces, dict weights):
     """TextCache.anchor(node, in_page) on the cache's two dicts."""
     cdef Facts facts
@@ -338,7 +343,7 @@ def collect(dom, resolver, texts):
             styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
         if tag == "a":
             href = _text_value(named[NAME_HREF])
-            anchor = _note_anchor(node, href.startswith("#"), pieces, weights)
+            anchor = _note_anchor(node, _in_page(href), pieces, weights)
             target = resolve.resolve(href)
             if target is None:
                 continue
@@ -379,7 +384,7 @@ cdef FoundLink _collect_from_dict(FastNode node, str tag, dict attrs, FastResolv
     cdef object key, facts, target, refresh
     if tag == "a":
         href = attrs.get("href") or ""
-        anchor = _note_anchor(node, href.startswith("#"), pieces, weights)
+        anchor = _note_anchor(node, _in_page(href), pieces, weights)
         target = resolve.resolve(href)
         if target is None:
             return None
