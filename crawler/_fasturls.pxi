@@ -1,10 +1,10 @@
-# Included by _fastlinks.pyx: crawler.urls.Resolver's cache and shortcuts, compiled. The
+# Included by _fastlinks.pyx: crawler.urls.Resolver's shortcuts, compiled, and its cache. The
 # shortcuts are urls._ROOT_RELATIVE, urls._CANONICAL and urls._simple written as character
 # tests, _CANONICAL's also for a URL without a path and for a scheme-relative "//host/..."
 # href (whose join is the base's scheme and the href); anything they do not settle goes to
 # the Python Resolver itself, which caches it.
 
-from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
+from cpython.dict cimport PyDict_GetItem
 from cpython.object cimport PyObject
 
 cdef extern from "Python.h":
@@ -133,8 +133,10 @@ cdef bint _clean_already(const unsigned char *text, Py_ssize_t size) noexcept:
 
 
 cdef class FastResolver:
-    """``urls.Resolver(base)`` for one page: the same answers, the same cache (the Python
-    resolver's own dict), the commonest hrefs settled without Python code."""
+    """``urls.Resolver(base)`` for one page: the same answers, the commonest hrefs settled
+    without Python code and without the cache (settling one again costs about what hashing
+    it for a look-up does, and most of a page's hrefs are met once), the others looked up
+    in the Python resolver's own cache or resolved by it."""
 
     cdef object resolver
     cdef dict cache
@@ -156,42 +158,45 @@ cdef class FastResolver:
         return self.resolve(href)
 
     cdef object resolve(self, str href):
-        cdef PyObject *known = PyDict_GetItem(self.cache, href)
-        cdef Py_ssize_t end, size = len(href)
-        cdef const unsigned char *text
-        cdef object url
+        cdef object url = self._shortcut(href)
+        cdef PyObject *known
+        if url is not None:
+            return url
+        known = PyDict_GetItem(self.cache, href)
         if known != NULL:
             return <object> known
+        if not self.here_known and len(href) != 0 and href[0] == u"#":
+            # The first in-page link: the resolver's answer for the page, which it keeps
+            # once it has joined it (a page has many: footnotes, tables of contents).
+            url = self.resolver(href)
+            here = self.resolver.here
+            if here is not False:
+                self.here = here
+                self.here_known = True
+            return url
+        return self.resolver(href)
+
+    cdef object _shortcut(self, str href):
+        """What the shortcuts settle ``href`` to, else None."""
+        cdef Py_ssize_t end, size = len(href)
+        cdef const unsigned char *text
         if size == 0 or PyUnicode_KIND(href) != PyUnicode_1BYTE_KIND:
-            return self.resolver(href)  # (the shortcuts take ASCII only)
+            return None  # (the shortcuts take ASCII only)
         text = <const unsigned char *> PyUnicode_DATA(href)
         if text[0] == 35:
-            # An in-page link: the resolver's answer for the page, which it keeps once it
-            # has joined the first (a page has many: footnotes, tables of contents).
-            if not self.here_known:
-                url = self.resolver(href)
-                here = self.resolver.here
-                if here is not False:
-                    self.here = here
-                    self.here_known = True
-                return url
-            PyDict_SetItem(self.cache, href, self.here)
-            return self.here
+            return self.here if self.here_known else None
         end = _fragment_at(text, size)
-        url = None
         if text[0] == 47:
             if size > 1 and text[1] == 47:
                 # "//host/path": an absolute URL of the base's scheme.
                 if self.scheme is not None and _clean_already(text, size):
-                    url = _canonical_url(self.scheme + href, end + len(self.scheme))
+                    return _canonical_url(self.scheme + href, end + len(self.scheme))
             elif self.origin is not None and _root_relative(text, end) and _simple_url(text, end):
-                url = self.origin + href[:end]
-        elif _clean_already(text, size):
-            url = _canonical_url(href, end)
-        if url is None:
-            return self.resolver(href)
-        PyDict_SetItem(self.cache, href, url)
-        return url
+                return self.origin + href[:end]
+            return None
+        if _clean_already(text, size):
+            return _canonical_url(href, end)
+        return None
 
 
 cdef object _canonical_url(str href, Py_ssize_t end):

@@ -330,7 +330,7 @@ def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str
     from crawler.urls import Resolver
 
     fast = FastResolver(Resolver(base))
-    for href in hrefs + hrefs:  # the second time from the cache
+    for href in hrefs + hrefs:  # the second time from the cache, or settled again
         assert fast(href) == Resolver(base)(href), href
 
 
