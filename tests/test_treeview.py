@@ -409,6 +409,7 @@ def test_context_windows_read_from_block_prefixes_identical(
 def test_compiled_context_reads_a_prefix_of_a_long_block() -> None:
     """FastContext answers as links._Context, having read only the start of a long block."""
     from crawler._fastlinks import FastContext
+
     from crawler.links import _Context
 
     body = _long_blocks_page()
