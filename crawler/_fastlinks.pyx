@@ -664,6 +664,10 @@ def emit(list found, placement, place, str page_nofollow_by):
     cdef object target, hidden, rel_value
     cdef bint styled
     cdef FoundLink entry
+    # Whether the kind of the link before is a head kind and one that reports rel (links
+    # mostly follow others of their kind).
+    cdef str seen_kind = None
+    cdef bint head, reports_rel
     cdef tuple root = placement.root
     cdef FastPlacement fast = None
     owner = getattr(place, "__self__", None)
@@ -676,7 +680,11 @@ def emit(list found, placement, place, str page_nofollow_by):
         target = entry.target
         anchor = entry.anchor
         kind = entry.kind
-        if kind in _HEAD:
+        if kind is not seen_kind:
+            seen_kind = kind
+            head = kind in _HEAD
+            reports_rel = kind in _REL
+        if head:
             position, region, hidden, context = "content", "", False, ""
         else:
             parent = node.get_parent()
@@ -694,7 +702,7 @@ def emit(list found, placement, place, str page_nofollow_by):
                 block = info[BLOCK]
             hidden = hidden or (styled and _hidden_by(node.get_attributes()))
             context = context_of.of(block, anchor, node, kind == "text")
-        if kind not in _REL:
+        if not reports_rel:
             rel_value = None
         flags = rels.get(rel_value)
         if flags is None:
