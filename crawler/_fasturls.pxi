@@ -47,10 +47,10 @@ cdef bint _safe_and_simple(const unsigned char *text, Py_ssize_t start, Py_ssize
     for index in range(start, end):
         c = text[index]
         kind = _URL_BYTES[c]
+        if kind == SAFE_PATH:
+            continue  # (most characters: safe, and no surprise starts there)
         if not kind & SAFE_PATH:
             return False
-        if not kind & SIMPLE_STARTS:
-            continue
         if c == 47:  # "/."
             if index + 1 < end and text[index + 1] == 46:
                 return False
