@@ -525,9 +525,9 @@ cdef class FastContext:
         self.owed = 0
         self.partial = []
 
-    def __call__(self, FastNode block, str anchor not None, FastNode node not None):
+    def __call__(self, FastNode block, str anchor not None, FastNode node not None, bint anchored=False):
         """links._Context's call (for tests)."""
-        return self.of(block, anchor, node, False)
+        return self.of(block, anchor, node, anchored)
 
     cdef str of(self, FastNode block, str anchor, FastNode node, bint anchored):
         """The context of ``anchor``, the anchor of ``node``; ``anchored``: the anchor is

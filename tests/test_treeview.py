@@ -407,7 +407,8 @@ def test_context_windows_read_from_block_prefixes_identical(
 
 @needs_compiled
 def test_compiled_context_reads_a_prefix_of_a_long_block() -> None:
-    """FastContext answers as links._Context, having read only the start of a long block."""
+    """FastContext answers as links._Context, having read only the start of a long block,
+    and none of a block whose text is its link's anchor."""
     from crawler._fastlinks import FastContext
 
     from crawler.links import _Context
@@ -424,6 +425,12 @@ def test_compiled_context_reads_a_prefix_of_a_long_block() -> None:
             if node.attributes["href"] == "/again":
                 assert not fast.blocks[block].whole
         assert fast.blocks[block].whole  # the anchor read with spaces is searched in all of it
+        for item, pure_item in zip(dom.css("li"), tree.css("li"), strict=True):
+            node, pure_node = item.css("a")[0], pure_item.css("a")[0]
+            anchor = nodetext.collapsed_text(node, False)
+            assert fast(item, anchor, node, True) == pure(pure_item, anchor, pure_node)
+            # A block holding nothing but its link's text: the anchor itself, no text read.
+            assert (fast.blocks[item] is anchor) == (anchor in ("Home", "About us"))
     finally:
         dom.release()
 
