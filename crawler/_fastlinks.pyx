@@ -12,11 +12,11 @@ cimport cython
 from cpython.dict cimport PyDict_SetDefault
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF, Py_INCREF
-from cpython.unicode cimport PyUnicode_DecodeUTF8
+from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
-from selectolax.lexbor cimport lxb_dom_attr_t
+from selectolax.lexbor cimport LXB_TAG__TEXT, lxb_dom_attr_t, lxb_dom_character_data_t, lxb_dom_node_t
 
-from crawler._fastdom cimport Facts, FastNode, anchor_of, facts_piece, learn_attribute_name
+from crawler._fastdom cimport Facts, FastNode, NodeFacts, anchor_of, facts_piece, learn_attribute_name
 from crawler._fastplace cimport FastPlacement, Place
 
 from dataclasses import fields
@@ -259,18 +259,26 @@ cdef tuple _image_anchor_of(FastNode node, NameIds *known):
     return (" ".join(alts), "image")
 
 
+cdef inline bint _in_page(str href) noexcept:
+    """``href.startswith("#")``."""
+    return len(href) != 0 and href[0] == u"#"
+
+
 cdef str _note_anchor(FastNode node, bint in_page, dict pieces, dict weights):
     """TextCache.anchor(node, in_page) on the cache's two dicts."""
     cdef Facts facts
     cdef str anchor = anchor_of(node, &facts)
-    cdef object piece
+    cdef tuple piece
+    cdef object key
+    cdef Py_ssize_t length
     if anchor is None:
         anchor, piece = anchor_text(node)
     else:
         piece = facts_piece(&facts)
     key = <size_t> node.ptr
     PyDict_SetDefault(pieces, key, piece)
-    weights[key] = piece[0] * 0.3 if in_page else float(piece[0])
+    length = piece[0]
+    weights[key] = length * 0.3 if in_page else <double> length
     return anchor
 
 
@@ -335,7 +343,7 @@ def collect(dom, resolver, texts):
             styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
         if tag == "a":
             href = _text_value(named[NAME_HREF])
-            anchor = _note_anchor(node, href.startswith("#"), pieces, weights)
+            anchor = _note_anchor(node, _in_page(href), pieces, weights)
             target = resolve.resolve(href)
             if target is None:
                 continue
@@ -376,7 +384,7 @@ cdef FoundLink _collect_from_dict(FastNode node, str tag, dict attrs, FastResolv
     cdef object key, facts, target, refresh
     if tag == "a":
         href = attrs.get("href") or ""
-        anchor = _note_anchor(node, href.startswith("#"), pieces, weights)
+        anchor = _note_anchor(node, _in_page(href), pieces, weights)
         target = resolve.resolve(href)
         if target is None:
             return None
@@ -432,41 +440,196 @@ cdef str _window(str text, Py_ssize_t at, Py_ssize_t length):
     return text[start:end]
 
 
-cdef class FastContext:
-    """links._Context for FastNodes."""
+cdef bint _words_whole(lxb_dom_node_t *root) noexcept:
+    """Whether no word of the text under ``root`` runs from one text node into the next
+    (its collapsed text is then the same read with or without a space between text nodes).
+    False also when a text node meets the next at a character that is not ASCII."""
+    cdef lxb_dom_node_t *node = root.first_child
+    cdef lxb_dom_character_data_t *text
+    cdef unsigned char first, last = 32
+    while node != NULL:
+        if node.local_name == LXB_TAG__TEXT:
+            text = <lxb_dom_character_data_t *> node
+            if text.data.data != NULL and text.data.length > 0:
+                first = text.data.data[0]
+                if first >= 0x80 or last >= 0x80:
+                    return False
+                if not Py_UNICODE_ISSPACE(first) and not Py_UNICODE_ISSPACE(last):
+                    return False
+                last = text.data.data[text.data.length - 1]
+        if node.first_child != NULL:
+            node = node.first_child
+        else:
+            while node != root and node.next == NULL:
+                node = node.parent
+            if node == root:
+                break
+            node = node.next
+    return True
 
-    cdef dict blocks
+
+cdef bint _reads_as_anchor(FastNode block, FastNode node) except -1:
+    """Whether the collapsed text of ``block`` is that of ``node`` (which holds the anchor's
+    text): ``node`` lies in ``block``, every character of the block's text outside it is
+    white space, and no word of the node's text spans text nodes. Told by the facts table,
+    without reading the block's text."""
+    cdef NodeFacts *outer
+    cdef NodeFacts *inner
+    if block.ptr.first_child == NULL or node.ptr.first_child == NULL:
+        return False
+    outer = block.doc.facts_of(block.ptr)
+    inner = node.doc.facts_of(node.ptr)
+    if outer == NULL or inner == NULL or outer.deep.invalid or inner.deep.invalid:
+        return False
+    if not outer.first <= inner.first < outer.end or outer.deep.word_chars != inner.deep.word_chars:
+        return False
+    return _words_whole(node.ptr)
+
+
+#: Characters of a long block's collapsed text read at first, and how many times more each
+#: further read takes: a block's links rarely need its text to the end.
+DEF FIRST_READ = 512
+DEF READ_GROWTH = 8
+
+
+@cython.final
+@cython.no_gc
+cdef class BlockText:
+    """A long block's entry in FastContext: links._Context's [text, search cursor], the text
+    possibly only a prefix of the block's collapsed text (``whole`` once it is all of it)."""
+
+    cdef FastNode block
+    cdef str text
+    cdef Py_ssize_t cursor
+    cdef readonly bint whole
+    #: While not whole: at least the length of the whole text (what the budget may owe).
+    cdef Py_ssize_t bound
+
+
+cdef class FastContext:
+    """links._Context for FastNodes. A long block's text is read as far as its links'
+    windows need (their anchors are found from the cursor on, so a prefix holding an anchor
+    and a window's room after it settles the search as the whole text would). The budget is
+    charged a block's whole length, which a block not read whole owes until it is: when the
+    budget minus what is owed runs out, those blocks are read whole to know it exactly."""
+
+    cdef readonly dict blocks
     cdef Py_ssize_t budget
+    #: Upper bounds of the lengths of the blocks not read whole (``partial``).
+    cdef Py_ssize_t owed
+    cdef list partial
 
     def __cinit__(self):
         self.blocks = {}
         self.budget = CONTEXT_TEXT_BUDGET
+        self.owed = 0
+        self.partial = []
 
-    cdef str of(self, FastNode block, str anchor, FastNode node):
+    def __call__(self, FastNode block, str anchor not None, FastNode node not None, bint anchored=False):
+        """links._Context's call (for tests)."""
+        return self.of(block, anchor, node, anchored)
+
+    cdef str of(self, FastNode block, str anchor, FastNode node, bint anchored):
+        """The context of ``anchor``, the anchor of ``node``; ``anchored``: the anchor is
+        the node's own text (a text link), so a block holding no other text has it as its
+        collapsed text."""
         cdef object entry
-        cdef str text, spaced
-        cdef Py_ssize_t at, length, cursor
         if block is None:
             return anchor[:_CHARS]
         # Keyed by the block's FastNode (one per node and view, hashed by identity), not
         # by its address as a new int each time.
-        key = block
-        entry = self.blocks.get(key)
+        entry = self.blocks.get(block)
         if entry is None:
-            if self.budget <= 0:
-                return anchor[:_CHARS]
-            text = _collapsed(block, True)
+            if self.budget - self.owed <= 0:
+                self._settle()
+                if self.budget <= 0:
+                    return anchor[:_CHARS]
+            entry = self._first_read(block, anchor, node, anchored)
+        if type(entry) is str:
+            return entry
+        return self._window_in(<BlockText> entry, anchor, node)
+
+    cdef object _first_read(self, FastNode block, str anchor, FastNode node, bint anchored):
+        """The block's entry: its collapsed text when short, else a BlockText of it read
+        whole or, when it may well be long (by the facts table), its first FIRST_READ
+        characters."""
+        cdef NodeFacts *facts
+        cdef Py_ssize_t bound = 0
+        cdef str text
+        cdef BlockText entry
+        if anchored and _reads_as_anchor(block, node):
+            text = anchor
+        else:
+            if block.ptr.first_child != NULL:
+                facts = block.doc.facts_of(block.ptr)
+                if facts != NULL and not facts.deep.invalid:
+                    # Words and the single spaces between them.
+                    bound = 2 * facts.deep.word_chars
+            text = block.collapsed_prefix(FIRST_READ) if bound > FIRST_READ else None
+            if text is None or len(text) < FIRST_READ:
+                bound = 0
+                if text is None:
+                    text = _collapsed(block, True)
+        if bound == 0:
             self.budget -= len(text)
             if len(text) <= _CHARS:
-                self.blocks[key] = text
+                self.blocks[block] = text
                 return text
-            entry = self.blocks[key] = [text, 0]
-        elif entry.__class__ is str:
-            return entry
-        text = entry[0]
-        cursor = entry[1]
-        at = text.find(anchor, cursor) if anchor else -1
-        length = len(anchor)
+        entry = BlockText.__new__(BlockText)
+        entry.block = block
+        entry.text = text
+        entry.cursor = 0
+        entry.whole = bound == 0
+        entry.bound = bound
+        if not entry.whole:
+            self.owed += bound
+            self.partial.append(entry)
+        self.blocks[block] = entry
+        return entry
+
+    cdef int _read_more(self, BlockText entry) except -1:
+        """Read READ_GROWTH times as much of the block's text, or all of it."""
+        cdef Py_ssize_t room = READ_GROWTH * len(entry.text)
+        cdef str text = entry.block.collapsed_prefix(room)
+        if text is not None and len(text) == room:
+            entry.text = text
+            return 0
+        entry.text = text if text is not None else _collapsed(entry.block, True)
+        entry.whole = True
+        self.budget -= len(entry.text)
+        self.owed -= entry.bound
+        return 0
+
+    cdef int _settle(self) except -1:
+        """Read the blocks not read whole to the end, so that the budget is exact."""
+        cdef BlockText entry
+        for entry in self.partial:
+            if not entry.whole:
+                entry.text = _collapsed(entry.block, True)
+                entry.whole = True
+                self.budget -= len(entry.text)
+                self.owed -= entry.bound
+        self.partial = []
+        return 0
+
+    cdef str _window_in(self, BlockText entry, str anchor, FastNode node):
+        """links._Context's search of a long block's text from the cursor, and the window.
+        A prefix of the text answers when it holds the anchor (or, for an empty anchor,
+        the cursor) and a window's room after it; otherwise more is read."""
+        cdef str text, spaced
+        cdef Py_ssize_t at, cursor = entry.cursor
+        cdef Py_ssize_t length = len(anchor)
+        while True:
+            text = entry.text
+            at = text.find(anchor, cursor) if anchor else -1
+            if entry.whole:
+                break
+            if anchor:
+                if at >= 0 and at + length + _CHARS < len(text):
+                    break
+            elif cursor + _CHARS < len(text):
+                break
+            self._read_more(entry)
         if at < 0 and anchor:
             spaced = _collapsed(node, True)
             if spaced != anchor:
@@ -475,7 +638,7 @@ cdef class FastContext:
         if at < 0:
             at = min(cursor, len(text))
         else:
-            entry[1] = at + length
+            entry.cursor = at + length
         return _window(text, at, length)
 
 
@@ -501,6 +664,10 @@ def emit(list found, placement, place, str page_nofollow_by):
     cdef object target, hidden, rel_value
     cdef bint styled
     cdef FoundLink entry
+    # Whether the kind of the link before is a head kind and one that reports rel (links
+    # mostly follow others of their kind).
+    cdef str seen_kind = None
+    cdef bint head, reports_rel
     cdef tuple root = placement.root
     cdef FastPlacement fast = None
     owner = getattr(place, "__self__", None)
@@ -513,7 +680,11 @@ def emit(list found, placement, place, str page_nofollow_by):
         target = entry.target
         anchor = entry.anchor
         kind = entry.kind
-        if kind in _HEAD:
+        if kind is not seen_kind:
+            seen_kind = kind
+            head = kind in _HEAD
+            reports_rel = kind in _REL
+        if head:
             position, region, hidden, context = "content", "", False, ""
         else:
             parent = node.get_parent()
@@ -530,8 +701,8 @@ def emit(list found, placement, place, str page_nofollow_by):
                 hidden = info[HIDDEN]
                 block = info[BLOCK]
             hidden = hidden or (styled and _hidden_by(node.get_attributes()))
-            context = context_of.of(block, anchor, node)
-        if kind not in _REL:
+            context = context_of.of(block, anchor, node, kind == "text")
+        if not reports_rel:
             rel_value = None
         flags = rels.get(rel_value)
         if flags is None:

@@ -1,10 +1,10 @@
-# Included by _fastlinks.pyx: crawler.urls.Resolver's cache and shortcuts, compiled. The
+# Included by _fastlinks.pyx: crawler.urls.Resolver's shortcuts, compiled, and its cache. The
 # shortcuts are urls._ROOT_RELATIVE, urls._CANONICAL and urls._simple written as character
 # tests, _CANONICAL's also for a URL without a path and for a scheme-relative "//host/..."
 # href (whose join is the base's scheme and the href); anything they do not settle goes to
 # the Python Resolver itself, which caches it.
 
-from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
+from cpython.dict cimport PyDict_GetItem
 from cpython.object cimport PyObject
 
 cdef extern from "Python.h":
@@ -39,22 +39,18 @@ cdef void _fill_url_bytes() noexcept:
 _fill_url_bytes()
 
 
-cdef bint _safe_from(const unsigned char *text, Py_ssize_t start, Py_ssize_t end) noexcept:
+cdef bint _safe_and_simple(const unsigned char *text, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether ``text[start:end]`` is all characters of urls._SAFE_PATH's class and holds
+    none of urls._simple's "/.", "%2e", "%2E" or "xn--" (read up to ``end``): one pass."""
     cdef Py_ssize_t index
+    cdef unsigned char c, kind
     for index in range(start, end):
-        if not _URL_BYTES[text[index]] & SAFE_PATH:
-            return False
-    return True
-
-
-cdef bint _simple_url(const unsigned char *text, Py_ssize_t end) noexcept:
-    """urls._simple of ``text[:end]``: no "/.", "%2e", "%2E" or "xn--"."""
-    cdef Py_ssize_t index
-    cdef Py_UCS4 c
-    for index in range(end):
         c = text[index]
-        if not _URL_BYTES[c] & SIMPLE_STARTS:
-            continue
+        kind = _URL_BYTES[c]
+        if kind == SAFE_PATH:
+            continue  # (most characters: safe, and no surprise starts there)
+        if not kind & SAFE_PATH:
+            return False
         if c == 47:  # "/."
             if index + 1 < end and text[index + 1] == 46:
                 return False
@@ -69,19 +65,20 @@ cdef bint _simple_url(const unsigned char *text, Py_ssize_t end) noexcept:
     return True
 
 
-cdef bint _root_relative(const unsigned char *text, Py_ssize_t end) noexcept:
-    """urls._ROOT_RELATIVE.match(text[:end]): "/" not followed by "/", then safe characters."""
+cdef bint _simple_root_relative(const unsigned char *text, Py_ssize_t end) noexcept:
+    """urls._ROOT_RELATIVE.match(text[:end]) and urls._simple(text[:end]): "/" not followed
+    by "/", then safe characters, none of the surprises."""
     if end < 1 or text[0] != 47:
         return False
     if end > 1 and text[1] == 47:
         return False
-    return _safe_from(text, 1, end)
+    return _safe_and_simple(text, 0, end)
 
 
 cdef Py_ssize_t _canonical_host_end(const unsigned char *text, Py_ssize_t end) noexcept:
     """Where the host ends when ``text[:end]`` starts as urls._CANONICAL requires: http(s)://,
-    lower-case ASCII labels of [a-z0-9-] (none empty, the last starting with a letter),
-    then "/", "?" or the end; else -1."""
+    lower-case ASCII labels of [a-z0-9-] (none empty, the last starting with a letter, no
+    "xn--" in any), then "/", "?" or the end; else -1."""
     cdef Py_ssize_t index, label_start
     cdef Py_UCS4 c
     if end >= 7 and text[4] == 58:
@@ -106,6 +103,9 @@ cdef Py_ssize_t _canonical_host_end(const unsigned char *text, Py_ssize_t end) n
             label_start = index + 1
         elif not (97 <= c <= 122 or 48 <= c <= 57 or c == 45):
             return -1
+        elif (c == 120 and index + 3 < end and text[index + 1] == 110
+                and text[index + 2] == 45 and text[index + 3] == 45):
+            return -1  # "xn--", which urls._simple refuses
         index += 1
     if index == label_start:
         return -1  # no host, or an empty last label
@@ -121,20 +121,24 @@ cdef Py_ssize_t _fragment_at(const unsigned char *text, Py_ssize_t size) noexcep
     return size if found == NULL else found - text
 
 
-cdef bint _clean_already(const unsigned char *text, Py_ssize_t size) noexcept:
-    """urls._clean(text) == text: no C0 control or space at the ends, no tab or newline."""
+cdef bint _clean_after(const unsigned char *text, Py_ssize_t start, Py_ssize_t size) noexcept:
+    """urls._clean(text) == text for a ``text`` whose first ``start`` characters are neither
+    white space nor controls: no tab or line break after them, no control or space at the
+    end."""
     cdef Py_ssize_t index
-    if size == 0 or text[0] <= 32 or text[size - 1] <= 32:
+    if text[size - 1] <= 32:
         return False
-    for index in range(size):
+    for index in range(start, size):
         if _URL_BYTES[text[index]] & LINE_BREAK:
             return False
     return True
 
 
 cdef class FastResolver:
-    """``urls.Resolver(base)`` for one page: the same answers, the same cache (the Python
-    resolver's own dict), the commonest hrefs settled without Python code."""
+    """``urls.Resolver(base)`` for one page: the same answers, the commonest hrefs settled
+    without Python code and without the cache (settling one again costs about what hashing
+    it for a look-up does, and most of a page's hrefs are met once), the others looked up
+    in the Python resolver's own cache or resolved by it."""
 
     cdef object resolver
     cdef dict cache
@@ -156,52 +160,54 @@ cdef class FastResolver:
         return self.resolve(href)
 
     cdef object resolve(self, str href):
-        cdef PyObject *known = PyDict_GetItem(self.cache, href)
-        cdef Py_ssize_t end, size = len(href)
-        cdef const unsigned char *text
-        cdef object url
+        cdef object url = self._shortcut(href)
+        cdef PyObject *known
+        if url is not None:
+            return url
+        known = PyDict_GetItem(self.cache, href)
         if known != NULL:
             return <object> known
+        if not self.here_known and len(href) != 0 and href[0] == u"#":
+            # The first in-page link: the resolver's answer for the page, which it keeps
+            # once it has joined it (a page has many: footnotes, tables of contents).
+            url = self.resolver(href)
+            here = self.resolver.here
+            if here is not False:
+                self.here = here
+                self.here_known = True
+            return url
+        return self.resolver(href)
+
+    cdef object _shortcut(self, str href):
+        """What the shortcuts settle ``href`` to, else None."""
+        cdef Py_ssize_t end, size = len(href)
+        cdef const unsigned char *text
         if size == 0 or PyUnicode_KIND(href) != PyUnicode_1BYTE_KIND:
-            return self.resolver(href)  # (the shortcuts take ASCII only)
+            return None  # (the shortcuts take ASCII only)
         text = <const unsigned char *> PyUnicode_DATA(href)
         if text[0] == 35:
-            # An in-page link: the resolver's answer for the page, which it keeps once it
-            # has joined the first (a page has many: footnotes, tables of contents).
-            if not self.here_known:
-                url = self.resolver(href)
-                here = self.resolver.here
-                if here is not False:
-                    self.here = here
-                    self.here_known = True
-                return url
-            PyDict_SetItem(self.cache, href, self.here)
-            return self.here
+            return self.here if self.here_known else None
         end = _fragment_at(text, size)
-        url = None
         if text[0] == 47:
             if size > 1 and text[1] == 47:
                 # "//host/path": an absolute URL of the base's scheme.
-                if self.scheme is not None and _clean_already(text, size):
-                    url = _canonical_url(self.scheme + href, end + len(self.scheme))
-            elif self.origin is not None and _root_relative(text, end) and _simple_url(text, end):
-                url = self.origin + href[:end]
-        elif _clean_already(text, size):
-            url = _canonical_url(href, end)
-        if url is None:
-            return self.resolver(href)
-        PyDict_SetItem(self.cache, href, url)
-        return url
+                if self.scheme is not None:
+                    return _canonical_url(self.scheme + href, end + len(self.scheme))
+            elif self.origin is not None and _simple_root_relative(text, end):
+                return self.origin + href[:end]
+            return None
+        return _canonical_url(href, end)
 
 
 cdef object _canonical_url(str href, Py_ssize_t end):
-    """join(any base, href) for a clean ASCII ``href`` whose fragment starts at ``end`` (or
-    none: its length) when urls._CANONICAL's shortcut settles it, else None. Without a
+    """join(any base, href) for an ASCII ``href`` whose fragment starts at ``end`` (or none:
+    its length) when urls._CANONICAL's shortcut settles it (urls._clean leaving the href as
+    it is), else None. Without a
     path (the host ends the URL or a query follows it), the standard's serialisation
     gives the path "/"."""
     cdef const unsigned char *text = <const unsigned char *> PyUnicode_DATA(href)
     cdef Py_ssize_t host_end = _canonical_host_end(text, end)
-    if host_end < 0 or not _safe_from(text, host_end, end) or not _simple_url(text, end):
+    if host_end < 0 or not _safe_and_simple(text, host_end, end) or not _clean_after(text, end, len(href)):
         return None
     if host_end < end and text[host_end] == 47:
         return href[:end] if end < len(href) else href
