@@ -51,6 +51,8 @@ cdef class FastNode:
     cdef bint _tag_read
     #: Free for one compiled user of the view to memoise a fact per node (placement).
     cdef public object memo
+    #: crawler._fastmain's _alive states of the node, one per scoring pass (0: not known yet).
+    cdef unsigned int alive_states[2]
 
     cdef LexborNode lexbor(self)
     cdef str get_tag(self)

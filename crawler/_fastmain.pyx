@@ -2,9 +2,10 @@
 """crawler.mainblock's paragraph scoring pass, compiled, for the nodes of the compiled view.
 
 ``score_paragraphs(body, ctx)`` does what ``mainblock._score_paragraphs`` does, with the
-same caches (``ctx.alive``, ``ctx.scores``, ``ctx.nodes``, ``texts.paragraphs``,
-``texts.chains``, ``texts.pieces`` through ``texts.note``) filled with the same values, so
-the rest of the main-content finder, in Python, cannot tell which one ran. It reads a
+same caches (``ctx.scores``, ``ctx.nodes``, ``texts.paragraphs``, ``texts.chains``,
+``texts.pieces`` through ``texts.note``) filled with the same values, so the rest of the
+main-content finder, in Python, cannot tell which one ran (``ctx.alive`` stays empty: the
+compiled passes keep an element's state on its node). It reads a
 paragraph's text facts with one C scan per element instead of building its text. The
 Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain``,
 ``_initial``, ``_has_block_child`` and ``TextCache.note`` (and, in _fastnames.pxi,
@@ -46,26 +47,26 @@ cdef object _UNREAD = UNREAD
 cdef str _DIV_BLOCKS = DIV_BLOCKS
 
 
-#: The states ``_alive`` records, (alive, inside a table or code, depth), made once for the
-#: depths real pages reach: equal tuples, shared rather than allocated per element.
-cdef long _SHARED_DEPTHS = 256
-cdef list _STATES = [
-    [[(alive, in_table, depth) for depth in range(_SHARED_DEPTHS)] for in_table in (False, True)]
-    for alive in (False, True)
-]
+#: The states ``_alive`` records, (alive, inside a table or code, depth), as bits of a C
+#: integer kept on the node (FastNode.alive_states, one per scoring pass): no dict keyed by
+#: the node's address, no tuple. The state is a function of the node and the pass alone
+#: (the tree does not change), so a state kept by an earlier pass's context serves any later
+#: one of the same pass.
+cdef enum:
+    S_KNOWN = 1
+    S_ALIVE = 2
+    S_IN_TABLE = 4
+    S_DEPTH_SHIFT = 3
+
+#: The state above the root: (True, False, 0).
+cdef unsigned int _ROOT_STATE = S_KNOWN | S_ALIVE
 
 
-cdef inline tuple _state(bint alive, bint in_table, long depth):
-    if depth < _SHARED_DEPTHS:
-        return <tuple> (<list> (<list> _STATES[alive])[in_table])[depth]
-    return (alive, in_table, depth)
-
-
-cdef tuple _child_state(FastNode element, tuple above, bint strip_unlikely):
+cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_unlikely) except 0:
     """The state of ``element`` under a parent (or none) in state ``above``: one step of
     mainblock._alive's downward pass."""
-    cdef bint alive = above[0], in_table = above[1]
-    cdef long depth = above[2]
+    cdef bint alive = above & S_ALIVE, in_table = above & S_IN_TABLE
+    cdef unsigned int depth = above >> S_DEPTH_SHIFT
     cdef str tag
     cdef dict attrs
     depth += 1
@@ -79,47 +80,39 @@ cdef tuple _child_state(FastNode element, tuple above, bint strip_unlikely):
             if _unlikely_candidate(tag, attrs):
                 alive = False
         in_table = in_table or _is(tag, "table") or _is(tag, "code")
-    return _state(alive, in_table, depth)
+    return S_KNOWN | (S_ALIVE if alive else 0) | (S_IN_TABLE if in_table else 0) | (depth << S_DEPTH_SHIFT)
 
 
-cdef tuple _ROOT_STATE = (True, False, 0)
-
-
-cdef bint _alive(FastNode node, ctx, dict known, bint strip_unlikely) except -1:
-    """mainblock._alive. Most elements come after their parent (document order), so the
-    element itself or its parent is known, and no chain is built."""
+cdef bint _alive(FastNode node, bint strip_unlikely) except -1:
+    """mainblock._alive, the states kept on the nodes rather than in ``ctx.alive``. Most
+    elements come after their parent (document order), so the element itself or its parent
+    is known, and no chain is built."""
+    cdef int scoring_pass = 0 if strip_unlikely else 1
     cdef list chain
     cdef FastNode current, parent
-    cdef tuple state
+    cdef unsigned int state = node.alive_states[scoring_pass]
     cdef Py_ssize_t index
-    cdef object key = <size_t> node.ptr
-    state = known.get(key)
-    if state is not None:
-        return state[0]
+    if state:
+        return state & S_ALIVE
     parent = node.get_parent()
-    if parent is None:
-        state = None
-    else:
-        state = known.get(<size_t> parent.ptr)
-    if state is not None or parent is None:
-        state = _child_state(node, _ROOT_STATE if state is None else state, strip_unlikely)
-        known[key] = state
-        return state[0]
+    if parent is None or parent.alive_states[scoring_pass]:
+        state = _ROOT_STATE if parent is None else parent.alive_states[scoring_pass]
+        state = node.alive_states[scoring_pass] = _child_state(node, state, strip_unlikely)
+        return state & S_ALIVE
     chain = [node]
     current = parent
     while current is not None:
-        state = known.get(<size_t> current.ptr)
-        if state is not None:
+        state = current.alive_states[scoring_pass]
+        if state:
             break
         chain.append(current)
         current = current.get_parent()
-    if state is None:
+    if not state:
         state = _ROOT_STATE
     for index in range(len(chain) - 1, -1, -1):
         current = <FastNode> chain[index]
-        state = _child_state(current, state, strip_unlikely)
-        known[<size_t> current.ptr] = state
-    return state[0]
+        state = current.alive_states[scoring_pass] = _child_state(current, state, strip_unlikely)
+    return state & S_ALIVE
 
 
 cdef tuple _NOTHING = (0, False, False, True, 0)
@@ -232,7 +225,6 @@ def score_paragraphs(FastNode body, ctx):
     cdef dict chains = texts.chains
     cdef dict scores = ctx.scores
     cdef dict nodes = ctx.nodes
-    cdef dict known = ctx.alive
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
@@ -251,10 +243,10 @@ def score_paragraphs(FastNode body, ctx):
             found = paragraphs[position]
             if found is _UNREAD:
                 tag = element.get_tag()
-                if (_is(tag, "td") or _is(tag, "section")) and not _alive(element, ctx, known, strip_unlikely):
+                if (_is(tag, "td") or _is(tag, "section")) and not _alive(element, strip_unlikely):
                     continue  # containers: check before reading their whole text
                 found = paragraphs[position] = _paragraph(element, texts, pieces)
-            if found is None or not _alive(element, ctx, known, strip_unlikely):
+            if found is None or not _alive(element, strip_unlikely):
                 continue
             parent, score = found
             points = score  # a small int: exact, as Python's int / int divides it
@@ -556,7 +548,6 @@ def siblings(FastNode top, ctx):
     """mainblock._siblings for the compiled view (``ctx.listed`` set alike)."""
     cdef dict scores = ctx.scores
     cdef dict scaled_scores = ctx.scaled_scores
-    cdef dict known = ctx.alive
     cdef bint strip_unlikely = ctx.strip_unlikely
     texts = ctx.texts
     cdef dict pieces = texts.pieces
@@ -592,7 +583,7 @@ def siblings(FastNode top, ctx):
             blocks.append(sibling)
             continue
         tag = sibling.get_tag()
-        if tag in _SKIPPED or not _alive(sibling, ctx, known, strip_unlikely):
+        if tag in _SKIPPED or not _alive(sibling, strip_unlikely):
             continue
         bonus = top_score * 0.2 if top_class and sibling.get_attributes().get("class") == top_class else 0.0
         if key in scores and _scaled(scores, scaled_scores, pieces, links, densities, sibling) + bonus >= threshold:
