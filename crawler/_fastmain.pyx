@@ -18,7 +18,7 @@ the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``
 """
 
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
-from crawler._fastdom cimport Facts, FastNode, any_below
+from crawler._fastdom cimport Facts, FastNode, any_below, facts_piece
 from libc.stdlib cimport free, realloc
 from libc.string cimport memcmp
 from selectolax.lexbor cimport lxb_dom_node_t
@@ -115,22 +115,14 @@ cdef bint _alive(FastNode node, bint strip_unlikely) except -1:
     return state & S_ALIVE
 
 
-cdef tuple _NOTHING = (0, False, False, True, 0)
-cdef tuple _BLANK = (0, True, True, True, 0)
-
-
 cdef inline long _collapsed_length(Facts *facts) noexcept:
     """piece(text)[0] of the scanned text (crawler.nodetext.piece)."""
     return facts.word_chars + facts.words - 1 if facts.words else 0
 
 
-cdef tuple _piece_of(Facts *facts):
-    """crawler.nodetext.piece of the scanned text (_fastdom's _piece)."""
-    if facts.chars == 0:
-        return _NOTHING
-    if facts.words == 0:
-        return _BLANK
-    return (facts.word_chars + facts.words - 1, facts.lead, facts.trail, False, facts.commas)
+cdef inline tuple _piece_of(Facts *facts):
+    """crawler.nodetext.piece of the scanned text."""
+    return facts_piece(facts)
 
 
 cdef object _paragraph(FastNode element, texts, dict pieces):

@@ -310,13 +310,27 @@ _NOTHING = (0, False, False, True, 0)
 _BLANK = (0, True, True, True, 0)
 
 
+#: The pieces of short texts without commas (most anchors' and many paragraphs'), by
+#: collapsed length, leading and trailing white space: made once and shared, rather than a
+#: tuple allocated (and tracked by the garbage collector) per element.
+cdef Py_ssize_t _SHARED_LENGTHS = 128
+cdef list _SHARED_PIECES = [
+    [[(length, lead, trail, False, 0) for length in range(_SHARED_LENGTHS)] for trail in (False, True)]
+    for lead in (False, True)
+]
+
+
 cdef tuple _piece(Facts *facts):
     """crawler.mainblock.piece of the scanned text."""
+    cdef Py_ssize_t length
     if facts.chars == 0:
         return _NOTHING
     if facts.words == 0:
         return _BLANK
-    return (facts.word_chars + facts.words - 1, facts.lead, facts.trail, False, facts.commas)
+    length = facts.word_chars + facts.words - 1
+    if length < _SHARED_LENGTHS and facts.commas == 0:
+        return <tuple> (<list> (<list> _SHARED_PIECES[facts.lead])[facts.trail])[length]
+    return (length, facts.lead, facts.trail, False, facts.commas)
 
 
 cdef str _text(lxb_dom_node_t *root, bint deep, bytes separator):
