@@ -117,7 +117,8 @@ class OptionalBuildExt(build_ext):
     def get_source_files(self) -> list[str]:
         return [*SOURCES.values(), "crawler/_fastdom.pxd", "crawler/_fasttext.pxi", "crawler/_factstable.pxi",
                 "crawler/_fasttags.pxi", "crawler/_fasturls.pxi", "crawler/_fasthead.pxi",
-                "crawler/_fastnames.pxi", "crawler/_fastwalk.pxi", "crawler/_fasthidden.pxi", "crawler/_fastplace.pxd"]
+                "crawler/_fastnames.pxi", "crawler/_fastwalk.pxi", "crawler/_fasthidden.pxi", "crawler/_fastplace.pxd",
+                "crawler/_fastmain.pxd"]
 
 
 setup(

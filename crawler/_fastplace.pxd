@@ -67,7 +67,10 @@ cdef class FastPlacement:
     cdef dict child_zone
     cdef bint strip_unlikely
     cdef dict scores
-    cdef object texts
+    #: The clean-up's TextCache's pieces, link lengths and densities (crawler._fastmain reads them).
+    cdef dict pieces
+    cdef dict links
+    cdef dict densities
     cdef readonly tuple root
     cdef Place root_place
     #: By lexbor's tag id.

@@ -18,6 +18,7 @@ must be made here too (tests/test_treeview.py compares both on the corpus and a 
 cimport cython
 
 from crawler._fastdom cimport Facts, FastNode
+from crawler._fastmain cimport _cached_piece, _density
 
 from crawler.placement import (
     BLOCK_TAGS,
@@ -163,7 +164,10 @@ cdef class FastPlacement:
         if cleaner is not None:
             self.strip_unlikely = cleaner.strip_unlikely
             self.scores = cleaner.scores
-            self.texts = cleaner.texts
+            texts = cleaner.texts
+            self.pieces = texts.pieces
+            self.links = texts.links
+            self.densities = texts.densities
         self.root = placement.root
         self.root_place = _place_of(self.root)
 
@@ -219,10 +223,10 @@ cdef class FastPlacement:
             return True
         if len(node.css("a")) < _MIN_WIDGET_LINKS:
             return False
-        texts = self.texts
-        if texts.commas(node) >= 10:
+        # TextCache.commas, length and density, compiled (crawler._fastmain).
+        if _cached_piece(self.pieces, node, 0)[4] >= 10:
             return False
-        content_length = texts.length(node)
+        content_length = _cached_piece(self.pieces, node, 0)[0]
         for element in node.css(_TALLIED_QUERY):
             kind = element.get_tag()
             if kind == "p":
@@ -234,7 +238,7 @@ cdef class FastPlacement:
             elif kind == "input":
                 inputs += 1
             elif kind in _HEADINGS:
-                heading_length += texts.length(element)
+                heading_length += <Py_ssize_t> _cached_piece(self.pieces, element, 0)[0]
             elif kind == "ul" or kind == "ol":
                 lists.append(element)
             else:  # object, embed, iframe
@@ -246,9 +250,9 @@ cdef class FastPlacement:
         is_list = tag == "ul" or tag == "ol"
         if not is_list and content_length:
             for element in lists:
-                list_length += texts.length(element)
+                list_length += <Py_ssize_t> _cached_piece(self.pieces, element, 0)[0]
             is_list = list_length / content_length > 0.9
-        density = texts.density(node)
+        density = _density(self.pieces, self.links, self.densities, node)
         return (
             (images > 1 and paragraphs / images < 0.5 and not _has_ancestor(node, "figure"))
             or (not is_list and items > paragraphs)

@@ -349,7 +349,8 @@ class TextCache:
 
     def density(self, node: Node) -> float:
         """Share of the text of ``node`` that sits in links (in-page links weigh 0.3).
-        (crawler._fastmain has a compiled copy, for its _top_candidate: change both.)"""
+        (crawler._fastmain has a compiled copy, for its _top_candidate and crawler._fastplace's
+        clean-up: change both.)"""
         key = node.mem_id
         density = self.densities.get(key)
         if density is None:
