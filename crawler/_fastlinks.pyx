@@ -59,6 +59,8 @@ cdef extern from "Python.h":
         PyMemberDef *d_member
     int T_OBJECT_EX
     int READONLY
+    # A new, empty dict with room for ``size`` entries (CPython's, as ``{}`` grown to that size).
+    dict _PyDict_NewPresized(Py_ssize_t size)
     # A new, empty instance of ``kind``, as ``object.__new__(kind)`` makes it.
     PyObject *_Link_alloc "__Pyx_LinkAlloc" (object kind) except NULL
 
@@ -315,8 +317,15 @@ def collect(dom, resolver, texts):
     a dict per element."""
     cdef FastResolver resolve = FastResolver(resolver)
     cdef list found = []
-    cdef dict pieces = texts.pieces
-    cdef dict weights = texts.links
+    cdef list elements = dom.css(LINK_SELECTOR)
+    cdef dict pieces, weights
+    if not texts.pieces and not texts.links:
+        # A new cache: its two dicts made at once for the page's anchors (each anchor adds
+        # an entry to both), rather than grown anchor by anchor.
+        texts.pieces = _PyDict_NewPresized(len(elements))
+        texts.links = _PyDict_NewPresized(len(elements))
+    pieces = texts.pieces
+    weights = texts.links
     cdef FastNode node
     cdef dict attrs
     cdef NameIds known
@@ -326,7 +335,7 @@ def collect(dom, resolver, texts):
     cdef bint styled
     cdef FoundLink entry
     known.count = 0
-    for node in dom.css(LINK_SELECTOR):
+    for node in elements:
         tag = node.get_tag()
         if _read_attributes(node, &known, named):
             rel = _value(named[NAME_REL])
