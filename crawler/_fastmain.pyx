@@ -17,26 +17,13 @@ the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``
 ``_siblings``, and placement's ``_listing_items`` and ``Placement._map_zones``.
 """
 
-from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
 from crawler._fastdom cimport Facts, FastNode, any_below, facts_piece
 from libc.stdlib cimport free, realloc
-from libc.string cimport memcmp
 from selectolax.lexbor cimport lxb_dom_node_t
 
 from crawler.mainblock import _UNREAD as UNREAD, DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
 
 include "_fastnames.pxi"
-
-cdef inline bint _is(str tag, str name) noexcept:
-    """``tag == name``, for an element's tag and a tag name, without the call to
-    PyUnicode_Compare Cython makes of ``==``: most tags differ from the name in length
-    already. (Equal str have the same kind and the same code units.)"""
-    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(name)
-    if tag is None or PyUnicode_GET_LENGTH(tag) != length:
-        return False
-    return tag is name or (PyUnicode_KIND(tag) == PyUnicode_KIND(name)
-                           and memcmp(PyUnicode_DATA(tag), PyUnicode_DATA(name), length * PyUnicode_KIND(name)) == 0)
-
 
 cdef frozenset _SKIPPED = SKIPPED_TAGS
 cdef dict _TAG_SCORE = TAG_SCORE
