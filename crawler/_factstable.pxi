@@ -151,17 +151,29 @@ cdef int _add_anchor(FactsTable *table, lxb_dom_node_t *node, size_t place) exce
     return 0
 
 
-cdef list _anchors_within(FastDoc doc, FactsTable *table, const NodeFacts *facts):
-    """The <a> elements placed from ``facts.first`` to ``facts.end``, in document order."""
+cdef size_t _anchors_span(FactsTable *table, const NodeFacts *facts, size_t *end) noexcept:
+    """The places in ``table.anchors`` of the <a> elements placed from ``facts.first`` to
+    ``facts.end``: the first, and one past the last in ``end``."""
     cdef size_t low = 0, high = table.anchor_count, middle
-    cdef list found = []
     while low < high:  # the first anchor placed at or after facts.first
         middle = (low + high) // 2
         if table.anchor_places[middle] < facts.first:
             low = middle + 1
         else:
             high = middle
-    while low < table.anchor_count and table.anchor_places[low] < facts.end:
+    high = low
+    while high < table.anchor_count and table.anchor_places[high] < facts.end:
+        high += 1
+    end[0] = high
+    return low
+
+
+cdef list _anchors_within(FastDoc doc, FactsTable *table, const NodeFacts *facts):
+    """The <a> elements placed from ``facts.first`` to ``facts.end``, in document order."""
+    cdef size_t end
+    cdef size_t low = _anchors_span(table, facts, &end)
+    cdef list found = []
+    while low < end:
         found.append(doc.wrap(table.anchors[low]))
         low += 1
     return found

@@ -462,6 +462,22 @@ cdef class FastNode:
         return self.doc.wrap((<LexborNode> found).node)
 
 
+cdef Py_ssize_t anchors_below(FastNode node, lxb_dom_node_t ***anchors) except -2:
+    """``node.css("a")`` as the facts table holds it, for the compiled modules: how many
+    (their lexbor nodes from ``anchors[0]`` on, in document order, not wrapped), or -1 when
+    the table does not answer (``node`` has no children: ask ``css``)."""
+    cdef NodeFacts *facts
+    cdef size_t first, end
+    if node.ptr.first_child == NULL:
+        return -1
+    facts = node.doc.facts_of(node.ptr)
+    if facts == NULL:
+        return -1
+    first = _anchors_span(<FactsTable *> node.doc.table, facts, &end)
+    anchors[0] = (<FactsTable *> node.doc.table).anchors + first
+    return end - first
+
+
 cdef str anchor_of(FastNode node, Facts *facts):
     """The anchor of ``node.anchor_text()``, its text's facts in ``facts`` (their piece:
     ``facts_piece``), for the compiled modules: no Python method call, no pair made (one

@@ -17,7 +17,7 @@ the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``
 ``_siblings``, and placement's ``_listing_items`` and ``Placement._map_zones``.
 """
 
-from crawler._fastdom cimport Facts, FastNode, any_below, facts_piece
+from crawler._fastdom cimport Facts, FastNode, anchors_below, any_below, facts_piece
 from libc.stdlib cimport free, realloc
 from selectolax.lexbor cimport lxb_dom_node_t
 
@@ -352,6 +352,8 @@ cdef double _link_length(dict pieces, dict links, FastNode node, long depth) exc
     cdef lxb_dom_node_t *child
     cdef FastNode anchor
     cdef object href
+    cdef lxb_dom_node_t **anchors
+    cdef Py_ssize_t count, index
     if known is not None:
         return known
     if _is(node.get_tag(), "a"):
@@ -367,9 +369,16 @@ cdef double _link_length(dict pieces, dict links, FastNode node, long depth) exc
             child = child.next
     else:
         found = 0.0
-        for anchor in node.css("a"):
-            known = links.get(<size_t> anchor.ptr)
-            found += <double> known if known is not None else _link_length(pieces, links, anchor, 0)
+        count = anchors_below(node, &anchors)  # node.css("a"), not wrapped unless unknown
+        if count >= 0:
+            for index in range(count):
+                known = links.get(<size_t> anchors[index])
+                found += <double> known if known is not None else _link_length(
+                    pieces, links, node.doc.wrap(anchors[index]), 0)
+        else:
+            for anchor in node.css("a"):
+                known = links.get(<size_t> anchor.ptr)
+                found += <double> known if known is not None else _link_length(pieces, links, anchor, 0)
     links[key] = found
     return found
 
