@@ -17,8 +17,9 @@ must be made here too (tests/test_treeview.py compares both on the corpus and a 
 
 cimport cython
 
-from crawler._fastdom cimport Facts, FastNode
+from crawler._fastdom cimport Facts, FastNode, anchors_below
 from crawler._fastmain cimport _cached_piece, _density
+from selectolax.lexbor cimport lxb_dom_node_t
 
 from crawler.placement import (
     BLOCK_TAGS,
@@ -217,11 +218,16 @@ cdef class FastPlacement:
         cdef FastNode element
         cdef str kind
         cdef list lists = []
+        cdef lxb_dom_node_t **first_anchor
+        cdef Py_ssize_t anchors
         if tag == "table" and _data_table_of(node, node.get_attributes()):
             return False
         if weight + self.scores.get(<size_t> node.ptr, 0) < 0:
             return True
-        if len(node.css("a")) < _MIN_WIDGET_LINKS:
+        anchors = anchors_below(node, &first_anchor)  # len(node.css("a")), without the list
+        if anchors < 0:
+            anchors = len(node.css("a"))
+        if anchors < _MIN_WIDGET_LINKS:
             return False
         # TextCache.commas, length and density, compiled (crawler._fastmain).
         if _cached_piece(self.pieces, node, 0)[4] >= 10:
