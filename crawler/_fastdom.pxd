@@ -53,6 +53,10 @@ cdef class FastNode:
     cdef public object memo
     #: crawler._fastmain's _alive states of the node, one per scoring pass (0: not known yet).
     cdef unsigned int alive_states[2]
+    #: crawler._fastmain's score_paragraphs: the node's place in the running totals of the
+    #: call numbered ``scoring`` (a place kept by an earlier call is not the current one's).
+    cdef size_t scoring
+    cdef Py_ssize_t score_place
 
     cdef LexborNode lexbor(self)
     cdef str get_tag(self)

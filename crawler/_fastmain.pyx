@@ -190,6 +190,10 @@ cdef list _chain(FastNode parent, dict chains):
     return chain
 
 
+#: How many score_paragraphs calls have begun (each numbers its running totals' places).
+cdef size_t _scorings = 0
+
+
 def score_paragraphs(FastNode body, ctx):
     """mainblock._score_paragraphs for the compiled view. The scores are summed as C doubles
     (the same additions in the same order as Python's floats) and written to ``ctx.scores``
@@ -207,10 +211,13 @@ def score_paragraphs(FastNode body, ctx):
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
-    cdef object found, parent, score, ancestor_key, divider, initial, place
+    cdef object found, parent, score, ancestor_key, divider, initial
     cdef str tag
-    # The running totals: place_of[key] is the key's place in ``totals`` and ``order``.
-    cdef dict place_of = {}
+    # The running totals: an ancestor's place in ``totals`` and ``order`` is kept on its node
+    # (FastNode.score_place), marked with this call's number.
+    global _scorings
+    _scorings += 1
+    cdef size_t scoring = _scorings
     cdef list order = []
     cdef double *totals = NULL
     cdef double *grown
@@ -230,8 +237,7 @@ def score_paragraphs(FastNode body, ctx):
             parent, score = found
             points = score  # a small int: exact, as Python's int / int divides it
             for ancestor_key, ancestor, divider in _chain(<FastNode> parent, chains):
-                place = place_of.get(ancestor_key)
-                if place is None:
+                if ancestor.scoring != scoring:
                     initial = scores.get(ancestor_key)
                     if initial is None:
                         initial = _TAG_SCORE.get(ancestor.get_tag(), 0) + _class_weight(ancestor.get_attributes())
@@ -243,12 +249,13 @@ def score_paragraphs(FastNode body, ctx):
                             raise MemoryError()
                         totals = grown
                     totals[count] = initial
-                    place_of[ancestor_key] = count
+                    ancestor.scoring = scoring
+                    ancestor.score_place = count
                     order.append(ancestor_key)
                     index = count
                     count += 1
                 else:
-                    index = place
+                    index = ancestor.score_place
                 totals[index] += points / <long> divider
         for index in range(count):
             scores[order[index]] = totals[index]
