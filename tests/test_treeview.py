@@ -363,6 +363,24 @@ def test_compiled_siblings_choose_as_siblings(strip_unlikely: bool) -> None:
 
 
 @needs_compiled
+def test_compiled_link_lengths_are_link_lengths() -> None:
+    """crawler._fastmain.link_length (which reads a container's anchors from the facts
+    table, _fastdom.anchors_below) gives TextCache.link_length's floats for every element,
+    with a cache of its own and with one shared across the page."""
+    from crawler import _fastmain
+    from crawler.mainblock import TextCache
+
+    checked = 0
+    for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
+        pure_texts, compiled_texts = TextCache(), TextCache()
+        for a, b in zip(plain, fast, strict=True):
+            assert _fastmain.link_length({}, {}, b) == TextCache().link_length(a)
+            assert compiled_texts.link_length(b) == pure_texts.link_length(a)
+            checked += 1
+    assert checked > 1000 or not CORPUS.is_dir()
+
+
+@needs_compiled
 def test_compiled_listing_items_are_the_listing_items() -> None:
     """crawler._fastmain.listing_items finds the items placement._listing_items finds, as
     the main block, in every element with children (wrappers included)."""
