@@ -75,6 +75,32 @@ def head_walk(LexborHTMLParser parser not None):
     return found, [scripts, styles, templates], facts_view
 
 
+def head_parts(list elements):
+    """(base, metas, titles, json_ld, items): the fields crawler.pagefacts.HeadFacts.__init__
+    sets from ``elements`` (the FastNodes ``head_walk`` found), by the same loop compiled."""
+    cdef FastNode node
+    cdef str tag
+    cdef dict attrs
+    cdef list metas = [], titles = [], json_ld = [], items = []
+    base = None
+    for node in elements:
+        tag = node.get_tag()
+        attrs = node.get_attributes()
+        if tag == "meta":
+            metas.append(attrs)
+        elif tag == "base":
+            if base is None and "href" in attrs:
+                base = attrs.get("href") or ""
+        elif tag == "title":
+            titles.append(node)
+        elif tag == "script" and "type" in attrs:
+            if (attrs.get("type") or "").strip().lower().startswith("application/ld+json"):
+                json_ld.append(node)
+        if "itemtype" in attrs:
+            items.append(attrs)
+    return base, metas, titles, json_ld, items
+
+
 def strip_walked(tuple walked):
     """Release the view of ``head_walk``'s answer ``walked``, then remove the elements it
     collected for stripping, tag after tag, as ``parser.strip_tags(list(STRIP_TAGS))`` does

@@ -23,8 +23,9 @@ from typing import Any
 import selectolax
 
 from crawler import compiled
+from crawler.pagefacts import HeadFacts
 
-__all__ = ["FAST_NODE", "compiled_available", "head_walk", "placer", "set_compiled", "strip", "using_compiled",
+__all__ = ["FAST_NODE", "compiled_available", "head_facts", "head_walk", "placer", "set_compiled", "strip", "using_compiled",
            "view"]
 
 #: The compiled modules; the view is used only when all of them are there (the others are
@@ -104,6 +105,14 @@ def head_walk(parser: Any, query: str, stripped: tuple[str, ...]) -> tuple[list[
     if _enabled and query == _fastdom.FACTS_QUERY and stripped == _fastdom.STRIP_TAGS:  # type: ignore[union-attr]
         return _fastdom.head_walk(parser)  # type: ignore[union-attr]
     return None
+
+
+def head_facts(parser: Any, walked: tuple[list[Any], list[list[Any]], Any] | None) -> HeadFacts:
+    """``HeadFacts(parser, walked[0])`` (crawler.pagefacts), its elements read by compiled
+    code when :func:`head_walk` found them."""
+    if walked is None:
+        return HeadFacts(parser)
+    return HeadFacts.from_parts(parser, *_fastdom.head_parts(walked[0]))  # type: ignore[union-attr]
 
 
 def strip(parser: Any, stripped: tuple[str, ...], walked: tuple[list[Any], list[list[Any]], Any] | None) -> None:
