@@ -47,6 +47,8 @@ HOSTILE = [
     b"<svg><a xlink:href='/x'>svg link</a><a href='/y'>y</a></svg><form ACTION='/f'></form><form></form>"
     b"<meta HTTP-EQUIV=refresh content='0;url=/r'><frame src=/fr><area href=/ar><link href=/l rel=canonical>"
     b"<form xlink:action=/n></form><div data-X=1></div>",
+    # Names that are not UTF-8: two of them decode to one key (the later value kept).
+    b"<div \xff=1 \xfe=2 id=x \xff\xfe=3 data-\xc3=4><a href=/u \xe2\x82=5 data-\xc3=6>u</a></div>",
     b"<!doctype html><div class='Author-Bio disclosure'><p class=author-bio>bio <a href=/me>me</a></p></div>",
     b"",
     b"\x00\x01\x02",
