@@ -232,7 +232,7 @@ def _page_text(tree: Any, main: Any) -> str:
     if headings:
         parts.append(headings)
     for box in tree.css(MARKER_BOX_SELECTOR)[:10]:
-        text = collapsed_text(box)[:400]
+        text = _leading(box, 400, None)
         if text:
             parts.append(text)
     used = sum(len(p) + 1 for p in parts)
