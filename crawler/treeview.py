@@ -25,8 +25,8 @@ import selectolax
 from crawler import compiled
 from crawler.pagefacts import HeadFacts
 
-__all__ = ["FAST_NODE", "compiled_available", "head_facts", "head_walk", "placer", "set_compiled", "strip", "using_compiled",
-           "view"]
+__all__ = ["FAST_NODE", "compiled_available", "head_facts", "head_walk", "placer", "set_compiled", "strip",
+           "using_compiled", "view"]
 
 #: The compiled modules; the view is used only when all of them are there (the others are
 #: imported where they are used: they import the modules that use them).
