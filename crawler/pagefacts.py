@@ -138,10 +138,9 @@ class HeadFacts:
 
     __slots__ = ("tree", "base", "metas", "titles", "json_ld", "items")
 
-    def __init__(self, tree: Tree, elements: list[Node] | None = None) -> None:
-        """``elements``: ``tree.css(FACTS_SELECTOR)`` when the caller has it (the compiled
-        view finds it by one walk: crawler.treeview.head_walk; crawler._fastdom.head_parts
-        is this loop compiled, for ``from_parts``)."""
+    def __init__(self, tree: Tree) -> None:
+        """(crawler._fastdom.head_parts is this loop compiled, over the elements that
+        crawler.treeview.head_walk finds by one walk, for ``from_parts``.)"""
         self.tree = tree
         self.base: str | None = None
         self.metas: list[dict[str, str | None]] = []
@@ -150,7 +149,7 @@ class HeadFacts:
         #: node's ``attributes`` is a new dict at each read).
         self.json_ld: list[Node] = []
         self.items: list[dict[str, str | None]] = []
-        for node in tree.css(FACTS_SELECTOR) if elements is None else elements:
+        for node in tree.css(FACTS_SELECTOR):
             tag = node.tag
             attrs = node.attributes
             if tag == "meta":

@@ -108,8 +108,8 @@ def head_walk(parser: Any, query: str, stripped: tuple[str, ...]) -> tuple[list[
 
 
 def head_facts(parser: Any, walked: tuple[list[Any], list[list[Any]], Any] | None) -> HeadFacts:
-    """``HeadFacts(parser, walked[0])`` (crawler.pagefacts), its elements read by compiled
-    code when :func:`head_walk` found them."""
+    """``HeadFacts(parser)`` (crawler.pagefacts), its elements (``walked[0]``) read by
+    compiled code when :func:`head_walk` found them."""
     if walked is None:
         return HeadFacts(parser)
     return HeadFacts.from_parts(parser, *_fastdom.head_parts(walked[0]))  # type: ignore[union-attr]
