@@ -131,7 +131,8 @@ cdef class FastDoc:
 
     cdef dict attributes_of(self, FastNode node):
         """``LexborNode.attributes``: qualified name -> value (None when it has none). Names
-        are cached by lexbor's attribute id (one per name and document)."""
+        are cached by lexbor's attribute id (one per name and document), a new one read
+        from lexbor (learn_attribute_name)."""
         cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
         cdef dict found = {}
         cdef dict names = self.attribute_names
@@ -141,7 +142,9 @@ cdef class FastDoc:
             name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
             name = _attribute_name(names, name_id)
             if name is None:
-                return self._learn_names(node)
+                name = learn_attribute_name(self, attr)
+                if name is None:
+                    return self._learn_names(node)
             found[name] = _attribute_value(attr)  # None when it has no value, as selectolax reads it
             attr = attr.next
         return found

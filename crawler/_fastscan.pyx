@@ -1,7 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
 """The tag counts crawler.parseguard looks at before every parse, from one compiled pass
 over the page's bytes (``tag_counts``): a few times faster than the ``bytes.count`` calls it
-replaces, so that looking at every page costs little."""
+replaces, so that looking at every page costs little. Also whether a body is UTF-8
+(``is_utf8``, for crawler.encoding), without decoding it."""
 
 from libc.string cimport memchr
 
@@ -53,6 +54,49 @@ cdef extern from *:
                               Py_ssize_t *options, Py_ssize_t *formatting) nogil
 
 
+cdef extern from *:
+    """
+    #include <string.h>
+    /* Whether p[0:n] is well-formed UTF-8 as Python's strict decoder reads it (the Unicode
+       standard's table 3-7: no overlong forms, no surrogates, nothing past U+10FFFF). Runs
+       of ASCII are skipped eight bytes at a time. */
+    static int backlinks_is_utf8(const unsigned char *p, Py_ssize_t n) {
+        const unsigned char *end = p + n;
+        while (p < end) {
+            if (*p < 0x80) {
+                unsigned long long word;
+                while (end - p >= 8) {
+                    memcpy(&word, p, 8);
+                    if (word & 0x8080808080808080ULL) break;
+                    p += 8;
+                }
+                while (p < end && *p < 0x80) p++;
+                continue;
+            }
+            unsigned char lead = *p, low = 0x80, high = 0xBF;
+            int more;
+            if (lead >= 0xC2 && lead <= 0xDF) more = 1;
+            else if (lead >= 0xE0 && lead <= 0xEF) {
+                more = 2;
+                if (lead == 0xE0) low = 0xA0;
+                else if (lead == 0xED) high = 0x9F;
+            } else if (lead >= 0xF0 && lead <= 0xF4) {
+                more = 3;
+                if (lead == 0xF0) low = 0x90;
+                else if (lead == 0xF4) high = 0x8F;
+            } else return 0;
+            if (end - p <= more || p[1] < low || p[1] > high) return 0;
+            for (int i = 2; i <= more; i++) {
+                if (p[i] < 0x80 || p[i] > 0xBF) return 0;
+            }
+            p += more + 1;
+        }
+        return 1;
+    }
+    """
+    bint backlinks_is_utf8(const unsigned char *p, Py_ssize_t n) nogil
+
+
 def tag_counts(bytes data):
     """(how many "<", how many "<o" or "<O", how many start tags of formatting elements
     (b, big, code, em, font, i, nobr, s, small, strike, strong, tt, u; any case) followed by
@@ -89,3 +133,8 @@ def first_tag_start(bytes data, Py_ssize_t start, Py_ssize_t end):
             return p - base
         p += 1
     return -1
+
+
+def is_utf8(bytes data):
+    """Whether ``data.decode("utf-8")`` would succeed, without building the str."""
+    return backlinks_is_utf8(<const unsigned char *> <char *> data, len(data))

@@ -21,6 +21,15 @@ from typing import Any
 
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from crawler.compiled import stale_build
+
+try:  # one compiled pass instead of a decode (built with the compiled extractor); same answers
+    from crawler._fastscan import is_utf8 as _compiled_is_utf8
+except ImportError:  # pragma: no cover - the extension is optional
+    _compiled_is_utf8 = None
+if stale_build():  # built from other sources (crawler.compiled): not to be called
+    _compiled_is_utf8 = None
+
 __all__ = ["decode_body", "detect_encoding", "header_values"]
 
 PRESCAN_BYTES = 1024
@@ -83,6 +92,8 @@ def _meta_encoding(chunk: bytes) -> str | None:
 def _is_utf8(body: bytes) -> bool:
     if body.isascii():
         return True
+    if _compiled_is_utf8 is not None:
+        return _compiled_is_utf8(body)
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:

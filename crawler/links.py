@@ -22,11 +22,11 @@ from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
 from crawler.mainblock import TO_SCORE, TextCache, find_main, prose_length
 from crawler.nodetext import collapsed_text
-from crawler.pagefacts import FACTS_SELECTOR, HeadFacts, meta_refresh_target, page_classes
+from crawler.pagefacts import FACTS_SELECTOR, meta_refresh_target, page_classes
 from crawler.parseguard import defuse
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
-from crawler.treeview import FAST_NODE, PureView, head_walk, placer, strip, view
+from crawler.treeview import FAST_NODE, PureView, head_facts, head_walk, placer, strip, view
 from crawler.urls import Resolver, join
 
 __all__ = ["extract_links", "parse_page"]
@@ -232,7 +232,7 @@ def _page_text(tree: Any, main: Any) -> str:
     if headings:
         parts.append(headings)
     for box in tree.css(MARKER_BOX_SELECTOR)[:10]:
-        text = collapsed_text(box)[:400]
+        text = _leading(box, 400, None)
         if text:
             parts.append(text)
     used = sum(len(p) + 1 for p in parts)
@@ -263,7 +263,7 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
 
     # The head facts' elements and the elements stripped below, compiled: from one walk.
     walked = head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
-    head = HeadFacts(tree, None if walked is None else walked[0])
+    head = head_facts(tree, walked)
     href = head.base
     base_url = url
     if href is not None:

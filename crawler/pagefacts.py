@@ -138,9 +138,9 @@ class HeadFacts:
 
     __slots__ = ("tree", "base", "metas", "titles", "json_ld", "items")
 
-    def __init__(self, tree: Tree, elements: list[Node] | None = None) -> None:
-        """``elements``: ``tree.css(FACTS_SELECTOR)`` when the caller has it (the compiled
-        view finds it by one walk: crawler.treeview.head_walk)."""
+    def __init__(self, tree: Tree) -> None:
+        """(crawler._fastdom.head_parts is this loop compiled, over the elements that
+        crawler.treeview.head_walk finds by one walk, for ``from_parts``.)"""
         self.tree = tree
         self.base: str | None = None
         self.metas: list[dict[str, str | None]] = []
@@ -149,7 +149,7 @@ class HeadFacts:
         #: node's ``attributes`` is a new dict at each read).
         self.json_ld: list[Node] = []
         self.items: list[dict[str, str | None]] = []
-        for node in tree.css(FACTS_SELECTOR) if elements is None else elements:
+        for node in tree.css(FACTS_SELECTOR):
             tag = node.tag
             attrs = node.attributes
             if tag == "meta":
@@ -164,6 +164,16 @@ class HeadFacts:
                     self.json_ld.append(node)
             if "itemtype" in attrs:
                 self.items.append(attrs)
+
+    @classmethod
+    def from_parts(cls, tree: Tree, base: str | None, metas: list[dict[str, str | None]], titles: list[Node],
+                   json_ld: list[Node], items: list[dict[str, str | None]]) -> HeadFacts:
+        """The facts of ``tree`` from the fields ``__init__`` sets, read elsewhere
+        (crawler.treeview.head_facts)."""
+        facts = cls.__new__(cls)
+        facts.tree, facts.base, facts.metas, facts.titles = tree, base, metas, titles
+        facts.json_ld, facts.items = json_ld, items
+        return facts
 
     def meta_content(self, attribute: str, name: str) -> str:
         for attrs in self.metas:

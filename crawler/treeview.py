@@ -23,9 +23,10 @@ from typing import Any
 import selectolax
 
 from crawler import compiled
+from crawler.pagefacts import HeadFacts
 
-__all__ = ["FAST_NODE", "compiled_available", "head_walk", "placer", "set_compiled", "strip", "using_compiled",
-           "view"]
+__all__ = ["FAST_NODE", "compiled_available", "head_facts", "head_walk", "placer", "set_compiled", "strip",
+           "using_compiled", "view"]
 
 #: The compiled modules; the view is used only when all of them are there (the others are
 #: imported where they are used: they import the modules that use them).
@@ -95,23 +96,32 @@ def view(parser: Any) -> Any:
     return PureView(parser)
 
 
-def head_walk(parser: Any, query: str, stripped: tuple[str, ...]) -> tuple[list[Any], list[list[Any]]] | None:
-    """(``parser.css(query)``, the elements ``parser.strip_tags(list(stripped))`` will
-    remove) for the page facts' selector (crawler.pagefacts.FACTS_SELECTOR) and the
-    extractor's stripped tags, found by one compiled walk; or None (pure path, or a
-    selector or tags the walk does not know)."""
+def head_walk(parser: Any, query: str, stripped: tuple[str, ...]) -> tuple[list[Any], list[list[Any]], Any] | None:
+    """(``parser.css(query)`` as compiled nodes, the elements ``parser.strip_tags(list(stripped))``
+    will remove, the view of the first) for the page facts' selector
+    (crawler.pagefacts.FACTS_SELECTOR) and the extractor's stripped tags, found by one
+    compiled walk; or None (pure path, or a selector or tags the walk does not know). The
+    compiled nodes serve until :func:`strip`."""
     if _enabled and query == _fastdom.FACTS_QUERY and stripped == _fastdom.STRIP_TAGS:  # type: ignore[union-attr]
         return _fastdom.head_walk(parser)  # type: ignore[union-attr]
     return None
 
 
-def strip(parser: Any, stripped: tuple[str, ...], walked: tuple[list[Any], list[list[Any]]] | None) -> None:
+def head_facts(parser: Any, walked: tuple[list[Any], list[list[Any]], Any] | None) -> HeadFacts:
+    """``HeadFacts(parser)`` (crawler.pagefacts), its elements (``walked[0]``) read by
+    compiled code when :func:`head_walk` found them."""
+    if walked is None:
+        return HeadFacts(parser)
+    return HeadFacts.from_parts(parser, *_fastdom.head_parts(walked[0]))  # type: ignore[union-attr]
+
+
+def strip(parser: Any, stripped: tuple[str, ...], walked: tuple[list[Any], list[list[Any]], Any] | None) -> None:
     """``parser.strip_tags(list(stripped))``, with the elements :func:`head_walk` found
-    when it found them."""
+    when it found them (releasing its view first)."""
     if walked is None:
         parser.strip_tags(list(stripped))
     else:
-        _fastdom.strip_walked(walked[1])  # type: ignore[union-attr]
+        _fastdom.strip_walked(walked)  # type: ignore[union-attr]
 
 
 def placer(dom: Any, placement: Any) -> Any:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy.http import Headers
 
 from crawler.encoding import detect_encoding
@@ -537,6 +539,25 @@ def test_encoding_precedence(markup: str, codec: str, content_type: str | None, 
     body = markup.format(t=LATIN).encode(codec)
     assert detect_encoding(body, content_type)[0] == encoding
     assert LATIN in "".join(link.anchor for link in links_of(body, content_type)) or "{t}" not in markup
+
+
+#: Bytes at the edges of UTF-8's ranges (leads, continuation bytes, surrogates, overlong forms).
+UTF8_EDGES = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED,
+              0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(UTF8_EDGES), max_size=14).map(bytes) | st.text().map(str.encode) | st.binary(),
+       st.integers(0, 17))
+@settings(max_examples=500, deadline=None)
+def test_compiled_utf8_check_agrees_with_decoding(tail: bytes, ascii_run: int) -> None:
+    fastscan = pytest.importorskip("crawler._fastscan")
+    body = b"abcdefghijklmnopq"[:ascii_run] + tail
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        assert not fastscan.is_utf8(body)
+    else:
+        assert fastscan.is_utf8(body)
 
 
 def links_of(body: bytes, content_type: str | None) -> list[Link]:

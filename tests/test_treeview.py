@@ -25,7 +25,7 @@ from crawler import nodetext, treeview
 from crawler.cleanup import _TALLIED
 from crawler.links import LINK_SELECTOR, MARKER_BOX_SELECTOR, STRIPPED_TAGS, _decode, parse_page
 from crawler.mainblock import DIV_BLOCKS, TO_SCORE
-from crawler.pagefacts import FACTS_SELECTOR
+from crawler.pagefacts import FACTS_SELECTOR, HeadFacts
 from tests.corpus import CORPUS
 from tests.test_links_robustness import _piece as markup_piece
 
@@ -47,6 +47,8 @@ HOSTILE = [
     b"<svg><a xlink:href='/x'>svg link</a><a href='/y'>y</a></svg><form ACTION='/f'></form><form></form>"
     b"<meta HTTP-EQUIV=refresh content='0;url=/r'><frame src=/fr><area href=/ar><link href=/l rel=canonical>"
     b"<form xlink:action=/n></form><div data-X=1></div>",
+    # Names that are not UTF-8: two of them decode to one key (the later value kept).
+    b"<div \xff=1 \xfe=2 id=x \xff\xfe=3 data-\xc3=4><a href=/u \xe2\x82=5 data-\xc3=6>u</a></div>",
     b"<!doctype html><div class='Author-Bio disclosure'><p class=author-bio>bio <a href=/me>me</a></p></div>",
     b"",
     b"\x00\x01\x02",
@@ -202,6 +204,30 @@ def test_head_walk_finds_what_lexbor_finds(both_paths: None, decode: bool) -> No
         stripped.strip_tags(list(STRIPPED_TAGS))
         assert tree.html == stripped.html
         assert (tree.body and tree.body.html) == (stripped.body and stripped.body.html)
+
+
+HEAD_FACTS_MARKUP = [
+    b"<html lang=de><head><title> A  b </title><base href=/x><base href=/y><meta name=Robots content='NoIndex'>"
+    b"<meta property=og:type content=Article itemtype=http://schema.org/Thing><meta name=generator content=G>"
+    b"<script type=' Application/LD+JSON '>{\"@type\": \"NewsArticle\"}</script><script type=text/x>1</script>"
+    b"</head><body><svg><title>s</title></svg><div itemscope itemtype=http://schema.org/Person></div></body></html>",
+]
+
+
+@needs_compiled
+def test_head_facts_read_compiled_match_the_loop(both_paths: None) -> None:
+    def facts(head: HeadFacts) -> tuple:
+        return (head.base, head.metas, [n.mem_id for n in head.titles], [n.mem_id for n in head.json_ld],
+                head.items, head.title(), head.lang(None), head.robots(None), head.generator(), head.og_type(),
+                head.schema_types())
+
+    for body in _sample_bodies() + HEAD_MARKUP + HEAD_FACTS_MARKUP:
+        tree = LexborHTMLParser(_decode(body, None)[0])
+        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
+        assert walked is not None
+        compiled = facts(treeview.head_facts(tree, walked))
+        assert compiled == facts(HeadFacts(tree))
+        treeview.strip(tree, STRIPPED_TAGS, walked)
 
 
 @needs_compiled
