@@ -67,6 +67,17 @@ cdef extern from "lexbor/dom/interfaces/element.h":
         uintptr_t qualified_name
         void *first_attr
 
+cdef extern from "lexbor/dom/interfaces/attr_const.h":
+    enum:
+        LXB_DOM_ATTR__LAST_ENTRY
+        LXB_DOM_ATTR_ALT
+        LXB_DOM_ATTR_CONTENT
+        LXB_DOM_ATTR_HREF
+        LXB_DOM_ATTR_HTTP_EQUIV
+        LXB_DOM_ATTR_REL
+        LXB_DOM_ATTR_SRC
+        LXB_DOM_ATTR_STYLE
+
 cdef extern from *:
     """
     static PyObject *__Pyx_LinkAlloc(PyObject *kind) {
@@ -174,6 +185,27 @@ cdef dict _NAME_KINDS = {"href": NAME_HREF, "src": NAME_SRC, "action": NAME_ACTI
 cdef tuple _KIND_NAMES = ("", "href", "src", "action", "alt", "rel", "http-equiv", "content", "style", "hidden")
 
 
+#: NAME_* kind of each of lexbor's fixed attribute ids (the id is the index; "action" and
+#: "hidden" have none): those names need no look-up.
+cdef int _FIXED_KINDS[LXB_DOM_ATTR__LAST_ENTRY]
+
+
+cdef void _fill_fixed_kinds() noexcept:
+    cdef Py_ssize_t index
+    for index in range(LXB_DOM_ATTR__LAST_ENTRY):
+        _FIXED_KINDS[index] = NAME_OTHER
+    _FIXED_KINDS[LXB_DOM_ATTR_HREF] = NAME_HREF
+    _FIXED_KINDS[LXB_DOM_ATTR_SRC] = NAME_SRC
+    _FIXED_KINDS[LXB_DOM_ATTR_ALT] = NAME_ALT
+    _FIXED_KINDS[LXB_DOM_ATTR_REL] = NAME_REL
+    _FIXED_KINDS[LXB_DOM_ATTR_HTTP_EQUIV] = NAME_HTTP_EQUIV
+    _FIXED_KINDS[LXB_DOM_ATTR_CONTENT] = NAME_CONTENT
+    _FIXED_KINDS[LXB_DOM_ATTR_STYLE] = NAME_STYLE
+
+
+_fill_fixed_kinds()
+
+
 cdef struct NameIds:
     # attribute id -> NAME_* for the ids met so far (FastDoc.attribute_names' names).
     Py_ssize_t count
@@ -184,7 +216,8 @@ cdef struct NameIds:
 cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found) except -1:
     """Point ``found[kind]`` at the element's attribute of each NAME_* kind (the last of
     that name, as the attribute dict keeps it; NULL when it has none), reading lexbor's
-    attributes instead of building the dict. A name the view has not met yet is learnt
+    attributes instead of building the dict. A fixed id's kind is known (_FIXED_KINDS);
+    another name the view has not met yet is learnt
     from lexbor (_fastdom.learn_attribute_name); False when one cannot be (the caller then
     reads the dict)."""
     cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
@@ -197,6 +230,10 @@ cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found
     while attr != NULL:
         # FastDoc.attributes_of's key for the attribute's name.
         name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+        if 0 < name_id < LXB_DOM_ATTR__LAST_ENTRY:
+            found[_FIXED_KINDS[name_id]] = attr
+            attr = attr.next
+            continue
         kind = -1
         for index in range(known.count):
             if known.ids[index] == name_id:
