@@ -14,9 +14,16 @@ from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF, Py_INCREF
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
-from selectolax.lexbor cimport LXB_TAG__TEXT, lxb_dom_attr_t, lxb_dom_character_data_t, lxb_dom_node_t
+from selectolax.lexbor cimport (
+    LXB_DOM_NODE_TYPE_ELEMENT,
+    LXB_TAG__TEXT,
+    LXB_TAG_IMG,
+    lxb_dom_attr_t,
+    lxb_dom_character_data_t,
+    lxb_dom_node_t,
+)
 
-from crawler._fastdom cimport Facts, FastNode, NodeFacts, anchor_of, facts_piece, learn_attribute_name
+from crawler._fastdom cimport Facts, FastDoc, FastNode, NodeFacts, anchor_of, facts_piece, learn_attribute_name
 from crawler._fastplace cimport FastPlacement, Place
 
 from dataclasses import fields
@@ -30,7 +37,6 @@ from crawler.links import (
     CONTEXT_CHARS,
     CONTEXT_TEXT_BUDGET,
     LINK_SELECTOR,
-    _collapse,
     _image_anchor,
     _rel_flags,
     _rel_tokens,
@@ -213,15 +219,15 @@ cdef struct NameIds:
     int kinds[KNOWN_IDS]
 
 
-cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found) except -1:
+cdef bint _read_attributes(FastDoc doc, lxb_dom_node_t *element, NameIds *known, lxb_dom_attr_t **found) except -1:
     """Point ``found[kind]`` at the element's attribute of each NAME_* kind (the last of
     that name, as the attribute dict keeps it; NULL when it has none), reading lexbor's
     attributes instead of building the dict. A fixed id's kind is known (_FIXED_KINDS);
     another name the view has not met yet is learnt
     from lexbor (_fastdom.learn_attribute_name); False when one cannot be (the caller then
     reads the dict)."""
-    cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
-    cdef dict names = node.doc.attribute_names
+    cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> element).first_attr
+    cdef dict names = doc.attribute_names
     cdef uintptr_t name_id
     cdef Py_ssize_t index
     cdef int kind
@@ -242,7 +248,7 @@ cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found
         if kind < 0:
             name = names.get(name_id)
             if name is None:
-                name = learn_attribute_name(node.doc, attr)
+                name = learn_attribute_name(doc, attr)
                 if name is None:
                     return False
             kind = _NAME_KINDS.get(name, NAME_OTHER)
@@ -253,6 +259,11 @@ cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found
         found[kind] = attr
         attr = attr.next
     return True
+
+
+cdef inline str _collapse(str text):
+    """links._collapse."""
+    return " ".join(text.split())
 
 
 cdef inline object _value(lxb_dom_attr_t *attr):
@@ -272,27 +283,43 @@ cdef inline str _text_value(lxb_dom_attr_t *attr):
 cdef str _named_text(FastNode node, NameIds *known, int kind):
     """``node.attributes.get(name) or ""`` for the attribute of NAME_* ``kind``."""
     cdef lxb_dom_attr_t *named[NAME_KINDS]
-    if _read_attributes(node, known, named):
+    if _read_attributes(node.doc, node.ptr, known, named):
         return _text_value(named[kind])
     attrs = node.get_attributes()
-    if _read_attributes(node, known, named):
+    if _read_attributes(node.doc, node.ptr, known, named):
         return _text_value(named[kind])
     return attrs.get(_KIND_NAMES[kind]) or ""
 
 
 cdef tuple _image_anchor_of(FastNode node, NameIds *known):
-    """links._image_anchor, the images' alt attributes read from lexbor."""
-    cdef list alts
-    cdef FastNode image
+    """links._image_anchor, the images found as ``node.css("img")`` finds them (this node
+    and the elements below it, in document order) and their alt attributes read from
+    lexbor."""
+    cdef lxb_dom_node_t *root = node.ptr
+    cdef lxb_dom_node_t *at = root
+    cdef lxb_dom_attr_t *named[NAME_KINDS]
+    cdef list alts = None
     cdef str alt
-    images = node.css("img")
-    if not images:
+    while True:
+        if at.type == LXB_DOM_NODE_TYPE_ELEMENT and at.local_name == LXB_TAG_IMG:
+            if alts is None:
+                alts = []
+            if _read_attributes(node.doc, at, known, named):
+                alt = _collapse(_text_value(named[NAME_ALT]))
+            else:
+                alt = _collapse(_named_text(node.doc.wrap(at), known, NAME_ALT))
+            if alt:
+                alts.append(alt)
+        if at.first_child != NULL:
+            at = at.first_child
+            continue
+        while at != root and at.next == NULL:
+            at = at.parent
+        if at == root:
+            break
+        at = at.next
+    if alts is None:
         return ("", "text")
-    alts = []
-    for image in images:
-        alt = _collapse(_named_text(image, known, NAME_ALT))
-        if alt:
-            alts.append(alt)
     return (" ".join(alts), "image")
 
 
@@ -365,12 +392,12 @@ def collect(dom, resolver, texts):
     known.count = 0
     for node in dom.css(LINK_SELECTOR):
         tag = node.get_tag()
-        if _read_attributes(node, &known, named):
+        if _read_attributes(node.doc, node.ptr, &known, named):
             rel = _value(named[NAME_REL])
             styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
         else:
             attrs = node.get_attributes()
-            if not _read_attributes(node, &known, named):
+            if not _read_attributes(node.doc, node.ptr, &known, named):
                 # Names the view could not learn (see FastDoc._learn_names): the dict.
                 entry = _collect_from_dict(node, tag, attrs, resolve, pieces, weights)
                 if entry is not None:
