@@ -21,6 +21,7 @@ DEF SAFE_PATH = 1  # a character of urls._SAFE_PATH's class: [A-Za-z0-9\-._~!$&(
 DEF SIMPLE_STARTS = 2  # where urls._simple's "/.", "%2e" or "xn--" may start: "/", "%", "x"
 DEF LINE_BREAK = 4  # a tab or a line break, which urls._clean removes
 DEF PLAIN = 8  # safe, and no surprise starts there (most characters of a URL)
+DEF HOST_PLAIN = 16  # [a-z0-9-] but "x" (where "xn--" may start): a host label goes on
 
 cdef unsigned char[256] _URL_BYTES
 
@@ -37,6 +38,8 @@ cdef void _fill_url_bytes() noexcept:
             _URL_BYTES[c] |= LINE_BREAK
         if _URL_BYTES[c] == SAFE_PATH:
             _URL_BYTES[c] |= PLAIN
+        if (97 <= c <= 122 or 48 <= c <= 57 or c == 45) and c != 120:
+            _URL_BYTES[c] |= HOST_PLAIN
 
 
 _fill_url_bytes()
@@ -103,6 +106,9 @@ cdef Py_ssize_t _canonical_host_end(const unsigned char *text, Py_ssize_t end) n
     label_start = index
     while index < end:
         c = text[index]
+        if _URL_BYTES[c] & HOST_PLAIN:
+            index += 1
+            continue
         if c == 47 or c == 63:
             break
         if c == 46:
