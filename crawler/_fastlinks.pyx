@@ -582,6 +582,9 @@ cdef class FastContext:
     #: Upper bounds of the lengths of the blocks not read whole (``partial``).
     cdef Py_ssize_t owed
     cdef list partial
+    #: The block asked last and its entry (links mostly follow others of their block).
+    cdef FastNode last_block
+    cdef object last_entry
 
     def __cinit__(self):
         self.blocks = {}
@@ -602,13 +605,18 @@ cdef class FastContext:
             return anchor[:_CHARS]
         # Keyed by the block's FastNode (one per node and view, hashed by identity), not
         # by its address as a new int each time.
-        entry = self.blocks.get(block)
-        if entry is None:
-            if self.budget - self.owed <= 0:
-                self._settle()
-                if self.budget <= 0:
-                    return anchor[:_CHARS]
-            entry = self._first_read(block, anchor, node, anchored)
+        if block is self.last_block:
+            entry = self.last_entry
+        else:
+            entry = self.blocks.get(block)
+            if entry is None:
+                if self.budget - self.owed <= 0:
+                    self._settle()
+                    if self.budget <= 0:
+                        return anchor[:_CHARS]
+                entry = self._first_read(block, anchor, node, anchored)
+            self.last_block = block
+            self.last_entry = entry
         if type(entry) is str:
             return entry
         return self._window_in(<BlockText> entry, anchor, node)
