@@ -728,6 +728,8 @@ def emit(list found, placement, place, str page_nofollow_by):
     any callable answering placement's Info tuples; the first is asked in C."""
     cdef FastContext context_of = FastContext()
     cdef dict rels = {}
+    # The flags of a link without rel (most links).
+    cdef tuple no_rel = _rel_flags(None, page_nofollow_by)
     cdef list links = []
     cdef FastNode node, parent, block
     cdef tuple info, flags
@@ -776,9 +778,12 @@ def emit(list found, placement, place, str page_nofollow_by):
             context = context_of.of(block, anchor, node, kind == "text")
         if not reports_rel:
             rel_value = None
-        flags = rels.get(rel_value)
-        if flags is None:
-            flags = rels[rel_value] = _rel_flags(rel_value, page_nofollow_by)
+        if rel_value is None:
+            flags = no_rel
+        else:
+            flags = rels.get(rel_value)
+            if flags is None:
+                flags = rels[rel_value] = _rel_flags(rel_value, page_nofollow_by)
         rel, nofollow, ugc, sponsored, nofollow_by = flags
         links.append(_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context,
                            hidden, region))
