@@ -47,6 +47,9 @@ HOSTILE = [
     b"<svg><a xlink:href='/x'>svg link</a><a href='/y'>y</a></svg><form ACTION='/f'></form><form></form>"
     b"<meta HTTP-EQUIV=refresh content='0;url=/r'><frame src=/fr><area href=/ar><link href=/l rel=canonical>"
     b"<form xlink:action=/n></form><div data-X=1></div>",
+    b"<a href=/i1><img alt=' A  b '><span><img ALT=c><img></span></a><a href=/i2><img xlink:alt=n alt=''>"
+    b"<svg><img alt=s><image alt=t></image></svg></a><a href=/i3><picture><img data-x=1 alt=p alt=q></picture></a>"
+    b"<a href=/i4><IMG Alt=\xc3\xa9 style=x hidden></a><a href=/i5><b></b></a><area href=/ar ALT=' area  alt '>",
     b"<!doctype html><div class='Author-Bio disclosure'><p class=author-bio>bio <a href=/me>me</a></p></div>",
     b"",
     b"\x00\x01\x02",
