@@ -223,9 +223,9 @@ cdef bint _read_attributes(FastDoc doc, lxb_dom_node_t *element, NameIds *known,
     """Point ``found[kind]`` at the element's attribute of each NAME_* kind (the last of
     that name, as the attribute dict keeps it; NULL when it has none), reading lexbor's
     attributes instead of building the dict. A fixed id's kind is known (_FIXED_KINDS);
-    another name the view has not met yet is learnt
-    from lexbor (_fastdom.learn_attribute_name); False when one cannot be (the caller then
-    reads the dict)."""
+    another name the view has not met yet is learnt from lexbor
+    (_fastdom.learn_attribute_name); False when one cannot be (the caller then reads the
+    dict)."""
     cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> element).first_attr
     cdef dict names = doc.attribute_names
     cdef uintptr_t name_id
