@@ -14,9 +14,16 @@ from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF, Py_INCREF
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
-from selectolax.lexbor cimport LXB_TAG__TEXT, lxb_dom_attr_t, lxb_dom_character_data_t, lxb_dom_node_t
+from selectolax.lexbor cimport (
+    LXB_DOM_NODE_TYPE_ELEMENT,
+    LXB_TAG__TEXT,
+    LXB_TAG_IMG,
+    lxb_dom_attr_t,
+    lxb_dom_character_data_t,
+    lxb_dom_node_t,
+)
 
-from crawler._fastdom cimport Facts, FastNode, NodeFacts, anchor_of, facts_piece, learn_attribute_name
+from crawler._fastdom cimport Facts, FastDoc, FastNode, NodeFacts, anchor_of, facts_piece, learn_attribute_name
 from crawler._fastplace cimport FastPlacement, Place
 
 from dataclasses import fields
@@ -30,7 +37,6 @@ from crawler.links import (
     CONTEXT_CHARS,
     CONTEXT_TEXT_BUDGET,
     LINK_SELECTOR,
-    _collapse,
     _image_anchor,
     _rel_flags,
     _rel_tokens,
@@ -68,6 +74,17 @@ cdef extern from "lexbor/dom/interfaces/element.h":
     ctypedef struct element_t "lxb_dom_element_t":
         uintptr_t qualified_name
         void *first_attr
+
+cdef extern from "lexbor/dom/interfaces/attr_const.h":
+    enum:
+        LXB_DOM_ATTR__LAST_ENTRY
+        LXB_DOM_ATTR_ALT
+        LXB_DOM_ATTR_CONTENT
+        LXB_DOM_ATTR_HREF
+        LXB_DOM_ATTR_HTTP_EQUIV
+        LXB_DOM_ATTR_REL
+        LXB_DOM_ATTR_SRC
+        LXB_DOM_ATTR_STYLE
 
 cdef extern from *:
     """
@@ -176,6 +193,27 @@ cdef dict _NAME_KINDS = {"href": NAME_HREF, "src": NAME_SRC, "action": NAME_ACTI
 cdef tuple _KIND_NAMES = ("", "href", "src", "action", "alt", "rel", "http-equiv", "content", "style", "hidden")
 
 
+#: NAME_* kind of each of lexbor's fixed attribute ids (the id is the index; "action" and
+#: "hidden" have none): those names need no look-up.
+cdef int _FIXED_KINDS[LXB_DOM_ATTR__LAST_ENTRY]
+
+
+cdef void _fill_fixed_kinds() noexcept:
+    cdef Py_ssize_t index
+    for index in range(LXB_DOM_ATTR__LAST_ENTRY):
+        _FIXED_KINDS[index] = NAME_OTHER
+    _FIXED_KINDS[LXB_DOM_ATTR_HREF] = NAME_HREF
+    _FIXED_KINDS[LXB_DOM_ATTR_SRC] = NAME_SRC
+    _FIXED_KINDS[LXB_DOM_ATTR_ALT] = NAME_ALT
+    _FIXED_KINDS[LXB_DOM_ATTR_REL] = NAME_REL
+    _FIXED_KINDS[LXB_DOM_ATTR_HTTP_EQUIV] = NAME_HTTP_EQUIV
+    _FIXED_KINDS[LXB_DOM_ATTR_CONTENT] = NAME_CONTENT
+    _FIXED_KINDS[LXB_DOM_ATTR_STYLE] = NAME_STYLE
+
+
+_fill_fixed_kinds()
+
+
 cdef struct NameIds:
     # attribute id -> NAME_* for the ids met so far (FastDoc.attribute_names' names).
     Py_ssize_t count
@@ -183,14 +221,15 @@ cdef struct NameIds:
     int kinds[KNOWN_IDS]
 
 
-cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found) except -1:
+cdef bint _read_attributes(FastDoc doc, lxb_dom_node_t *element, NameIds *known, lxb_dom_attr_t **found) except -1:
     """Point ``found[kind]`` at the element's attribute of each NAME_* kind (the last of
     that name, as the attribute dict keeps it; NULL when it has none), reading lexbor's
-    attributes instead of building the dict. A name the view has not met yet is learnt
-    from lexbor (_fastdom.learn_attribute_name); False when one cannot be (the caller then
-    reads the dict)."""
-    cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
-    cdef dict names = node.doc.attribute_names
+    attributes instead of building the dict. A fixed id's kind is known (_FIXED_KINDS);
+    another name the view has not met yet is learnt from lexbor
+    (_fastdom.learn_attribute_name); False when one cannot be (the caller then reads the
+    dict)."""
+    cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> element).first_attr
+    cdef dict names = doc.attribute_names
     cdef uintptr_t name_id
     cdef Py_ssize_t index
     cdef int kind
@@ -199,6 +238,10 @@ cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found
     while attr != NULL:
         # FastDoc.attributes_of's key for the attribute's name.
         name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+        if 0 < name_id < LXB_DOM_ATTR__LAST_ENTRY:
+            found[_FIXED_KINDS[name_id]] = attr
+            attr = attr.next
+            continue
         kind = -1
         for index in range(known.count):
             if known.ids[index] == name_id:
@@ -207,7 +250,7 @@ cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found
         if kind < 0:
             name = names.get(name_id)
             if name is None:
-                name = learn_attribute_name(node.doc, attr)
+                name = learn_attribute_name(doc, attr)
                 if name is None:
                     return False
             kind = _NAME_KINDS.get(name, NAME_OTHER)
@@ -218,6 +261,11 @@ cdef bint _read_attributes(FastNode node, NameIds *known, lxb_dom_attr_t **found
         found[kind] = attr
         attr = attr.next
     return True
+
+
+cdef inline str _collapse(str text):
+    """links._collapse."""
+    return " ".join(text.split())
 
 
 cdef inline object _value(lxb_dom_attr_t *attr):
@@ -237,27 +285,43 @@ cdef inline str _text_value(lxb_dom_attr_t *attr):
 cdef str _named_text(FastNode node, NameIds *known, int kind):
     """``node.attributes.get(name) or ""`` for the attribute of NAME_* ``kind``."""
     cdef lxb_dom_attr_t *named[NAME_KINDS]
-    if _read_attributes(node, known, named):
+    if _read_attributes(node.doc, node.ptr, known, named):
         return _text_value(named[kind])
     attrs = node.get_attributes()
-    if _read_attributes(node, known, named):
+    if _read_attributes(node.doc, node.ptr, known, named):
         return _text_value(named[kind])
     return attrs.get(_KIND_NAMES[kind]) or ""
 
 
 cdef tuple _image_anchor_of(FastNode node, NameIds *known):
-    """links._image_anchor, the images' alt attributes read from lexbor."""
-    cdef list alts
-    cdef FastNode image
+    """links._image_anchor, the images found as ``node.css("img")`` finds them (this node
+    and the elements below it, in document order) and their alt attributes read from
+    lexbor."""
+    cdef lxb_dom_node_t *root = node.ptr
+    cdef lxb_dom_node_t *at = root
+    cdef lxb_dom_attr_t *named[NAME_KINDS]
+    cdef list alts = None
     cdef str alt
-    images = node.css("img")
-    if not images:
+    while True:
+        if at.type == LXB_DOM_NODE_TYPE_ELEMENT and at.local_name == LXB_TAG_IMG:
+            if alts is None:
+                alts = []
+            if _read_attributes(node.doc, at, known, named):
+                alt = _collapse(_text_value(named[NAME_ALT]))
+            else:
+                alt = _collapse(_named_text(node.doc.wrap(at), known, NAME_ALT))
+            if alt:
+                alts.append(alt)
+        if at.first_child != NULL:
+            at = at.first_child
+            continue
+        while at != root and at.next == NULL:
+            at = at.parent
+        if at == root:
+            break
+        at = at.next
+    if alts is None:
         return ("", "text")
-    alts = []
-    for image in images:
-        alt = _collapse(_named_text(image, known, NAME_ALT))
-        if alt:
-            alts.append(alt)
     return (" ".join(alts), "image")
 
 
@@ -337,12 +401,12 @@ def collect(dom, resolver, texts):
     known.count = 0
     for node in elements:
         tag = node.get_tag()
-        if _read_attributes(node, &known, named):
+        if _read_attributes(node.doc, node.ptr, &known, named):
             rel = _value(named[NAME_REL])
             styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
         else:
             attrs = node.get_attributes()
-            if not _read_attributes(node, &known, named):
+            if not _read_attributes(node.doc, node.ptr, &known, named):
                 # Names the view could not learn (see FastDoc._learn_names): the dict.
                 entry = _collect_from_dict(node, tag, attrs, resolve, pieces, weights)
                 if entry is not None:
@@ -527,6 +591,9 @@ cdef class FastContext:
     #: Upper bounds of the lengths of the blocks not read whole (``partial``).
     cdef Py_ssize_t owed
     cdef list partial
+    #: The block asked last and its entry (links mostly follow others of their block).
+    cdef FastNode last_block
+    cdef object last_entry
 
     def __cinit__(self):
         self.blocks = {}
@@ -547,13 +614,18 @@ cdef class FastContext:
             return anchor[:_CHARS]
         # Keyed by the block's FastNode (one per node and view, hashed by identity), not
         # by its address as a new int each time.
-        entry = self.blocks.get(block)
-        if entry is None:
-            if self.budget - self.owed <= 0:
-                self._settle()
-                if self.budget <= 0:
-                    return anchor[:_CHARS]
-            entry = self._first_read(block, anchor, node, anchored)
+        if block is self.last_block:
+            entry = self.last_entry
+        else:
+            entry = self.blocks.get(block)
+            if entry is None:
+                if self.budget - self.owed <= 0:
+                    self._settle()
+                    if self.budget <= 0:
+                        return anchor[:_CHARS]
+                entry = self._first_read(block, anchor, node, anchored)
+            self.last_block = block
+            self.last_entry = entry
         if type(entry) is str:
             return entry
         return self._window_in(<BlockText> entry, anchor, node)
@@ -665,6 +737,8 @@ def emit(list found, placement, place, str page_nofollow_by):
     any callable answering placement's Info tuples; the first is asked in C."""
     cdef FastContext context_of = FastContext()
     cdef dict rels = {}
+    # The flags of a link without rel (most links).
+    cdef tuple no_rel = _rel_flags(None, page_nofollow_by)
     cdef list links = []
     cdef FastNode node, parent, block
     cdef tuple info, flags
@@ -713,9 +787,12 @@ def emit(list found, placement, place, str page_nofollow_by):
             context = context_of.of(block, anchor, node, kind == "text")
         if not reports_rel:
             rel_value = None
-        flags = rels.get(rel_value)
-        if flags is None:
-            flags = rels[rel_value] = _rel_flags(rel_value, page_nofollow_by)
+        if rel_value is None:
+            flags = no_rel
+        else:
+            flags = rels.get(rel_value)
+            if flags is None:
+                flags = rels[rel_value] = _rel_flags(rel_value, page_nofollow_by)
         rel, nofollow, ugc, sponsored, nofollow_by = flags
         links.append(_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context,
                            hidden, region))

@@ -49,6 +49,9 @@ HOSTILE = [
     b"<form xlink:action=/n></form><div data-X=1></div>",
     # Names that are not UTF-8: two of them decode to one key (the later value kept).
     b"<div \xff=1 \xfe=2 id=x \xff\xfe=3 data-\xc3=4><a href=/u \xe2\x82=5 data-\xc3=6>u</a></div>",
+    b"<a href=/i1><img alt=' A  b '><span><img ALT=c><img></span></a><a href=/i2><img xlink:alt=n alt=''>"
+    b"<svg><img alt=s><image alt=t></image></svg></a><a href=/i3><picture><img data-x=1 alt=p alt=q></picture></a>"
+    b"<a href=/i4><IMG Alt=\xc3\xa9 style=x hidden></a><a href=/i5><b></b></a><area href=/ar ALT=' area  alt '>",
     b"<!doctype html><div class='Author-Bio disclosure'><p class=author-bio>bio <a href=/me>me</a></p></div>",
     b"",
     b"\x00\x01\x02",
