@@ -2,6 +2,8 @@
 sidebar, comment), which finer region (author bio, signature, ad, profile), and whether
 inline markup hides it. These follow the shared conventions (/work/shared conventions A, B,
 D), which are modelled on how real themes, forums and CMSs mark their blocks up.
+(crawler/_fastnaming.pxi has compiled copies of class_id_tokens, landmark_of and region_of,
+as placement._markers uses them: change both.)
 """
 
 from __future__ import annotations

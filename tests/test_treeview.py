@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from bench.compare_extract import corpus_pages, differences, page_record, records, sandbox_pages
-from crawler import cleanup, mainblock, nodetext, treeview
+from crawler import cleanup, mainblock, nodetext, placement, positions, treeview
 from crawler.cleanup import _TALLIED
 from crawler.links import LINK_SELECTOR, MARKER_BOX_SELECTOR, STRIPPED_TAGS, _decode, parse_page
 from crawler.mainblock import DIV_BLOCKS, TO_SCORE
@@ -627,3 +627,33 @@ def test_name_patterns_search_ascii_names_lower_cased() -> None:
     assert mainblock.UNLIKELY.search("S\u212aYSCRAPER") is not None
     with pytest.raises(ValueError):
         mainblock.NamePattern(r"\W+share")
+
+
+_marker_name = st.lists(
+    st.sampled_from(
+        sorted(positions.NAV_TOKENS | positions.NAV_PARTS | set(positions._TOKEN_LANDMARKS))
+        + sorted(positions.COMMENT_TOKENS | set(positions.REGION_TOKENS))
+        + ["x", "comment-", "Nav", "MENU", "post", "-", "_", " ", "\t", "\n", "\u212a", "\u0130"]
+    ),
+    max_size=6,
+).map("".join)
+
+
+@needs_compiled
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tag=st.sampled_from(["nav", "header", "footer", "aside", "article", "div", "main"]),
+    classes=st.none() | _marker_name,
+    ident=st.none() | _marker_name,
+    role=st.sampled_from([None, "", "navigation", " Banner ", "contentinfo", "complementary", "main"]),
+    in_article=st.booleans(),
+)
+def test_compiled_markers_answer_as_placement(
+    tag: str, classes: str | None, ident: str | None, role: str | None, in_article: bool
+) -> None:
+    """The compiled copy of placement._markers (the first sight of an element's class, id
+    and role) gives its landmark and region."""
+    from crawler import _fastplace
+
+    expected = placement._markers.__wrapped__(tag, classes, ident, role, in_article)
+    assert _fastplace.markers(tag, classes, ident, role, in_article) == expected
