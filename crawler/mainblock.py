@@ -49,19 +49,25 @@ class NamePattern:
     ``re.I``, which also folds non-ASCII letters into ASCII ones (the Kelvin sign into k,
     the long s into s)."""
 
-    __slots__ = ("pattern", "_folded", "_caseless")
+    __slots__ = ("pattern", "needs", "_folded", "_caseless")
 
-    def __init__(self, pattern: str) -> None:
-        if not pattern.isascii() or pattern != pattern.lower():
-            raise ValueError(f"a NamePattern must be lower-case ASCII: {pattern!r}")
+    def __init__(self, pattern: str, needs: str = "") -> None:
+        """``needs``: a string every match holds, for a pattern the regular expression engine
+        cannot look for quickly (one that starts with an anchor): ASCII names without it
+        are not searched."""
+        spelled = pattern + needs
+        if not spelled.isascii() or spelled != spelled.lower():
+            raise ValueError(f"a NamePattern must be lower-case ASCII: {pattern!r}, {needs!r}")
         self.pattern = pattern
+        self.needs = needs
         self._folded = re.compile(pattern).search
         self._caseless = re.compile(pattern, re.I).search
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match in ``text`` (in its lower-cased copy when ``text`` is ASCII)."""
         if text.isascii():
-            return self._folded(text.lower())
+            folded = text.lower()
+            return self._folded(folded) if self.needs in folded else None
         return self._caseless(text)
 
 
@@ -77,7 +83,7 @@ NEGATIVE = NamePattern(
     r"|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper"
     r"|sponsor|shopping|tags|widget"
 )
-SHARE = NamePattern(r"(\b|_)(share|sharedaddy)(\b|_)")
+SHARE = NamePattern(r"(\b|_)(share|sharedaddy)(\b|_)", needs="share")
 VIDEOS = re.compile(
     r"//(www\.)?((dailymotion|youtube|youtube-nocookie|player\.vimeo|v\.qq)\.com"
     r"|(archive|upload\.wikimedia)\.org|player\.twitch\.tv)",
