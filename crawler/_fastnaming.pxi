@@ -5,8 +5,8 @@
 # the raw bytes they were worked out from. Names repeat across a page's elements and a site's pages; decoding them and
 # hashing a tuple of fresh strings for a dict cost more than the answers' look-up. A kept
 # answer is used only for the very bytes it was worked out from (compared in full), and the
-# answers are worked out by the reference functions, from the values as the attribute dict
-# holds them.
+# answers are worked out from the values as the attribute dict holds them, by the reference
+# functions or (placement._markers, the first sight of every class name) a compiled copy.
 
 from cpython.ref cimport PyObject, Py_INCREF, Py_XDECREF
 from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8
@@ -16,6 +16,16 @@ from libc.string cimport memcmp, memcpy, memset
 from selectolax.lexbor cimport lxb_dom_attr_t
 
 from crawler.cleanup import _name_flags
+from crawler.placement import _markers
+from crawler.positions import (
+    _TAG_LANDMARKS,
+    _TOKEN_LANDMARKS,
+    COMMENT_TOKENS,
+    NAV_PARTS,
+    NAV_TOKENS,
+    REGION_TOKENS,
+    ROLE_LANDMARKS,
+)
 
 cdef extern from "lexbor/dom/interfaces/element.h":
     ctypedef struct _element_t "lxb_dom_element_t":
@@ -36,6 +46,14 @@ cdef extern from "lexbor/core/hash.h":
     const unsigned char *lexbor_hash_entry_str(const _hash_entry_t *entry)
 
 cdef object _name_flags_of = _name_flags
+cdef object _markers_of = _markers
+cdef frozenset _NAV_TOKENS = NAV_TOKENS
+cdef frozenset _NAV_PARTS = NAV_PARTS
+cdef frozenset _COMMENT_TOKENS = COMMENT_TOKENS
+cdef dict _ROLE_LANDMARKS = ROLE_LANDMARKS
+cdef dict _TAG_LANDMARK = _TAG_LANDMARKS
+cdef dict _TOKEN_LANDMARK = _TOKEN_LANDMARKS
+cdef dict _REGION_TOKENS = REGION_TOKENS
 
 #: What an attribute's name makes it for placement.
 cdef enum:
@@ -275,12 +293,15 @@ cdef Answers *_answers_of(str tag, Naming *naming, bint in_article) except NULL:
                     free_slot = slot
             elif slot.hash == hashed and slot.length == <size_t> length and memcmp(slot.key, key, length) == 0:
                 return slot
-    marks = _markers_of(tag, _decoded(&naming.classes), _decoded(&naming.ident), _decoded(&naming.role), in_article)
+    classes, ident, role = _decoded(&naming.classes), _decoded(&naming.ident), _decoded(&naming.role)
     if length < 0:
+        # Not kept here: placement's own cache of _markers keeps it by value.
+        marks = _markers_of(tag, classes, ident, role, in_article)
         _forget(&_unkept)
         Py_INCREF(marks)
         _unkept.marks = <PyObject *> marks
         return &_unkept
+    marks = _markers_named(tag, classes, ident, role, in_article)
     if free_slot == NULL:
         free_slot = &_table[(hashed + (hashed >> 32) % _PROBES) & (_SLOTS - 1)]
     copy = <unsigned char *> malloc(length)
@@ -294,6 +315,56 @@ cdef Answers *_answers_of(str tag, Naming *naming, bint in_article) except NULL:
     Py_INCREF(marks)
     free_slot.marks = <PyObject *> marks
     return free_slot
+
+
+cdef tuple _markers_named(str tag, str classes, str ident, str role, bint in_article):
+    """placement._markers: (landmark, region) of an element with these tag, class, id and role."""
+    cdef str ident_lower = ident.strip().lower() if ident else ""
+    cdef list tokens = classes.lower().split() if classes else []
+    if ident_lower:
+        tokens.append(ident_lower)
+    landmark = _landmark_named(tag, tokens, ident_lower, role.strip().lower() if role else "", in_article)
+    for token in tokens:
+        region = _REGION_TOKENS.get(token)
+        if region is not None:
+            return landmark, region
+    return landmark, ""
+
+
+cdef object _landmark_named(str tag, list tokens, str ident, str role, bint in_article):
+    """positions.landmark_of."""
+    if tag == "nav":
+        return "nav"
+    if role:
+        landmark = _ROLE_LANDMARKS.get(role)
+        if landmark is not None:
+            return landmark
+    if ident == "comments" or ident.startswith("comment-"):
+        return "comment"
+    for token in tokens:
+        if token in _COMMENT_TOKENS:
+            return "comment"
+    for token in tokens:
+        if token in _NAV_TOKENS or (("-" in token or "_" in token) and _has_nav_part(token)):
+            return "nav"
+    if not in_article:
+        landmark = _TAG_LANDMARK.get(tag)
+        if landmark is not None:
+            return landmark
+    for token in tokens:
+        landmark = _TOKEN_LANDMARK.get(token)
+        if landmark is not None:
+            return landmark
+    return None
+
+
+cdef bint _has_nav_part(str token) except -1:
+    """Whether a part of ``token`` between dashes and underscores is a nav part
+    (positions._has_nav_token)."""
+    for part in token.replace("_", "-").split("-"):
+        if part in _NAV_PARTS:
+            return True
+    return False
 
 
 cdef void _forget(Answers *answers) noexcept:
@@ -328,6 +399,11 @@ cdef long _weight_of(Answers *answers, Naming *naming) except? -1:
         answers.weight = _names_weight(_decoded(&naming.classes), _decoded(&naming.ident))
         answers.known |= K_WEIGHT
     return answers.weight
+
+
+def markers(str tag, str classes, str ident, str role, bint in_article):
+    """placement._markers, compiled (for the tests)."""
+    return _markers_named(tag, classes, ident, role, in_article)
 
 
 def kept_answers():

@@ -32,7 +32,6 @@ from crawler.placement import (
     Z_PATH,
     _LANDMARK_TAGS,
     _MARKED_TAGS,
-    _markers,
 )
 from crawler.cleanup import (
     _TALLIED,
@@ -46,7 +45,6 @@ from crawler.cleanup import (
     _data_table,
 )
 from crawler.mainblock import VIDEOS
-from crawler.positions import landmark_of
 
 include "_fastnames.pxi"
 include "_fasthidden.pxi"
@@ -58,8 +56,6 @@ cdef frozenset _MARKED = _MARKED_TAGS
 cdef long _Z_PATH = Z_PATH, _Z_IN = Z_IN, _Z_BOILER = Z_BOILER
 cdef long _IN_ARTICLE_TAG = IN_ARTICLE_TAG, _IN_MAIN_BLOCK = IN_MAIN_BLOCK, _IN_LISTED = IN_LISTED
 cdef long _MAX_CLEAN_DEPTH = MAX_CLEAN_DEPTH
-cdef object _markers_of = _markers
-cdef object _landmark_of = landmark_of
 cdef frozenset _DROPPED = DROPPED_TAGS
 cdef frozenset _CONDITIONAL = CONDITIONAL_TAGS
 cdef frozenset _HEADINGS = HEADINGS
@@ -408,7 +404,7 @@ cdef class FastPlacement:
             if own_region:
                 region = own_region
         elif kinds & T_LANDMARK:
-            own = _landmark_of(tag, [], "", "", in_article != 0)
+            own = _landmark_named(tag, [], "", "", in_article != 0)
         if own is not None and not (entering_main and own != "comment"):
             landmark = own
         if kinds & T_ARTICLE:

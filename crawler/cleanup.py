@@ -7,7 +7,6 @@ first: the article's own footer, aside and header are content unless they are li
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
@@ -16,6 +15,7 @@ from crawler.mainblock import (
     SHARE,
     VIDEOS,
     MainContent,
+    NamePattern,
     class_weight,
     unlikely_candidate,
 )
@@ -51,15 +51,14 @@ _TALLIED = "p, img, li, input, h1, h2, h3, h4, h5, h6, object, embed, iframe, ul
 MIN_WIDGET_LINKS = 3
 
 
-WIDGET = re.compile(
+WIDGET = NamePattern(
     r"share|sharing|social|sharedaddy|addthis|related|recommend|read-?next|more-stories|popular"
-    r"|trending|outbrain|taboola|newsletter|subscribe|pagination|pager",
-    re.I,
+    r"|trending|outbrain|taboola|newsletter|subscribe|pagination|pager"
 )
 
 
-BYLINE = re.compile(r"byline|author|dateline|writtenby|p-author", re.I)
-_BIO = re.compile(r"author-?bio|author-?box|about-?author|author-?info|bio-?box", re.I)
+BYLINE = NamePattern(r"byline|author|dateline|writtenby|p-author")
+_BIO = NamePattern(r"author-?bio|author-?box|about-?author|author-?info|bio-?box")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 #: What class and id names say about an element, as bits.

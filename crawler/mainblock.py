@@ -40,21 +40,50 @@ __all__ = [
 
 Node = Any  # selectolax.lexbor.LexborNode
 
-UNLIKELY = re.compile(
+
+class NamePattern:
+    """A case-insensitive (``re.I``) regular expression over class and id names, searched
+    quicker in the usual ASCII names: there the lower-cased name is searched with the pattern
+    compiled without ``re.I``, which finds the very same matches (the pattern is lower-case
+    ASCII, and ``re.I`` folds ASCII text just as ``str.lower`` does). Other names keep
+    ``re.I``, which also folds non-ASCII letters into ASCII ones (the Kelvin sign into k,
+    the long s into s)."""
+
+    __slots__ = ("pattern", "needs", "_folded", "_caseless")
+
+    def __init__(self, pattern: str, needs: str = "") -> None:
+        """``needs``: a string every match holds, for a pattern the regular expression engine
+        cannot look for quickly (one that starts with an anchor): ASCII names without it
+        are not searched."""
+        spelled = pattern + needs
+        if not spelled.isascii() or spelled != spelled.lower():
+            raise ValueError(f"a NamePattern must be lower-case ASCII: {pattern!r}, {needs!r}")
+        self.pattern = pattern
+        self.needs = needs
+        self._folded = re.compile(pattern).search
+        self._caseless = re.compile(pattern, re.I).search
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match in ``text`` (in its lower-cased copy when ``text`` is ASCII)."""
+        if text.isascii():
+            folded = text.lower()
+            return self._folded(folded) if self.needs in folded else None
+        return self._caseless(text)
+
+
+UNLIKELY = NamePattern(
     r"-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer"
     r"|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper"
-    r"|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote",
-    re.I,
+    r"|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote"
 )
-MAYBE_CANDIDATE = re.compile(r"and|article|body|column|content|main|mathjax|shadow", re.I)
-POSITIVE = re.compile(r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story", re.I)
-NEGATIVE = re.compile(
+MAYBE_CANDIDATE = NamePattern(r"and|article|body|column|content|main|mathjax|shadow")
+POSITIVE = NamePattern(r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story")
+NEGATIVE = NamePattern(
     r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr"
     r"|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper"
-    r"|sponsor|shopping|tags|widget",
-    re.I,
+    r"|sponsor|shopping|tags|widget"
 )
-SHARE = re.compile(r"(\b|_)(share|sharedaddy)(\b|_)", re.I)
+SHARE = NamePattern(r"(\b|_)(share|sharedaddy)(\b|_)", needs="share")
 VIDEOS = re.compile(
     r"//(www\.)?((dailymotion|youtube|youtube-nocookie|player\.vimeo|v\.qq)\.com"
     r"|(archive|upload\.wikimedia)\.org|player\.twitch\.tv)",

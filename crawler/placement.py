@@ -97,8 +97,10 @@ MAX_CLEAN_DEPTH = 40
 def _markers(
     tag: str, classes: str | None, ident: str | None, role: str | None, in_article: bool
 ) -> tuple[str | None, str]:
-    """(landmark, region) an element opens, cached: class names repeat across a page."""
-    tokens, ident_lower = class_id_tokens({"class": classes, "id": ident})
+    """(landmark, region) an element opens, cached: class names repeat across a page.
+    (crawler/_fastnaming.pxi has a compiled copy, with positions.class_id_tokens,
+    landmark_of and region_of: change both.)"""
+    tokens, ident_lower = class_id_tokens(classes, ident)
     landmark = landmark_of(tag, tokens, ident_lower, (role or "").strip().lower(), in_article)
     return landmark, region_of(tokens) if tokens else ""
 

@@ -2,6 +2,8 @@
 sidebar, comment), which finer region (author bio, signature, ad, profile), and whether
 inline markup hides it. These follow the shared conventions (/work/shared conventions A, B,
 D), which are modelled on how real themes, forums and CMSs mark their blocks up.
+(crawler/_fastnaming.pxi has compiled copies of class_id_tokens, landmark_of and region_of,
+as placement._markers uses them: change both.)
 """
 
 from __future__ import annotations
@@ -42,24 +44,33 @@ ROLE_LANDMARKS: dict[str, str] = {
     "complementary": "sidebar",
 }
 
-_SPLIT_PARTS = re.compile(r"[-_]")
+#: The landmarks class and id tokens name when nothing else has (header before footer
+#: before sidebar).
+_TOKEN_LANDMARKS: dict[str, str] = {
+    **dict.fromkeys(SIDEBAR_TOKENS, "sidebar"),
+    **dict.fromkeys(FOOTER_TOKENS, "footer"),
+    **dict.fromkeys(HEADER_TOKENS, "header"),
+}
+#: The landmarks these tags open outside an article.
+_TAG_LANDMARKS = {"header": "header", "footer": "footer", "aside": "sidebar"}
 
 
-def class_id_tokens(attrs: dict[str, str | None]) -> tuple[list[str], str]:
+def class_id_tokens(classes: str | None, ident: str | None) -> tuple[list[str], str]:
     """Lower-cased class tokens plus the id (as one token), and the lower-cased id."""
-    classes = attrs.get("class") or ""
-    ident = (attrs.get("id") or "").strip().lower()
+    ident = (ident or "").strip().lower()
     tokens = classes.lower().split() if classes else []
     if ident:
         tokens.append(ident)
     return tokens, ident
 
 
-def _is_nav_token(token: str) -> bool:
-    if token in NAV_TOKENS:
+def _has_nav_token(tokens: list[str]) -> bool:
+    """Whether a token is a nav token, or joins a nav part to others by dashes or underscores."""
+    if not NAV_TOKENS.isdisjoint(tokens):
         return True
-    if "-" in token or "_" in token:
-        return not NAV_PARTS.isdisjoint(_SPLIT_PARTS.split(token))
+    for token in tokens:
+        if ("-" in token or "_" in token) and not NAV_PARTS.isdisjoint(token.replace("_", "-").split("-")):
+            return True
     return False
 
 
@@ -75,27 +86,19 @@ def landmark_of(tag: str, tokens: list[str], ident: str, role: str, in_article: 
             return landmark
     if ident == "comments" or ident.startswith("comment-"):
         return "comment"
-    if tag == "article" and "comment" in tokens:
-        return "comment"
-    for token in tokens:
-        if token in COMMENT_TOKENS:
+    if tokens:
+        if not COMMENT_TOKENS.isdisjoint(tokens):  # (an <article class="comment"> among them)
             return "comment"
-    for token in tokens:
-        if _is_nav_token(token):
+        if _has_nav_token(tokens):
             return "nav"
-    if tag == "header" and not in_article:
-        return "header"
-    if tag == "footer" and not in_article:
-        return "footer"
-    if tag == "aside" and not in_article:
-        return "sidebar"
+    if not in_article:
+        landmark = _TAG_LANDMARKS.get(tag)
+        if landmark is not None:
+            return landmark
     for token in tokens:
-        if token in HEADER_TOKENS:
-            return "header"
-        if token in FOOTER_TOKENS:
-            return "footer"
-        if token in SIDEBAR_TOKENS:
-            return "sidebar"
+        landmark = _TOKEN_LANDMARKS.get(token)
+        if landmark is not None:
+            return landmark
     return None
 
 

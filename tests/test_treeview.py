@@ -10,6 +10,7 @@ exercise the fallback where it is built (``make test`` does).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from bench.compare_extract import corpus_pages, differences, page_record, records, sandbox_pages
-from crawler import nodetext, treeview
+from crawler import cleanup, mainblock, nodetext, placement, positions, treeview
 from crawler.cleanup import _TALLIED
 from crawler.links import LINK_SELECTOR, MARKER_BOX_SELECTOR, STRIPPED_TAGS, _decode, parse_page
 from crawler.mainblock import DIV_BLOCKS, TO_SCORE
@@ -628,3 +629,78 @@ def test_a_build_from_other_sources_is_not_used(tmp_path: Path) -> None:
     assert not compiled.built_from_current_sources(_fastdom, tmp_path)
     # An install without sources (a wheel) trusts its build.
     assert compiled.built_from_current_sources(_fastdom, tmp_path / "none")
+
+
+#: The regular expressions over class and id names, searched quicker in ASCII names.
+NAME_PATTERNS = {
+    "UNLIKELY": mainblock.UNLIKELY,
+    "MAYBE_CANDIDATE": mainblock.MAYBE_CANDIDATE,
+    "POSITIVE": mainblock.POSITIVE,
+    "NEGATIVE": mainblock.NEGATIVE,
+    "SHARE": mainblock.SHARE,
+    "WIDGET": cleanup.WIDGET,
+    "BYLINE": cleanup.BYLINE,
+    "_BIO": cleanup._BIO,
+}
+#: Pieces of names: the patterns' words, separators, and letters that fold into ASCII ones
+#: under re.I (the Kelvin sign, the long s) or change length when lower-cased (I with a dot).
+_NAME_PIECES = sorted(
+    {word for pattern in NAME_PATTERNS.values() for word in re.findall(r"[a-z0-9-]+", pattern.pattern)}
+    | {" ", "-", "_", "\n", "\t", "hid", "x", "\u212a", "\u017f", "\u0130", "\u0131", "\u00e9", "\u00df"}
+)
+_name_piece = st.sampled_from(_NAME_PIECES).flatmap(
+    lambda piece: st.sampled_from([piece, piece.upper(), piece.title(), piece.swapcase(), piece[::-1]])
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(_name_piece | st.text(max_size=3), max_size=8))
+def test_name_patterns_match_as_with_re_ignorecase(pieces: list[str]) -> None:
+    """A NamePattern finds what its pattern compiled with re.I finds, at the same place, in
+    ASCII names (searched lower-cased without re.I) and in others (searched with re.I)."""
+    text = "".join(pieces)
+    for name, pattern in NAME_PATTERNS.items():
+        found = pattern.search(text)
+        expected = re.compile(pattern.pattern, re.I).search(text)
+        assert (found and found.span()) == (expected and expected.span()), name
+
+
+def test_name_patterns_search_ascii_names_lower_cased() -> None:
+    """The quick way is taken for ASCII names only; other names keep re.I, which folds the
+    long s (kept by str.lower) and the Kelvin sign into ASCII letters."""
+    assert mainblock.SHARE.search("post SHARE-bar").string == "post share-bar"
+    assert mainblock.SHARE.search("\u017fhare").string == "\u017fhare"
+    assert cleanup.WIDGET.search("\u017fOCIAL") is not None
+    assert mainblock.UNLIKELY.search("S\u212aYSCRAPER") is not None
+    with pytest.raises(ValueError):
+        mainblock.NamePattern(r"\W+share")
+
+
+_marker_name = st.lists(
+    st.sampled_from(
+        sorted(positions.NAV_TOKENS | positions.NAV_PARTS | set(positions._TOKEN_LANDMARKS))
+        + sorted(positions.COMMENT_TOKENS | set(positions.REGION_TOKENS))
+        + ["x", "comment-", "Nav", "MENU", "post", "-", "_", " ", "\t", "\n", "\u212a", "\u0130"]
+    ),
+    max_size=6,
+).map("".join)
+
+
+@needs_compiled
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tag=st.sampled_from(["nav", "header", "footer", "aside", "article", "div", "main"]),
+    classes=st.none() | _marker_name,
+    ident=st.none() | _marker_name,
+    role=st.sampled_from([None, "", "navigation", " Banner ", "contentinfo", "complementary", "main"]),
+    in_article=st.booleans(),
+)
+def test_compiled_markers_answer_as_placement(
+    tag: str, classes: str | None, ident: str | None, role: str | None, in_article: bool
+) -> None:
+    """The compiled copy of placement._markers (the first sight of an element's class, id
+    and role) gives its landmark and region."""
+    from crawler import _fastplace
+
+    expected = placement._markers.__wrapped__(tag, classes, ident, role, in_article)
+    assert _fastplace.markers(tag, classes, ident, role, in_article) == expected
