@@ -223,9 +223,12 @@ class ToxicityScorer:
         tld = site.rsplit(".", 1)[-1] if suffix else ""
         rules = self.rules
         parts = _NAME_PART_RE.findall(name)
+        # No list entry holds a newline, so an entry is inside one of the parts exactly
+        # when it is inside the parts joined by newlines.
+        joined = "\n".join(parts)
         words = []
         for word in rules.spam_words:
-            if word in parts or (len(word) >= _SUBSTRING_MIN and any(word in p for p in parts)):
+            if word in parts or (len(word) >= _SUBSTRING_MIN and word in joined):
                 words.append(word)
         digits = sum(ch.isdigit() for ch in name)
         hyphens = name.count("-")
