@@ -75,6 +75,10 @@ cdef enum:
     K_WEIGHT = 4
 
 #: Slots of the answers' table (a power of two), and how many of them a key may sit in.
+#: One table for the process, used under the GIL by one parse at a time: an entry handed
+#: out stays valid only until the next look-up, and a caller such as FastPlacement.dropped
+#: calls into Python meanwhile. Parsing pages in several threads at once would need a
+#: table per thread (or a lock) first.
 cdef size_t _SLOTS = 16384
 cdef size_t _PROBES = 4
 cdef enum:

@@ -92,8 +92,12 @@ def _meta_encoding(chunk: bytes) -> str | None:
 def _is_utf8(body: bytes) -> bool:
     if body.isascii():
         return True
-    if _compiled_is_utf8 is not None:
-        return _compiled_is_utf8(body)
+    if _compiled_is_utf8 is not None and body.__class__ is bytes:
+        # Imported here: crawler.treeview imports this module (through crawler.pagefacts).
+        from crawler.treeview import using_compiled
+
+        if using_compiled():  # the pure path (BACKLINKS_PURE_PYTHON, set_compiled) decodes
+            return _compiled_is_utf8(body)
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:

@@ -263,6 +263,22 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
 
     # The head facts' elements and the elements stripped below, compiled: from one walk.
     walked = head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
+    try:
+        base_url, page_nofollow_by, facts = _page_facts(tree, url, headers, walked)
+    finally:
+        # Script and style text is not page text: dropped before any text is read (this
+        # also releases the walk's view, should reading the facts have failed).
+        strip(tree, STRIPPED_TAGS, walked)
+    # The heuristics walk the tree through a view: compiled (crawler._fastdom) when built.
+    dom = view(tree)
+    try:
+        return _extract(dom, url, base_url, page_nofollow_by, encoding, facts)
+    finally:
+        dom.release()
+
+
+def _page_facts(tree: LexborHTMLParser, url: str, headers: Any, walked: Any) -> tuple[str, str, dict[str, Any]]:
+    """(base URL, page_nofollow_by, the Page's facts) from the head facts and the headers."""
     head = head_facts(tree, walked)
     href = head.base
     base_url = url
@@ -274,7 +290,6 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
         page_nofollow_by = "meta"
     elif "nofollow" in header_robots:
         page_nofollow_by = "header"
-
     facts = {
         "title": head.title(),
         "lang": head.lang(headers),
@@ -284,14 +299,7 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
         "og_type": head.og_type(),
         "page_classes": page_classes(tree),
     }
-    # Script and style text is not page text: drop it before any text is read.
-    strip(tree, STRIPPED_TAGS, walked)
-    # The heuristics walk the tree through a view: compiled (crawler._fastdom) when built.
-    dom = view(tree)
-    try:
-        return _extract(dom, url, base_url, page_nofollow_by, encoding, facts)
-    finally:
-        dom.release()
+    return base_url, page_nofollow_by, facts
 
 
 def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding: str,

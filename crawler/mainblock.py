@@ -64,7 +64,8 @@ class NamePattern:
         self._caseless = re.compile(pattern, re.I).search
 
     def search(self, text: str) -> re.Match[str] | None:
-        """The first match in ``text`` (in its lower-cased copy when ``text`` is ASCII)."""
+        """The first match in ``text`` (in its lower-cased copy when ``text`` is ASCII: the
+        match's ``group()`` is then lower-cased; callers ask only whether there is one)."""
         if text.isascii():
             folded = text.lower()
             return self._folded(folded) if self.needs in folded else None

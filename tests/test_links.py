@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.http import Headers
 
-from crawler.encoding import detect_encoding
+from crawler.encoding import _is_utf8, detect_encoding
 from crawler.items import Link
 from crawler.links import extract_links, parse_page
 
@@ -558,6 +558,12 @@ def test_compiled_utf8_check_agrees_with_decoding(tail: bytes, ascii_run: int) -
         assert not fastscan.is_utf8(body)
     else:
         assert fastscan.is_utf8(body)
+
+
+def test_utf8_check_takes_any_bytes_like_body() -> None:
+    # The compiled check takes bytes only; a bytearray is decoded instead.
+    for body in (bytearray("caf\u00e9".encode()), bytearray(b"caf\xe9")):
+        assert _is_utf8(body) is (bytes(body) == "caf\u00e9".encode())
 
 
 def links_of(body: bytes, content_type: str | None) -> list[Link]:
