@@ -21,13 +21,9 @@ from typing import Any
 
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from crawler.compiled import stale_build
-
 try:  # one compiled pass instead of a decode (built with the compiled extractor); same answers
     from crawler._fastscan import is_utf8 as _compiled_is_utf8
 except ImportError:  # pragma: no cover - the extension is optional
-    _compiled_is_utf8 = None
-if stale_build():  # built from other sources (crawler.compiled): not to be called
     _compiled_is_utf8 = None
 
 __all__ = ["decode_body", "detect_encoding", "header_values"]
@@ -96,7 +92,9 @@ def _is_utf8(body: bytes) -> bool:
         # Imported here: crawler.treeview imports this module (through crawler.pagefacts).
         from crawler.treeview import using_compiled
 
-        if using_compiled():  # the pure path (BACKLINKS_PURE_PYTHON, set_compiled) decodes
+        # Not on the pure path (BACKLINKS_PURE_PYTHON, set_compiled), nor with a stale build
+        # (crawler.compiled), which the view leaves unused alike.
+        if using_compiled():
             return _compiled_is_utf8(body)
     try:
         body.decode("utf-8")

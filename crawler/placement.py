@@ -168,19 +168,14 @@ class Placement:
         if main is not None:
             zone = Z_PATH
             self.main_ids = frozenset(block.mem_id for block in main.blocks)
-            listing_items = _listing_items
+            listing_items, map_zones = _listing_items, Placement._map_zones
             if main.top.__class__ is FAST_NODE:
-                # The compiled view's nodes: the same items, found compiled (it imports this module).
-                from crawler._fastmain import listing_items
+                # The compiled view's nodes: the same items and zones, found compiled (it
+                # imports this module).
+                from crawler._fastmain import listing_items, map_zones
             self.listed = main.listed | listing_items(main.blocks, main.texts)
             self.cleaner = Cleaner(main)
-            if main.top.__class__ is FAST_NODE:
-                # The compiled view's nodes: the same zones, mapped compiled.
-                from crawler._fastmain import map_zones
-
-                map_zones(self, main)
-            else:
-                self._map_zones(main)
+            map_zones(self, main)
         self.root: Info = (None, "", False, 0, zone, False, None, 0)
 
     def _map_zones(self, main: MainContent) -> None:

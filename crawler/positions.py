@@ -87,7 +87,7 @@ def landmark_of(tag: str, tokens: list[str], ident: str, role: str, in_article: 
     if ident == "comments" or ident.startswith("comment-"):
         return "comment"
     if tokens:
-        if not COMMENT_TOKENS.isdisjoint(tokens):  # (an <article class="comment"> among them)
+        if not COMMENT_TOKENS.isdisjoint(tokens):  # (<article class="comment"> included)
             return "comment"
         if _has_nav_token(tokens):
             return "nav"
