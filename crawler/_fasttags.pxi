@@ -109,7 +109,7 @@ cdef bint _same(const unsigned char *left, const unsigned char *right, Py_ssize_
 
 
 cdef inline bint _blank(unsigned char byte) noexcept:
-    return byte == 32 or byte == 9 or byte == 10 or byte == 12 or byte == 13
+    return byte <= 32 and (byte == 32 or byte == 9 or byte == 10 or byte == 12 or byte == 13)
 
 
 cdef inline unsigned long long _length_bit(Py_ssize_t length) noexcept:
@@ -131,24 +131,27 @@ cdef Py_ssize_t _class_matches(const unsigned char *value, Py_ssize_t size, tupl
     lxb_selectors_match_class for each, with one pass over the tokens. ``lengths``: a set
     holding the lengths of ``names`` (_name_lengths), so that most tokens are passed over
     without comparing them with each name."""
-    cdef Py_ssize_t start = 0, index = 0, count = 0, which, length
+    cdef Py_ssize_t start, index = 0, count = 0, which, length
     cdef unsigned long long matched = 0
     cdef bytes name
     if len(names) > 64:
         raise ValueError("at most 64 class names")
-    while index <= size:
-        if index == size or _blank(value[index]):
-            length = index - start
-            if length and lengths & _length_bit(length):
-                for which in range(len(names)):
-                    name = <bytes> names[which]
-                    if len(name) == length and not (matched >> which) & 1 and _same(
-                            value + start, name, length, quirks):
-                        matched |= 1ULL << which
-                        count += 1
-            start = index + 1
-        index += 1
-    return count
+    while True:
+        while index < size and _blank(value[index]):
+            index += 1
+        if index == size:
+            return count
+        start = index
+        while index < size and not _blank(value[index]):
+            index += 1
+        length = index - start
+        if lengths & _length_bit(length):
+            for which in range(len(names)):
+                name = <bytes> names[which]
+                if len(name) == length and not (matched >> which) & 1 and _same(
+                        value + start, name, length, quirks):
+                    matched |= 1ULL << which
+                    count += 1
 
 
 cdef extern from "lexbor/dom/interfaces/attr_const.h":

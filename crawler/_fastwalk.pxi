@@ -17,15 +17,15 @@ cdef struct WalkState:
     Py_ssize_t count
     int kinds[MAX_WALK_QUERIES]
     lxb_dom_node_t *scopes[MAX_WALK_QUERIES]
-    bint inside[MAX_WALK_QUERIES]
-    # Per query, the tags it may match (of a tag[attribute] list too, to pass over the
-    # other elements at once) and, of a class list, the lengths of its names.
-    unsigned char tags[MAX_WALK_QUERIES][256]
+    # Sets of queries (bit ``index`` for query ``index``): those whose scope the walk is in;
+    # by tag id, those that may match an element of that tag (a tag[attribute] list too, to
+    # pass over the other elements at once); those that are class lists.
+    unsigned int inside
+    unsigned int tag_queries[256]
+    unsigned int class_queries
+    # Per class list, the lengths of its names.
     unsigned long long name_lengths[MAX_WALK_QUERIES]
-    # What any query may match: its tags, an element with a class attribute (when one is a
-    # class list); and the lowest and highest scope: most nodes are passed over on these.
-    unsigned char any_tags[256]
-    bint any_classes
+    # The lowest and highest scope: most nodes are passed over on these.
     uintptr_t lowest_scope
     uintptr_t highest_scope
     bint quirks
@@ -47,49 +47,51 @@ cdef bint _within(lxb_dom_node_t *node, lxb_dom_node_t *root) noexcept:
 
 cdef inline int _arrive(WalkState *state, lxb_dom_node_t *node) except -1:
     """The walk reaches ``node``: match it against each query whose scope it is in."""
+    cdef unsigned int wanted
     cdef Py_ssize_t index
     if state.lowest_scope <= <uintptr_t> node <= state.highest_scope:
         for index in range(state.count):
             if node == state.scopes[index]:
-                state.inside[index] = True
-    if node.type == FASTDOM_ELEMENT and (
-            (node.local_name < 256 and state.any_tags[node.local_name])
-            or (state.any_classes and (<element_t *> node).attr_class != NULL)):
-        return _match(state, node)
+                state.inside |= 1U << index
+    if node.type == FASTDOM_ELEMENT:
+        wanted = state.tag_queries[node.local_name] if node.local_name < 256 else 0
+        if state.class_queries and (<element_t *> node).attr_class != NULL:
+            wanted |= state.class_queries
+        wanted &= state.inside
+        if wanted:
+            return _match(state, node, wanted)
     return 0
 
 
-cdef int _match(WalkState *state, lxb_dom_node_t *node) except -1:
-    """Add the element ``node`` to the answer of each query it matches whose scope it is in."""
-    cdef Py_ssize_t index, matches
+cdef int _match(WalkState *state, lxb_dom_node_t *node, unsigned int wanted) except -1:
+    """Add the element ``node`` to the answer of each query of the set ``wanted`` (those
+    whose scope it is in that its tag or its class attribute may match) it matches."""
+    cdef Py_ssize_t index = 0, matches
     cdef lxb_dom_attr_t *classes
     cdef tuple part
-    cdef FastDoc doc
-    for index in range(state.count):
-        if not state.inside[index]:
-            continue
-        if state.kinds[index] == KIND_TAGS:
-            if node.local_name < 256 and state.tags[index][node.local_name]:
-                doc = <FastDoc> state.doc
+    cdef FastDoc doc = <FastDoc> state.doc
+    while wanted:
+        if wanted & 1:
+            if state.kinds[index] == KIND_TAGS:
                 (<list> (<list> state.lists)[index]).append(doc.wrap(node))
-        elif state.kinds[index] == KIND_CLASSES:
-            classes = (<element_t *> node).attr_class
-            if classes != NULL and classes.value != NULL:
-                # lexbor lists an element once per selector of the list it matches.
-                matches = _class_matches(classes.value.data, classes.value.length,
-                                         <tuple> (<list> state.data)[index], state.quirks,
-                                         state.name_lengths[index])
-                doc = <FastDoc> state.doc
-                while matches > 0:
-                    (<list> (<list> state.lists)[index]).append(doc.wrap(node))
-                    matches -= 1
-        elif node.local_name < 256 and state.tags[index][node.local_name]:
-            for part in <tuple> (<list> state.data)[index]:
-                if node.local_name == <uintptr_t> part[0]:
-                    if _has_attribute(node, <uintptr_t> part[1], <bytes> part[2]):
-                        doc = <FastDoc> state.doc
+            elif state.kinds[index] == KIND_CLASSES:
+                classes = (<element_t *> node).attr_class
+                if classes.value != NULL:
+                    # lexbor lists an element once per selector of the list it matches.
+                    matches = _class_matches(classes.value.data, classes.value.length,
+                                             <tuple> (<list> state.data)[index], state.quirks,
+                                             state.name_lengths[index])
+                    while matches > 0:
                         (<list> (<list> state.lists)[index]).append(doc.wrap(node))
-                    break
+                        matches -= 1
+            else:
+                for part in <tuple> (<list> state.data)[index]:
+                    if node.local_name == <uintptr_t> part[0]:
+                        if _has_attribute(node, <uintptr_t> part[1], <bytes> part[2]):
+                            (<list> (<list> state.lists)[index]).append(doc.wrap(node))
+                        break
+        wanted >>= 1
+        index += 1
     return 0
 
 
@@ -99,7 +101,7 @@ cdef inline void _leave(WalkState *state, lxb_dom_node_t *node) noexcept:
     if state.lowest_scope <= <uintptr_t> node <= state.highest_scope:
         for index in range(state.count):
             if node == state.scopes[index]:
-                state.inside[index] = False
+                state.inside &= ~(1U << index)
 
 
 cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
@@ -120,39 +122,36 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
     state.doc = <PyObject *> doc
     state.data = <PyObject *> data
     state.lists = <PyObject *> lists
-    state.any_classes = False
-    memset(state.any_tags, 0, 256)
+    state.inside = 0
+    state.class_queries = 0
+    memset(state.tag_queries, 0, sizeof(state.tag_queries))
     for query, scope in queries:
         if state.count == MAX_WALK_QUERIES or scope is None or not _within(scope.ptr, root):
             continue
-        memset(state.tags[state.count], 0, 256)
         matches = _tag_query(query, ids)
         if matches:
             state.kinds[state.count] = KIND_TAGS
             for index in range(matches):
                 if ids[index] < 256:
-                    state.tags[state.count][ids[index]] = 1
+                    state.tag_queries[ids[index]] |= 1U << state.count
             data.append(None)
         elif _class_query(query):
             state.kinds[state.count] = KIND_CLASSES
-            state.any_classes = True
+            state.class_queries |= 1U << state.count
             data.append(_class_query(query))
             state.name_lengths[state.count] = _name_lengths(_class_query(query))
         elif _attr_query(query) and all(<uintptr_t> part[0] < 256 for part in _attr_query(query)):
             state.kinds[state.count] = KIND_ATTRIBUTES
             for part in _attr_query(query):
-                state.tags[state.count][<uintptr_t> part[0]] = 1
+                state.tag_queries[<uintptr_t> part[0]] |= 1U << state.count
             data.append(_attr_query(query))
         else:
             continue
-        for index in range(256):
-            state.any_tags[index] |= state.tags[state.count][index]
         if state.count == 0 or <uintptr_t> scope.ptr < state.lowest_scope:
             state.lowest_scope = <uintptr_t> scope.ptr
         if state.count == 0 or <uintptr_t> scope.ptr > state.highest_scope:
             state.highest_scope = <uintptr_t> scope.ptr
         state.scopes[state.count] = scope.ptr
-        state.inside[state.count] = False
         found = []
         lists.append(found)
         answers[(query, <size_t> scope.ptr)] = found
