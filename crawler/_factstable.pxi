@@ -82,9 +82,9 @@ cdef int _allocate_slots(FactsTable *table, int bits) except -1:
     return 0
 
 
-cdef int _add(FactsTable *table, lxb_dom_node_t *key, const NodeFacts *facts) except -1:
-    """Store ``facts`` as the facts of ``key`` (not stored yet), growing the table when
-    half full."""
+cdef Py_ssize_t _add(FactsTable *table, lxb_dom_node_t *key) except -1:
+    """The place in ``table.values`` of new facts for ``key`` (not stored yet), to be filled
+    in by the caller (the table grows when half full)."""
     cdef lxb_dom_node_t **old_keys
     cdef size_t *old_places
     cdef size_t old_size, slot
@@ -114,13 +114,52 @@ cdef int _add(FactsTable *table, lxb_dom_node_t *key, const NodeFacts *facts) ex
             raise MemoryError()
         table.values = grown
         table.room *= 2
-    table.values[table.count] = facts[0]
     _place(table, key, table.count)
     table.count += 1
-    return 0
+    return table.count - 1
+
+
+#: The table last freed, emptied and kept for the next page's (its arrays then need no
+#: growing: most pages are alike in size), unless it is larger than this many slots.
+DEF SPARE_TABLE_SLOTS = 8192
+cdef FactsTable *_spare_table = NULL
+
+
+cdef FactsTable *_new_table() except NULL:
+    """An empty table: the spare one when there is one, else a new one."""
+    global _spare_table
+    cdef FactsTable *table = _spare_table
+    if table != NULL:
+        _spare_table = NULL
+        memset(table.keys, 0, (table.mask + 1) * sizeof(lxb_dom_node_t *))
+        table.count = 0
+        table.anchor_count = 0
+        return table
+    table = <FactsTable *> calloc(1, sizeof(FactsTable))
+    if table == NULL:
+        raise MemoryError()
+    try:
+        _allocate_slots(table, 10)
+        table.room = 256
+        table.values = <NodeFacts *> malloc(table.room * sizeof(NodeFacts))
+        if table.values == NULL:
+            raise MemoryError()
+    except MemoryError:
+        _release_table(table)
+        raise
+    return table
 
 
 cdef void _free_table(FactsTable *table) noexcept:
+    """Done with ``table``: kept as the spare one, or freed."""
+    global _spare_table
+    if table != NULL and _spare_table == NULL and table.mask < SPARE_TABLE_SLOTS:
+        _spare_table = table
+    else:
+        _release_table(table)
+
+
+cdef void _release_table(FactsTable *table) noexcept:
     if table != NULL:
         free(table.keys)
         free(table.places)
@@ -181,7 +220,7 @@ cdef list _anchors_within(FastDoc doc, FactsTable *table, const NodeFacts *facts
 
 cdef struct Open:
     lxb_dom_node_t *node
-    NodeFacts facts
+    size_t place  # of its facts in the table's values
 
 
 cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except NULL:
@@ -189,44 +228,34 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except
     one walk that reads each text node once and sums the facts up the tree (``walk``:
     selectors to match on the way, crawler/_fastwalk.pxi)."""
     cdef lxb_dom_node_t *node
-    cdef FactsTable *table
+    cdef FactsTable *table = _new_table()
     cdef Open *stack = NULL
     cdef Open *grown
+    cdef NodeFacts *facts
     cdef Py_ssize_t depth = 0, room = 0
     cdef Facts text_facts
     cdef lxb_dom_character_data_t *text
     cdef size_t place = 0
-    table = <FactsTable *> calloc(1, sizeof(FactsTable))
-    if table == NULL:
-        raise MemoryError()
     try:
-        _allocate_slots(table, 10)
-        table.room = 256
-        table.values = <NodeFacts *> malloc(table.room * sizeof(NodeFacts))
-        if table.values == NULL:
-            raise MemoryError()
-        # Depth-first; each open node sums its children's facts, and hands its own to its
-        # parent when it is done.
+        # Depth-first; each open node sums its children's facts in the table as the walk
+        # goes, and hands its own to its parent's when it is done.
         room = 64
         stack = <Open *> malloc(room * sizeof(Open))
         if stack == NULL:
             raise MemoryError()
-        stack[0].node = root
-        _clear(&stack[0].facts.deep)
-        _clear(&stack[0].facts.own)
-        stack[0].facts.first = 0
+        _open(table, &stack[0], root, 0)
         place = 1
         depth = 1
         node = root.first_child
         while depth > 0:
             if node == NULL:
                 depth -= 1
-                stack[depth].facts.end = place
-                _add(table, stack[depth].node, &stack[depth].facts)
+                facts = &table.values[stack[depth].place]
+                facts.end = place
                 if walk != NULL:
                     _leave(walk, stack[depth].node)
                 if depth > 0:
-                    _merge(&stack[depth - 1].facts.deep, &stack[depth].facts.deep)
+                    _merge(&table.values[stack[depth - 1].place].deep, &facts.deep)
                 node = stack[depth].node.next if depth > 0 else NULL
                 continue
             if walk != NULL:
@@ -239,10 +268,11 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except
                 if text.data.data != NULL:
                     _clear(&text_facts)
                     _scan(text.data.data, text.data.length, &text_facts, NULL)
+                    facts = &table.values[stack[depth - 1].place]
                     if node.local_name == FASTDOM_TAG_TEXT:
-                        _merge(&stack[depth - 1].facts.deep, &text_facts)
+                        _merge(&facts.deep, &text_facts)
                     if node.type == FASTDOM_TEXT:
-                        _merge(&stack[depth - 1].facts.own, &text_facts)
+                        _merge(&facts.own, &text_facts)
             if node.first_child != NULL:
                 if depth == room:
                     room *= 2
@@ -250,10 +280,7 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except
                     if grown == NULL:
                         raise MemoryError()
                     stack = grown
-                stack[depth].node = node
-                _clear(&stack[depth].facts.deep)
-                _clear(&stack[depth].facts.own)
-                stack[depth].facts.first = place - 1
+                _open(table, &stack[depth], node, place - 1)
                 depth += 1
                 node = node.first_child
             else:
@@ -266,3 +293,16 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except
     finally:
         free(stack)
     return table
+
+
+cdef inline int _open(FactsTable *table, Open *entry, lxb_dom_node_t *node, size_t first) except -1:
+    """The walk enters ``node`` (which has children), placed at ``first``: its facts, empty
+    so far, are added to the table."""
+    cdef NodeFacts *facts
+    entry.node = node
+    entry.place = _add(table, node)
+    facts = &table.values[entry.place]
+    _clear(&facts.deep)
+    _clear(&facts.own)
+    facts.first = first
+    return 0
