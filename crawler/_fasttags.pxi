@@ -112,6 +112,20 @@ cdef inline bint _blank(unsigned char byte) noexcept:
     return byte <= 32 and (byte == 32 or byte == 9 or byte == 10 or byte == 12 or byte == 13)
 
 
+cdef inline Py_ssize_t _token_end(const unsigned char *value, Py_ssize_t index, Py_ssize_t size) noexcept:
+    """Where the token of a class value from ``index`` ends: at the first blank from there,
+    or at ``size``. Eight bytes at a time while none of them is below "!" (a blank is)."""
+    cdef unsigned long long word
+    while index + 8 <= size:
+        memcpy(&word, value + index, 8)
+        if (word - 0x2121212121212121ULL) & ~word & 0x8080808080808080ULL:
+            break
+        index += 8
+    while index < size and not _blank(value[index]):
+        index += 1
+    return index
+
+
 cdef inline unsigned long long _length_bit(Py_ssize_t length) noexcept:
     """The bit of a name length in a set of lengths (lengths from 63 up share the last)."""
     return 1ULL << (length if length < 63 else 63)
@@ -142,8 +156,7 @@ cdef Py_ssize_t _class_matches(const unsigned char *value, Py_ssize_t size, tupl
         if index == size:
             return count
         start = index
-        while index < size and not _blank(value[index]):
-            index += 1
+        index = _token_end(value, index, size)
         length = index - start
         if lengths & _length_bit(length):
             for which in range(len(names)):

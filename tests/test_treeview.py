@@ -54,6 +54,10 @@ HOSTILE = [
     b"<svg><img alt=s><image alt=t></image></svg></a><a href=/i3><picture><img data-x=1 alt=p alt=q></picture></a>"
     b"<a href=/i4><IMG Alt=\xc3\xa9 style=x hidden></a><a href=/i5><b></b></a><area href=/ar ALT=' area  alt '>",
     b"<!doctype html><div class='Author-Bio disclosure'><p class=author-bio>bio <a href=/me>me</a></p></div>",
+    # Class tokens longer than eight bytes, split by each blank, by none (a control byte) or
+    # next to bytes that are not ASCII (read eight bytes at a time).
+    b"<div class='author-bio-box\x01author-bio author-bio\r\n\n\x0cx_y\tdisclosure\xc3\xa9 \xc3\xa9author-box'>"
+    b"<p class='sponsored-label                 bio-box'>p</p><i class='x_y\x1fnav'>i</i></div>",
     b"",
     b"\x00\x01\x02",
 ]
