@@ -151,12 +151,31 @@ cdef FactsTable *_new_table() except NULL:
 
 
 cdef void _free_table(FactsTable *table) noexcept:
-    """Done with ``table``: kept as the spare one, or freed."""
+    """Done with ``table``: kept as the spare one (its slots no more than twice as many as
+    its nodes need: the next page is likely alike, and the slots are cleared for each), or
+    freed."""
     global _spare_table
-    if table != NULL and _spare_table == NULL and table.mask < SPARE_TABLE_SLOTS:
-        _spare_table = table
-    else:
-        _release_table(table)
+    cdef int bits = 10
+    if table == NULL:
+        return
+    if _spare_table == NULL and table.mask < SPARE_TABLE_SLOTS:
+        while (<size_t> 1 << bits) < 2 * (table.count + 1):
+            bits += 1
+        if 64 - table.shift <= bits + 1:
+            _spare_table = table
+            return
+        free(table.keys)
+        free(table.places)
+        table.keys = NULL
+        table.places = NULL
+        try:
+            _allocate_slots(table, bits)
+        except MemoryError:
+            pass
+        else:
+            _spare_table = table
+            return
+    _release_table(table)
 
 
 cdef void _release_table(FactsTable *table) noexcept:
