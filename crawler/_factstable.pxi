@@ -62,13 +62,12 @@ cdef NodeFacts *_find(FactsTable *table, lxb_dom_node_t *key) noexcept:
     return NULL
 
 
-cdef int _place(FactsTable *table, lxb_dom_node_t *key, size_t place) noexcept:
+cdef inline void _place(FactsTable *table, lxb_dom_node_t *key, size_t place) noexcept:
     cdef size_t slot = _slot(table, key)
     while table.keys[slot] != NULL:
         slot = (slot + 1) & table.mask
     table.keys[slot] = key
     table.places[slot] = place
-    return 0
 
 
 cdef int _allocate_slots(FactsTable *table, int bits) except -1:
@@ -82,9 +81,19 @@ cdef int _allocate_slots(FactsTable *table, int bits) except -1:
     return 0
 
 
-cdef Py_ssize_t _add(FactsTable *table, lxb_dom_node_t *key) except -1:
+cdef inline Py_ssize_t _add(FactsTable *table, lxb_dom_node_t *key) except -1:
     """The place in ``table.values`` of new facts for ``key`` (not stored yet), to be filled
-    in by the caller (the table grows when half full)."""
+    in by the caller."""
+    if 2 * (table.count + 1) > table.mask + 1 or table.count == table.room:
+        _grow(table)
+    _place(table, key, table.count)
+    table.count += 1
+    return table.count - 1
+
+
+cdef int _grow(FactsTable *table) except -1:
+    """Make room in ``table`` for one more node: twice the slots when they are half full,
+    twice the values when they are full."""
     cdef lxb_dom_node_t **old_keys
     cdef size_t *old_places
     cdef size_t old_size, slot
@@ -114,9 +123,7 @@ cdef Py_ssize_t _add(FactsTable *table, lxb_dom_node_t *key) except -1:
             raise MemoryError()
         table.values = grown
         table.room *= 2
-    _place(table, key, table.count)
-    table.count += 1
-    return table.count - 1
+    return 0
 
 
 #: The table last freed, emptied and kept for the next page's (its arrays then need no
