@@ -75,6 +75,7 @@ cdef int _match(WalkState *state, lxb_dom_node_t *node, unsigned int wanted) exc
             if state.kinds[index] == KIND_TAGS:
                 (<list> (<list> state.lists)[index]).append(doc.wrap(node))
             elif state.kinds[index] == KIND_CLASSES:
+                # (In ``wanted`` only when the element has a class attribute.)
                 classes = (<element_t *> node).attr_class
                 if classes.value != NULL:
                     # lexbor lists an element once per selector of the list it matches.
