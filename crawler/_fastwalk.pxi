@@ -25,9 +25,10 @@ cdef struct WalkState:
     unsigned int class_queries
     # Per class list, the lengths of its names.
     unsigned long long name_lengths[MAX_WALK_QUERIES]
-    # The lowest and highest scope: most nodes are passed over on these.
+    # The lowest scope's address and how far above it the highest one is: most nodes are
+    # passed over on these (with one comparison: one below wraps round to above).
     uintptr_t lowest_scope
-    uintptr_t highest_scope
+    uintptr_t scopes_span
     bint quirks
     # Borrowed (the caller holds them): the view, and per query its classes or
     # tag[attribute] parts and the list of what it found.
@@ -49,7 +50,7 @@ cdef inline int _arrive(WalkState *state, lxb_dom_node_t *node) except -1:
     """The walk reaches ``node``: match it against each query whose scope it is in."""
     cdef unsigned int wanted
     cdef Py_ssize_t index
-    if state.lowest_scope <= <uintptr_t> node <= state.highest_scope:
+    if <uintptr_t> node - state.lowest_scope <= state.scopes_span:
         for index in range(state.count):
             if node == state.scopes[index]:
                 state.inside |= 1U << index
@@ -99,7 +100,7 @@ cdef int _match(WalkState *state, lxb_dom_node_t *node, unsigned int wanted) exc
 cdef inline void _leave(WalkState *state, lxb_dom_node_t *node) noexcept:
     """The walk is done with ``node`` and what is below it."""
     cdef Py_ssize_t index
-    if state.lowest_scope <= <uintptr_t> node <= state.highest_scope:
+    if <uintptr_t> node - state.lowest_scope <= state.scopes_span:
         for index in range(state.count):
             if node == state.scopes[index]:
                 state.inside &= ~(1U << index)
@@ -118,6 +119,7 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
     cdef dict answers = {}
     cdef lxb_dom_node_t *node
     cdef FastNode scope
+    cdef uintptr_t highest_scope = 0
     state.count = 0
     state.quirks = doc.parser.document.dom_document.compat_mode == 1
     state.doc = <PyObject *> doc
@@ -150,8 +152,8 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
             continue
         if state.count == 0 or <uintptr_t> scope.ptr < state.lowest_scope:
             state.lowest_scope = <uintptr_t> scope.ptr
-        if state.count == 0 or <uintptr_t> scope.ptr > state.highest_scope:
-            state.highest_scope = <uintptr_t> scope.ptr
+        if state.count == 0 or <uintptr_t> scope.ptr > highest_scope:
+            highest_scope = <uintptr_t> scope.ptr
         state.scopes[state.count] = scope.ptr
         found = []
         lists.append(found)
@@ -159,6 +161,7 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
         state.count += 1
     if state.count == 0:
         return answers
+    state.scopes_span = highest_scope - state.lowest_scope
     if doc.table == NULL and _within(root, &doc.parser.document.dom_document.node):
         doc.table = _build_table(&doc.parser.document.dom_document.node, &state)
         return answers
