@@ -69,6 +69,7 @@ cdef extern from "Python.h":
     dict _PyDict_NewPresized(Py_ssize_t size)
     # A new, empty instance of ``kind``, as ``object.__new__(kind)`` makes it.
     PyObject *_Link_alloc "__Pyx_LinkAlloc" (object kind) except NULL
+    void PyObject_GC_UnTrack(object op)
 
 cdef extern from "lexbor/dom/interfaces/element.h":
     ctypedef struct element_t "lxb_dom_element_t":
@@ -157,6 +158,10 @@ cdef object _link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, ki
     # <object> takes a reference of its own: the allocation's is dropped.
     result = <object> link
     Py_DECREF(result)
+    # Its fields are strings, booleans and a frozenset of strings: no reference cycle can
+    # pass through it, so the collector need not visit it (as CPython stops tracking a
+    # tuple or dict of such values).
+    PyObject_GC_UnTrack(result)
     return result
 
 
