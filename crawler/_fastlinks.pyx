@@ -600,8 +600,10 @@ cdef class FastContext:
     cdef FastNode last_block
     cdef object last_entry
 
-    def __cinit__(self):
-        self.blocks = {}
+    def __cinit__(self, Py_ssize_t links=0):
+        # A block per link at most (``links``: how many will be asked): the dict is made
+        # that large at once rather than grown as blocks come.
+        self.blocks = _PyDict_NewPresized(links)
         self.budget = CONTEXT_TEXT_BUDGET
         self.owed = 0
         self.partial = []
@@ -740,7 +742,7 @@ cdef str _position(object landmark, long zone, str region):
 def emit(list found, placement, place, str page_nofollow_by):
     """links._emit. ``place`` is the bound ``place`` of a FastPlacement (treeview.placer) or
     any callable answering placement's Info tuples; the first is asked in C."""
-    cdef FastContext context_of = FastContext()
+    cdef FastContext context_of = FastContext(len(found))
     cdef dict rels = {}
     # The flags of a link without rel (most links).
     cdef tuple no_rel = _rel_flags(None, page_nofollow_by)
