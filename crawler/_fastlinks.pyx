@@ -11,8 +11,9 @@ C. The Python functions are the reference: a change there must be made here too
 cimport cython
 from cpython.dict cimport PyDict_SetDefault
 from cpython.object cimport PyObject
+from cpython.pyport cimport PY_SSIZE_T_MAX
 from cpython.ref cimport Py_DECREF, Py_INCREF
-from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
+from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8, PyUnicode_Find
 from libc.stdint cimport uintptr_t
 from selectolax.lexbor cimport (
     LXB_DOM_NODE_TYPE_ELEMENT,
@@ -65,10 +66,14 @@ cdef extern from "Python.h":
         PyMemberDef *d_member
     int T_OBJECT_EX
     int READONLY
+    # str.find (``direction`` 1) and str.rfind (-1) of one character, without boxing the bounds.
+    Py_ssize_t PyUnicode_FindChar(str text, Py_UCS4 character, Py_ssize_t start, Py_ssize_t end,
+                                  int direction) except -2
     # A new, empty dict with room for ``size`` entries (CPython's, as ``{}`` grown to that size).
     dict _PyDict_NewPresized(Py_ssize_t size)
     # A new, empty instance of ``kind``, as ``object.__new__(kind)`` makes it.
     PyObject *_Link_alloc "__Pyx_LinkAlloc" (object kind) except NULL
+    void PyObject_GC_UnTrack(object op)
 
 cdef extern from "lexbor/dom/interfaces/element.h":
     ctypedef struct element_t "lxb_dom_element_t":
@@ -157,6 +162,10 @@ cdef object _link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, ki
     # <object> takes a reference of its own: the allocation's is dropped.
     result = <object> link
     Py_DECREF(result)
+    # Its fields are strings, booleans and a frozenset of strings: no reference cycle can
+    # pass through it, so the collector need not visit it (as CPython stops tracking a
+    # tuple or dict of such values).
+    PyObject_GC_UnTrack(result)
     return result
 
 
@@ -503,11 +512,11 @@ cdef str _window(str text, Py_ssize_t at, Py_ssize_t length):
     end = min(size, start + _CHARS)
     start = max(0, end - _CHARS)
     if start > 0:
-        space = text.find(" ", start, at)
+        space = PyUnicode_FindChar(text, " ", start, at, 1)
         if space >= 0:
             start = space + 1
     if end < size:
-        space = text.rfind(" ", at + length, end)
+        space = PyUnicode_FindChar(text, " ", at + length, end, -1)
         if space >= 0:
             end = space
     return text[start:end]
@@ -595,8 +604,10 @@ cdef class FastContext:
     cdef FastNode last_block
     cdef object last_entry
 
-    def __cinit__(self):
-        self.blocks = {}
+    def __cinit__(self, Py_ssize_t links=0):
+        # A block per link at most (``links``: how many will be asked): the dict is made
+        # that large at once rather than grown as blocks come.
+        self.blocks = _PyDict_NewPresized(links)
         self.budget = CONTEXT_TEXT_BUDGET
         self.owed = 0
         self.partial = []
@@ -702,7 +713,7 @@ cdef class FastContext:
         cdef Py_ssize_t length = len(anchor)
         while True:
             text = entry.text
-            at = text.find(anchor, cursor) if anchor else -1
+            at = PyUnicode_Find(text, anchor, cursor, PY_SSIZE_T_MAX, 1) if anchor else -1
             if entry.whole:
                 break
             if anchor:
@@ -714,7 +725,7 @@ cdef class FastContext:
         if at < 0 and anchor:
             spaced = _collapsed(node, True)
             if spaced != anchor:
-                at = text.find(spaced, cursor)
+                at = PyUnicode_Find(text, spaced, cursor, PY_SSIZE_T_MAX, 1)
                 length = len(spaced)
         if at < 0:
             at = min(cursor, len(text))
@@ -735,7 +746,7 @@ cdef str _position(object landmark, long zone, str region):
 def emit(list found, placement, place, str page_nofollow_by):
     """links._emit. ``place`` is the bound ``place`` of a FastPlacement (treeview.placer) or
     any callable answering placement's Info tuples; the first is asked in C."""
-    cdef FastContext context_of = FastContext()
+    cdef FastContext context_of = FastContext(len(found))
     cdef dict rels = {}
     # The flags of a link without rel (most links).
     cdef tuple no_rel = _rel_flags(None, page_nofollow_by)
