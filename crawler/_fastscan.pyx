@@ -74,8 +74,8 @@ cdef extern from *:
         return c >= 'a' && c <= 'z';
     }
     static inline int backlinks_is(const backlinks_tag *tag, const char *name) {
-        size_t length = strlen(name);
-        return tag->length == (int) length && memcmp(tag->name, name, length) == 0;
+        return tag->length > 0 && tag->name[0] == (unsigned char) name[0]
+               && tag->length == (int) strlen(name) && memcmp(tag->name, name, (size_t) tag->length) == 0;
     }
     static int backlinks_is_one_of(const backlinks_tag *tag, const char *const *names) {
         for (; *names; names++) if (backlinks_is(tag, *names)) return 1;
