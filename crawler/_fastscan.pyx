@@ -34,7 +34,10 @@ rest of the page) wherever it would have to follow more than that:
 * Kept: the text of a script whose start tag holds "json" (any case; JSON-LD) or "&" (a
   character reference could spell it); the text of RCDATA elements (titles are read) and of
   the other RAWTEXT ones. Only the text between the start tag and the end tag is left out;
-  the tags stay whole, so the elements and their attributes are the same."""
+  the tags stay whole, so the elements and their attributes are the same.
+* Bytes are read as lexbor reads UTF-8: a broken sequence never swallows the ASCII byte
+  after it (checked), so every "<", quote and name is where the tokenizer sees it; CR is
+  white space (the input stream makes it LF)."""
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from libc.stdlib cimport free
