@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
+from bench.compare_extract import page_record
 from crawler import treeview
 from crawler.compiled import stale_build
 from crawler.links import parse_page
 from crawler.parseguard import defuse, tag_counts
-from tests.test_treeview import page_record
 
 fastscan = pytest.importorskip("crawler._fastscan")
 pytestmark = pytest.mark.skipif(stale_build(), reason="compiled modules built from other sources")
