@@ -344,7 +344,9 @@ cdef extern from *:
             if (backlinks_named(tag, "title", 5)) return backlinks_raw_text(q, p, "title", 0);
             break;
         case 6:
-            if (backlinks_named(tag, "script", 6)) return backlinks_raw_text(q, p, "script", !backlinks_text_read(lt, p));
+            if (backlinks_named(tag, "script", 6)) {
+                return backlinks_raw_text(q, p, "script", !backlinks_text_read(lt, p));
+            }
             if (backlinks_named(tag, "iframe", 6)) return backlinks_raw_text(q, p, "iframe", 0);
             if (backlinks_named(tag, "select", 6)) return NULL;
             break;
