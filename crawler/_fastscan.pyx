@@ -2,9 +2,412 @@
 """The tag counts crawler.parseguard looks at before every parse, from one compiled pass
 over the page's bytes (``tag_counts``): a few times faster than the ``bytes.count`` calls it
 replaces, so that looking at every page costs little. Also whether a body is UTF-8
-(``is_utf8``, for crawler.encoding), without decoding it."""
+(``is_utf8``, for crawler.encoding), without decoding it.
 
-from libc.string cimport memchr
+The same pass can also leave out the text of the scripts and styles that nothing reads
+(``tag_counts_quieted``): the extractor strips every script, style and template element
+before it reads any text, and reads the text of JSON-LD scripts only, so the parser need
+not tokenize the rest (46% of the corpus pages' bytes) nor build and free its text. The
+cut must not change the tree: it follows lexbor's tokenizer (the HTML standard's, with
+scripting off, as the extractor runs it: ``<noscript>`` holds markup) closely enough to
+know where a script or style's text really starts and ends, and stops cutting (for the
+rest of the page) wherever it would have to follow more than that:
+
+* Followed: tags, read state by state (a quoted attribute value, after "=", may hold ">";
+  a tag cut off by the end of the page is dropped); comments (to the first "-->" or "--!>",
+  or "<!-->" and "<!--->"); DOCTYPEs and bogus comments ("<!x", "<?x", "</1", to the first
+  ">"); the text of RCDATA and RAWTEXT elements (title, textarea, style, xmp, iframe,
+  noembed, noframes: to the first "</name" ending its name, in any case); script text
+  with its escaped ("<!--") and double-escaped ("<!--<script>") states, where a
+  "</script" ends the escaped text but not the double-escaped one; the end tags ending
+  them, read as tags.
+* Foreign content: inside ``<svg>`` and ``<math>`` a script or style is markup (never
+  cut) and "<![CDATA[" opens a CDATA section (to "]]>"). The open SVG and MathML elements
+  are followed as a stack: an end tag closes the innermost open one of its name. Only the
+  common SVG and MathML elements are followed, none of which breaks out of foreign content;
+  an integration point (foreignObject, desc, title, mi, mo, mn, ms, mtext, annotation-xml)
+  may hold text only, up to its end tag. Any other start tag, an end tag of no open foreign
+  element (the HTML rules take it), or deeper nesting than 64: no more cutting.
+* No more cutting after ``<select>`` and ``<template>`` (insertion modes where the spec
+  ignores some script, style or RAWTEXT start tags, and lexbor's version of these modes
+  differs), ``<frameset>`` (script tags ignored) and ``<plaintext>`` (text to the end).
+* Kept: the text of a script whose start tag holds "json" (any case; JSON-LD) or "&" (a
+  character reference could spell it); the text of RCDATA elements (titles are read) and of
+  the other RAWTEXT ones. Only the text between the start tag and the end tag is left out;
+  the tags stay whole, so the elements and their attributes are the same.
+* Bytes are read as lexbor reads UTF-8: a broken sequence never swallows the ASCII byte
+  after it (checked), so every "<", quote and name is where the tokenizer sees it; CR is
+  white space (the input stream makes it LF)."""
+
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
+from libc.stdlib cimport free
+from libc.string cimport memchr, memcpy
+
+cdef extern from *:
+    """
+    #include <stdlib.h>
+    #include <string.h>
+    /* The script and style text no one reads, found by following the tokenizer (see the
+       module docstring for what is followed and where following stops). */
+    #define BACKLINKS_NAME 24     /* the longest tag name remembered */
+    #define BACKLINKS_FOREIGN 64  /* the deepest svg and math nesting followed */
+
+    typedef struct { Py_ssize_t start, end; } backlinks_span;
+
+    typedef struct {
+        unsigned char name[BACKLINKS_NAME];
+        int length;  /* -1: a longer name */
+        int self_closing;
+    } backlinks_tag;
+
+    typedef struct {
+        const unsigned char *base, *end;
+        backlinks_span *spans;  /* the texts to leave out, in order */
+        Py_ssize_t count, room;
+        /* the open foreign elements (svg, math and those inside), outermost first */
+        int depth;
+        backlinks_tag foreign[BACKLINKS_FOREIGN];
+    } backlinks_quiet;
+
+    static inline int backlinks_space(unsigned char c) {
+        return c == ' ' || c == '\\n' || c == '\\t' || c == '\\f' || c == '\\r';
+    }
+    static inline int backlinks_alpha(unsigned char c) {
+        c |= 0x20;
+        return c >= 'a' && c <= 'z';
+    }
+    static inline int backlinks_is(const backlinks_tag *tag, const char *name) {
+        return tag->length > 0 && tag->name[0] == (unsigned char) name[0]
+               && tag->length == (int) strlen(name) && memcmp(tag->name, name, (size_t) tag->length) == 0;
+    }
+    static int backlinks_is_one_of(const backlinks_tag *tag, const char *const *names) {
+        for (; *names; names++) if (backlinks_is(tag, *names)) return 1;
+        return 0;
+    }
+    /* After the first c at or after p, or NULL. */
+    static inline const unsigned char *backlinks_after(const unsigned char *p, const unsigned char *end, int c) {
+        const unsigned char *found = memchr(p, c, (size_t) (end - p));
+        return found == NULL ? NULL : found + 1;
+    }
+    /* The first "what" (n bytes) at or after p, or NULL. */
+    static const unsigned char *backlinks_find(const unsigned char *p, const unsigned char *end,
+                                               const char *what, size_t n) {
+        while (end - p >= (Py_ssize_t) n && (p = memchr(p, what[0], (size_t) (end - p - n + 1))) != NULL) {
+            if (memcmp(p, what, n) == 0) return p;
+            p++;
+        }
+        return NULL;
+    }
+    /* Whether p starts with name (lower-case letters) in any case, then a character that
+       ends an end tag's name (white space, "/" or ">"). */
+    static int backlinks_name_ends(const unsigned char *p, const unsigned char *end, const char *name) {
+        for (; *name; name++, p++) {
+            if (p >= end || (*p | 0x20) != (unsigned char) *name) return 0;
+        }
+        return p < end && (backlinks_space(*p) || *p == '/' || *p == '>');
+    }
+
+    /* What ends a tag's name or an attribute's name or value: white space, "/", ">", "=". */
+    enum { BACKLINKS_SPACE = 1, BACKLINKS_SLASH = 2, BACKLINKS_GT = 4, BACKLINKS_EQUALS = 8 };
+    static const unsigned char BACKLINKS_ENDS[256] = {
+        [9] = BACKLINKS_SPACE, [10] = BACKLINKS_SPACE, [12] = BACKLINKS_SPACE, [13] = BACKLINKS_SPACE,
+        [' '] = BACKLINKS_SPACE, ['/'] = BACKLINKS_SLASH, ['>'] = BACKLINKS_GT, ['='] = BACKLINKS_EQUALS};
+
+    /* A tag from its name (after "<" or "</") to its ">", as the tokenizer reads it (a
+       quoted attribute value may hold ">", and a quote starts one only after "="): the
+       position after its ">", or NULL at the end (the tokenizer drops the tag). */
+    static const unsigned char *backlinks_read_tag(const unsigned char *p, const unsigned char *end,
+                                                   backlinks_tag *tag) {
+        const unsigned char *name = p;
+        unsigned char c;
+        while (p < end && !(BACKLINKS_ENDS[*p] & (BACKLINKS_SPACE | BACKLINKS_SLASH | BACKLINKS_GT))) p++;
+        tag->self_closing = 0;
+        tag->length = p - name <= BACKLINKS_NAME ? (int) (p - name) : -1;
+        for (int i = 0; i < tag->length; i++) {
+            c = name[i];
+            tag->name[i] = c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+        }
+        if (p >= end) return NULL;
+        if (*p == '>') return p + 1;
+        if (*p++ == '/') goto self_closing;
+    before_name:  /* also "after attribute name" with no name read: "/" and ">" act alike */
+        while (p < end && backlinks_space(*p)) p++;
+        if (p >= end) return NULL;
+        if (*p == '>') return p + 1;
+        if (*p == '/') {
+            p++;
+            goto self_closing;
+        }
+        if (*p == '=') p++;  /* an attribute named "=..." */
+    attribute:
+        while (p < end && !BACKLINKS_ENDS[*p]) p++;
+        while (p < end && backlinks_space(*p)) p++;  /* after the name */
+        if (p >= end) return NULL;
+        c = *p;
+        if (c == '>') return p + 1;
+        if (c == '/') {
+            p++;
+            goto self_closing;
+        }
+        if (c != '=') goto attribute;  /* the next attribute's name */
+        p++;
+        while (p < end && backlinks_space(*p)) p++;  /* before the value */
+        if (p >= end) return NULL;
+        c = *p;
+        if (c == '"' || c == '\\'') {
+            p = memchr(p + 1, c, (size_t) (end - p - 1));
+            if (p == NULL) return NULL;
+            p++;
+            if (p >= end) return NULL;
+            if (*p == '>') return p + 1;
+            if (*p == '/') {
+                p++;
+                goto self_closing;
+            }
+            goto before_name;
+        }
+        if (c == '>') return p + 1;
+        while (p < end && !(BACKLINKS_ENDS[*p] & (BACKLINKS_SPACE | BACKLINKS_GT))) p++;  /* unquoted */
+        if (p >= end) return NULL;
+        if (*p == '>') return p + 1;
+        goto before_name;
+    self_closing:
+        if (p >= end) return NULL;
+        if (*p == '>') {
+            tag->self_closing = 1;
+            return p + 1;
+        }
+        goto before_name;
+    }
+
+    /* After the comment whose "<!--" ends at p: after its first "-->" or "--!>" (the
+       dashes after "<!--"), or the ">" of "<!-->" and "<!--->"; NULL at the end. */
+    static const unsigned char *backlinks_comment_end(const unsigned char *p, const unsigned char *end) {
+        const unsigned char *close = p;
+        if (p < end && *p == '>') return p + 1;
+        if (end - p >= 2 && p[0] == '-' && p[1] == '>') return p + 2;
+        while ((close = memchr(close, '>', (size_t) (end - close))) != NULL) {
+            if (close - p >= 2 && close[-1] == '-' && close[-2] == '-') return close + 1;
+            if (close - p >= 3 && close[-1] == '!' && close[-2] == '-' && close[-3] == '-') return close + 1;
+            close++;
+        }
+        return NULL;
+    }
+
+    /* The "<" of the first "</name" (any case) ending its name at or after p: where the
+       text of an RCDATA or RAWTEXT element (title, textarea, style, xmp, iframe, noembed,
+       noframes) ends; NULL when it runs to the end. */
+    static const unsigned char *backlinks_raw_end(const unsigned char *p, const unsigned char *end,
+                                                  const char *name) {
+        while ((p = memchr(p, '<', (size_t) (end - p))) != NULL) {
+            if (end - p > 2 && p[1] == '/' && backlinks_name_ends(p + 2, end, name)) return p;
+            p++;
+        }
+        return NULL;
+    }
+
+    /* The "<" of the "</script" that ends the script text starting at p, or NULL: the
+       script data states, with the escaped ("<!--") and double-escaped ("<!--<script>")
+       ones, where "</script" ends the escaped text and not the double-escaped one. */
+    static const unsigned char *backlinks_script_end(const unsigned char *p, const unsigned char *end) {
+        const unsigned char *lt, *close, *stop, *dashes;
+        for (;;) {  /* script data */
+            lt = memchr(p, '<', (size_t) (end - p));
+            if (lt == NULL) return NULL;
+            p = lt + 1;
+            if (end - lt > 2 && lt[1] == '/' && backlinks_name_ends(lt + 2, end, "script")) return lt;
+            if (end - lt < 4 || lt[1] != '!' || lt[2] != '-' || lt[3] != '-') continue;
+            p = lt + 4;
+            dashes = lt + 2;  /* the dashes of "<!--" count towards its "-->" */
+            for (;;) {  /* escaped, until "-->" */
+                close = backlinks_find(dashes, end, "-->", 3);
+                stop = close == NULL ? end : close;
+                if (stop < p) stop = p;  /* "<!-->", "<!--->" */
+                while ((lt = memchr(p, '<', (size_t) (stop - p))) != NULL) {
+                    if (end - lt > 2 && lt[1] == '/' && backlinks_name_ends(lt + 2, end, "script")) return lt;
+                    if (backlinks_name_ends(lt + 1, end, "script")) break;
+                    p = lt + 1;
+                }
+                if (lt == NULL) break;
+                p = lt + 8;  /* "<script" and its delimiter: double escaped, until "-->" */
+                close = backlinks_find(p, end, "-->", 3);
+                stop = close == NULL ? end : close;
+                while ((lt = memchr(p, '<', (size_t) (stop - p))) != NULL) {
+                    if (end - lt > 2 && lt[1] == '/' && backlinks_name_ends(lt + 2, end, "script")) break;
+                    p = lt + 1;
+                }
+                if (lt == NULL) break;
+                p = dashes = lt + 9;  /* "</script" and its delimiter: escaped again */
+            }
+            if (close == NULL) return NULL;
+            p = close + 3;
+        }
+    }
+
+    static const char *const BACKLINKS_INTEGRATION_POINTS[] = {
+        "foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext", "annotation-xml", NULL};
+    /* The SVG and MathML elements followed inside svg and math: none breaks out of foreign
+       content (as <p> or <div> do), and the integration points are let in only to be
+       closed right away. */
+    static const char *const BACKLINKS_FOREIGN_NAMES[] = {
+        "svg", "g", "path", "circle", "ellipse", "line", "polyline", "polygon", "rect", "defs", "symbol",
+        "use", "lineargradient", "radialgradient", "stop", "clippath", "mask", "pattern", "filter",
+        "text", "tspan", "textpath", "image", "a", "style", "script", "marker", "metadata", "switch",
+        "view", "animate", "animatetransform", "animatemotion", "set",
+        "math", "mrow", "mfrac", "msup", "msub", "msubsup", "msqrt", "mroot", "mstyle", "mspace",
+        "semantics", "annotation", "mtable", "mtr", "mtd", "munder", "mover", "munderover", "mpadded",
+        "mphantom", "menclose", NULL};
+
+    /* feBlend, feGaussianBlur ... */
+    static inline int backlinks_filter_primitive(const backlinks_tag *tag) {
+        return tag->length > 2 && tag->name[0] == 'f' && tag->name[1] == 'e';
+    }
+    static int backlinks_push_foreign(backlinks_quiet *q, const backlinks_tag *tag) {
+        if (tag->length < 0 || q->depth >= BACKLINKS_FOREIGN) return 0;
+        q->foreign[q->depth++] = *tag;
+        return 1;
+    }
+    /* A start tag in foreign content: whether it is still followed. */
+    static int backlinks_open_foreign(backlinks_quiet *q, const backlinks_tag *tag) {
+        if (backlinks_is_one_of(&q->foreign[q->depth - 1], BACKLINKS_INTEGRATION_POINTS)) return 0;
+        if (!backlinks_is_one_of(tag, BACKLINKS_FOREIGN_NAMES) && !backlinks_filter_primitive(tag)
+                && !backlinks_is_one_of(tag, BACKLINKS_INTEGRATION_POINTS)) return 0;
+        return tag->self_closing || backlinks_push_foreign(q, tag);
+    }
+    /* An end tag in foreign content closes the innermost open foreign element of its name,
+       and those inside it; none open: the HTML rules take it (no longer followed, 0). */
+    static int backlinks_close_foreign(backlinks_quiet *q, const backlinks_tag *tag) {
+        for (int at = q->depth - 1; at >= 0; at--) {
+            if (tag->length >= 0 && q->foreign[at].length == tag->length
+                    && memcmp(q->foreign[at].name, tag->name, (size_t) tag->length) == 0) {
+                q->depth = at;
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /* Leave out the text from start to end (none when it is empty). */
+    static int backlinks_leave_out(backlinks_quiet *q, const unsigned char *start, const unsigned char *end) {
+        if (end == start) return 1;
+        if (q->count == q->room) {
+            Py_ssize_t room = q->room ? 2 * q->room : 32;
+            backlinks_span *spans = realloc(q->spans, (size_t) room * sizeof(backlinks_span));
+            if (spans == NULL) return 0;
+            q->spans = spans;
+            q->room = room;
+        }
+        q->spans[q->count].start = start - q->base;
+        q->spans[q->count].end = end - q->base;
+        q->count++;
+        return 1;
+    }
+    /* Whether the start tag from lt to end may make its script's text read: it holds "json"
+       in any case (JSON-LD, read for the page's schema.org types) or a character reference. */
+    static int backlinks_text_read(const unsigned char *lt, const unsigned char *end) {
+        for (; lt < end; lt++) {
+            if (*lt == '&') return 1;
+            if ((*lt | 0x20) == 'j' && end - lt >= 4 && (lt[1] | 0x20) == 's' && (lt[2] | 0x20) == 'o'
+                    && (lt[3] | 0x20) == 'n') return 1;
+        }
+        return 0;
+    }
+    /* The text of a script (cut unless it may be read) or of an RCDATA or RAWTEXT element
+       (cut for a style) from p, and its end tag: where the data state resumes, or NULL. */
+    static const unsigned char *backlinks_raw_text(backlinks_quiet *q, const unsigned char *p, const char *name,
+                                                   int cut) {
+        backlinks_tag tag;
+        const unsigned char *close = strcmp(name, "script") == 0 ? backlinks_script_end(p, q->end)
+                                                                 : backlinks_raw_end(p, q->end, name);
+        if (cut && !backlinks_leave_out(q, p, close == NULL ? q->end : close)) return NULL;
+        return close == NULL ? NULL : backlinks_read_tag(close + 2, q->end, &tag);
+    }
+    static inline int backlinks_named(const backlinks_tag *tag, const char *name, int length) {
+        return memcmp(tag->name, name, (size_t) length) == 0;
+    }
+    /* An HTML start tag from lt to p (after its ">"): where the data state resumes, or NULL
+       where following stops: text to the end (plaintext), insertion modes where script,
+       style and RAWTEXT start tags may be ignored (select, template: the spec's and lexbor's
+       differ) and framesets. */
+    static const unsigned char *backlinks_html_start(backlinks_quiet *q, const unsigned char *lt,
+                                                     const unsigned char *p, const backlinks_tag *tag) {
+        switch (tag->length) {
+        case 3:
+            if (backlinks_named(tag, "xmp", 3)) return backlinks_raw_text(q, p, "xmp", 0);
+            if (backlinks_named(tag, "svg", 3)) return tag->self_closing || backlinks_push_foreign(q, tag) ? p : NULL;
+            break;
+        case 4:
+            if (backlinks_named(tag, "math", 4)) return tag->self_closing || backlinks_push_foreign(q, tag) ? p : NULL;
+            break;
+        case 5:
+            if (backlinks_named(tag, "style", 5)) return backlinks_raw_text(q, p, "style", 1);
+            if (backlinks_named(tag, "title", 5)) return backlinks_raw_text(q, p, "title", 0);
+            break;
+        case 6:
+            if (backlinks_named(tag, "script", 6)) {
+                return backlinks_raw_text(q, p, "script", !backlinks_text_read(lt, p));
+            }
+            if (backlinks_named(tag, "iframe", 6)) return backlinks_raw_text(q, p, "iframe", 0);
+            if (backlinks_named(tag, "select", 6)) return NULL;
+            break;
+        case 7:
+            if (backlinks_named(tag, "noembed", 7)) return backlinks_raw_text(q, p, "noembed", 0);
+            break;
+        case 8:
+            if (backlinks_named(tag, "textarea", 8)) return backlinks_raw_text(q, p, "textarea", 0);
+            if (backlinks_named(tag, "noframes", 8)) return backlinks_raw_text(q, p, "noframes", 0);
+            if (backlinks_named(tag, "template", 8) || backlinks_named(tag, "frameset", 8)) return NULL;
+            break;
+        case 9:
+            if (backlinks_named(tag, "plaintext", 9)) return NULL;
+            break;
+        }
+        return p;
+    }
+
+    /* Follows the tokenizer through the markup at lt (a "<" read in the data state),
+       leaving out the text of the scripts and styles it starts: where the data state
+       resumes, or NULL when no more is followed. */
+    static const unsigned char *backlinks_quiet_step(backlinks_quiet *q, const unsigned char *lt) {
+        const unsigned char *end = q->end, *p = lt + 1;
+        backlinks_tag tag;
+        if (p >= end) return NULL;
+        if (*p == '!') {
+            if (end - p >= 3 && p[1] == '-' && p[2] == '-') return backlinks_comment_end(p + 3, end);
+            if (q->depth > 0 && end - p >= 8 && memcmp(p + 1, "[CDATA[", 7) == 0) {
+                p = backlinks_find(p + 8, end, "]]>", 3);
+                return p == NULL ? NULL : p + 3;
+            }
+            return backlinks_after(p, end, '>');  /* a DOCTYPE or a bogus comment */
+        }
+        if (*p == '?') return backlinks_after(p, end, '>');
+        if (*p == '/') {
+            p++;
+            if (p >= end) return NULL;
+            if (*p == '>') return p + 1;
+            if (!backlinks_alpha(*p)) return backlinks_after(p, end, '>');
+            p = backlinks_read_tag(p, end, &tag);
+            return p != NULL && (q->depth == 0 || backlinks_close_foreign(q, &tag)) ? p : NULL;
+        }
+        if (!backlinks_alpha(*p)) return p;  /* a "<" of text */
+        p = backlinks_read_tag(p, end, &tag);
+        if (p == NULL) return NULL;
+        if (q->depth > 0) return backlinks_open_foreign(q, &tag) ? p : NULL;
+        return backlinks_html_start(q, lt, p, &tag);
+    }
+    """
+    ctypedef struct backlinks_span:
+        Py_ssize_t start
+        Py_ssize_t end
+    ctypedef struct backlinks_quiet:
+        const unsigned char *base
+        const unsigned char *end
+        backlinks_span *spans
+        Py_ssize_t count
+        Py_ssize_t room
+        int depth
+
+
 
 cdef extern from *:
     """
@@ -22,10 +425,11 @@ cdef extern from *:
     /* One pass over a page: its "<", its "<o"/"<O" (an upper bound of its option tags)
        and its formatting start tags followed by white space or "/" (those with attributes). */
     static void backlinks_tag_counts(const unsigned char *p, Py_ssize_t n, Py_ssize_t *lt,
-                                     Py_ssize_t *options, Py_ssize_t *formatting) {
-        const unsigned char *end = p + n;
+                                     Py_ssize_t *options, Py_ssize_t *formatting, backlinks_quiet *quiet) {
+        const unsigned char *end = p + n, *resume = p;
         Py_ssize_t tags = 0, opts = 0, total = 0;
         while (p < end && (p = memchr(p, '<', (size_t) (end - p))) != NULL) {
+            if (quiet != NULL && p >= resume && (resume = backlinks_quiet_step(quiet, p)) == NULL) quiet = NULL;
             tags++;
             p++;
             if (p >= end) break;
@@ -51,7 +455,7 @@ cdef extern from *:
     }
     """
     void backlinks_tag_counts(const unsigned char *p, Py_ssize_t n, Py_ssize_t *lt,
-                              Py_ssize_t *options, Py_ssize_t *formatting) nogil
+                              Py_ssize_t *options, Py_ssize_t *formatting, backlinks_quiet *quiet) nogil
 
 
 cdef extern from *:
@@ -102,8 +506,39 @@ def tag_counts(bytes data):
     (b, big, code, em, font, i, nobr, s, small, strike, strong, tt, u; any case) followed by
     white space, i.e. with attributes) in ``data``, from one pass."""
     cdef Py_ssize_t lt = 0, options = 0, formatting = 0
-    backlinks_tag_counts(<const unsigned char *> <char *> data, len(data), &lt, &options, &formatting)
+    backlinks_tag_counts(<const unsigned char *> <char *> data, len(data), &lt, &options, &formatting, NULL)
     return lt, options, formatting
+
+
+def tag_counts_quieted(bytes data):
+    """(``tag_counts(data)``, ``data`` without the text of its scripts and styles that no one
+    reads, or ``data`` itself when it has none), from one pass: see the module docstring."""
+    cdef const unsigned char *base = <const unsigned char *> <char *> data
+    cdef Py_ssize_t size = len(data), lt = 0, options = 0, formatting = 0, copied = 0, kept, i
+    cdef backlinks_quiet quiet
+    cdef char *into
+    quiet.base = base
+    quiet.end = base + size
+    quiet.spans = NULL
+    quiet.count = quiet.room = 0
+    quiet.depth = 0
+    try:
+        backlinks_tag_counts(base, size, &lt, &options, &formatting, &quiet)
+        if quiet.count == 0:
+            return (lt, options, formatting), data
+        kept = size
+        for i in range(quiet.count):
+            kept -= quiet.spans[i].end - quiet.spans[i].start
+        quieted = PyBytes_FromStringAndSize(NULL, kept)
+        into = PyBytes_AS_STRING(quieted)
+        for i in range(quiet.count):
+            memcpy(into, base + copied, quiet.spans[i].start - copied)
+            into += quiet.spans[i].start - copied
+            copied = quiet.spans[i].end
+        memcpy(into, base + copied, size - copied)
+        return (lt, options, formatting), quieted
+    finally:
+        free(quiet.spans)
 
 
 def first_tag_start(bytes data, Py_ssize_t start, Py_ssize_t end):

@@ -26,7 +26,7 @@ from crawler.pagefacts import FACTS_SELECTOR, meta_refresh_target, page_classes
 from crawler.parseguard import defuse
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
-from crawler.treeview import FAST_NODE, PureView, head_facts, head_walk, placer, strip, view
+from crawler.treeview import FAST_NODE, PureView, head_facts, head_walk, placer, strip, using_compiled, view
 from crawler.urls import Resolver, join
 
 __all__ = ["extract_links", "parse_page"]
@@ -258,8 +258,9 @@ def _page_text(tree: Any, main: Any) -> str:
 def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
     """Parse one HTML page: all its followable links and the facts about it."""
     markup, encoding = _decode(body, headers)
-    # Deep nesting and giant tags make the parse quadratic: defused first.
-    tree = LexborHTMLParser(defuse(markup))
+    # Deep nesting and giant tags make the parse quadratic: defused first. The compiled
+    # path also leaves out the script and style text stripped unread below (same output).
+    tree = LexborHTMLParser(defuse(markup, quiet=using_compiled()))
 
     # The head facts' elements and the elements stripped below, compiled: from one walk.
     walked = head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)

@@ -28,6 +28,13 @@ exhaust its memory:
 tags (``tag_counts``, one compiled pass when crawler._fastscan is built, about 0.03 ms per
 page) and from its runs without ``>``; the pages of the Readability corpus are all passed
 through untouched.
+
+``defuse(markup, quiet=True)`` also leaves out, from a page in bytes, the text of its scripts
+and styles that nothing reads (all but JSON-LD: the extractor strips these elements before
+reading any text), so that the parser has less to read: found in the same compiled pass as
+the counts (crawler._fastscan.tag_counts_quieted, whose docstring says where it cuts and
+where it stops). Without the compiled module, the page is parsed whole (same output): a
+Python twin of that pass would cost more than the parse saves.
 """
 
 from __future__ import annotations
@@ -39,10 +46,11 @@ from crawler.compiled import stale_build
 try:  # one compiled pass for the counts (built with the compiled extractor); same answers
     from crawler._fastscan import first_tag_start as _compiled_tag_start
     from crawler._fastscan import tag_counts as _compiled_counts
+    from crawler._fastscan import tag_counts_quieted as _compiled_counts_quieted
 except ImportError:  # pragma: no cover - the extension is optional
-    _compiled_counts = _compiled_tag_start = None
+    _compiled_counts = _compiled_counts_quieted = _compiled_tag_start = None
 if stale_build():  # built from other sources (crawler.compiled): not to be called
-    _compiled_counts = _compiled_tag_start = None
+    _compiled_counts = _compiled_counts_quieted = _compiled_tag_start = None
 
 __all__ = ["CHECK_ABOVE", "MAX_ATTRIBUTES", "MAX_DEPTH", "MAX_FORMATTING", "MAX_OPTIONS", "MAX_TAG", "defuse",
            "tag_counts", "thin_out_tags", "trim_giant_tags"]
@@ -122,7 +130,18 @@ def tag_counts(markup: str | bytes) -> tuple[int, int, int]:
             len(_FORMATTING_TEXT.findall(markup)))  # fmt: skip
 
 
-def thin_out_tags(markup: str | bytes, max_depth: int = MAX_DEPTH) -> str | bytes:
+def _needs_thinning(markup: str | bytes, counts: tuple[int, int, int] | None = None) -> bool:
+    """Whether ``markup`` (whose ``tag_counts`` are ``counts`` when given) may hold deep
+    nesting, long selects or reopened formatting."""
+    # A few hundred tags cannot do harm (and take at least three characters each).
+    if len(markup) < 3 * 500:
+        return False
+    tags, options, formatting = tag_counts(markup) if counts is None else counts
+    return tags >= CHECK_ABOVE or options >= MAX_OPTIONS or formatting * tags >= EXPLOSION
+
+
+def thin_out_tags(markup: str | bytes, max_depth: int = MAX_DEPTH,
+                  counts: tuple[int, int, int] | None = None) -> str | bytes:
     """``markup`` without the container and inline tags (and their end tags) nested deeper
     than ``max_depth``, the formatting tags past MAX_FORMATTING active ones, or the option
     tags past MAX_OPTIONS, when the page's counts say any may be there; the same object
@@ -135,12 +154,9 @@ def thin_out_tags(markup: str | bytes, max_depth: int = MAX_DEPTH) -> str | byte
     elements; an end tag of no open element changes nothing. Formatting elements stay
     active after their element is closed (the parser reopens them in later blocks) until
     their own end tag or the end of their table; alike ones (same tag and attributes) count
-    three times at most, as the parser keeps them ("Noah's Ark")."""
-    # A few hundred tags cannot do harm (and take at least three characters each).
-    if len(markup) < 3 * 500:
-        return markup
-    tags, options, formatting = tag_counts(markup)
-    if tags < CHECK_ABOVE and options < MAX_OPTIONS and formatting * tags < EXPLOSION:
+    three times at most, as the parser keeps them ("Noah's Ark"). ``counts``: the page's
+    ``tag_counts``, when known."""
+    if not _needs_thinning(markup, counts):
         return markup
     text = isinstance(markup, str)
     pattern = _TAG_TEXT if text else _TAG_BYTES
@@ -310,6 +326,12 @@ def trim_giant_tags(markup: str | bytes) -> str | bytes:
     return ("" if text else b"").join(pieces)  # type: ignore[arg-type]
 
 
-def defuse(markup: str | bytes) -> str | bytes:
-    """``markup`` without the shapes that make the parse quadratic (see the module)."""
-    return thin_out_tags(trim_giant_tags(markup))
+def defuse(markup: str | bytes, *, quiet: bool = False) -> str | bytes:
+    """``markup`` without the shapes that make the parse quadratic (see the module); with
+    ``quiet``, a page in bytes also without the script and style text nothing reads, when
+    the compiled scan is built and the page needs no thinning out (rare)."""
+    markup = trim_giant_tags(markup)
+    if quiet and _compiled_counts_quieted is not None and isinstance(markup, bytes):
+        counts, quieted = _compiled_counts_quieted(markup)
+        return thin_out_tags(markup, counts=counts) if _needs_thinning(markup, counts) else quieted
+    return thin_out_tags(markup)

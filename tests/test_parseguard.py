@@ -1,0 +1,183 @@
+"""The script and style text left out before the parse (crawler._fastscan.tag_counts_quieted,
+``defuse(markup, quiet=True)``) never changes the tree the extractor reads: tricky markup
+and generated markup give the same elements, texts and links with and without the cut."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from bench.compare_extract import page_record
+from crawler import treeview
+from crawler.compiled import stale_build
+from crawler.links import parse_page
+from crawler.parseguard import defuse, tag_counts
+
+fastscan = pytest.importorskip("crawler._fastscan")
+pytestmark = pytest.mark.skipif(stale_build(), reason="compiled modules built from other sources")
+
+URL = "http://site.example/dir/page.html"
+
+
+def quieted(markup: bytes) -> bytes:
+    counts, cut = fastscan.tag_counts_quieted(markup)
+    assert counts == tag_counts(markup)
+    return cut
+
+
+def shape(markup: bytes) -> list[tuple[str, tuple, str | None]]:
+    """Every node of the parsed tree, in order: its tag, attributes and text, but the text
+    directly inside a script or style element (the text the cut may leave out)."""
+    tree = LexborHTMLParser(markup)
+    nodes = []
+    for node in tree.root.traverse(include_text=True) if tree.root is not None else ():
+        if node.is_text_node:
+            if node.parent is not None and node.parent.tag in ("script", "style"):
+                continue
+            nodes.append(("#text", (), node.text_content))
+        else:
+            nodes.append((node.tag, tuple(node.attributes.items()), None))
+    return nodes
+
+
+def assert_same_tree(markup: bytes) -> bytes:
+    cut = quieted(markup)
+    assert shape(cut) == shape(markup)
+    return cut
+
+
+#: (markup, the markup with the text cut): where the tokenizer's state must be followed.
+CUT = [
+    (b"<p>a<script>var x = '<a href=/no>';</script><a href=/yes>y</a>",
+     b"<p>a<script></script><a href=/yes>y</a>"),
+    (b"<script>a</script ><script>b</SCRIPT><script>c</script\t><script>d</script/><script>e</script x='>'>",
+     b"<script></script ><script></SCRIPT><script></script\t><script></script/><script></script x='>'>"),
+    (b"<script>a</scripts></script>", b"<script></script>"),
+    (b"<style>a{}</style><STYLE media=x>b</Style >", b"<style></style><STYLE media=x></Style >"),
+    # JSON-LD (and anything a character reference could make JSON-LD) is read: kept.
+    (b"<script type=application/ld+json>{}</script><script type='x&#106;son'>{}</script>",
+     b"<script type=application/ld+json>{}</script><script type='x&#106;son'>{}</script>"),
+    (b"<script type=\"application/LD+JSON\">{}</script><script>x</script>",
+     b"<script type=\"application/LD+JSON\">{}</script><script></script>"),
+    # Escaped script text: "</script>" inside "<!--<script>" does not end the script.
+    (b"<script><!--<script>x</script>y--></script><a href=/a>a</a>",
+     b"<script></script><a href=/a>a</a>"),
+    (b"<script><!--<script>x</script></script><a href=/a>a</a></script>b",
+     b"<script></script><a href=/a>a</a></script>b"),
+    (b"<script><!-- x --><script></script><a href=/a>a</a>", b"<script></script><a href=/a>a</a>"),
+    (b"<script><!--><script></script><a href=/a>a</a>", b"<script></script><a href=/a>a</a>"),
+    (b"<script><!--<script>--></script><a href=/a>a</a>", b"<script></script><a href=/a>a</a>"),
+    # Tags and comments holding "<script>": not scripts.
+    (b"<a title='<script>' href=/a>a</a><script>x</script>", b"<a title='<script>' href=/a>a</a><script></script>"),
+    (b"<!-- <script> --><a href=/a>a</a><script>x</script>", b"<!-- <script> --><a href=/a>a</a><script></script>"),
+    (b"<!--><script>x</script>", b"<!--><script></script>"),
+    (b"<!---><script>x</script>", b"<!---><script></script>"),
+    (b"<!-- a --!><script>x</script>", b"<!-- a --!><script></script>"),
+    (b"<!x <script>><script>x</script>", b"<!x <script>><script></script>"),
+    (b"<?x <script>?><script>x</script>", b"<?x <script>?><script></script>"),
+    (b"</1 <script>><script>x</script>", b"</1 <script>><script></script>"),
+    (b"<a b=\"x>\"<script>c</script><script>d</script>", b"<a b=\"x>\"<script>c</script><script></script>"),
+    (b"<a =\"<script>\"><script>x</script>", b"<a =\"<script>\"><script></script>"),
+    (b"<title><script>x</script></title><script>y</script>", b"<title><script>x</script></title><script></script>"),
+    (b"<textarea><script></TEXTAREA><script>y</script>", b"<textarea><script></TEXTAREA><script></script>"),
+    (b"<xmp><style></xmp><iframe><script></iframe><noembed><!--</noembed><style>a</style>",
+     b"<xmp><style></xmp><iframe><script></iframe><noembed><!--</noembed><style></style>"),
+    (b"<noscript><script>x</script></noscript>", b"<noscript><script></script></noscript>"),
+    (b"<table><script>x</script><tr><td><style>y</style>", b"<table><script></script><tr><td><style></style>"),
+    # Foreign content: its script and style hold markup; after it, scripts are cut again.
+    (b"<svg><script><a href=/in>in</a></script><style>a</style></svg><script>x</script>",
+     b"<svg><script><a href=/in>in</a></script><style>a</style></svg><script></script>"),
+    (b"<svg><title>t</title><g><path/></g><![CDATA[</svg><script>]]></svg><script>x</script>",
+     b"<svg><title>t</title><g><path/></g><![CDATA[</svg><script>]]></svg><script></script>"),
+    (b"<svg/><script>x</script><math><mrow></mrow></math><script>y</script>",
+     b"<svg/><script></script><math><mrow></mrow></math><script></script>"),
+    (b"<p><script>unclosed <a href=/x>", b"<p><script>"),
+]
+
+#: Markup past which nothing is cut (the state is not followed further).
+UNCUT = [
+    b"<svg><foreignObject><div></svg></div></foreignObject><script><a href=/x>x</a></script>",
+    b"<svg><desc><b>x</b></desc></svg><script>x</script>",
+    b"<svg><p>out</svg><script>x</script>",
+    b"<svg><g></path></g></svg><script>x</script>",
+    b"<math><mi><script><a href=/1>1</a></script></mi></math>",
+    b"<select><style><a href=x>y</a></style></select><script>x</script>",
+    b"<template><col><script><a href=x>y</a></script></template><script>x</script>",
+    b"<frameset><script>x</script></frameset>",
+    b"<plaintext><script>x</script>",
+    b"<script",
+    b"<a href='<script>x</script>",
+]
+
+
+@pytest.mark.parametrize(("markup", "cut"), CUT, ids=range(len(CUT)))
+def test_script_and_style_text_is_cut_where_the_tokenizer_reads_it(markup: bytes, cut: bytes) -> None:
+    assert assert_same_tree(markup) == cut
+
+
+@pytest.mark.parametrize("markup", UNCUT, ids=range(len(UNCUT)))
+def test_cutting_stops_where_the_state_is_not_followed(markup: bytes) -> None:
+    assert assert_same_tree(markup) is markup
+
+
+def test_quiet_defuse_cuts_bytes_only_and_keeps_thinning_out() -> None:
+    page = b"<p>x</p><script>" + b"y" * 2000 + b"</script>"
+    assert defuse(page, quiet=True) == b"<p>x</p><script></script>"
+    assert defuse(page) is page
+    assert defuse(page.decode(), quiet=True) == page.decode()
+    deep = b"<script>s</script>" + b"<div>" * 30_000  # thinned out: the page is left whole
+    assert defuse(deep, quiet=True) == defuse(deep)
+
+
+@contextmanager
+def compiled_path() -> Iterator[None]:
+    """On the compiled path (which cuts) until the block ends, then back to the setting before."""
+    previous = treeview.set_compiled(True)
+    if not treeview.using_compiled():
+        pytest.skip("crawler._fastdom is not built")
+    try:
+        yield
+    finally:
+        treeview.set_compiled(previous)
+
+
+@pytest.mark.parametrize("markup", [m for m, _ in CUT] + UNCUT)
+def test_pages_give_the_same_links_cut_or_not(markup: bytes) -> None:
+    with compiled_path():
+        compiled = page_record(parse_page(markup, URL))
+        treeview.set_compiled(False)
+        assert compiled == page_record(parse_page(markup, URL))
+
+
+#: Pieces of markup that move the tokenizer between its states.
+PIECES = st.sampled_from([
+    "<script>", "</script>", "</script >", "</SCRIPT>", "</script/>", "<script type=application/ld+json>",
+    "<script/>", "<scr", "ipt>", "<style>", "</style>", "<!--", "-->", "--!>", "<!-->", "-", "!", "<!",
+    "<svg>", "</svg>", "<svg/>", "<math>", "</math>", "<g>", "</g>", "<path/>", "<title>", "</title>",
+    "<desc>", "</desc>", "<foreignObject>", "<![CDATA[", "]]>", "<textarea>", "</textarea>", "<xmp>",
+    "</xmp>", "<iframe>", "</iframe>", "<noscript>", "</noscript>", "<select>", "<template>", "<table>",
+    "<td>", "<p>", "<div>", "</div>", "<b>", "<a href=/x>", "<a href='/y'>", "</a>", "<a title=\"",
+    "\">", "'", "\"", "=", "<", ">", "/", " ", "\n", "x", "{}", "<!DOCTYPE html>", "<?x>", "</1>",
+    "<plaintext>", "<frameset>", "&amp;", "\x00", "\xe9",
+])  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PIECES, max_size=40))
+def test_generated_markup_keeps_its_tree(pieces: list[str]) -> None:
+    assert_same_tree("".join(pieces).encode())
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PIECES, max_size=40))
+def test_generated_markup_keeps_its_links(pieces: list[str]) -> None:
+    markup = ("<a href=/first>first</a>" + "".join(pieces) + "<a href=/last>last</a>").encode()
+    with compiled_path():
+        compiled = page_record(parse_page(markup, URL))
+        treeview.set_compiled(False)
+        assert compiled == page_record(parse_page(markup, URL))
