@@ -1,7 +1,9 @@
-# Included by _fastplace.pyx: the attributes placement judges an element by, read from
+# Included by _fastplace.pyx and _fastmain.pyx (each keeps its own answers table; the structs
+# are in _fastnaming.pxd): the attributes placement judges an element by, read from
 # lexbor without decoding them (a Naming), and the answers that follow from its tag, class,
 # id and role, and whether it sits in an article (placement._markers; cleanup._name_flags,
-# mainblock.unlikely_candidate and mainblock.class_weight for Cleaner.dropped), kept in C by
+# mainblock.unlikely_candidate and mainblock.class_weight for Cleaner.dropped and for
+# mainblock's scoring pass), kept in C by
 # the raw bytes they were worked out from. Names repeat across a page's elements and a site's pages; decoding them and
 # hashing a tuple of fresh strings for a dict cost more than the answers' look-up. A kept
 # answer is used only for the very bytes it was worked out from (compared in full), and the
@@ -14,6 +16,8 @@ from libc.stdint cimport uint32_t, uint64_t, uintptr_t
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcmp, memcpy, memset
 from selectolax.lexbor cimport lxb_dom_attr_t
+
+from crawler._fastnaming cimport Answers, Naming, Value
 
 from crawler.cleanup import _name_flags
 from crawler.placement import _markers
@@ -75,10 +79,10 @@ cdef enum:
     K_WEIGHT = 4
 
 #: Slots of the answers' table (a power of two), and how many of them a key may sit in.
-#: One table for the process, used under the GIL by one parse at a time: an entry handed
-#: out stays valid only until the next look-up, and a caller such as FastPlacement.dropped
-#: calls into Python meanwhile. Parsing pages in several threads at once would need a
-#: table per thread (or a lock) first.
+#: One table for the process (in each module that includes this), used under the GIL by one
+#: parse at a time: an entry handed out stays valid only until the next look-up, and a
+#: caller such as FastPlacement.dropped calls into Python meanwhile. Parsing pages in
+#: several threads at once would need a table per thread (or a lock) first.
 cdef size_t _SLOTS = 16384
 cdef size_t _PROBES = 4
 cdef enum:
