@@ -92,7 +92,7 @@ cdef bint _unlikely_named(str tag, Naming *naming) except -1:
     class or id (an empty one counts as none), else the answers table's."""
     if naming.role.length == 0 and naming.classes.length == 0 and naming.ident.length == 0:
         return False
-    return _unlikely_of(_answers_of(tag, naming, False), tag, naming)
+    return _unlikely_of(_answers_of(tag, naming, False, marked=False), tag, naming)
 
 
 cdef bint _alive(FastNode node, bint strip_unlikely) except -1:
@@ -135,7 +135,7 @@ cdef object _initial(FastNode element):
     _read_naming(element, &naming)
     if naming.classes.length == 0 and naming.ident.length == 0:
         return _TAG_SCORE.get(tag, 0)
-    return _TAG_SCORE.get(tag, 0) + _weight_of(_answers_of(tag, &naming, False), &naming)
+    return _TAG_SCORE.get(tag, 0) + _weight_of(_answers_of(tag, &naming, False, marked=False), &naming)
 
 
 cdef inline long _collapsed_length(Facts *facts) noexcept:
@@ -247,7 +247,9 @@ def score_paragraphs(FastNode body, ctx):
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
-    cdef object found, parent, score, ancestor_key, divider, initial
+    cdef object found, parent, score, ancestor_key, initial
+    cdef list chain
+    cdef tuple link
     cdef str tag
     # The running totals: an ancestor's place in ``totals`` and ``order`` is kept on its node
     # (FastNode.score_place), marked with this call's number.
@@ -257,7 +259,7 @@ def score_paragraphs(FastNode body, ctx):
     cdef list order = []
     cdef double *totals = NULL
     cdef double *grown
-    cdef Py_ssize_t count = 0, room = 0, index, position
+    cdef Py_ssize_t count = 0, room = 0, index, position, step
     cdef double points
     try:
         for position in range(len(to_score)):
@@ -272,8 +274,12 @@ def score_paragraphs(FastNode body, ctx):
                 continue
             parent, score = found
             points = score  # a small int: exact, as Python's int / int divides it
-            for ancestor_key, ancestor, divider in _chain(<FastNode> parent, chains):
+            chain = _chain(<FastNode> parent, chains)
+            for step in range(len(chain)):
+                link = <tuple> chain[step]  # (key, ancestor, divider)
+                ancestor = <FastNode> link[1]
                 if ancestor.scoring != scoring:
+                    ancestor_key = link[0]
                     initial = scores.get(ancestor_key)
                     if initial is None:
                         initial = _initial(ancestor)
@@ -292,7 +298,7 @@ def score_paragraphs(FastNode body, ctx):
                     count += 1
                 else:
                     index = ancestor.score_place
-                totals[index] += points / <long> divider
+                totals[index] += points / <long> link[2]
         for index in range(count):
             scores[order[index]] = totals[index]
     finally:

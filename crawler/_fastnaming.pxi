@@ -282,9 +282,10 @@ cdef Py_ssize_t _key_of(str tag, Naming *naming, bint in_article, unsigned char 
     return at
 
 
-cdef Answers *_answers_of(str tag, Naming *naming, bint in_article) except NULL:
+cdef Answers *_answers_of(str tag, Naming *naming, bint in_article, bint marked=True) except NULL:
     """The answers for an element with ``tag`` and ``naming`` (its placement._markers
-    worked out, the others when first asked); valid until the next call."""
+    worked out unless not ``marked``, then None: mainblock's scoring pass needs none; the
+    others when first asked); valid until the next call."""
     cdef unsigned char key[_KEY_ROOM]
     cdef Py_ssize_t length = _key_of(tag, naming, in_article, key)
     cdef uint64_t hashed = 0
@@ -301,15 +302,17 @@ cdef Answers *_answers_of(str tag, Naming *naming, bint in_article) except NULL:
                     free_slot = slot
             elif slot.hash == hashed and slot.length == <size_t> length and memcmp(slot.key, key, length) == 0:
                 return slot
-    classes, ident, role = _decoded(&naming.classes), _decoded(&naming.ident), _decoded(&naming.role)
+    marks = None
+    if marked:
+        classes, ident, role = _decoded(&naming.classes), _decoded(&naming.ident), _decoded(&naming.role)
+        # A key not kept here: placement's own cache of _markers keeps it by value.
+        marks = (_markers_named(tag, classes, ident, role, in_article) if length >= 0
+                 else _markers_of(tag, classes, ident, role, in_article))
     if length < 0:
-        # Not kept here: placement's own cache of _markers keeps it by value.
-        marks = _markers_of(tag, classes, ident, role, in_article)
         _forget(&_unkept)
         Py_INCREF(marks)
         _unkept.marks = <PyObject *> marks
         return &_unkept
-    marks = _markers_named(tag, classes, ident, role, in_article)
     if free_slot == NULL:
         free_slot = &_table[(hashed + (hashed >> 32) % _PROBES) & (_SLOTS - 1)]
     copy = <unsigned char *> malloc(length)
