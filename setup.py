@@ -118,7 +118,7 @@ class OptionalBuildExt(build_ext):
         return [*SOURCES.values(), "crawler/_fastdom.pxd", "crawler/_fasttext.pxi", "crawler/_factstable.pxi",
                 "crawler/_fasttags.pxi", "crawler/_fasturls.pxi", "crawler/_fasthead.pxi",
                 "crawler/_fastnames.pxi", "crawler/_fastwalk.pxi", "crawler/_fasthidden.pxi", "crawler/_fastplace.pxd",
-                "crawler/_fastmain.pxd"]
+                "crawler/_fastmain.pxd", "crawler/_fastnaming.pxi", "crawler/_fastnaming.pxd"]
 
 
 setup(

@@ -6,10 +6,12 @@ same caches (``ctx.scores``, ``ctx.nodes``, ``texts.paragraphs``, ``texts.chains
 ``texts.pieces`` through ``texts.note``) filled with the same values, so the rest of the
 main-content finder, in Python, cannot tell which one ran (``ctx.alive`` stays empty: the
 compiled passes keep an element's state on its node). It reads a
-paragraph's text facts with one C scan per element instead of building its text. The
-Python functions ``_score_paragraphs``, ``_alive``, ``_paragraph``, ``_chain``,
-``_initial``, ``_has_block_child`` and ``TextCache.note`` (and, in _fastnames.pxi,
-``class_weight``, ``unlikely_candidate`` and ``_visible``) are the reference: a change there must be made here too
+paragraph's text facts with one C scan per element instead of building its text, and an
+element's class, id and role from lexbor, judged by the answers table of _fastnaming.pxi
+rather than through an attribute dict. The Python functions ``_score_paragraphs``,
+``_alive``, ``_paragraph``, ``_chain``, ``_initial``, ``_has_block_child`` and
+``TextCache.note`` (and, in _fastnames.pxi, ``class_weight``, ``unlikely_candidate`` and
+``_visible``) are the reference: a change there must be made here too
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
 
 Further down, the other per-page steps of the main-content finder and of placement that walk
@@ -24,6 +26,8 @@ from selectolax.lexbor cimport lxb_dom_node_t
 from crawler.mainblock import _UNREAD as UNREAD, DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
 
 include "_fastnames.pxi"
+include "_fasthidden.pxi"
+include "_fastnaming.pxi"
 
 cdef frozenset _SKIPPED = SKIPPED_TAGS
 cdef dict _TAG_SCORE = TAG_SCORE
@@ -51,23 +55,44 @@ cdef unsigned int _ROOT_STATE = S_KNOWN | S_ALIVE
 
 cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_unlikely) except 0:
     """The state of ``element`` under a parent (or none) in state ``above``: one step of
-    mainblock._alive's downward pass."""
+    mainblock._alive's downward pass. The attributes are read from lexbor (a Naming), and
+    whether the names make an unlikely candidate from the answers table (_fastnaming.pxi)."""
     cdef bint alive = above & S_ALIVE, in_table = above & S_IN_TABLE
     cdef unsigned int depth = above >> S_DEPTH_SHIFT
     cdef str tag
-    cdef dict attrs
+    cdef Naming naming
     depth += 1
     if alive and element.ptr.type == 1:
         tag = element.get_tag()
-        attrs = element.get_attributes()
-        if depth > _MAX_DEPTH or tag in _SKIPPED or not _visible_attrs(attrs):
+        if depth > _MAX_DEPTH or tag in _SKIPPED:
             alive = False
-        elif strip_unlikely and attrs and not _is(tag, "table") and not _is(tag, "code") and not in_table:
-            # (Without attributes, no role, class or id: never an unlikely candidate.)
-            if _unlikely_candidate(tag, attrs):
+        else:
+            _read_naming(element, &naming)
+            if not _visible_named(element, &naming):
                 alive = False
+            elif strip_unlikely and naming.any and not _is(tag, "table") and not _is(tag, "code") and not in_table:
+                # (Without attributes, no role, class or id: never an unlikely candidate.)
+                if _unlikely_named(tag, &naming):
+                    alive = False
         in_table = in_table or _is(tag, "table") or _is(tag, "code")
     return S_KNOWN | (S_ALIVE if alive else 0) | (S_IN_TABLE if in_table else 0) | (depth << S_DEPTH_SHIFT)
+
+
+cdef bint _visible_named(FastNode element, Naming *naming) except -1:
+    """mainblock._visible of the element's attributes: visible without a style, hidden or
+    aria-hidden attribute (a style without a value, or an empty one, hides nothing), else
+    the attribute dict's reading (few elements have one)."""
+    if not naming.hidden and naming.style.length == 0 and naming.aria_hidden.data == NULL:
+        return True
+    return _visible_attrs(element.get_attributes())
+
+
+cdef bint _unlikely_named(str tag, Naming *naming) except -1:
+    """mainblock.unlikely_candidate of an element with attributes: never without a role,
+    class or id (an empty one counts as none), else the answers table's."""
+    if naming.role.length == 0 and naming.classes.length == 0 and naming.ident.length == 0:
+        return False
+    return _unlikely_of(_answers_of(tag, naming, False, marked=False), tag, naming)
 
 
 cdef bint _alive(FastNode node, bint strip_unlikely) except -1:
@@ -100,6 +125,17 @@ cdef bint _alive(FastNode node, bint strip_unlikely) except -1:
         current = <FastNode> chain[index]
         state = current.alive_states[scoring_pass] = _child_state(current, state, strip_unlikely)
     return state & S_ALIVE
+
+
+cdef object _initial(FastNode element):
+    """mainblock._initial, the class weight from the answers table (none without a class
+    or id: an empty one counts as none)."""
+    cdef Naming naming
+    cdef str tag = element.get_tag()
+    _read_naming(element, &naming)
+    if naming.classes.length == 0 and naming.ident.length == 0:
+        return _TAG_SCORE.get(tag, 0)
+    return _TAG_SCORE.get(tag, 0) + _weight_of(_answers_of(tag, &naming, False, marked=False), &naming)
 
 
 cdef inline long _collapsed_length(Facts *facts) noexcept:
@@ -211,7 +247,9 @@ def score_paragraphs(FastNode body, ctx):
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
-    cdef object found, parent, score, ancestor_key, divider, initial
+    cdef object found, parent, score, ancestor_key, initial
+    cdef list chain
+    cdef tuple link
     cdef str tag
     # The running totals: an ancestor's place in ``totals`` and ``order`` is kept on its node
     # (FastNode.score_place), marked with this call's number.
@@ -221,7 +259,7 @@ def score_paragraphs(FastNode body, ctx):
     cdef list order = []
     cdef double *totals = NULL
     cdef double *grown
-    cdef Py_ssize_t count = 0, room = 0, index, position
+    cdef Py_ssize_t count = 0, room = 0, index, position, step
     cdef double points
     try:
         for position in range(len(to_score)):
@@ -236,11 +274,15 @@ def score_paragraphs(FastNode body, ctx):
                 continue
             parent, score = found
             points = score  # a small int: exact, as Python's int / int divides it
-            for ancestor_key, ancestor, divider in _chain(<FastNode> parent, chains):
+            chain = _chain(<FastNode> parent, chains)
+            for step in range(len(chain)):
+                link = <tuple> chain[step]  # (key, ancestor, divider)
+                ancestor = <FastNode> link[1]
                 if ancestor.scoring != scoring:
+                    ancestor_key = link[0]
                     initial = scores.get(ancestor_key)
                     if initial is None:
-                        initial = _TAG_SCORE.get(ancestor.get_tag(), 0) + _class_weight(ancestor.get_attributes())
+                        initial = _initial(ancestor)
                         nodes[ancestor_key] = ancestor
                     if count == room:
                         room = 2 * room if room else 64
@@ -256,7 +298,7 @@ def score_paragraphs(FastNode body, ctx):
                     count += 1
                 else:
                     index = ancestor.score_place
-                totals[index] += points / <long> divider
+                totals[index] += points / <long> link[2]
         for index in range(count):
             scores[order[index]] = totals[index]
     finally:
@@ -499,7 +541,7 @@ def top_candidate(FastNode body, ctx):
             parent = parent.get_parent()
     key = <size_t> top.ptr
     if key not in scores:
-        scores[key] = _TAG_SCORE.get(top.get_tag(), 0) + _class_weight(top.get_attributes())
+        scores[key] = _initial(top)
         nodes[key] = top
     # Climb while the parent keeps a good share of the score.
     last = _scaled(scores, scaled_scores, pieces, links, densities, top)

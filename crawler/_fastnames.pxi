@@ -1,6 +1,6 @@
-# Included by _fastmain.pyx and _fastplace.pyx: crawler.mainblock's class_weight,
-# unlikely_candidate and _visible for an element's attribute dict (or its class, id and role
-# values), without a Python call each (the regular expressions' verdicts stay in mainblock's
+# Included by _fastmain.pyx and _fastplace.pyx: crawler.mainblock's class_weight and
+# unlikely_candidate of an element's class, id and role values, and _visible of its attribute
+# dict, without a Python call each (the regular expressions' verdicts stay in mainblock's
 # own caches). mainblock's functions are the reference: a change there must be made here too.
 
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
@@ -24,19 +24,9 @@ cdef inline bint _is(str tag, str name) noexcept:
                            and memcmp(PyUnicode_DATA(tag), PyUnicode_DATA(name), length * PyUnicode_KIND(name)) == 0)
 
 
-cdef object _class_weight(dict attrs):
-    """mainblock.class_weight."""
-    return _names_weight(attrs.get("class"), attrs.get("id"))
-
-
 cdef object _names_weight(object classes, object ident):
     """mainblock.class_weight of an element whose class and id are ``classes`` and ``ident``."""
     return (_name_weight_of(classes) if classes else 0) + (_name_weight_of(ident) if ident else 0)
-
-
-cdef bint _unlikely_candidate(str tag, dict attrs) except -1:
-    """mainblock.unlikely_candidate."""
-    return _unlikely_names(tag, attrs.get("class"), attrs.get("id"), attrs.get("role"))
 
 
 cdef bint _unlikely_names(str tag, object classes, object ident, object role) except -1:

@@ -1,7 +1,9 @@
-# Included by _fastplace.pyx: the attributes placement judges an element by, read from
+# Included by _fastplace.pyx and _fastmain.pyx (each keeps its own answers table; the structs
+# are in _fastnaming.pxd): the attributes placement judges an element by, read from
 # lexbor without decoding them (a Naming), and the answers that follow from its tag, class,
 # id and role, and whether it sits in an article (placement._markers; cleanup._name_flags,
-# mainblock.unlikely_candidate and mainblock.class_weight for Cleaner.dropped), kept in C by
+# mainblock.unlikely_candidate and mainblock.class_weight for Cleaner.dropped and for
+# mainblock's scoring pass), kept in C by
 # the raw bytes they were worked out from. Names repeat across a page's elements and a site's pages; decoding them and
 # hashing a tuple of fresh strings for a dict cost more than the answers' look-up. A kept
 # answer is used only for the very bytes it was worked out from (compared in full), and the
@@ -14,6 +16,8 @@ from libc.stdint cimport uint32_t, uint64_t, uintptr_t
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcmp, memcpy, memset
 from selectolax.lexbor cimport lxb_dom_attr_t
+
+from crawler._fastnaming cimport Answers, Naming, Value
 
 from crawler.cleanup import _name_flags
 from crawler.placement import _markers
@@ -75,10 +79,10 @@ cdef enum:
     K_WEIGHT = 4
 
 #: Slots of the answers' table (a power of two), and how many of them a key may sit in.
-#: One table for the process, used under the GIL by one parse at a time: an entry handed
-#: out stays valid only until the next look-up, and a caller such as FastPlacement.dropped
-#: calls into Python meanwhile. Parsing pages in several threads at once would need a
-#: table per thread (or a lock) first.
+#: One table for the process (in each module that includes this), used under the GIL by one
+#: parse at a time: an entry handed out stays valid only until the next look-up, and a
+#: caller such as FastPlacement.dropped calls into Python meanwhile. Parsing pages in
+#: several threads at once would need a table per thread (or a lock) first.
 cdef size_t _SLOTS = 16384
 cdef size_t _PROBES = 4
 cdef enum:
@@ -278,9 +282,10 @@ cdef Py_ssize_t _key_of(str tag, Naming *naming, bint in_article, unsigned char 
     return at
 
 
-cdef Answers *_answers_of(str tag, Naming *naming, bint in_article) except NULL:
+cdef Answers *_answers_of(str tag, Naming *naming, bint in_article, bint marked=True) except NULL:
     """The answers for an element with ``tag`` and ``naming`` (its placement._markers
-    worked out, the others when first asked); valid until the next call."""
+    worked out unless not ``marked``, then None: mainblock's scoring pass needs none; the
+    others when first asked); valid until the next call."""
     cdef unsigned char key[_KEY_ROOM]
     cdef Py_ssize_t length = _key_of(tag, naming, in_article, key)
     cdef uint64_t hashed = 0
@@ -297,15 +302,17 @@ cdef Answers *_answers_of(str tag, Naming *naming, bint in_article) except NULL:
                     free_slot = slot
             elif slot.hash == hashed and slot.length == <size_t> length and memcmp(slot.key, key, length) == 0:
                 return slot
-    classes, ident, role = _decoded(&naming.classes), _decoded(&naming.ident), _decoded(&naming.role)
+    marks = None
+    if marked:
+        classes, ident, role = _decoded(&naming.classes), _decoded(&naming.ident), _decoded(&naming.role)
+        # A key not kept here: placement's own cache of _markers keeps it by value.
+        marks = (_markers_named(tag, classes, ident, role, in_article) if length >= 0
+                 else _markers_of(tag, classes, ident, role, in_article))
     if length < 0:
-        # Not kept here: placement's own cache of _markers keeps it by value.
-        marks = _markers_of(tag, classes, ident, role, in_article)
         _forget(&_unkept)
         Py_INCREF(marks)
         _unkept.marks = <PyObject *> marks
         return &_unkept
-    marks = _markers_named(tag, classes, ident, role, in_article)
     if free_slot == NULL:
         free_slot = &_table[(hashed + (hashed >> 32) % _PROBES) & (_SLOTS - 1)]
     copy = <unsigned char *> malloc(length)

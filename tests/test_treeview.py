@@ -369,6 +369,43 @@ def test_compiled_placement_reads_names_raw_and_keeps_their_answers() -> None:
     assert _fastplace.kept_answers() > 10
 
 
+#: Paragraphs in blocks whose names, roles and hiding attributes the scoring pass reads
+#: from lexbor: unlikely and positive or negative names, as bytes that are not UTF-8, empty
+#: or missing, repeated, in upper case, too long for their answers to be kept, and styles,
+#: hidden and aria-hidden attributes that hide a block or do not.
+SCORED = b"<body>" + b"".join(
+    b"<div " + names + b"><p>" + b"Words, words and more words. " * 3 + b"</p><td>A cell, with words enough.</td>"
+    b"<section " + names + b"><p>" + b"Some more text, long enough to score. " * 2 + b"</p></section></div>"
+    for names in (
+        b"class=sidebar", b"class='sidebar article'", b"id=comments", b"class=content id=footer",
+        b"role=navigation", b"ROLE=menu class=x", b"class", b"class='' id=''", b"class='\xff sidebar'",
+        b"class='hid'", b"CLASS='" + b"related " * 100 + b"'", b"style='display: None'", b"style=''", b"style",
+        b"hidden", b"aria-hidden=true", b"aria-hidden=true class=fallback-image", b"aria-hidden",
+        b"class=menu class=post", b"xlink:role=navigation class=main", b"data-x=1", b"",
+    )
+) + b"<table><tr><td class=sidebar><p>" + b"In a table, so kept. " * 3 + b"</p></td></tr></table></body>"
+
+
+@needs_compiled
+@pytest.mark.parametrize("strip_unlikely", [True, False])
+def test_compiled_scores_judge_names_as_the_reference(strip_unlikely: bool) -> None:
+    """crawler._fastmain.score_paragraphs, which reads class, id, role and the hiding
+    attributes from lexbor and judges the names by its answers table, scores as
+    mainblock._score_paragraphs does, the names met first or kept (the page scored twice)."""
+    from crawler import _fastmain
+    from crawler.mainblock import TextCache, _Ctx, _score_paragraphs
+
+    for plain, fast in [*_trees([SCORED, SCORED], decode=False), *_trees(_sample_bodies())]:
+        body = next((index for index, node in enumerate(plain) if node.tag == "body"), None)
+        if body is None:
+            continue
+        pure = _Ctx(strip_unlikely=strip_unlikely, texts=TextCache())
+        compiled = _Ctx(strip_unlikely=strip_unlikely, texts=TextCache())
+        _score_paragraphs(plain[body], pure)
+        _fastmain.score_paragraphs(fast[body], compiled)
+        assert list(compiled.scores.items()) == list(pure.scores.items())
+
+
 @needs_compiled
 @pytest.mark.parametrize("strip_unlikely", [True, False])
 def test_compiled_siblings_choose_as_siblings(strip_unlikely: bool) -> None:
