@@ -313,11 +313,12 @@ cdef int _scan_node(lxb_dom_node_t *root, bint deep, bint spaced, Facts *facts, 
 
 cdef extern from *:
     """
+    #include <string.h>
     #if defined(__SSE2__)
     #include <emmintrin.h>
     #endif
 
-    /* narrow[k] = wide[k] for k < n, every wide[k] below 128; 16 at a time with SSE2. */
+    /* narrow[k] = wide[k] for k < n, every wide[k] below 128; 16, then 4 at a time with SSE2. */
     static void fasttext_narrow(unsigned char *narrow, const Py_UCS4 *wide, Py_ssize_t n) {
         Py_ssize_t k = 0;
     #if defined(__SSE2__)
@@ -327,6 +328,11 @@ cdef extern from *:
             __m128i high = _mm_packs_epi32(_mm_loadu_si128((const __m128i *) (wide + k + 8)),
                                            _mm_loadu_si128((const __m128i *) (wide + k + 12)));
             _mm_storeu_si128((__m128i *) (narrow + k), _mm_packus_epi16(low, high));
+        }
+        for (; k + 4 <= n; k += 4) {
+            __m128i four = _mm_packs_epi32(_mm_loadu_si128((const __m128i *) (wide + k)), _mm_setzero_si128());
+            int packed = _mm_cvtsi128_si32(_mm_packus_epi16(four, four));
+            memcpy(narrow + k, &packed, 4);
         }
     #endif
         for (; k < n; k++) narrow[k] = (unsigned char) wide[k];
