@@ -388,9 +388,7 @@ cdef class FastNode:
             _scan_node(self.ptr, True, False, &facts, out)
             if facts.invalid:
                 return None
-            if out.length == 0:
-                return "", _piece(&facts)
-            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length), _piece(&facts)
+            return _words_text(out, out.length), _piece(&facts)
         finally:
             _trim_scratch()
 
@@ -406,9 +404,7 @@ cdef class FastNode:
             _scan_node(self.ptr, True, True, &facts, out, room)
             if facts.invalid:
                 return None
-            if out.length == 0:
-                return ""
-            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, min(out.length, room))
+            return _words_text(out, min(out.length, room))
         finally:
             _trim_scratch()
 
@@ -496,9 +492,7 @@ cdef str _collapsed_of(lxb_dom_node_t *ptr, bint spaced, Facts *facts):
         _scan_node(ptr, True, spaced, facts, out)
         if facts.invalid:
             return None
-        if out.length == 0:
-            return ""
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length)
+        return _words_text(out, out.length)
     finally:
         _trim_scratch()
 

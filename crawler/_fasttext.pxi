@@ -48,6 +48,8 @@ cdef inline int _add_text(Buffer *buffer, lxb_dom_node_t *node, const char *sepa
 cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
     int PyUnicode_4BYTE_KIND
+    str PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    unsigned char *PyUnicode_1BYTE_DATA(str text)
 
 
 cdef struct Words:
@@ -55,6 +57,7 @@ cdef struct Words:
     Py_UCS4 *data
     Py_ssize_t length
     Py_ssize_t size
+    bint ascii  # nothing but ASCII written
 
 
 #: The words of every read that writes them (anchor and block texts): the GIL is held and no
@@ -70,6 +73,7 @@ cdef enum:
 
 cdef inline Words *_scratch_words() noexcept:
     _scratch.length = 0
+    _scratch.ascii = True
     return &_scratch
 
 
@@ -255,6 +259,7 @@ cdef int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words
         if written != NULL:
             written[count] = code
             count += 1
+            out.ascii = False
         if code == 0xFF0C:
             wide_commas += 1
     facts.chars = chars
@@ -304,6 +309,49 @@ cdef int _scan_node(lxb_dom_node_t *root, bint deep, bint spaced, Facts *facts, 
                 break
             node = node.next
     return 0
+
+
+cdef extern from *:
+    """
+    #include <string.h>
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+
+    /* narrow[k] = wide[k] for k < n, every wide[k] below 128; 16, then 4 at a time with SSE2. */
+    static void fasttext_narrow(unsigned char *narrow, const Py_UCS4 *wide, Py_ssize_t n) {
+        Py_ssize_t k = 0;
+    #if defined(__SSE2__)
+        for (; k + 16 <= n; k += 16) {
+            __m128i low = _mm_packs_epi32(_mm_loadu_si128((const __m128i *) (wide + k)),
+                                          _mm_loadu_si128((const __m128i *) (wide + k + 4)));
+            __m128i high = _mm_packs_epi32(_mm_loadu_si128((const __m128i *) (wide + k + 8)),
+                                           _mm_loadu_si128((const __m128i *) (wide + k + 12)));
+            _mm_storeu_si128((__m128i *) (narrow + k), _mm_packus_epi16(low, high));
+        }
+        for (; k + 4 <= n; k += 4) {
+            __m128i four = _mm_packs_epi32(_mm_loadu_si128((const __m128i *) (wide + k)), _mm_setzero_si128());
+            int packed = _mm_cvtsi128_si32(_mm_packus_epi16(four, four));
+            memcpy(narrow + k, &packed, 4);
+        }
+    #endif
+        for (; k < n; k++) narrow[k] = (unsigned char) wide[k];
+    }
+    """
+    void fasttext_narrow(unsigned char *narrow, const Py_UCS4 *wide, Py_ssize_t n) noexcept
+
+
+cdef str _words_text(const Words *out, Py_ssize_t length):
+    """The first ``length`` code points ``out`` holds (at most ``out.length``): ASCII
+    narrowed straight into the str, rather than looked over for its widest code point."""
+    cdef str text
+    if length == 0:
+        return ""
+    if not out.ascii:
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, length)
+    text = PyUnicode_New(length, 127)
+    fasttext_narrow(PyUnicode_1BYTE_DATA(text), out.data, length)
+    return text
 
 
 _NOTHING = (0, False, False, True, 0)

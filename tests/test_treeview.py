@@ -280,6 +280,25 @@ def test_anchors_below_from_the_facts_table_match_like_lexbor() -> None:
 
 
 @needs_compiled
+def test_collapsed_words_of_every_length_equal_the_python_expressions() -> None:
+    """Collapsed words of 0 to 40 code points (ASCII ones narrowed 16 at a time into the
+    str, the rest one by one), ASCII or not, one text node or several."""
+    words = ["ab", "c,d", "efghijklmnopqrstu", "\u00e9t\u00e9", "x\u4e2dy", "\U0001f600"]
+    bodies = []
+    for size in range(41):
+        for word in words:
+            text = " ".join(word for _ in range(size))[:size]
+            bodies.append(f"<div> {text}\n\t</div><a href=/a>{text}<b>{text[:7]}</b>{text[7:]}</a>".encode())
+    for _plain, fast in _trees(bodies, decode=False):
+        for node in fast:
+            text = node.text()
+            assert nodetext.collapsed_text(node) == " ".join(node.text(separator=" ").split())
+            assert nodetext.anchor_text(node)[0] == " ".join(text.split())
+            for room in (1, 15, 16, 17):
+                assert node.collapsed_prefix(room) == nodetext.collapsed_text(node)[:room]
+
+
+@needs_compiled
 def test_text_facts_equal_the_python_expressions() -> None:
     checked = 0
     for _plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
