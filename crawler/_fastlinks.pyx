@@ -325,6 +325,18 @@ cdef tuple _image_anchor_of(FastNode node, NameIds *known):
     return (" ".join(alts), "image")
 
 
+cdef inline bint _value_in_page(lxb_dom_attr_t *attr) noexcept:
+    """_in_page(the attribute's value as _text_value reads it)."""
+    return attr != NULL and attr.value != NULL and attr.value.length != 0 and attr.value.data[0] == 35
+
+
+cdef inline object _resolve_value(FastResolver resolve, lxb_dom_attr_t *attr):
+    """resolve.resolve(_text_value(attr)), from the value's bytes."""
+    if attr == NULL or attr.value == NULL or attr.value.data == NULL:
+        return resolve.resolve_value(NULL, 0)
+    return resolve.resolve_value(attr.value.data, attr.value.length)
+
+
 cdef inline bint _in_page(str href) noexcept:
     """``href.startswith("#")``."""
     return len(href) != 0 and href[0] == u"#"
@@ -394,7 +406,7 @@ def collect(dom, resolver, texts):
     cdef dict attrs
     cdef NameIds known
     cdef lxb_dom_attr_t *named[NAME_KINDS]
-    cdef str tag, href, anchor, kind
+    cdef str tag, anchor, kind
     cdef object key, facts, target, refresh, rel
     cdef bint styled
     cdef FoundLink entry
@@ -415,9 +427,8 @@ def collect(dom, resolver, texts):
             rel = _value(named[NAME_REL])
             styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
         if tag == "a":
-            href = _text_value(named[NAME_HREF])
-            anchor = _note_anchor(node, _in_page(href), pieces, weights)
-            target = resolve.resolve(href)
+            anchor = _note_anchor(node, _value_in_page(named[NAME_HREF]), pieces, weights)
+            target = _resolve_value(resolve, named[NAME_HREF])
             if target is None:
                 continue
             if anchor:
@@ -425,20 +436,20 @@ def collect(dom, resolver, texts):
             else:
                 anchor, kind = _image_anchor_of(node, &known)
         elif tag == "area":
-            target = resolve.resolve(_text_value(named[NAME_HREF]))
+            target = _resolve_value(resolve, named[NAME_HREF])
             if target is None:
                 continue
             anchor, kind = _collapse(_text_value(named[NAME_ALT])), "area"
         elif tag == "link":
             if "canonical" not in _rel_tokens(rel):
                 continue
-            target = resolve.resolve(_text_value(named[NAME_HREF]))
+            target = _resolve_value(resolve, named[NAME_HREF])
             anchor, kind = "", "canonical"
         elif tag == "iframe" or tag == "frame":
-            target = resolve.resolve(_text_value(named[NAME_SRC]))
+            target = _resolve_value(resolve, named[NAME_SRC])
             anchor, kind = "", "frame"
         elif tag == "form":
-            target = resolve.resolve(_text_value(named[NAME_ACTION]))
+            target = _resolve_value(resolve, named[NAME_ACTION])
             anchor, kind = "", "form"
         else:  # meta
             if _text_value(named[NAME_HTTP_EQUIV]).strip().lower() != "refresh":

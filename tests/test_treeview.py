@@ -491,6 +491,9 @@ _hrefs = st.one_of(
     st.builds(lambda h, p: f"//{h}{p}", _url_hosts, _url_tails),
     st.builds(lambda p: "/" + p, _url_tails),
     st.builds(lambda p: "#" + p, _url_tails),
+    st.builds(lambda scheme, p: scheme + p, st.sampled_from(
+        ["javascript:", "mailto:", "HTTP:", "Https:", "httpss:", "http+x:", "a.b-c:", "1a:", "c:", "é:", "java\tscript:"]),
+        _url_tails),
     _url_tails,
 )
 
@@ -506,8 +509,10 @@ def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str
     from crawler.urls import Resolver
 
     fast = FastResolver(Resolver(base))
+    from_bytes = FastResolver(Resolver(base))
     for href in hrefs + hrefs:  # the second time from the cache, or settled again
         assert fast(href) == Resolver(base)(href), href
+        assert from_bytes(href.encode()) == Resolver(base)(href), href
 
 
 @needs_compiled
