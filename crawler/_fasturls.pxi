@@ -20,7 +20,7 @@ from libc.string cimport memchr, memcpy
 # What the shortcuts test of each byte, looked up in one table rather than by a chain of
 # comparisons (the shortcuts read every byte of most hrefs of a page, several times).
 DEF SAFE_PATH = 1  # a character of urls._SAFE_PATH's class: [A-Za-z0-9\-._~!$&()*+,;=:@/%?]
-DEF SIMPLE_STARTS = 2  # where urls._simple's "/.", "%2e" or "xn--" may start: "/", "%", "x"
+DEF SURPRISE = 2  # where urls._simple's "/.", "%2e" or "xn--" is noticed: ".", "%", "x"
 DEF LINE_BREAK = 4  # a tab or a line break, which urls._clean removes
 DEF PLAIN = 8  # safe, and no surprise starts there (most characters of a URL)
 DEF HOST_PLAIN = 16  # [a-z0-9-] but "x" (where "xn--" may start): a host label goes on
@@ -34,8 +34,8 @@ cdef void _fill_url_bytes() noexcept:
         _URL_BYTES[c] = 0
         if c < 128 and (97 <= c <= 122 or 65 <= c <= 90 or 48 <= c <= 57 or c in b"-._~!$&()*+,;=:@/%?"):
             _URL_BYTES[c] |= SAFE_PATH
-        if c == 47 or c == 37 or c == 120:
-            _URL_BYTES[c] |= SIMPLE_STARTS
+        if c == 46 or c == 37 or c == 120:
+            _URL_BYTES[c] |= SURPRISE
         if c == 9 or c == 10 or c == 13:
             _URL_BYTES[c] |= LINE_BREAK
         if _URL_BYTES[c] == SAFE_PATH:
@@ -50,7 +50,8 @@ _fill_url_bytes()
 cdef bint _safe_and_simple(const unsigned char *text, Py_ssize_t start, Py_ssize_t end) noexcept:
     """Whether ``text[start:end]`` is all characters of urls._SAFE_PATH's class and holds
     none of urls._simple's "/.", "%2e", "%2E" or "xn--" (read up to ``end``): one pass,
-    passing over plain characters four at a time."""
+    passing over plain characters four at a time ("/." noticed at its dot, which paths
+    have fewer of than slashes)."""
     cdef Py_ssize_t index = start
     cdef unsigned char c, kind
     while index < end:
@@ -63,8 +64,8 @@ cdef bint _safe_and_simple(const unsigned char *text, Py_ssize_t start, Py_ssize
         if not kind & PLAIN:
             if not kind & SAFE_PATH:
                 return False
-            if c == 47:  # "/."
-                if index + 1 < end and text[index + 1] == 46:
+            if c == 46:  # "/."
+                if index > start and text[index - 1] == 47:
                     return False
             elif c == 37:  # "%2e", "%2E"
                 if (index + 2 < end and text[index + 1] == 50
