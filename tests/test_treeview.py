@@ -502,6 +502,7 @@ _hrefs = st.one_of(
 @settings(max_examples=600, deadline=None)
 @given(hrefs=st.lists(_hrefs, min_size=1, max_size=4), base=st.sampled_from(
     ["http://example.com/dir/page.html?q=1", "https://u:p@example.com:8443/a/", "http://EXAMPLE.com", "not a url",
+     "https://example.com", "http://example.com/a\tb",
      "http://example.com/p?q#old", "mailto:a@example.com"]))
 def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str) -> None:
     from crawler._fastlinks import FastResolver
