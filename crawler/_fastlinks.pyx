@@ -325,6 +325,36 @@ cdef tuple _image_anchor_of(FastNode node, NameIds *known):
     return (" ".join(alts), "image")
 
 
+cdef bint _names_canonical(str rel):
+    """``"canonical" in links._rel_tokens(rel)``: whether a token of ``rel`` lower-cases to
+    "canonical", which only its letters in either case do (no other character lower-cases
+    to one of them)."""
+    cdef Py_ssize_t start, index = 0
+    cdef Py_ssize_t size = 0 if rel is None else len(rel)
+    while index < size:
+        while index < size and Py_UNICODE_ISSPACE(rel[index]):
+            index += 1
+        start = index
+        while index < size and not Py_UNICODE_ISSPACE(rel[index]):
+            index += 1
+        if index - start == 9 and _spells_canonical(rel, start):
+            return True
+    return False
+
+
+cdef const char *_CANONICAL = "canonical"
+
+
+cdef inline bint _spells_canonical(str rel, Py_ssize_t start):
+    cdef Py_ssize_t index
+    cdef unsigned long c
+    for index in range(9):
+        c = <unsigned long> rel[start + index]
+        if c >= 128 or (c | 32) != <unsigned long> _CANONICAL[index]:
+            return False
+    return True
+
+
 cdef inline bint _value_in_page(lxb_dom_attr_t *attr) noexcept:
     """_in_page(the attribute's value as _text_value reads it)."""
     return attr != NULL and attr.value != NULL and attr.value.length != 0 and attr.value.data[0] == 35
@@ -441,7 +471,7 @@ def collect(dom, resolver, texts):
                 continue
             anchor, kind = _collapse(_text_value(named[NAME_ALT])), "area"
         elif tag == "link":
-            if "canonical" not in _rel_tokens(rel):
+            if not _names_canonical(rel):
                 continue
             target = _resolve_value(resolve, named[NAME_HREF])
             anchor, kind = "", "canonical"

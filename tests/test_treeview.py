@@ -517,6 +517,18 @@ def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str
 
 
 @needs_compiled
+@pytest.mark.parametrize("rel", ["canonical", "CanoNical", "alternate canonical", "canonical\xa0x", "\u2003canonical\x1f",
+                                 "\u212aanonical", "canonicalx", "canonica", "can\u0130nical", "", "x y"])
+def test_compiled_collect_finds_canonical_rels_as_python(both_paths: None, rel: str) -> None:
+    body = f'<html><head><link rel="{rel}" href="/canonical"></head><body><p>Text</p></body></html>'.encode()
+    treeview.set_compiled(True)
+    compiled = [(link.url, link.kind) for link in parse_page(body, URL).links]
+    treeview.set_compiled(False)
+    assert compiled == [(link.url, link.kind) for link in parse_page(body, URL).links]
+    assert bool(compiled) == ("canonical" in rel.lower().split())
+
+
+@needs_compiled
 def test_long_inline_styles_are_judged_alike_and_not_kept(both_paths: None) -> None:
     """The compiled path keeps the hidden verdict of short style values only: a long one
     (inline data can be megabytes) is judged each time, with the same answer as the pure
