@@ -39,7 +39,6 @@ from crawler.links import (
     LINK_SELECTOR,
     _image_anchor,
     _rel_flags,
-    _rel_tokens,
     make_link,
 )
 from crawler.nodetext import anchor_text, collapsed_text
@@ -67,6 +66,8 @@ cdef extern from "Python.h":
     int READONLY
     # A new, empty dict with room for ``size`` entries (CPython's, as ``{}`` grown to that size).
     dict _PyDict_NewPresized(Py_ssize_t size)
+    # The character at ``index`` of a str's ``data`` of ``kind``.
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index)
     # A new, empty instance of ``kind``, as ``object.__new__(kind)`` makes it.
     PyObject *_Link_alloc "__Pyx_LinkAlloc" (object kind) except NULL
 
@@ -331,13 +332,19 @@ cdef bint _names_canonical(str rel):
     to one of them)."""
     cdef Py_ssize_t start, index = 0
     cdef Py_ssize_t size = 0 if rel is None else len(rel)
+    cdef int kind
+    cdef void *data
+    if size == 0:
+        return False
+    kind = PyUnicode_KIND(rel)
+    data = PyUnicode_DATA(rel)
     while index < size:
-        while index < size and Py_UNICODE_ISSPACE(rel[index]):
+        while index < size and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, index)):
             index += 1
         start = index
-        while index < size and not Py_UNICODE_ISSPACE(rel[index]):
+        while index < size and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, index)):
             index += 1
-        if index - start == 9 and _spells_canonical(rel, start):
+        if index - start == 9 and _spells_canonical(kind, data, start):
             return True
     return False
 
@@ -345,11 +352,11 @@ cdef bint _names_canonical(str rel):
 cdef const char *_CANONICAL = "canonical"
 
 
-cdef inline bint _spells_canonical(str rel, Py_ssize_t start):
+cdef inline bint _spells_canonical(int kind, void *data, Py_ssize_t start) noexcept:
     cdef Py_ssize_t index
     cdef unsigned long c
     for index in range(9):
-        c = <unsigned long> rel[start + index]
+        c = PyUnicode_READ(kind, data, start + index)
         if c >= 128 or (c | 32) != <unsigned long> _CANONICAL[index]:
             return False
     return True
@@ -512,7 +519,7 @@ cdef FoundLink _collect_from_dict(FastNode node, str tag, dict attrs, FastResolv
             return None
         anchor, kind = _collapse(attrs.get("alt") or ""), "area"
     elif tag == "link":
-        if "canonical" not in _rel_tokens(attrs.get("rel")):
+        if not _names_canonical(attrs.get("rel")):
             return None
         target = resolve.resolve(attrs.get("href") or "")
         anchor, kind = "", "canonical"
