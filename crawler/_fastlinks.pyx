@@ -17,7 +17,14 @@ from libc.stdint cimport uintptr_t
 from selectolax.lexbor cimport (
     LXB_DOM_NODE_TYPE_ELEMENT,
     LXB_TAG__TEXT,
+    LXB_TAG_A,
+    LXB_TAG_AREA,
+    LXB_TAG_FORM,
+    LXB_TAG_FRAME,
+    LXB_TAG_IFRAME,
     LXB_TAG_IMG,
+    LXB_TAG_LINK,
+    LXB_TAG_META,
     lxb_dom_attr_t,
     lxb_dom_character_data_t,
     lxb_dom_node_t,
@@ -326,6 +333,20 @@ cdef tuple _image_anchor_of(FastNode node, NameIds *known):
     return (" ".join(alts), "image")
 
 
+#: lexbor's id of each tag LINK_SELECTOR selects, by name.
+cdef dict _LINK_TAG_IDS = {"a": LXB_TAG_A, "area": LXB_TAG_AREA, "link": LXB_TAG_LINK, "iframe": LXB_TAG_IFRAME,
+                           "frame": LXB_TAG_FRAME, "form": LXB_TAG_FORM, "meta": LXB_TAG_META}
+
+
+cdef inline uintptr_t _tag_id(FastNode node) except? 0:
+    """lexbor's id of the tag ``node.get_tag()`` names (one of LINK_SELECTOR's; else 0):
+    its local name's, when it has no qualified name of its own (as FastDoc.tag_of reads
+    it)."""
+    if (<element_t *> node.ptr).qualified_name == 0:
+        return node.ptr.local_name
+    return _LINK_TAG_IDS.get(node.get_tag(), 0)
+
+
 cdef bint _names_canonical(str rel):
     """``"canonical" in links._rel_tokens(rel)``: whether a token of ``rel`` lower-cases to
     "canonical", which only its letters in either case do (no other character lower-cases
@@ -443,13 +464,14 @@ def collect(dom, resolver, texts):
     cdef dict attrs
     cdef NameIds known
     cdef lxb_dom_attr_t *named[NAME_KINDS]
-    cdef str tag, anchor, kind
+    cdef str anchor, kind
     cdef object key, facts, target, refresh, rel
+    cdef uintptr_t tag
     cdef bint styled
     cdef FoundLink entry
     known.count = 0
     for node in elements:
-        tag = node.get_tag()
+        tag = _tag_id(node)
         if _read_attributes(node.doc, node.ptr, &known, named):
             rel = _value(named[NAME_REL])
             styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
@@ -457,13 +479,13 @@ def collect(dom, resolver, texts):
             attrs = node.get_attributes()
             if not _read_attributes(node.doc, node.ptr, &known, named):
                 # Names the view could not learn (see FastDoc._learn_names): the dict.
-                entry = _collect_from_dict(node, tag, attrs, resolve, pieces, weights)
+                entry = _collect_from_dict(node, node.get_tag(), attrs, resolve, pieces, weights)
                 if entry is not None:
                     found.append(entry)
                 continue
             rel = _value(named[NAME_REL])
             styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
-        if tag == "a":
+        if tag == LXB_TAG_A:
             anchor = _note_anchor(node, _value_in_page(named[NAME_HREF]), pieces, weights)
             target = _resolve_value(resolve, named[NAME_HREF])
             if target is None:
@@ -472,20 +494,20 @@ def collect(dom, resolver, texts):
                 kind = "text"
             else:
                 anchor, kind = _image_anchor_of(node, &known)
-        elif tag == "area":
+        elif tag == LXB_TAG_AREA:
             target = _resolve_value(resolve, named[NAME_HREF])
             if target is None:
                 continue
             anchor, kind = _collapse(_text_value(named[NAME_ALT])), "area"
-        elif tag == "link":
+        elif tag == LXB_TAG_LINK:
             if not _names_canonical(rel):
                 continue
             target = _resolve_value(resolve, named[NAME_HREF])
             anchor, kind = "", "canonical"
-        elif tag == "iframe" or tag == "frame":
+        elif tag == LXB_TAG_IFRAME or tag == LXB_TAG_FRAME:
             target = _resolve_value(resolve, named[NAME_SRC])
             anchor, kind = "", "frame"
-        elif tag == "form":
+        elif tag == LXB_TAG_FORM:
             target = _resolve_value(resolve, named[NAME_ACTION])
             anchor, kind = "", "form"
         else:  # meta
