@@ -1,8 +1,11 @@
 # Included by _fastlinks.pyx: crawler.urls.Resolver's shortcuts, compiled, and its cache. The
 # shortcuts are urls._ROOT_RELATIVE, urls._CANONICAL and urls._simple written as character
 # tests, _CANONICAL's also for a URL without a path and for a scheme-relative "//host/..."
-# href (whose join is the base's scheme and the href); anything they do not settle goes to
-# the Python Resolver itself, which caches it.
+# href (whose join is the base's scheme and the href), plus two of the compiled copy's own:
+# an href of another scheme than http(s) ("mailto:...") has no URL, an empty one is the
+# page's as a "#fragment" is. They read an attribute value's bytes as lexbor holds them
+# (no str is decoded for a settled href); anything they do not settle goes to the Python
+# Resolver itself, which caches it.
 
 from cpython.dict cimport PyDict_GetItem
 from cpython.object cimport PyObject
