@@ -514,6 +514,8 @@ def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str
     for href in hrefs + hrefs:  # the second time from the cache, or settled again
         assert fast(href) == Resolver(base)(href), href
         assert from_bytes(href.encode()) == Resolver(base)(href), href
+        # (bytes that are not UTF-8 read as the attribute dict decodes them)
+        assert from_bytes(href.encode() + b"\xff") == Resolver(base)(href + "\ufffd"), href
 
 
 @needs_compiled
