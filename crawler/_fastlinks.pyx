@@ -370,15 +370,17 @@ cdef bint _names_canonical(str rel):
     return False
 
 
-cdef const char *_CANONICAL = "canonical"
+cdef const char *_CANONICAL_LETTERS = "canonical"
 
 
 cdef inline bint _spells_canonical(int kind, void *data, Py_ssize_t start) noexcept:
+    """Whether the nine characters from ``start`` of a str's ``data`` of ``kind`` are
+    "canonical"'s letters, each in either case."""
     cdef Py_ssize_t index
     cdef unsigned long c
     for index in range(9):
         c = PyUnicode_READ(kind, data, start + index)
-        if c >= 128 or (c | 32) != <unsigned long> _CANONICAL[index]:
+        if c >= 128 or (c | 32) != <unsigned long> _CANONICAL_LETTERS[index]:
             return False
     return True
 
