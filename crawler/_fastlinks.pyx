@@ -18,7 +18,14 @@ from libc.stdint cimport uintptr_t
 from selectolax.lexbor cimport (
     LXB_DOM_NODE_TYPE_ELEMENT,
     LXB_TAG__TEXT,
+    LXB_TAG_A,
+    LXB_TAG_AREA,
+    LXB_TAG_FORM,
+    LXB_TAG_FRAME,
+    LXB_TAG_IFRAME,
     LXB_TAG_IMG,
+    LXB_TAG_LINK,
+    LXB_TAG_META,
     lxb_dom_attr_t,
     lxb_dom_character_data_t,
     lxb_dom_node_t,
@@ -40,7 +47,6 @@ from crawler.links import (
     LINK_SELECTOR,
     _image_anchor,
     _rel_flags,
-    _rel_tokens,
     make_link,
 )
 from crawler.nodetext import anchor_text, collapsed_text
@@ -71,6 +77,8 @@ cdef extern from "Python.h":
                                   int direction) except -2
     # A new, empty dict with room for ``size`` entries (CPython's, as ``{}`` grown to that size).
     dict _PyDict_NewPresized(Py_ssize_t size)
+    # The character at ``index`` of a str's ``data`` of ``kind``.
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index)
     # A new, empty instance of ``kind``, as ``object.__new__(kind)`` makes it.
     PyObject *_Link_alloc "__Pyx_LinkAlloc" (object kind) except NULL
     void PyObject_GC_UnTrack(object op)
@@ -334,6 +342,70 @@ cdef tuple _image_anchor_of(FastNode node, NameIds *known):
     return (" ".join(alts), "image")
 
 
+#: lexbor's id of each tag LINK_SELECTOR selects, by name.
+cdef dict _LINK_TAG_IDS = {"a": LXB_TAG_A, "area": LXB_TAG_AREA, "link": LXB_TAG_LINK, "iframe": LXB_TAG_IFRAME,
+                           "frame": LXB_TAG_FRAME, "form": LXB_TAG_FORM, "meta": LXB_TAG_META}
+
+
+cdef inline uintptr_t _tag_id(FastNode node) except? 0:
+    """lexbor's id of the tag ``node.get_tag()`` names (one of LINK_SELECTOR's; else 0):
+    its local name's, when it has no qualified name of its own (as FastDoc.tag_of reads
+    it)."""
+    if (<element_t *> node.ptr).qualified_name == 0:
+        return node.ptr.local_name
+    return _LINK_TAG_IDS.get(node.get_tag(), 0)
+
+
+cdef bint _names_canonical(str rel):
+    """``"canonical" in links._rel_tokens(rel)``: whether a token of ``rel`` lower-cases to
+    "canonical", which only its letters in either case do (no other character lower-cases
+    to one of them)."""
+    cdef Py_ssize_t start, index = 0
+    cdef Py_ssize_t size = 0 if rel is None else len(rel)
+    cdef int kind
+    cdef void *data
+    if size == 0:
+        return False
+    kind = PyUnicode_KIND(rel)
+    data = PyUnicode_DATA(rel)
+    while index < size:
+        while index < size and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, index)):
+            index += 1
+        start = index
+        while index < size and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, index)):
+            index += 1
+        if index - start == 9 and _spells_canonical(kind, data, start):
+            return True
+    return False
+
+
+cdef const char *_CANONICAL_LETTERS = "canonical"
+
+
+cdef inline bint _spells_canonical(int kind, void *data, Py_ssize_t start) noexcept:
+    """Whether the nine characters from ``start`` of a str's ``data`` of ``kind`` are
+    "canonical"'s letters, each in either case."""
+    cdef Py_ssize_t index
+    cdef unsigned long c
+    for index in range(9):
+        c = PyUnicode_READ(kind, data, start + index)
+        if c >= 128 or (c | 32) != <unsigned long> _CANONICAL_LETTERS[index]:
+            return False
+    return True
+
+
+cdef inline bint _value_in_page(lxb_dom_attr_t *attr) noexcept:
+    """_in_page(the attribute's value as _text_value reads it)."""
+    return attr != NULL and attr.value != NULL and attr.value.length != 0 and attr.value.data[0] == 35
+
+
+cdef inline object _resolve_value(FastResolver resolve, lxb_dom_attr_t *attr):
+    """resolve.resolve(_text_value(attr)), from the value's bytes."""
+    if attr == NULL or attr.value == NULL or attr.value.data == NULL:
+        return resolve.resolve_value(NULL, 0)
+    return resolve.resolve_value(attr.value.data, attr.value.length)
+
+
 cdef inline bint _in_page(str href) noexcept:
     """``href.startswith("#")``."""
     return len(href) != 0 and href[0] == u"#"
@@ -403,13 +475,14 @@ def collect(dom, resolver, texts):
     cdef dict attrs
     cdef NameIds known
     cdef lxb_dom_attr_t *named[NAME_KINDS]
-    cdef str tag, href, anchor, kind
+    cdef str anchor, kind
     cdef object key, facts, target, refresh, rel
+    cdef uintptr_t tag
     cdef bint styled
     cdef FoundLink entry
     known.count = 0
     for node in elements:
-        tag = node.get_tag()
+        tag = _tag_id(node)
         if _read_attributes(node.doc, node.ptr, &known, named):
             rel = _value(named[NAME_REL])
             styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
@@ -417,37 +490,36 @@ def collect(dom, resolver, texts):
             attrs = node.get_attributes()
             if not _read_attributes(node.doc, node.ptr, &known, named):
                 # Names the view could not learn (see FastDoc._learn_names): the dict.
-                entry = _collect_from_dict(node, tag, attrs, resolve, pieces, weights)
+                entry = _collect_from_dict(node, node.get_tag(), attrs, resolve, pieces, weights)
                 if entry is not None:
                     found.append(entry)
                 continue
             rel = _value(named[NAME_REL])
             styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
-        if tag == "a":
-            href = _text_value(named[NAME_HREF])
-            anchor = _note_anchor(node, _in_page(href), pieces, weights)
-            target = resolve.resolve(href)
+        if tag == LXB_TAG_A:
+            anchor = _note_anchor(node, _value_in_page(named[NAME_HREF]), pieces, weights)
+            target = _resolve_value(resolve, named[NAME_HREF])
             if target is None:
                 continue
             if anchor:
                 kind = "text"
             else:
                 anchor, kind = _image_anchor_of(node, &known)
-        elif tag == "area":
-            target = resolve.resolve(_text_value(named[NAME_HREF]))
+        elif tag == LXB_TAG_AREA:
+            target = _resolve_value(resolve, named[NAME_HREF])
             if target is None:
                 continue
             anchor, kind = _collapse(_text_value(named[NAME_ALT])), "area"
-        elif tag == "link":
-            if "canonical" not in _rel_tokens(rel):
+        elif tag == LXB_TAG_LINK:
+            if not _names_canonical(rel):
                 continue
-            target = resolve.resolve(_text_value(named[NAME_HREF]))
+            target = _resolve_value(resolve, named[NAME_HREF])
             anchor, kind = "", "canonical"
-        elif tag == "iframe" or tag == "frame":
-            target = resolve.resolve(_text_value(named[NAME_SRC]))
+        elif tag == LXB_TAG_IFRAME or tag == LXB_TAG_FRAME:
+            target = _resolve_value(resolve, named[NAME_SRC])
             anchor, kind = "", "frame"
-        elif tag == "form":
-            target = resolve.resolve(_text_value(named[NAME_ACTION]))
+        elif tag == LXB_TAG_FORM:
+            target = _resolve_value(resolve, named[NAME_ACTION])
             anchor, kind = "", "form"
         else:  # meta
             if _text_value(named[NAME_HTTP_EQUIV]).strip().lower() != "refresh":
@@ -480,7 +552,7 @@ cdef FoundLink _collect_from_dict(FastNode node, str tag, dict attrs, FastResolv
             return None
         anchor, kind = _collapse(attrs.get("alt") or ""), "area"
     elif tag == "link":
-        if "canonical" not in _rel_tokens(attrs.get("rel")):
+        if not _names_canonical(attrs.get("rel")):
             return None
         target = resolve.resolve(attrs.get("href") or "")
         anchor, kind = "", "canonical"

@@ -551,6 +551,9 @@ _hrefs = st.one_of(
     st.builds(lambda h, p: f"//{h}{p}", _url_hosts, _url_tails),
     st.builds(lambda p: "/" + p, _url_tails),
     st.builds(lambda p: "#" + p, _url_tails),
+    st.builds(lambda scheme, p: scheme + p, st.sampled_from(
+        ["javascript:", "mailto:", "HTTP:", "Https:", "httpss:", "http+x:", "a.b-c:", "1a:", "c:", "é:", "java\tscript:"]),
+        _url_tails),
     _url_tails,
 )
 
@@ -559,6 +562,7 @@ _hrefs = st.one_of(
 @settings(max_examples=600, deadline=None)
 @given(hrefs=st.lists(_hrefs, min_size=1, max_size=4), base=st.sampled_from(
     ["http://example.com/dir/page.html?q=1", "https://u:p@example.com:8443/a/", "http://EXAMPLE.com", "not a url",
+     "https://example.com", "http://example.com/a\tb",
      "http://example.com/p?q#old", "mailto:a@example.com"]))
 def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str) -> None:
     from crawler._fastlinks import FastResolver
@@ -566,8 +570,24 @@ def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str
     from crawler.urls import Resolver
 
     fast = FastResolver(Resolver(base))
+    from_bytes = FastResolver(Resolver(base))
     for href in hrefs + hrefs:  # the second time from the cache, or settled again
         assert fast(href) == Resolver(base)(href), href
+        assert from_bytes(href.encode()) == Resolver(base)(href), href
+        # (bytes that are not UTF-8 read as the attribute dict decodes them)
+        assert from_bytes(href.encode() + b"\xff") == Resolver(base)(href + "\ufffd"), href
+
+
+@needs_compiled
+@pytest.mark.parametrize("rel", ["canonical", "CanoNical", "alternate canonical", "canonical\xa0x", "\u2003canonical\x1f",
+                                 "\u212aanonical", "canonicalx", "canonica", "can\u0130nical", "", "x y"])
+def test_compiled_collect_finds_canonical_rels_as_python(both_paths: None, rel: str) -> None:
+    body = f'<html><head><link rel="{rel}" href="/canonical"></head><body><p>Text</p></body></html>'.encode()
+    treeview.set_compiled(True)
+    compiled = [(link.url, link.kind) for link in parse_page(body, URL).links]
+    treeview.set_compiled(False)
+    assert compiled == [(link.url, link.kind) for link in parse_page(body, URL).links]
+    assert bool(compiled) == ("canonical" in rel.lower().split())
 
 
 @needs_compiled
