@@ -22,7 +22,7 @@ from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
 from crawler.mainblock import TO_SCORE, TextCache, find_main, prose_length
 from crawler.nodetext import collapsed_text
-from crawler.pagefacts import FACTS_SELECTOR, meta_refresh_target, page_classes
+from crawler.pagefacts import FACTS_SELECTOR, meta_refresh_target
 from crawler.parseguard import defuse
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
@@ -297,7 +297,7 @@ def _page_facts(tree: LexborHTMLParser, url: str, headers: Any, walked: Any) -> 
         "generator": head.generator(),
         "schema_types": head.schema_types(),
         "og_type": head.og_type(),
-        "page_classes": page_classes(tree),
+        "page_classes": head.page_classes(),
     }
     return base_url, page_nofollow_by, facts
 

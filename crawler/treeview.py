@@ -107,12 +107,13 @@ def head_walk(parser: Any, query: str, stripped: tuple[str, ...]) -> tuple[list[
     return None
 
 
-def head_facts(parser: Any, walked: tuple[list[Any], list[list[Any]], Any] | None) -> HeadFacts:
-    """``HeadFacts(parser)`` (crawler.pagefacts), its elements (``walked[0]``) read by
-    compiled code when :func:`head_walk` found them."""
+def head_facts(parser: Any, walked: tuple[list[Any], list[list[Any]], Any] | None) -> Any:
+    """``HeadFacts(parser)`` (crawler.pagefacts), compiled (crawler._fastdom.FastHeadFacts,
+    reading the elements ``walked[0]``) when :func:`head_walk` found them; its answers serve
+    until :func:`strip`."""
     if walked is None:
         return HeadFacts(parser)
-    return HeadFacts.from_parts(parser, *_fastdom.head_parts(walked[0]))  # type: ignore[union-attr]
+    return _fastdom.FastHeadFacts(parser, walked)  # type: ignore[union-attr]
 
 
 def strip(parser: Any, stripped: tuple[str, ...], walked: tuple[list[Any], list[list[Any]], Any] | None) -> None:
