@@ -302,13 +302,21 @@ def _page_facts(tree: LexborHTMLParser, url: str, headers: Any, walked: Any) -> 
     return base_url, page_nofollow_by, facts
 
 
+@lru_cache(maxsize=1)
+def _compiled_passes() -> tuple[Callable[..., list[Any]], Callable[..., list[Link]]]:
+    """crawler._fastlinks' ``collect`` and ``emit``, imported at first use (that module imports
+    this one) and once: an import statement costs microseconds at each run."""
+    from crawler._fastlinks import collect, emit
+
+    return collect, emit
+
+
 def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding: str,
              facts: dict[str, Any]) -> Page:
     collect, emit = _collect, _emit
     if dom.__class__ is not PureView:
-        # The compiled view: the same two passes, compiled (they import this module).
-        from crawler._fastlinks import collect, emit
-
+        # The compiled view: the same two passes, compiled.
+        collect, emit = _compiled_passes()
         # The selectors the passes below ask of the whole page, answered by one walk.
         dom.prefetch([(LINK_SELECTOR, None), (HEADINGS_SELECTOR, None), (MARKER_BOX_SELECTOR, None),
                       (TO_SCORE, dom.body)])
