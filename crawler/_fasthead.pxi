@@ -1,8 +1,18 @@
 # Included by _fastdom.pyx: the elements crawler.pagefacts.HeadFacts reads and the script,
 # style and template elements the extractor strips, found by one walk of the tree instead of
-# lexbor's selector engine and three walks of lxb_dom_elements_by_tag_name. HeadFacts runs
-# before the tree is stripped and viewed: it reads its elements as the FastNodes of a view
-# of their own (their tags and attributes read in C), released before the strip.
+# lexbor's selector engine and three walks of lxb_dom_elements_by_tag_name, and FastHeadFacts,
+# crawler.pagefacts.HeadFacts compiled. The head facts are read before the tree is stripped
+# and viewed: from the FastNodes of a view of their own (their tags and attributes read in
+# C), released before the strip.
+
+from libc.string cimport memcmp
+
+from crawler.encoding import header_values
+from crawler.pagefacts import _directives, _header_robots, _load_json
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object text)
+    const unsigned char *PyUnicode_1BYTE_DATA(object text)
 
 #: The selector ``head_walk`` answers (crawler.treeview uses it only while
 #: crawler.pagefacts.FACTS_SELECTOR is this one).
@@ -13,11 +23,6 @@ STRIP_TAGS = ("script", "style", "template")
 cdef uintptr_t _ITEMTYPE = _ATTR_IDS.get("itemtype", 0)
 cdef bytes _ITEMTYPE_NAME = b"itemtype"
 cdef uintptr_t _TYPE = _ATTR_IDS.get("type", 0)
-
-from libc.string cimport memcmp
-
-from crawler.encoding import header_values
-from crawler.pagefacts import _directives, _header_robots, _load_json
 
 
 def head_walk(LexborHTMLParser parser not None):
@@ -206,23 +211,22 @@ cdef class FastHeadFacts:
 
 cdef bint _reads_as(object value, str name, bint prefix) except -1:
     """``(value or "").strip().lower() == name`` (``.startswith(name)`` with ``prefix``) for
-    an attribute's value (a str or None) and an ASCII, lower-case ``name``, read in place: by
-    the string methods only when the value has other than ASCII between its spaces."""
-    cdef str text
+    an attribute's value (a str or None) and an ASCII, lower-case ``name``: read in place
+    when the value is ASCII, else by the string methods."""
+    cdef const unsigned char *text
     cdef Py_ssize_t start = 0, end, length = len(name), index
-    cdef unsigned int code
+    cdef unsigned char code
     if not value:
         return length == 0
-    text = <str> value
-    end = len(text)
+    if not PyUnicode_IS_ASCII(value):
+        lowered = (<str> value).strip().lower()
+        return lowered.startswith(name) if prefix else lowered == name
+    text = PyUnicode_1BYTE_DATA(value)
+    end = len(<str> value)
     while start < end and Py_UNICODE_ISSPACE(text[start]):
         start += 1
     while end > start and Py_UNICODE_ISSPACE(text[end - 1]):
         end -= 1
-    for index in range(start, end):
-        if text[index] > 127:
-            lowered = text.strip().lower()
-            return lowered.startswith(name) if prefix else lowered == name
     if end - start < length or (end - start > length and not prefix):
         return False
     for index in range(length):
@@ -234,9 +238,26 @@ cdef bint _reads_as(object value, str name, bint prefix) except -1:
     return True
 
 
-#: The attributes HeadFacts reads of its elements.
+#: The attributes HeadFacts reads of its elements; the list holds their bytes, the arrays
+#: are what the reads use.
 cdef tuple _HEAD_NAMES = ("name", "content", "property", "http-equiv", "href", "type", "itemtype", "itemprop")
-cdef tuple _HEAD_NAME_BYTES = tuple(name.encode("ascii") for name in _HEAD_NAMES)
+cdef enum:
+    HEAD_NAME_COUNT = 8
+cdef list _HEAD_NAME_BYTES = [name.encode("ascii") for name in _HEAD_NAMES]
+cdef const char *_HEAD_NAME_CHARS[HEAD_NAME_COUNT]
+cdef size_t _HEAD_NAME_LENGTHS[HEAD_NAME_COUNT]
+
+
+cdef int _fill_head_names() except -1:
+    cdef Py_ssize_t index
+    if len(_HEAD_NAMES) != HEAD_NAME_COUNT:
+        raise ImportError("HEAD_NAME_COUNT is not the number of _HEAD_NAMES")
+    for index in range(HEAD_NAME_COUNT):
+        _HEAD_NAME_CHARS[index] = <bytes> _HEAD_NAME_BYTES[index]
+        _HEAD_NAME_LENGTHS[index] = len(<bytes> _HEAD_NAME_BYTES[index])
+
+
+_fill_head_names()
 
 
 cdef dict _head_attributes(FastNode node):
@@ -249,7 +270,6 @@ cdef dict _head_attributes(FastNode node):
     cdef const hash_entry_t *entry
     cdef uintptr_t name_id
     cdef Py_ssize_t index
-    cdef bytes wanted
     while attr != NULL:
         name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
         if name_id == 0 or name_id == LXB_DOM_ATTR__LAST_ENTRY:
@@ -258,10 +278,9 @@ cdef dict _head_attributes(FastNode node):
             entry = &(<const attr_data_t *> name_id).entry
         else:
             entry = &lxb_dom_attr_res_data_default[name_id].entry
-        for index in range(len(_HEAD_NAME_BYTES)):
-            wanted = <bytes> _HEAD_NAME_BYTES[index]
-            if <Py_ssize_t> entry.length == len(wanted) and memcmp(
-                    lexbor_hash_entry_str(entry), <const char *> wanted, entry.length) == 0:
+        for index in range(HEAD_NAME_COUNT):
+            if entry.length == _HEAD_NAME_LENGTHS[index] and memcmp(
+                    lexbor_hash_entry_str(entry), _HEAD_NAME_CHARS[index], entry.length) == 0:
                 found[_HEAD_NAMES[index]] = _attribute_value(attr)
                 break
         attr = attr.next
