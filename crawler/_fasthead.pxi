@@ -1,8 +1,18 @@
 # Included by _fastdom.pyx: the elements crawler.pagefacts.HeadFacts reads and the script,
 # style and template elements the extractor strips, found by one walk of the tree instead of
-# lexbor's selector engine and three walks of lxb_dom_elements_by_tag_name. HeadFacts runs
-# before the tree is stripped and viewed: it reads its elements as the FastNodes of a view
-# of their own (their tags and attributes read in C), released before the strip.
+# lexbor's selector engine and three walks of lxb_dom_elements_by_tag_name, and FastHeadFacts,
+# crawler.pagefacts.HeadFacts compiled. The head facts are read before the tree is stripped
+# and viewed: from the FastNodes of a view of their own (their tags and attributes read in
+# C), released before the strip.
+
+from libc.string cimport memcmp
+
+from crawler.encoding import header_values
+from crawler.pagefacts import _directives, _header_robots, _load_json
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object text)
+    const unsigned char *PyUnicode_1BYTE_DATA(object text)
 
 #: The selector ``head_walk`` answers (crawler.treeview uses it only while
 #: crawler.pagefacts.FACTS_SELECTOR is this one).
@@ -75,30 +85,253 @@ def head_walk(LexborHTMLParser parser not None):
     return found, [scripts, styles, templates], facts_view
 
 
-def head_parts(list elements):
-    """(base, metas, titles, json_ld, items): the fields crawler.pagefacts.HeadFacts.__init__
-    sets from ``elements`` (the FastNodes ``head_walk`` found), by the same loop compiled."""
-    cdef FastNode node
-    cdef str tag
-    cdef dict attrs
-    cdef list metas = [], titles = [], json_ld = [], items = []
-    base = None
-    for node in elements:
-        tag = node.get_tag()
-        attrs = node.get_attributes()
-        if tag == "meta":
-            metas.append(attrs)
-        elif tag == "base":
-            if base is None and "href" in attrs:
-                base = attrs.get("href") or ""
-        elif tag == "title":
-            titles.append(node)
-        elif tag == "script" and "type" in attrs:
-            if (attrs.get("type") or "").strip().lower().startswith("application/ld+json"):
-                json_ld.append(node)
-        if "itemtype" in attrs:
-            items.append(attrs)
-    return base, metas, titles, json_ld, items
+cdef class FastHeadFacts:
+    """crawler.pagefacts.HeadFacts compiled, over the elements ``head_walk`` found (FastNodes
+    of its view, read before ``strip_walked`` releases it): the same answers, the ``<meta>``
+    facts read in the one pass that sorts the elements (the methods' loops over the metas
+    answer from their first matches)."""
+
+    cdef readonly object base
+    cdef LexborHTMLParser parser
+    cdef FastDoc view
+    cdef list titles, json_ld, items
+    #: The content-language ``<meta http-equiv>``'s first language, the first generator,
+    #: og:type property and og:type name contents (None: no such meta), robots directives.
+    cdef object meta_language, generator_content, og_property, og_name
+    cdef set meta_robots
+
+    def __init__(self, LexborHTMLParser parser not None, tuple walked not None):
+        """``HeadFacts(parser)`` from ``walked``, ``head_walk(parser)``'s answer (the loop
+        of HeadFacts.__init__, its metas read at once)."""
+        cdef FastNode node
+        cdef str tag
+        cdef dict attrs
+        self.parser, self.view = parser, <FastDoc?> walked[2]
+        self.base = None
+        self.titles, self.json_ld, self.items = [], [], []
+        self.meta_robots = set()
+        for node in <list?> walked[0]:
+            tag = node.get_tag()
+            attrs = _head_attributes(node)
+            if tag == "meta":
+                self._read_meta(attrs)
+            elif tag == "base":
+                if self.base is None and "href" in attrs:
+                    self.base = attrs.get("href") or ""
+            elif tag == "title":
+                self.titles.append(node)
+            elif tag == "script" and "type" in attrs:
+                if _reads_as(attrs.get("type"), "application/ld+json", True):
+                    self.json_ld.append(node)
+            if "itemtype" in attrs:
+                self.items.append(attrs)
+
+    cdef _read_meta(self, dict attrs):
+        """What HeadFacts' methods read of one meta of its ``metas``, in document order."""
+        name = attrs.get("name")
+        if _reads_as(name, "robots", False):
+            self.meta_robots |= _directives(attrs.get("content") or "")
+        elif self.generator_content is None and _reads_as(name, "generator", False):
+            self.generator_content = (attrs.get("content") or "").strip()
+        elif self.og_name is None and _reads_as(name, "og:type", False):
+            self.og_name = (attrs.get("content") or "").strip()
+        if self.og_property is None and _reads_as(attrs.get("property"), "og:type", False):
+            self.og_property = (attrs.get("content") or "").strip()
+        if self.meta_language is None and _reads_as(attrs.get("http-equiv"), "content-language", False):
+            self.meta_language = (attrs.get("content") or "").split(",")[0]
+
+    def robots(self, headers):
+        """HeadFacts.robots."""
+        return frozenset(self.meta_robots), _header_robots(headers)
+
+    def title(self):
+        """HeadFacts.title."""
+        cdef FastNode node
+        cdef FastNode parent
+        for node in self.titles:
+            parent = node.get_parent()
+            if parent is not None and parent.get_tag() == "head":
+                return _collapsed(node)
+        return _collapsed(self.titles[0]) if self.titles else ""
+
+    def lang(self, headers):
+        """HeadFacts.lang."""
+        cdef str value = self._root_lang()
+        if not value.strip():
+            languages = header_values(headers, "Content-Language")
+            value = languages[0].split(",")[0] if languages else ""
+        if not value.strip() and self.meta_language is not None:
+            value = self.meta_language
+        return _primary_subtag(value)
+
+    cdef str _root_lang(self):
+        """crawler.pagefacts._root_lang of the parser."""
+        root = self.parser.root
+        if root is not None and (<LexborNode> root).node.type == FASTDOM_ELEMENT:
+            attrs = self.view.wrap((<LexborNode> root).node).get_attributes()
+            return attrs.get("lang") or attrs.get("xml:lang") or ""
+        return ""
+
+    def generator(self):
+        """HeadFacts.generator."""
+        return self.generator_content or ""
+
+    def og_type(self):
+        """HeadFacts.og_type."""
+        return (self.og_property or self.og_name or "").lower()
+
+    def schema_types(self):
+        """HeadFacts.schema_types."""
+        cdef set found = set()
+        cdef FastNode script
+        cdef dict attrs
+        for script in self.json_ld:
+            _jsonld_types(_load_json(_text(script.ptr, True, b"")), found, 0)
+        for attrs in self.items:
+            prop = (attrs.get("itemprop") or "").strip()
+            if prop and prop not in ("mainEntity", "mainEntityOfPage"):
+                continue
+            _add_short_types(attrs.get("itemtype") or "", found)
+        return frozenset(found)
+
+    def page_classes(self):
+        """HeadFacts.page_classes (crawler.pagefacts.page_classes of the parser)."""
+        cdef set tokens = set()
+        cdef dict attrs
+        for node in (self.parser.root, self.parser.body):
+            if node is None or (<LexborNode> node).node.type != FASTDOM_ELEMENT:
+                continue
+            attrs = self.view.wrap((<LexborNode> node).node).get_attributes()
+            tokens.update((attrs.get("class") or "").lower().split())
+            ident = (attrs.get("id") or "").strip().lower()
+            if ident:
+                tokens.add(ident)
+        return frozenset(tokens)
+
+
+cdef bint _reads_as(object value, str name, bint prefix) except -1:
+    """``(value or "").strip().lower() == name`` (``.startswith(name)`` with ``prefix``) for
+    an attribute's value (a str or None) and an ASCII, lower-case ``name``: read in place
+    when the value is ASCII, else by the string methods."""
+    cdef const unsigned char *text
+    cdef Py_ssize_t start = 0, end, length = len(name), index
+    cdef unsigned char code
+    if not value:
+        return length == 0
+    if not PyUnicode_IS_ASCII(value):
+        lowered = (<str> value).strip().lower()
+        return lowered.startswith(name) if prefix else lowered == name
+    text = PyUnicode_1BYTE_DATA(value)
+    end = len(<str> value)
+    while start < end and Py_UNICODE_ISSPACE(text[start]):
+        start += 1
+    while end > start and Py_UNICODE_ISSPACE(text[end - 1]):
+        end -= 1
+    if end - start < length or (end - start > length and not prefix):
+        return False
+    for index in range(length):
+        code = text[start + index]
+        if 65 <= code <= 90:
+            code += 32
+        if code != <Py_UCS4> name[index]:
+            return False
+    return True
+
+
+#: The attributes HeadFacts reads of its elements; the list holds their bytes, the arrays
+#: are what the reads use.
+cdef tuple _HEAD_NAMES = ("name", "content", "property", "http-equiv", "href", "type", "itemtype", "itemprop")
+cdef enum:
+    HEAD_NAME_COUNT = 8
+cdef list _HEAD_NAME_BYTES = [name.encode("ascii") for name in _HEAD_NAMES]
+cdef const char *_HEAD_NAME_CHARS[HEAD_NAME_COUNT]
+cdef size_t _HEAD_NAME_LENGTHS[HEAD_NAME_COUNT]
+
+
+cdef int _fill_head_names() except -1:
+    cdef Py_ssize_t index
+    if len(_HEAD_NAMES) != HEAD_NAME_COUNT:
+        raise ImportError("HEAD_NAME_COUNT is not the number of _HEAD_NAMES")
+    for index in range(HEAD_NAME_COUNT):
+        _HEAD_NAME_CHARS[index] = <bytes> _HEAD_NAME_BYTES[index]
+        _HEAD_NAME_LENGTHS[index] = len(<bytes> _HEAD_NAME_BYTES[index])
+
+
+_fill_head_names()
+
+
+cdef dict _head_attributes(FastNode node):
+    """The attributes of _HEAD_NAMES of the element ``node``, as ``node.get_attributes()``
+    holds them (keyed alike: by the name lexbor gives each, see learn_attribute_name, which
+    is one of these ASCII names only when its bytes are; the later of two equal names kept),
+    without decoding the others; all of them when an attribute's name is not known so."""
+    cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
+    cdef dict found = {}
+    cdef const hash_entry_t *entry
+    cdef uintptr_t name_id
+    cdef Py_ssize_t index
+    while attr != NULL:
+        name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+        if name_id == 0 or name_id == LXB_DOM_ATTR__LAST_ENTRY:
+            return node.get_attributes()
+        if name_id > LXB_DOM_ATTR__LAST_ENTRY:
+            entry = &(<const attr_data_t *> name_id).entry
+        else:
+            entry = &lxb_dom_attr_res_data_default[name_id].entry
+        for index in range(HEAD_NAME_COUNT):
+            if entry.length == _HEAD_NAME_LENGTHS[index] and memcmp(
+                    lexbor_hash_entry_str(entry), _HEAD_NAME_CHARS[index], entry.length) == 0:
+                found[_HEAD_NAMES[index]] = _attribute_value(attr)
+                break
+        attr = attr.next
+    return found
+
+
+cdef str _collapsed(FastNode node):
+    """crawler.pagefacts._collapse(node.text())."""
+    return " ".join(_text(node.ptr, True, b"").split())
+
+
+cdef str _primary_subtag(str value):
+    """crawler.pagefacts._primary_subtag: the lower-cased value up to its first - or _."""
+    cdef str lowered = value.strip().lower()
+    cdef Py_ssize_t index = 0
+    cdef Py_UCS4 code
+    for code in lowered:
+        if code == "-" or code == "_":
+            return lowered[:index]
+        index += 1
+    return lowered
+
+
+cdef void _jsonld_types(object data, set found, int depth) except *:
+    """crawler.pagefacts._jsonld_types."""
+    if depth > 20:
+        return
+    if isinstance(data, list):
+        for item in <list> data:
+            _jsonld_types(item, found, depth + 1)
+    elif isinstance(data, dict):
+        _add_short_types((<dict> data).get("@type"), found)
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if key in <dict> data:
+                _jsonld_types((<dict> data)[key], found, depth + 1)
+
+
+cdef void _add_short_types(object value, set found) except *:
+    """``found.update(crawler.pagefacts._short_type(value))``: the names after the last /, #
+    or : of each word (its trailing slashes left out), of a string or a list's strings."""
+    cdef str part
+    cdef Py_ssize_t cut
+    if isinstance(value, str):
+        for part in (<str> value).split():
+            part = part.rstrip("/")
+            cut = max(part.rfind("/"), part.rfind("#"), part.rfind(":")) + 1
+            if cut < len(part):
+                found.add(part[cut:])
+    elif isinstance(value, list):
+        for item in <list> value:
+            _add_short_types(item, found)
 
 
 def strip_walked(tuple walked):

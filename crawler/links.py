@@ -22,7 +22,7 @@ from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
 from crawler.mainblock import TO_SCORE, TextCache, find_main, prose_length
 from crawler.nodetext import collapsed_text
-from crawler.pagefacts import FACTS_SELECTOR, meta_refresh_target, page_classes
+from crawler.pagefacts import FACTS_SELECTOR, meta_refresh_target
 from crawler.parseguard import defuse
 from crawler.placement import BLOCK, HIDDEN, REGION, Placement
 from crawler.positions import AUTHOR_BIO_TOKENS, is_hidden
@@ -298,18 +298,26 @@ def _page_facts(tree: LexborHTMLParser, url: str, headers: Any, walked: Any) -> 
         "generator": head.generator(),
         "schema_types": head.schema_types(),
         "og_type": head.og_type(),
-        "page_classes": page_classes(tree),
+        "page_classes": head.page_classes(),
     }
     return base_url, page_nofollow_by, facts
+
+
+@lru_cache(maxsize=1)
+def _compiled_passes() -> tuple[Callable[..., list[Any]], Callable[..., list[Link]]]:
+    """crawler._fastlinks' ``collect`` and ``emit``, imported at first use (that module imports
+    this one) and once: an import statement costs microseconds at each run."""
+    from crawler._fastlinks import collect, emit
+
+    return collect, emit
 
 
 def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding: str,
              facts: dict[str, Any]) -> Page:
     collect, emit = _collect, _emit
     if dom.__class__ is not PureView:
-        # The compiled view: the same two passes, compiled (they import this module).
-        from crawler._fastlinks import collect, emit
-
+        # The compiled view: the same two passes, compiled.
+        collect, emit = _compiled_passes()
         # The selectors the passes below ask of the whole page, answered by one walk.
         dom.prefetch([(LINK_SELECTOR, None), (HEADINGS_SELECTOR, None), (MARKER_BOX_SELECTOR, None),
                       (TO_SCORE, dom.body)])

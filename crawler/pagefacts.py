@@ -139,8 +139,8 @@ class HeadFacts:
     __slots__ = ("tree", "base", "metas", "titles", "json_ld", "items")
 
     def __init__(self, tree: Tree) -> None:
-        """(crawler._fastdom.head_parts is this loop compiled, over the elements that
-        crawler.treeview.head_walk finds by one walk, for ``from_parts``.)"""
+        """(crawler._fastdom.FastHeadFacts is this class compiled, over the elements that
+        crawler.treeview.head_walk finds by one walk: change both.)"""
         self.tree = tree
         self.base: str | None = None
         self.metas: list[dict[str, str | None]] = []
@@ -164,16 +164,6 @@ class HeadFacts:
                     self.json_ld.append(node)
             if "itemtype" in attrs:
                 self.items.append(attrs)
-
-    @classmethod
-    def from_parts(cls, tree: Tree, base: str | None, metas: list[dict[str, str | None]], titles: list[Node],
-                   json_ld: list[Node], items: list[dict[str, str | None]]) -> HeadFacts:
-        """The facts of ``tree`` from the fields ``__init__`` sets, read elsewhere
-        (crawler.treeview.head_facts)."""
-        facts = cls.__new__(cls)
-        facts.tree, facts.base, facts.metas, facts.titles = tree, base, metas, titles
-        facts.json_ld, facts.items = json_ld, items
-        return facts
 
     def meta_content(self, attribute: str, name: str) -> str:
         for attrs in self.metas:
@@ -223,3 +213,6 @@ class HeadFacts:
                 continue
             found.update(_short_type(attrs.get("itemtype") or ""))
         return frozenset(found)
+
+    def page_classes(self) -> frozenset[str]:
+        return page_classes(self.tree)

@@ -17,6 +17,7 @@ view; :func:`set_compiled` switches at run time (tests, benchmarks).
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from importlib.util import find_spec
 from typing import Any
 
@@ -107,12 +108,13 @@ def head_walk(parser: Any, query: str, stripped: tuple[str, ...]) -> tuple[list[
     return None
 
 
-def head_facts(parser: Any, walked: tuple[list[Any], list[list[Any]], Any] | None) -> HeadFacts:
-    """``HeadFacts(parser)`` (crawler.pagefacts), its elements (``walked[0]``) read by
-    compiled code when :func:`head_walk` found them."""
+def head_facts(parser: Any, walked: tuple[list[Any], list[list[Any]], Any] | None) -> Any:
+    """``HeadFacts(parser)`` (crawler.pagefacts), compiled (crawler._fastdom.FastHeadFacts,
+    reading the elements ``walked[0]``) when :func:`head_walk` found them; its answers serve
+    until :func:`strip`."""
     if walked is None:
         return HeadFacts(parser)
-    return HeadFacts.from_parts(parser, *_fastdom.head_parts(walked[0]))  # type: ignore[union-attr]
+    return _fastdom.FastHeadFacts(parser, walked)  # type: ignore[union-attr]
 
 
 def strip(parser: Any, stripped: tuple[str, ...], walked: tuple[list[Any], list[list[Any]], Any] | None) -> None:
@@ -127,8 +129,15 @@ def strip(parser: Any, stripped: tuple[str, ...], walked: tuple[list[Any], list[
 def placer(dom: Any, placement: Any) -> Any:
     """``placement.place`` (crawler.placement.Placement), compiled for a compiled view."""
     if _fastdom is not None and dom.__class__ is _fastdom.FastDoc:
-        # Imported here: crawler._fastplace imports crawler.placement, which needs this module.
-        from crawler import _fastplace
-
-        return _fastplace.FastPlacement(placement).place
+        return _fast_placement()(placement).place
     return placement.place
+
+
+@lru_cache(maxsize=1)
+def _fast_placement() -> type:
+    """crawler._fastplace.FastPlacement, imported at first use (that module imports
+    crawler.placement, which needs this module) and once: an import statement costs
+    microseconds at each run."""
+    from crawler import _fastplace
+
+    return _fastplace.FastPlacement

@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -219,22 +220,39 @@ HEAD_FACTS_MARKUP = [
     b"<meta property=og:type content=Article itemtype=http://schema.org/Thing><meta name=generator content=G>"
     b"<script type=' Application/LD+JSON '>{\"@type\": \"NewsArticle\"}</script><script type=text/x>1</script>"
     b"</head><body><svg><title>s</title></svg><div itemscope itemtype=http://schema.org/Person></div></body></html>",
+    # Names and values the compiled reading takes apart: case, spaces, non-ASCII (the Kelvin
+    # sign lower-cases to "k"), repeated and non-UTF-8 names, languages from the metas.
+    "<html xml:lang=' EN_gb ' class=' A\tb ' id=' Top '><head><meta NAME=' GENERATOR ' content=' W P '>"
+    "<meta name=generator content=second><meta name=\u212aeywords content=k><meta name='robots\u00a0' content='none'>"
+    "<meta property=' OG:Type ' content=''><meta name=og:type content=Website><base HREF><base href=/later>"
+    "<meta http-equiv=' Content-Language ' content='fr-CA, en'><meta name=robots content='noarchive,,x'>"
+    "<script type=application/ld+jsonx>[{\"@type\": [\"a/B/\", \"x:C #D\"], \"@graph\": [{\"@type\": \"E\"}]}]"
+    "</script><script type='\u212a application/ld+json'>{}</script></head><body class=Post id=b>"
+    "<div itemprop=mainEntity itemtype='s:Q s#R/'></div><div itemprop=other itemtype=S></div></body></html>".encode(),
+    b"<html><head><meta name=a name=generator content=c content=d \xff=1 n\xffame=x><meta \xc3=generator>"
+    b"<title>t <b>u</b></title><script type=\"application/ld+json\"><!-- {\"mainEntity\": {\"@type\": 1}} --></script>"
+    b"</head><body><math><title>m</title></math></body></html>",
+    b"<html lang=' '><meta http-equiv=Content-Language><meta http-equiv=content-language content='PT_br,x'>",
 ]
+
+HEADERS = [None, {"Content-Language": "nl-BE", "X-Robots-Tag": "googlebot: noindex, nofollow"},
+           {"Content-Language": " ", "X-Robots-Tag": ["unavailable_after: 2030", "NONE"]}]
 
 
 @needs_compiled
 def test_head_facts_read_compiled_match_the_loop(both_paths: None) -> None:
-    def facts(head: HeadFacts) -> tuple:
-        return (head.base, head.metas, [n.mem_id for n in head.titles], [n.mem_id for n in head.json_ld],
-                head.items, head.title(), head.lang(None), head.robots(None), head.generator(), head.og_type(),
-                head.schema_types())
+    def facts(head: Any, headers: Any) -> tuple:
+        return (head.base, head.title(), head.lang(headers), head.robots(headers), head.generator(),
+                head.og_type(), head.schema_types(), head.page_classes())
 
     for body in _sample_bodies() + HEAD_MARKUP + HEAD_FACTS_MARKUP:
         tree = LexborHTMLParser(_decode(body, None)[0])
         walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
         assert walked is not None
-        compiled = facts(treeview.head_facts(tree, walked))
-        assert compiled == facts(HeadFacts(tree))
+        compiled = treeview.head_facts(tree, walked)
+        assert compiled.__class__ is not HeadFacts
+        for headers in HEADERS:
+            assert facts(compiled, headers) == facts(HeadFacts(tree), headers)
         treeview.strip(tree, STRIPPED_TAGS, walked)
 
 
