@@ -144,6 +144,16 @@ def _host_matches(host: str, domains: frozenset[str]) -> str:
     return ""
 
 
+def _collapsed(text: str) -> str:
+    """``text`` with each run of whitespace made one space, stripped: ``" ".join(text.split())``
+    without splitting a text that already is (extraction collapses the page's text). Every
+    whitespace character but the space is unprintable, so a printable text is collapsed
+    when it has no double space and no space at either end."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 class _Facts:
     """The page facts the markers look at, lower-cased once."""
 
@@ -158,8 +168,8 @@ class _Facts:
         self.schema = {s.lower(): s for s in page.schema_types}
         self.og_type = page.og_type.strip().lower()
         self.classes = frozenset(c.lower() for c in page.page_classes)
-        self.title = " ".join(page.title.lower().split())
-        self.text = " ".join(page.text.lower().split())
+        self.title = _collapsed(page.title.lower())
+        self.text = _collapsed(page.text.lower())
         self.prose = page.main_prose
 
 

@@ -371,3 +371,13 @@ def test_grouped_phrase_search_finds_what_searching_each_phrase_finds():
     for _ in range(3000):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
         assert matcher.search(text) == reference_search(matcher.phrases, text), text
+
+
+def test_collapsed_text_is_the_text_split_and_joined():
+    from crawler.classify import _collapsed
+
+    pieces = ["a", "B", " ", "  ", "\xa0", "\t", "\n", "\u2003", "\u3000", "\x1f", "é", ".", ""]
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+        assert _collapsed(text) == " ".join(text.split()), repr(text)
