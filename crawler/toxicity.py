@@ -132,7 +132,8 @@ class TargetFacts:
 @dataclass(frozen=True, slots=True)
 class PageMarkers:
     """What every link of one page from one source site shares in scoring: the page's
-    and the source domain's markers, as fired-marker keys (None when they do not fire)."""
+    and the source domain's markers, as parts of a fired-marker key (``ToxicityScorer._score``;
+    None when they do not fire)."""
 
     link_farm: tuple | None
     #: The key of paid_without_sponsored, which fires on the links of a sponsored post.
@@ -211,10 +212,22 @@ class SubnetTracker:
 
 
 _CLEAN = Toxicity(0, ())
-#: The fired-marker keys without explanation fields (see ``ToxicityScorer._score``).
-_HIDDEN_LINK = ("hidden_link",)
-_SPAM_MONEY_ANCHOR = ("spam_money_anchor",)
-_NOINDEX_SOURCE = ("noindex_source",)
+#: The explanation fields of each marker, in the order a fired-marker key gives their
+#: values (``ToxicityScorer._score``).
+MARKER_FIELDS: dict[str, tuple[str, ...]] = {
+    "hidden_link": (),
+    "link_farm": ("sites",),
+    "paid_without_sponsored": ("evidence",),
+    "spam_money_anchor": (),
+    "spam_domain": ("domain", "evidence"),
+    "commercial_anchor": ("anchor",),
+    "spam_tld": ("tld",),
+    "subnet_network": ("count", "target", "subnet"),
+    "noindex_source": (),
+    "sitewide_link": ("position",),
+    "unrelated_anchor": ("anchor", "target"),
+    "language_mismatch": ("source_lang", "target_lang"),
+}
 #: Toxicity results kept per scorer (by the markers that fired); past this the map restarts.
 RESULT_CACHE = 100_000
 
@@ -361,15 +374,15 @@ class ToxicityScorer:
         """The markers that every link of the page ``ctx`` from ``source_site`` shares."""
         domain = self.domain_facts(source_site)
         return PageMarkers(
-            link_farm=("link_farm", ("sites", ctx.outbound_sites)) if ctx.link_farm else None,
-            paid_without_sponsored=("paid_without_sponsored", ("evidence", ctx.sponsored_post)),
+            link_farm=("link_farm", ctx.outbound_sites) if ctx.link_farm else None,
+            paid_without_sponsored=("paid_without_sponsored", ctx.sponsored_post),
             spam_source=bool(domain.spam_words) and domain.heavy,
             spam_domain=(
-                ("spam_domain", ("domain", source_site), ("evidence", _domain_evidence(domain)))
+                ("spam_domain", source_site, _domain_evidence(domain))
                 if domain.spammy
                 else None
             ),
-            spam_tld=("spam_tld", ("tld", domain.tld)) if domain.spam_tld else None,
+            spam_tld=("spam_tld", domain.tld) if domain.spam_tld else None,
             noindex=ctx.noindex,
             lang=ctx.lang,
             languages=ctx.languages,
@@ -380,59 +393,63 @@ class ToxicityScorer:
     ) -> Toxicity:
         """The toxicity of ``link`` to ``target_site`` on the page ``page`` describes, whose
         source's ``subnet`` holds ``count`` referring domains of the target."""
-        # The markers that fire, as (name, explanation fields) keys in a fixed order; the
-        # Toxicity of a list of keys is built once and reused (``_toxicity``).
-        fired: list[tuple] = []
+        # The markers that fire, in a fixed order, as one flat key: each marker's name and
+        # then its explanation fields' values (MARKER_FIELDS). The Toxicity of a key is
+        # built once and reused (``_toxicity``).
+        fired: list = []
         if link.hidden:
-            fired.append(_HIDDEN_LINK)
+            fired.append("hidden_link")
         if page.link_farm is not None:
-            fired.append(page.link_farm)
+            fired += page.link_farm
         if cls.rule == "sponsored_post" and not (link.sponsored or "sponsored" in link.rel):
-            fired.append(page.paid_without_sponsored)
+            fired += page.paid_without_sponsored
         if link.kind != "redirect":
             commercial, unrelated = self.anchor_verdict(link.anchor, target_site)
         else:  # a meta refresh has no anchor
             commercial = unrelated = False
         if commercial and page.spam_source:
-            fired.append(_SPAM_MONEY_ANCHOR)
+            fired.append("spam_money_anchor")
         if page.spam_domain is not None:
-            fired.append(page.spam_domain)
+            fired += page.spam_domain
         if commercial:
-            fired.append(("commercial_anchor", ("anchor", link.anchor)))
+            fired += ("commercial_anchor", link.anchor)
         if page.spam_tld is not None:
-            fired.append(page.spam_tld)
+            fired += page.spam_tld
         if count >= self.rules.subnet_min_domains:
-            fired.append(("subnet_network", ("count", count), ("target", target_site),
-                          ("subnet", subnet)))  # fmt: skip
+            fired += ("subnet_network", count, target_site, subnet)
         if page.noindex:
-            fired.append(_NOINDEX_SOURCE)
+            fired.append("noindex_source")
         if link.position in SITEWIDE_TOXIC_POSITIONS:
-            fired.append(("sitewide_link", ("position", link.position)))
+            fired += ("sitewide_link", link.position)
         if unrelated:
-            fired.append(("unrelated_anchor", ("anchor", link.anchor), ("target", target_site)))
+            fired += ("unrelated_anchor", link.anchor, target_site)
         target_lang = page.languages.get(target_site) if page.lang else ""
         if target_lang and target_lang != page.lang:
-            fired.append(("language_mismatch", ("source_lang", page.lang),
-                          ("target_lang", target_lang)))  # fmt: skip
+            fired += ("language_mismatch", page.lang, target_lang)
         if not fired:
             return _CLEAN
         key = tuple(fired)
         found = self._toxicities.get(key)
         if found is None:
-            found = self._toxicity(fired)
+            found = self._toxicity(key)
             if len(self._toxicities) >= RESULT_CACHE:
                 self._toxicities.clear()
             self._toxicities[key] = found
         return found
 
-    def _toxicity(self, fired: list[tuple]) -> Toxicity:
-        """The Toxicity of the fired marker keys: markers with a weight, heaviest first
-        (in firing order among equal weights)."""
+    def _toxicity(self, key: tuple) -> Toxicity:
+        """The Toxicity of a fired-marker key (see ``_score``): markers with a weight,
+        heaviest first (in firing order among equal weights)."""
         markers: list[Marker] = []
-        for name, *fields in fired:
+        at = 0
+        while at < len(key):
+            name = key[at]
+            fields = MARKER_FIELDS[name]
+            values = key[at + 1 : at + 1 + len(fields)]
+            at += 1 + len(fields)
             rule = self._weights.get(name)
             if rule is not None and rule.weight:
-                markers.append(Marker(name, rule.weight, rule.explanation.format(**dict(fields))))
+                markers.append(Marker(name, rule.weight, rule.explanation.format(**dict(zip(fields, values)))))
         if not markers:
             return _CLEAN
         markers.sort(key=lambda m: -m.weight)
