@@ -3,9 +3,9 @@
     python -m bench.bench_classify [--rounds 5]
 
 Extraction is ``crawler.links.parse_page`` on each page of ../shared/corpus/readability;
-classification is what the classify pipeline does for the same page: ``page_context`` once,
-then ``classify`` and ``score`` for every outbound backlink, reading the link element each
-backlink was made from. Both are timed in the same run
+classification is what the classify pipeline does for the same page: ``judge_page``, the page
+context once, then the type, origin and toxicity of every outbound backlink, reading the link
+element each backlink was made from. Both are timed in the same run
 over the same pages (best of ``--rounds`` alternating rounds), and the ratio classification / extraction is
 printed; the target is at most 0.15.
 """
@@ -46,10 +46,8 @@ def classify(parsed: list, classifier: Classifier, scorer: ToxicityScorer) -> tu
     links = 0
     start = time.perf_counter()
     for page, records, elements in parsed:
-        ctx = judge.page_context(page)
-        for record, link in zip(records, elements, strict=True):
-            judge.judge(record, link, ctx)
-            links += 1
+        judge.judge_page(page, records, elements)
+        links += len(records)
     return time.perf_counter() - start, links
 
 

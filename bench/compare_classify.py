@@ -64,10 +64,9 @@ def judged(pages: list[tuple[str, bytes, str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for number in range(PASSES):
         for name, page, records, elements in parsed:
-            ctx = judge.page_context(page)
+            ctx, verdicts = judge.judge_page(page, records, elements)
             backlinks = []
-            for record, link in zip(records, elements, strict=True):
-                cls, tox = judge.judge(record, link, ctx)
+            for record, (cls, tox) in zip(records, verdicts, strict=True):
                 backlinks.append([record.target_url, cls.type, cls.origin, cls.reason, cls.rule, tox.score,
                                   [[m.name, m.weight, m.explanation] for m in tox.markers]])
             out[f"{number}:{name}"] = {"context": _context_record(ctx), "backlinks": backlinks}

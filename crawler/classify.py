@@ -124,9 +124,11 @@ class Classification:
 
 
 @lru_cache(maxsize=4096)
-def _make(type_: str, reason: str, rule: str) -> Classification:
-    """The (frozen, so shared) Classification: a page's links repeat a few reasons."""
-    return Classification(type_, ORIGIN_OF_TYPE[type_], reason, rule)
+def _make(type_: str, rule: str, *reason: str) -> Classification:
+    """The (frozen, so shared) Classification whose reason is the ``reason`` parts joined.
+    A page's links repeat a few reasons, often built around the page's evidence (the same
+    string for each link): looking the parts up costs less than joining them first."""
+    return Classification(type_, ORIGIN_OF_TYPE[type_], "".join(reason), rule)
 
 
 def _host_matches(host: str, domains: frozenset[str]) -> str:
@@ -144,6 +146,16 @@ def _host_matches(host: str, domains: frozenset[str]) -> str:
     return ""
 
 
+def _collapsed(text: str) -> str:
+    """``text`` with each run of whitespace made one space, stripped: ``" ".join(text.split())``
+    without splitting a text that already is (extraction collapses the page's text). Every
+    whitespace character but the space is unprintable, so a printable text is collapsed
+    when it has no double space and no space at either end."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 class _Facts:
     """The page facts the markers look at, lower-cased once."""
 
@@ -158,8 +170,8 @@ class _Facts:
         self.schema = {s.lower(): s for s in page.schema_types}
         self.og_type = page.og_type.strip().lower()
         self.classes = frozenset(c.lower() for c in page.page_classes)
-        self.title = " ".join(page.title.lower().split())
-        self.text = " ".join(page.text.lower().split())
+        self.title = _collapsed(page.title.lower())
+        self.text = _collapsed(page.text.lower())
         self.prose = page.main_prose
 
 
@@ -267,23 +279,22 @@ class Classifier:
         return evidence
 
     def _link_farm(self, page: Page, site: str, facts: _Facts) -> tuple[int, str]:
+        # A page repeats its links: the elements are counted per URL (at C speed), then
+        # each URL's site is worked out once, and each origin's (they are few) once.
+        elements_of = Counter([link.url for link in page.links if link.kind in OUTBOUND_KINDS])
         sites: set[str] = set()
-        outbound = total = 0
-        # A page's links share a few origins: each origin's site is worked out once.
+        outbound = 0
         site_of_origin: dict[str, str] = {}
-        for link in page.links:
-            if link.kind not in OUTBOUND_KINDS:
-                continue
-            total += 1
-            url = link.url
+        for url, elements in elements_of.items():
             slash = url.find("/", 8)  # past "http://" and a host's first character
             origin = url if slash < 0 else url[:slash]
             target = site_of_origin.get(origin)
             if target is None:
                 target = site_of_origin[origin] = site_of(host_of(url))
             if target != site:
-                outbound += 1
+                outbound += elements
                 sites.add(target)
+        total = elements_of.total()
         farm = self._farm
         if len(sites) < farm.min_outbound_sites or outbound < farm.min_outbound_share * total:
             return len(sites), ""
@@ -317,39 +328,39 @@ class Classifier:
     ) -> Classification:
         """The type and origin of ``link`` (one outbound link of the page of ``ctx``)."""
         if link.sponsored or "sponsored" in link.rel:
-            return _make("sponsored", "rel=sponsored", "rel_sponsored")
+            return _make("sponsored", "rel_sponsored", "rel=sponsored")
         if link.region == "ad":
-            return _make("sponsored", "region=ad", "ad_block")
+            return _make("sponsored", "ad_block", "region=ad")
         if link.position in SITEWIDE_POSITIONS:
-            return _make("sitewide", f"position={link.position}", "sitewide")
+            return _make("sitewide", "sitewide", "position=", link.position)
         share = self.share_button(link.url)
         if share:
-            return _make("other", f"share button: {share}", "share_button")
+            return _make("other", "share_button", "share button: ", share)
         if ctx.forum:
             detail = ", region=signature" if link.region == "signature" else ""
-            return _make("forum", f"forum: {ctx.forum}{detail}", "forum")
+            return _make("forum", "forum", "forum: ", ctx.forum, detail)
         if ctx.social:
             detail = ", region=profile" if link.region == "profile" else ""
-            return _make("social", f"social: {ctx.social}{detail}", "social")
+            return _make("social", "social", "social: ", ctx.social, detail)
         if link.position == "comment":
-            return _make("comment", "position=comment", "comment")
+            return _make("comment", "comment", "position=comment")
         if link.ugc or "ugc" in link.rel:
-            return _make("comment", "rel=ugc", "comment")
+            return _make("comment", "comment", "rel=ugc")
         if ctx.directory:
-            return _make("business_profile", f"directory: {ctx.directory}", "business_profile")
+            return _make("business_profile", "business_profile", "directory: ", ctx.directory)
         if link.region == "author_bio":
             detail = f", guest post: {ctx.guest_post}" if ctx.guest_post else ""
-            return _make("guest_post", f"region=author_bio{detail}", "guest_post")
+            return _make("guest_post", "guest_post", "region=author_bio", detail)
         if ctx.guest_post and link.context and self._guest.strong.text_phrases is not None:
             phrase = self._guest.strong.text_phrases.search(" ".join(link.context.lower().split()))
             if phrase:
-                return _make("guest_post", f"context~{phrase}", "guest_post")
+                return _make("guest_post", "guest_post", "context~", phrase)
         if ctx.sponsored_post:
-            return _make("sponsored", f"sponsored post: {ctx.sponsored_post}", "sponsored_post")
+            return _make("sponsored", "sponsored_post", "sponsored post: ", ctx.sponsored_post)
         if ctx.link_farm:
-            return _make("other", f"link farm: {ctx.link_farm}", "link_farm")
+            return _make("other", "link_farm", "link farm: ", ctx.link_farm)
         if link.kind == "redirect":
-            return _make("other", "kind=redirect", "redirect")
+            return _make("other", "redirect", "kind=redirect")
         if link.position == "content" and ctx.article:
-            return _make("editorial", f"position=content, article: {ctx.article}", "editorial")
-        return _make("other", f"position={link.position}, not an article page", "other")
+            return _make("editorial", "editorial", "position=content, article: ", ctx.article)
+        return _make("other", "other", "position=", link.position, ", not an article page")

@@ -201,13 +201,20 @@ class PhraseMatcher:
 
     ``str.find`` per phrase on the lower-cased text, then a word-boundary check: several
     times faster than one regex alternation with look-arounds on pages of a few thousand
-    characters. Whitespace inside a phrase matches one space (page text is collapsed)."""
+    characters. Whitespace inside a phrase matches one space (page text is collapsed).
 
-    __slots__ = ("phrases",)
+    Phrases that share a word fragment ("guest" of "guest author" and "guest post by")
+    are grouped under it: when the fragment is not in the text, which is the common
+    case, one scan rules out the whole group."""
+
+    __slots__ = ("phrases", "groups")
 
     def __init__(self, phrases: Iterable[str]) -> None:
         unique = {" ".join(p.lower().split()) for p in phrases}
         self.phrases: tuple[str, ...] = tuple(sorted((p for p in unique if p), key=len, reverse=True))
+        #: (fragment, the phrases that contain it, longest first); a phrase that shares
+        #: no fragment is its own.
+        self.groups: tuple[tuple[str, tuple[str, ...]], ...] = _phrase_groups(self.phrases)
 
     def __bool__(self) -> bool:
         return bool(self.phrases)
@@ -216,17 +223,58 @@ class PhraseMatcher:
         """The phrase found earliest in ``text_lower`` (already lower-cased; the longest of
         those starting at the same place), or ""."""
         best, best_at = "", len(text_lower) + 1
-        for phrase in self.phrases:
-            at = text_lower.find(phrase)
-            while 0 <= at < best_at:
-                end = at + len(phrase)
-                if (at == 0 or not text_lower[at - 1].isalnum()) and (
-                    end == len(text_lower) or not text_lower[end].isalnum()
-                ):
-                    best, best_at = phrase, at
-                    break
-                at = text_lower.find(phrase, at + 1)
+        for fragment, phrases in self.groups:
+            if fragment not in text_lower:
+                continue
+            for phrase in phrases:
+                at = text_lower.find(phrase)
+                while 0 <= at <= best_at:
+                    if at == best_at and len(phrase) <= len(best):
+                        break  # a longer phrase of another group starts here
+                    end = at + len(phrase)
+                    if (at == 0 or not text_lower[at - 1].isalnum()) and (
+                        end == len(text_lower) or not text_lower[end].isalnum()
+                    ):
+                        best, best_at = phrase, at
+                        break
+                    at = text_lower.find(phrase, at + 1)
         return best
+
+
+#: The shortest word fragment that groups phrases (shorter ones are in most texts).
+GROUP_FRAGMENT_MIN = 4
+
+
+def _phrase_groups(phrases: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``phrases`` (longest first) grouped greedily: the fragment of a word (no spaces,
+    at least GROUP_FRAGMENT_MIN characters) that the most phrases not yet grouped contain
+    (the longer of equals) makes a group, while one is shared by two phrases or more; each
+    other phrase is a group of its own, under itself."""
+    groups = []
+    left = list(phrases)
+    while left:
+        counts: dict[str, int] = {}
+        for phrase in left:
+            for fragment in _word_fragments(phrase):
+                counts[fragment] = counts.get(fragment, 0) + 1
+        fragment = max(counts, key=lambda f: (counts[f], len(f), f), default="")
+        if not fragment or counts[fragment] < 2:
+            break
+        groups.append((fragment, tuple(p for p in left if fragment in p)))
+        left = [p for p in left if fragment not in p]
+    groups.extend((phrase, (phrase,)) for phrase in left)
+    return tuple(groups)
+
+
+def _word_fragments(phrase: str) -> set[str]:
+    """The distinct substrings of the words of ``phrase`` with GROUP_FRAGMENT_MIN
+    characters or more."""
+    return {
+        word[start:end]
+        for word in phrase.split()
+        for start in range(len(word))
+        for end in range(start + GROUP_FRAGMENT_MIN, len(word) + 1)
+    }
 
 
 def _phrases(value: Any) -> list[str]:

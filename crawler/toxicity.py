@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crawler.classify import Classification, PageContext
-from crawler.items import Link
+from crawler.classify import Classification, PageContext, SiteLanguages
+from crawler.items import Backlink, Link
 from crawler.ruleset import Rules, load_rules
 from crawler.urls import is_ip
 from crawler.vocab import POTENTIALLY_TOXIC_MIN, TOXIC_MIN
@@ -128,6 +129,25 @@ class TargetFacts:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class PageMarkers:
+    """What every link of one page from one source site shares in scoring: the page's
+    and the source domain's markers, as parts of a fired-marker key (``ToxicityScorer._score``;
+    None when they do not fire)."""
+
+    link_farm: tuple | None
+    #: The key of paid_without_sponsored, which fires on the links of a sponsored post.
+    paid_without_sponsored: tuple
+    #: A spam-shaped source name (spam words with digits or hyphens), for spam_money_anchor.
+    spam_source: bool
+    spam_domain: tuple | None
+    spam_tld: tuple | None
+    noindex: bool
+    #: The page's language, and the crawl's site -> language map (language_mismatch).
+    lang: str
+    languages: SiteLanguages
+
+
 class SubnetTracker:
     """Referring domains per target per IPv4 /24 (IPv6 /48) within one crawl.
 
@@ -168,9 +188,20 @@ class SubnetTracker:
         return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
     def add(self, ip: str | None, source_site: str, target_site: str) -> None:
-        subnet = self.subnet_of(ip)
-        if subnet and source_site and target_site and source_site != target_site:
-            self._sources.setdefault((subnet, target_site), set()).add(source_site)
+        self.add_in(self.subnet_of(ip), source_site, target_site)
+
+    def add_in(self, subnet: str, source_site: str, target_site: str) -> int:
+        """``add`` for an address already turned into its ``subnet`` (``subnet_of``); then
+        how many referring domains of ``target_site`` the subnet holds (0 without one)."""
+        if not subnet:
+            return 0
+        key = (subnet, target_site)
+        sources = self._sources.get(key)
+        if source_site and target_site and source_site != target_site:
+            if sources is None:
+                sources = self._sources[key] = set()
+            sources.add(source_site)
+        return 0 if sources is None else len(sources)
 
     def referring_domains(self, ip: str | None, target_site: str) -> tuple[str, int]:
         """The subnet of ``ip`` and how many referring domains of ``target_site`` it holds."""
@@ -181,6 +212,22 @@ class SubnetTracker:
 
 
 _CLEAN = Toxicity(0, ())
+#: The explanation fields of each marker, in the order a fired-marker key gives their
+#: values (``ToxicityScorer._score``).
+MARKER_FIELDS: dict[str, tuple[str, ...]] = {
+    "hidden_link": (),
+    "link_farm": ("sites",),
+    "paid_without_sponsored": ("evidence",),
+    "spam_money_anchor": (),
+    "spam_domain": ("domain", "evidence"),
+    "commercial_anchor": ("anchor",),
+    "spam_tld": ("tld",),
+    "subnet_network": ("count", "target", "subnet"),
+    "noindex_source": (),
+    "sitewide_link": ("position",),
+    "unrelated_anchor": ("anchor", "target"),
+    "language_mismatch": ("source_lang", "target_lang"),
+}
 #: Toxicity results kept per scorer (by the markers that fired); past this the map restarts.
 RESULT_CACHE = 100_000
 
@@ -296,62 +343,113 @@ class ToxicityScorer:
         subnets: SubnetTracker,
     ) -> Toxicity:
         """The toxicity of ``link`` (one outbound link of the page ``ctx`` describes)."""
-        # The markers that fire, as (name, explanation fields) keys in a fixed order; the
-        # Toxicity of a list of keys is built once and reused (``_toxicity``).
-        fired: list[tuple] = []
-        if link.hidden:
-            fired.append(("hidden_link",))
-        if ctx.link_farm:
-            fired.append(("link_farm", ("sites", ctx.outbound_sites)))
-        if cls.rule == "sponsored_post" and not (link.sponsored or "sponsored" in link.rel):
-            fired.append(("paid_without_sponsored", ("evidence", ctx.sponsored_post)))
+        subnet, count = subnets.referring_domains(source_ip, target_site)
+        return self._score(link, cls, target_site, self.page_markers(ctx, source_site), subnet, count)
+
+    def score_links(
+        self,
+        records: Sequence[Backlink],
+        links: Sequence[Link],
+        classifications: Sequence[Classification],
+        ctx: PageContext,
+        subnets: SubnetTracker,
+    ) -> list[Toxicity]:
+        """The toxicity of each backlink of one page (``ctx``): the record, the link
+        element it was made from and its classification. Each record's source is added
+        to ``subnets`` just before it is scored, as judging the links one by one does;
+        what the page and its source site share is worked out once."""
+        scores: list[Toxicity] = []
+        source: tuple[str, str | None] | None = None
+        for record, link, cls in zip(records, links, classifications, strict=True):
+            source_site, target_site = record.source_site, record.target_site
+            if source != (source_site, record.source_ip):
+                source = (source_site, record.source_ip)
+                page = self.page_markers(ctx, source_site)
+                subnet = subnets.subnet_of(record.source_ip)
+            count = subnets.add_in(subnet, source_site, target_site)
+            scores.append(self._score(link, cls, target_site, page, subnet, count))
+        return scores
+
+    def page_markers(self, ctx: PageContext, source_site: str) -> PageMarkers:
+        """The markers that every link of the page ``ctx`` from ``source_site`` shares."""
         domain = self.domain_facts(source_site)
+        return PageMarkers(
+            link_farm=("link_farm", ctx.outbound_sites) if ctx.link_farm else None,
+            paid_without_sponsored=("paid_without_sponsored", ctx.sponsored_post),
+            spam_source=bool(domain.spam_words) and domain.heavy,
+            spam_domain=(
+                ("spam_domain", source_site, _domain_evidence(domain))
+                if domain.spammy
+                else None
+            ),
+            spam_tld=("spam_tld", domain.tld) if domain.spam_tld else None,
+            noindex=ctx.noindex,
+            lang=ctx.lang,
+            languages=ctx.languages,
+        )
+
+    def _score(
+        self, link: Link, cls: Classification, target_site: str, page: PageMarkers, subnet: str, count: int
+    ) -> Toxicity:
+        """The toxicity of ``link`` to ``target_site`` on the page ``page`` describes, whose
+        source's ``subnet`` holds ``count`` referring domains of the target."""
+        # The markers that fire, in a fixed order, as one flat key: each marker's name and
+        # then its explanation fields' values (MARKER_FIELDS). The Toxicity of a key is
+        # built once and reused (``_toxicity``).
+        fired: list = []
+        if link.hidden:
+            fired.append("hidden_link")
+        if page.link_farm is not None:
+            fired += page.link_farm
+        if cls.rule == "sponsored_post" and not (link.sponsored or "sponsored" in link.rel):
+            fired += page.paid_without_sponsored
         if link.kind != "redirect":
             commercial, unrelated = self.anchor_verdict(link.anchor, target_site)
         else:  # a meta refresh has no anchor
             commercial = unrelated = False
-        if commercial and domain.spam_words and domain.heavy:
-            fired.append(("spam_money_anchor",))
-        if domain.spammy:
-            fired.append(("spam_domain", ("domain", source_site),
-                          ("evidence", _domain_evidence(domain))))  # fmt: skip
+        if commercial and page.spam_source:
+            fired.append("spam_money_anchor")
+        if page.spam_domain is not None:
+            fired += page.spam_domain
         if commercial:
-            fired.append(("commercial_anchor", ("anchor", link.anchor)))
-        if domain.spam_tld:
-            fired.append(("spam_tld", ("tld", domain.tld)))
-        subnet, count = subnets.referring_domains(source_ip, target_site)
+            fired += ("commercial_anchor", link.anchor)
+        if page.spam_tld is not None:
+            fired += page.spam_tld
         if count >= self.rules.subnet_min_domains:
-            fired.append(("subnet_network", ("count", count), ("target", target_site),
-                          ("subnet", subnet)))  # fmt: skip
-        if ctx.noindex:
-            fired.append(("noindex_source",))
+            fired += ("subnet_network", count, target_site, subnet)
+        if page.noindex:
+            fired.append("noindex_source")
         if link.position in SITEWIDE_TOXIC_POSITIONS:
-            fired.append(("sitewide_link", ("position", link.position)))
+            fired += ("sitewide_link", link.position)
         if unrelated:
-            fired.append(("unrelated_anchor", ("anchor", link.anchor), ("target", target_site)))
-        target_lang = ctx.languages.get(target_site) if ctx.lang else ""
-        if target_lang and target_lang != ctx.lang:
-            fired.append(("language_mismatch", ("source_lang", ctx.lang),
-                          ("target_lang", target_lang)))  # fmt: skip
+            fired += ("unrelated_anchor", link.anchor, target_site)
+        target_lang = page.languages.get(target_site) if page.lang else ""
+        if target_lang and target_lang != page.lang:
+            fired += ("language_mismatch", page.lang, target_lang)
         if not fired:
             return _CLEAN
         key = tuple(fired)
         found = self._toxicities.get(key)
         if found is None:
-            found = self._toxicity(fired)
+            found = self._toxicity(key)
             if len(self._toxicities) >= RESULT_CACHE:
                 self._toxicities.clear()
             self._toxicities[key] = found
         return found
 
-    def _toxicity(self, fired: list[tuple]) -> Toxicity:
-        """The Toxicity of the fired marker keys: markers with a weight, heaviest first
-        (in firing order among equal weights)."""
+    def _toxicity(self, key: tuple) -> Toxicity:
+        """The Toxicity of a fired-marker key (see ``_score``): markers with a weight,
+        heaviest first (in firing order among equal weights)."""
         markers: list[Marker] = []
-        for name, *fields in fired:
+        at = 0
+        while at < len(key):
+            name = key[at]
+            fields = MARKER_FIELDS[name]
+            values = key[at + 1 : at + 1 + len(fields)]
+            at += 1 + len(fields)
             rule = self._weights.get(name)
             if rule is not None and rule.weight:
-                markers.append(Marker(name, rule.weight, rule.explanation.format(**dict(fields))))
+                markers.append(Marker(name, rule.weight, rule.explanation.format(**dict(zip(fields, values)))))
         if not markers:
             return _CLEAN
         markers.sort(key=lambda m: -m.weight)

@@ -34,13 +34,11 @@ class ClassifyPipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, PageItem) or item.page is None or not item.backlinks:
             return item
-        page = item.page
-        ctx = self.judge.page_context(page)
         links = item.backlink_links
         if len(links) != len(item.backlinks):  # an item filled by other code
             links = [link_of(record) for record in item.backlinks]
-        for record, link in zip(item.backlinks, links, strict=True):
-            cls, tox = self.judge.judge(record, link, ctx)
+        _, verdicts = self.judge.judge_page(item.page, item.backlinks, links)
+        for record, (cls, tox) in zip(item.backlinks, verdicts, strict=True):
             record.type = cls.type
             record.origin = cls.origin
             record.type_reason = cls.reason

@@ -3,13 +3,14 @@ real sites carry (generators, schema.org types, og:type, URL patterns, known hos
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from crawler.classify import Classifier, SiteLanguages
 from crawler.items import Link, Page
-from crawler.ruleset import load_rules
+from crawler.ruleset import PhraseMatcher, load_rules
 
 TARGET = "https://acme-widgets.com/"
 
@@ -344,3 +345,39 @@ def test_an_operators_share_entries_may_carry_a_scheme_or_www(tmp_path: Path):
     classifier = Classifier(load_rules(str(tmp_path)))
     assert classifier.share_button("https://example-share.com/post?u=x") == "example-share.com/post"
     assert classifier.share_button("https://www.reddit.com/submit?url=x") == ""
+
+
+def reference_search(phrases: tuple[str, ...], text: str) -> str:
+    """PhraseMatcher.search as first written: every phrase, longest first."""
+    best, best_at = "", len(text) + 1
+    for phrase in phrases:
+        at = text.find(phrase)
+        while 0 <= at < best_at:
+            end = at + len(phrase)
+            if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+                best, best_at = phrase, at
+                break
+            at = text.find(phrase, at + 1)
+    return best
+
+
+def test_grouped_phrase_search_finds_what_searching_each_phrase_finds():
+    words = ["guest", "post", "guest-post", "by", "author", "guests", "sponsored", "in", "paid", "é", "x1"]
+    phrases = ["guest post", "guest post by", "post by", "guest", "sponsored post", "in paid", "paid",
+               "author", "guest author", "é"]
+    matcher = PhraseMatcher(phrases)
+    assert {phrase for _, group in matcher.groups for phrase in group} == set(matcher.phrases)
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+        assert matcher.search(text) == reference_search(matcher.phrases, text), text
+
+
+def test_collapsed_text_is_the_text_split_and_joined():
+    from crawler.classify import _collapsed
+
+    pieces = ["a", "B", " ", "  ", "\xa0", "\t", "\n", "\u2003", "\u3000", "\x1f", "é", ".", ""]
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+        assert _collapsed(text) == " ".join(text.split()), repr(text)
