@@ -29,6 +29,22 @@ cdef inline void _clear(Facts *facts) noexcept:
     facts.lead = facts.trail = facts.in_word = facts.invalid = False
 
 
+cdef inline int _text_node_facts(const unsigned char *data, Py_ssize_t length, Facts *facts) except -1:
+    """``facts`` of a text node's ``data``, as ``_scan`` reads them into cleared facts. Its
+    leading ASCII white space is passed over here first: most of a page's text nodes are
+    nothing but white space between tags, and their facts then need no ``_scan`` call."""
+    cdef Py_ssize_t blank = 0
+    if length > 0 and _BYTE_CLASS[data[0]] == _SPACE_BYTE:
+        blank = _after_spaces(data, 1, length)  # (a newline, then indentation)
+    facts.words = facts.word_chars = facts.commas = facts.wide_commas = 0
+    facts.chars = blank
+    facts.lead = facts.trail = blank > 0
+    facts.in_word = facts.invalid = False
+    if blank < length:
+        _scan(data + blank, length - blank, facts, NULL)
+    return 0
+
+
 cdef struct FactsTable:
     # Open addressing, linear probing: node pointer -> place of its NodeFacts in ``values``,
     # which are stored densely in the order the walk finishes the nodes. Grown as the walk
@@ -292,8 +308,7 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except
             if node.local_name == FASTDOM_TAG_TEXT or node.type == FASTDOM_TEXT:
                 text = <lxb_dom_character_data_t *> node
                 if text.data.data != NULL:
-                    _clear(&text_facts)
-                    _scan(text.data.data, text.data.length, &text_facts, NULL)
+                    _text_node_facts(text.data.data, text.data.length, &text_facts)
                     facts = &table.values[stack[depth - 1].place]
                     if node.local_name == FASTDOM_TAG_TEXT:
                         _merge(&facts.deep, &text_facts)
