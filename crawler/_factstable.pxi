@@ -29,19 +29,48 @@ cdef inline void _clear(Facts *facts) noexcept:
     facts.lead = facts.trail = facts.in_word = facts.invalid = False
 
 
-cdef inline int _text_node_facts(const unsigned char *data, Py_ssize_t length, Facts *facts) except -1:
-    """``facts`` of a text node's ``data``, as ``_scan`` reads them into cleared facts. Its
-    leading ASCII white space is passed over here first: most of a page's text nodes are
-    nothing but white space between tags, and their facts then need no ``_scan`` call."""
+cdef inline void _merge_blank(Facts *left, Py_ssize_t chars) noexcept:
+    """``left`` becomes the facts of its text followed by ``chars`` code points of white
+    space (``_merge`` of what ``_scan`` reads from them)."""
+    if chars == 0:
+        return
+    if left.chars == 0:
+        left.lead = True
+    left.chars += chars
+    left.trail = True
+    left.in_word = False
+
+
+cdef inline int _add_text_node(NodeFacts *facts, lxb_dom_node_t *node) except -1:
+    """Add the text node ``node``'s facts to its parent's ``facts``: of its text for
+    ``deep`` (a ``#text`` node) and for ``own`` (of text type). Its leading ASCII white
+    space is read here; most of a page's text nodes are nothing but that (between tags),
+    and need no ``_scan`` call."""
+    cdef lxb_dom_character_data_t *text = <lxb_dom_character_data_t *> node
+    cdef const unsigned char *data = text.data.data
+    cdef Py_ssize_t length = text.data.length
     cdef Py_ssize_t blank = 0
+    cdef Facts text_facts
+    if data == NULL:
+        return 0
     if length > 0 and _BYTE_CLASS[data[0]] == _SPACE_BYTE:
         blank = _after_spaces(data, 1, length)  # (a newline, then indentation)
-    facts.words = facts.word_chars = facts.commas = facts.wide_commas = 0
-    facts.chars = blank
-    facts.lead = facts.trail = blank > 0
-    facts.in_word = facts.invalid = False
-    if blank < length:
-        _scan(data + blank, length - blank, facts, NULL)
+    if blank == length:
+        if node.local_name == FASTDOM_TAG_TEXT:
+            _merge_blank(&facts.deep, blank)
+        if node.type == FASTDOM_TEXT:
+            _merge_blank(&facts.own, blank)
+        return 0
+    # As _scan reads the whole text into cleared facts: the white space read, then the rest.
+    text_facts.words = text_facts.word_chars = text_facts.commas = text_facts.wide_commas = 0
+    text_facts.chars = blank
+    text_facts.lead = text_facts.trail = blank > 0
+    text_facts.in_word = text_facts.invalid = False
+    _scan(data + blank, length - blank, &text_facts, NULL)
+    if node.local_name == FASTDOM_TAG_TEXT:
+        _merge(&facts.deep, &text_facts)
+    if node.type == FASTDOM_TEXT:
+        _merge(&facts.own, &text_facts)
     return 0
 
 
@@ -275,8 +304,6 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except
     cdef Open *grown
     cdef NodeFacts *facts
     cdef Py_ssize_t depth = 0, room = 0
-    cdef Facts text_facts
-    cdef lxb_dom_character_data_t *text
     cdef size_t place = 0
     try:
         # Depth-first; each open node sums its children's facts in the table as the walk
@@ -306,14 +333,7 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except
                 _add_anchor(table, node, place)
             place += 1
             if node.local_name == FASTDOM_TAG_TEXT or node.type == FASTDOM_TEXT:
-                text = <lxb_dom_character_data_t *> node
-                if text.data.data != NULL:
-                    _text_node_facts(text.data.data, text.data.length, &text_facts)
-                    facts = &table.values[stack[depth - 1].place]
-                    if node.local_name == FASTDOM_TAG_TEXT:
-                        _merge(&facts.deep, &text_facts)
-                    if node.type == FASTDOM_TEXT:
-                        _merge(&facts.own, &text_facts)
+                _add_text_node(&table.values[stack[depth - 1].place], node)
             if node.first_child != NULL:
                 if depth == room:
                     room *= 2
