@@ -29,18 +29,6 @@ cdef inline void _clear(Facts *facts) noexcept:
     facts.lead = facts.trail = facts.in_word = facts.invalid = False
 
 
-cdef inline void _merge_blank(Facts *left, Py_ssize_t chars) noexcept:
-    """``left`` becomes the facts of its text followed by ``chars`` code points of white
-    space (``_merge`` of what ``_scan`` reads from them)."""
-    if chars == 0:
-        return
-    if left.chars == 0:
-        left.lead = True
-    left.chars += chars
-    left.trail = True
-    left.in_word = False
-
-
 cdef inline int _add_text_node(NodeFacts *facts, lxb_dom_node_t *node) except -1:
     """Add the text node ``node``'s facts to its parent's ``facts``: of its text for
     ``deep`` (a ``#text`` node) and for ``own`` (of text type). Its leading ASCII white
@@ -49,23 +37,20 @@ cdef inline int _add_text_node(NodeFacts *facts, lxb_dom_node_t *node) except -1
     cdef lxb_dom_character_data_t *text = <lxb_dom_character_data_t *> node
     cdef const unsigned char *data = text.data.data
     cdef Py_ssize_t length = text.data.length
-    cdef Py_ssize_t blank = 0
+    cdef Py_ssize_t blank
     cdef Facts text_facts
     if data == NULL:
         return 0
-    if length > 0 and _BYTE_CLASS[data[0]] == _SPACE_BYTE:
-        blank = _after_spaces(data, 1, length)  # (a newline, then indentation)
+    blank = _leading_blank(data, length)
     if blank == length:
         if node.local_name == FASTDOM_TAG_TEXT:
-            _merge_blank(&facts.deep, blank)
+            _add_blank(&facts.deep, blank)
         if node.type == FASTDOM_TEXT:
-            _merge_blank(&facts.own, blank)
+            _add_blank(&facts.own, blank)
         return 0
     # As _scan reads the whole text into cleared facts: the white space read, then the rest.
-    text_facts.words = text_facts.word_chars = text_facts.commas = text_facts.wide_commas = 0
-    text_facts.chars = blank
-    text_facts.lead = text_facts.trail = blank > 0
-    text_facts.in_word = text_facts.invalid = False
+    _clear(&text_facts)
+    _add_blank(&text_facts, blank)
     _scan(data + blank, length - blank, &text_facts, NULL)
     if node.local_name == FASTDOM_TAG_TEXT:
         _merge(&facts.deep, &text_facts)
