@@ -29,6 +29,36 @@ cdef inline void _clear(Facts *facts) noexcept:
     facts.lead = facts.trail = facts.in_word = facts.invalid = False
 
 
+cdef inline int _add_text_node(NodeFacts *facts, lxb_dom_node_t *node) except -1:
+    """Add the text node ``node``'s facts to its parent's ``facts``: of its text for
+    ``deep`` (a ``#text`` node) and for ``own`` (of text type). Its leading ASCII white
+    space is read here; most of a page's text nodes are nothing but that (between tags),
+    and need no ``_scan`` call."""
+    cdef lxb_dom_character_data_t *text = <lxb_dom_character_data_t *> node
+    cdef const unsigned char *data = text.data.data
+    cdef Py_ssize_t length = text.data.length
+    cdef Py_ssize_t blank
+    cdef Facts text_facts
+    if data == NULL:
+        return 0
+    blank = _leading_blank(data, length)
+    if blank == length:
+        if node.local_name == FASTDOM_TAG_TEXT:
+            _add_blank(&facts.deep, blank)
+        if node.type == FASTDOM_TEXT:
+            _add_blank(&facts.own, blank)
+        return 0
+    # As _scan reads the whole text into cleared facts: the white space read, then the rest.
+    _clear(&text_facts)
+    _add_blank(&text_facts, blank)
+    _scan(data + blank, length - blank, &text_facts, NULL)
+    if node.local_name == FASTDOM_TAG_TEXT:
+        _merge(&facts.deep, &text_facts)
+    if node.type == FASTDOM_TEXT:
+        _merge(&facts.own, &text_facts)
+    return 0
+
+
 cdef struct FactsTable:
     # Open addressing, linear probing: node pointer -> place of its NodeFacts in ``values``,
     # which are stored densely in the order the walk finishes the nodes. Grown as the walk
@@ -259,8 +289,6 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except
     cdef Open *grown
     cdef NodeFacts *facts
     cdef Py_ssize_t depth = 0, room = 0
-    cdef Facts text_facts
-    cdef lxb_dom_character_data_t *text
     cdef size_t place = 0
     try:
         # Depth-first; each open node sums its children's facts in the table as the walk
@@ -290,15 +318,7 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except
                 _add_anchor(table, node, place)
             place += 1
             if node.local_name == FASTDOM_TAG_TEXT or node.type == FASTDOM_TEXT:
-                text = <lxb_dom_character_data_t *> node
-                if text.data.data != NULL:
-                    _clear(&text_facts)
-                    _scan(text.data.data, text.data.length, &text_facts, NULL)
-                    facts = &table.values[stack[depth - 1].place]
-                    if node.local_name == FASTDOM_TAG_TEXT:
-                        _merge(&facts.deep, &text_facts)
-                    if node.type == FASTDOM_TEXT:
-                        _merge(&facts.own, &text_facts)
+                _add_text_node(&table.values[stack[depth - 1].place], node)
             if node.first_child != NULL:
                 if depth == room:
                     room *= 2

@@ -275,6 +275,40 @@ cdef int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words
     return 0
 
 
+cdef inline Py_ssize_t _leading_blank(const unsigned char *data, Py_ssize_t length) noexcept:
+    """How many bytes of ASCII white space ``data`` begins with (the first run ``_scan``
+    reads): most of a page's text nodes are nothing but that, between tags."""
+    if length > 0 and _BYTE_CLASS[data[0]] == _SPACE_BYTE:
+        return _after_spaces(data, 1, length)  # (a newline, then indentation)
+    return 0
+
+
+cdef inline void _add_blank(Facts *facts, Py_ssize_t chars) noexcept:
+    """``facts`` go on over ``chars`` code points of white space, as ``_scan`` reads them
+    (and as ``_merge`` adds their facts)."""
+    if chars == 0:
+        return
+    if facts.chars == 0:
+        facts.lead = True
+    facts.chars += chars
+    facts.trail = True
+    facts.in_word = False
+
+
+cdef inline int _scan_text(lxb_dom_node_t *node, Facts *facts, Words *out) except -1:
+    """``_scan`` of the text node ``node``'s data, its leading white space read here: one
+    of nothing but white space needs no ``_scan`` call."""
+    cdef lxb_dom_character_data_t *text = <lxb_dom_character_data_t *> node
+    cdef Py_ssize_t blank
+    if text.data.data == NULL:
+        return 0
+    blank = _leading_blank(text.data.data, text.data.length)
+    _add_blank(facts, blank)
+    if blank < <Py_ssize_t> text.data.length:
+        _scan(text.data.data + blank, text.data.length - blank, facts, out)
+    return 0
+
+
 cdef int _scan_node(lxb_dom_node_t *root, bint deep, bint spaced, Facts *facts, Words *out,
                     Py_ssize_t enough=-1) except -1:
     """Scan the text ``LexborNode.text(deep)`` reads (``spaced``: with a separator of white
@@ -285,9 +319,7 @@ cdef int _scan_node(lxb_dom_node_t *root, bint deep, bint spaced, Facts *facts, 
     facts.chars = facts.words = facts.word_chars = facts.commas = facts.wide_commas = 0
     facts.lead = facts.trail = facts.in_word = facts.invalid = False
     if root.type == FASTDOM_TEXT:
-        text = <lxb_dom_character_data_t *> root
-        if text.data.data != NULL:
-            _scan(text.data.data, text.data.length, facts, out)
+        _scan_text(root, facts, out)
     node = root.first_child
     while node != NULL and not facts.invalid:
         if (node.local_name == FASTDOM_TAG_TEXT) if deep else (node.type == FASTDOM_TEXT):
@@ -295,7 +327,7 @@ cdef int _scan_node(lxb_dom_node_t *root, bint deep, bint spaced, Facts *facts, 
             if text.data.data != NULL:
                 if spaced:
                     facts.in_word = False
-                _scan(text.data.data, text.data.length, facts, out)
+                _scan_text(node, facts, out)
                 if enough >= 0 and out.length >= enough:
                     break
         if not deep:

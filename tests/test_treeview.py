@@ -340,6 +340,40 @@ def test_text_facts_equal_the_python_expressions() -> None:
     assert checked > 1000 or not CORPUS.is_dir()
 
 
+def _children(node: Any) -> Iterator[Any]:
+    child = node.child
+    while child is not None:
+        yield child
+        child = child.next
+
+
+@needs_compiled
+def test_text_facts_of_blank_led_text_nodes_equal_the_python_expressions() -> None:
+    """The facts table and the text scans read a text node's leading ASCII white space
+    themselves and scan only the rest (or nothing, for the white space between tags): the
+    facts and words of elements whose text nodes begin with every kind of white space, or
+    are nothing else, are text()'s."""
+    blanks = ["", " ", "\n", "\n" + " " * 17, "\t\t", "\r\n  \n\t", "\x0b\x0c\x1c\x1d\x1e\x1f", " " * 8]
+    rests = ["", "x", "a,b", " \u00a0y", "\u3000", "\uff0c", "\x85z ", "w\u00e9 ", "\u2028"]
+    bodies = []
+    for blank in blanks:
+        for rest in rests:
+            text = blank + rest
+            bodies.append(f"<div>{text}<p>{text}<b>{text}</b>{text}</p>{text}<i></i>{text}</div>".encode())
+    for _plain, fast in _trees(bodies, decode=False):
+        texts = [child for node in fast for child in _children(node) if child.is_text_node]
+        for node in [*fast, *texts]:
+            for deep in (True, False):
+                value = node.text(deep=deep)
+                commas = value.count(",") + value.count("\uff0c")
+                assert node.paragraph_facts(deep) == (len(value), nodetext.piece(value), commas)
+            assert node.text_piece() == nodetext.piece(node.text())
+            words = " ".join(node.text(separator=" ").split())
+            assert node.collapsed_text() == words
+            assert node.anchor_text() == (" ".join(node.text().split()), nodetext.piece(node.text()))
+            assert node.collapsed_prefix(3) == words[:3]
+
+
 def _placements_agree(trees: list[tuple[list, list]]) -> int:
     """Assert that FastPlacement.place gives Placement.place's facts tuple for every element
     of each (selectolax nodes, compiled nodes) page; how many elements were compared."""
