@@ -329,7 +329,9 @@ class TextCache:
 
     def anchor(self, node: Node, in_page: bool) -> str:
         """Read and record the text of the ``<a>`` ``node`` (``in_page``: its href is a
-        ``#fragment``, whose text weighs 0.3 as link text); the text collapsed."""
+        ``#fragment``, whose text weighs 0.3 as link text); the text collapsed.
+        (crawler._fastlinks' collect keeps these two entries on the compiled view's nodes
+        instead, where crawler._fastmain's copies read them: change both.)"""
         collapsed, facts = anchor_text(node)
         key = node.mem_id
         if key not in self.pieces:

@@ -489,6 +489,37 @@ def test_compiled_link_lengths_are_link_lengths() -> None:
 
 
 @needs_compiled
+def test_collected_anchors_are_noted_on_their_nodes() -> None:
+    """crawler._fastlinks.collect keeps what TextCache.anchor records on the compiled nodes,
+    not in the cache's dicts: the text lengths, link lengths and link densities read after
+    it are the reference's, and another cache does not see them."""
+    from crawler import _fastlinks
+    from crawler.links import _collect
+    from crawler.mainblock import TextCache
+    from crawler.urls import Resolver
+
+    checked = 0
+    for body in _sample_bodies():
+        tree = LexborHTMLParser(_decode(body, None)[0])
+        tree.strip_tags(list(STRIPPED_TAGS))
+        dom = treeview._fastdom.FastDoc(tree)  # type: ignore[union-attr]
+        try:
+            pure_texts, compiled_texts = TextCache(), TextCache()
+            _collect(tree, Resolver(URL), pure_texts)
+            _fastlinks.collect(dom, Resolver(URL), compiled_texts)
+            assert pure_texts.links or not tree.css("a[href]")
+            assert not compiled_texts.pieces and not compiled_texts.links
+            for a, b in zip(tree.css("*"), dom.css("*"), strict=True):
+                assert compiled_texts.length(b) == pure_texts.length(a)
+                assert compiled_texts.density(b) == pure_texts.density(a)
+                assert TextCache().link_length(b) == TextCache().link_length(a)
+                checked += 1
+        finally:
+            dom.release()
+    assert checked > 1000 or not CORPUS.is_dir()
+
+
+@needs_compiled
 def test_compiled_listing_items_are_the_listing_items() -> None:
     """crawler._fastmain.listing_items finds the items placement._listing_items finds, as
     the main block, in every element with children (wrappers included)."""
