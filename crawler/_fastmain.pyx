@@ -410,7 +410,6 @@ cdef double _link_length(dict pieces, dict links, FastNode node, long depth) exc
     cdef double coefficient
     cdef lxb_dom_node_t *child
     cdef FastNode anchor
-    cdef object href
     cdef lxb_dom_node_t **anchors
     cdef Py_ssize_t count, index
     if _noted(pieces, node):
@@ -420,8 +419,7 @@ cdef double _link_length(dict pieces, dict links, FastNode node, long depth) exc
     if known is not None:
         return known
     if _is(node.get_tag(), "a"):
-        href = node.get_attributes().get("href")
-        coefficient = _IN_PAGE_WEIGHT if (href or "").startswith("#") else 1.0
+        coefficient = _IN_PAGE_WEIGHT if _href_in_page(node) else 1.0
         found = <long> _cached_piece(pieces, node, 0)[0] * coefficient
     elif depth < _MAX_COMPOSE_DEPTH and key in pieces and _has_known_child(pieces, links, node):
         found = 0.0
@@ -451,6 +449,35 @@ cdef double _link_length(dict pieces, dict links, FastNode node, long depth) exc
                 found += <double> known if known is not None else _link_length(pieces, links, anchor, 0)
     links[key] = found
     return found
+
+
+cdef extern from "lexbor/dom/interfaces/attr_const.h":
+    enum:
+        LXB_DOM_ATTR_HREF
+
+
+cdef bint _href_in_page(FastNode anchor) except -1:
+    """``(anchor.get_attributes().get("href") or "").startswith("#")`` of the element
+    ``anchor``, read from lexbor without the dict: the value of the last attribute named
+    href (the dict keeps the last of a name); the dict's when lexbor has no entry for a name
+    (_fastnaming's A_NAMELESS)."""
+    cdef lxb_dom_attr_t *attr = (<_element_t *> anchor.ptr).first_attr
+    cdef lxb_dom_attr_t *href = NULL
+    cdef uintptr_t name_id
+    cdef const _hash_entry_t *entry
+    while attr != NULL:
+        name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+        if name_id == 0 or name_id == LXB_DOM_ATTR__LAST_ENTRY:
+            return (anchor.get_attributes().get("href") or "").startswith("#")
+        if name_id == LXB_DOM_ATTR_HREF:
+            href = attr
+        elif name_id > LXB_DOM_ATTR__LAST_ENTRY:
+            entry = <const _hash_entry_t *> name_id
+            if entry.length == 4 and memcmp(lexbor_hash_entry_str(entry), b"href", 4) == 0:
+                href = attr
+        attr = attr.next
+    return (href != NULL and href.value != NULL and href.value.data != NULL and href.value.length != 0
+            and href.value.data[0] == c"#")
 
 
 cdef bint _has_known_child(dict pieces, dict links, FastNode node) except -1:

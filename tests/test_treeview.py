@@ -59,6 +59,9 @@ HOSTILE = [
     # next to bytes that are not ASCII (read eight bytes at a time).
     b"<div class='author-bio-box\x01author-bio author-bio\r\n\n\x0cx_y\tdisclosure\xc3\xa9 \xc3\xa9author-box'>"
     b"<p class='sponsored-label                 bio-box'>p</p><i class='x_y\x1fnav'>i</i></div>",
+    # Anchors read in place: no href, a fragment, one after a blank, a foreign one, no value.
+    b"<a name=top>top</a><a href=#>in page</a><a href=' #x'>spaced</a><svg><a xlink:href='#s'>s</a></svg>"
+    b"<p><a href>none</a> <a HREF='#up'>up</a></p>",
     b"",
     b"\x00\x01\x02",
 ]
