@@ -57,10 +57,10 @@ cdef class FastNode:
     #: call numbered ``scoring`` (a place kept by an earlier call is not the current one's).
     cdef size_t scoring
     cdef Py_ssize_t score_place
-    #: crawler._fastlinks' collect: what TextCache.anchor records of this <a> (its text
-    #: facts, its piece, and its weighted link text length) for the cache whose ``pieces``
-    #: dict is ``noted_in``, kept here rather than in that cache's dicts (crawler._fastmain
-    #: reads them here; another cache has not seen them).
+    #: crawler._fastlinks' collect: what TextCache.anchor records of this <a> (the piece of
+    #: its text and its weighted link text length) for the cache whose ``pieces`` dict is
+    #: ``noted_in``, kept here rather than in that cache's dicts (crawler._fastmain reads
+    #: them here; another cache has not seen them).
     cdef dict noted_in
     cdef tuple anchor_piece
     cdef double anchor_weight

@@ -9,7 +9,6 @@ C. The Python functions are the reference: a change there must be made here too
 """
 
 cimport cython
-from cpython.dict cimport PyDict_SetDefault
 from cpython.object cimport PyObject
 from cpython.pyport cimport PY_SSIZE_T_MAX
 from cpython.ref cimport Py_DECREF, Py_INCREF
