@@ -57,6 +57,13 @@ cdef class FastNode:
     #: call numbered ``scoring`` (a place kept by an earlier call is not the current one's).
     cdef size_t scoring
     cdef Py_ssize_t score_place
+    #: crawler._fastlinks' collect: what TextCache.anchor records of this <a> (the piece of
+    #: its text and its weighted link text length) for the cache whose ``pieces`` dict is
+    #: ``noted_in``, kept here rather than in that cache's dicts (crawler._fastmain reads
+    #: them here; another cache has not seen them).
+    cdef dict noted_in
+    cdef tuple anchor_piece
+    cdef double anchor_weight
 
     cdef LexborNode lexbor(self)
     cdef str get_tag(self)
@@ -69,6 +76,7 @@ cdef class FastNode:
     cdef list with_attributes(self, tuple wanted)
 
 
+cdef FastNode wrapped(FastDoc doc, lxb_dom_node_t *ptr)
 cdef int any_below(FastNode node, str query) except -1
 cdef Py_ssize_t anchors_below(FastNode node, lxb_dom_node_t ***anchors) except -2
 cdef str anchor_of(FastNode node, Facts *facts)

@@ -477,6 +477,18 @@ cdef Py_ssize_t anchors_below(FastNode node, lxb_dom_node_t ***anchors) except -
     return end - first
 
 
+cdef FastNode wrapped(FastDoc doc, lxb_dom_node_t *ptr):
+    """The FastNode ``doc.wrap(ptr)`` gave, or None when it has not wrapped ``ptr`` (none
+    is made: the check of FastDoc.wrap)."""
+    cdef FastNode node
+    cdef size_t place = <size_t> ptr.user
+    if place != 0 and place <= <size_t> len(doc.nodes):
+        node = <FastNode> doc.nodes[place - 1]
+        if node.ptr == ptr:
+            return node
+    return None
+
+
 cdef str anchor_of(FastNode node, Facts *facts):
     """The anchor of ``node.anchor_text()``, its text's facts in ``facts`` (their piece:
     ``facts_piece``), for the compiled modules: no Python method call, no pair made (one

@@ -9,7 +9,6 @@ C. The Python functions are the reference: a change there must be made here too
 """
 
 cimport cython
-from cpython.dict cimport PyDict_SetDefault
 from cpython.object cimport PyObject
 from cpython.pyport cimport PY_SSIZE_T_MAX
 from cpython.ref cimport Py_DECREF, Py_INCREF
@@ -411,21 +410,22 @@ cdef inline bint _in_page(str href) noexcept:
     return len(href) != 0 and href[0] == u"#"
 
 
-cdef str _note_anchor(FastNode node, bint in_page, dict pieces, dict weights):
-    """TextCache.anchor(node, in_page) on the cache's two dicts."""
+cdef str _note_anchor(FastNode node, bint in_page, dict pieces):
+    """TextCache.anchor(node, in_page) for the cache whose ``pieces`` dict is given, its two
+    entries kept on the node (FastNode.noted_in) rather than in the cache's dicts: no key,
+    float or dict entry made per anchor."""
     cdef Facts facts
     cdef str anchor = anchor_of(node, &facts)
     cdef tuple piece
-    cdef object key
     cdef Py_ssize_t length
     if anchor is None:
         anchor, piece = anchor_text(node)
     else:
         piece = facts_piece(&facts)
-    key = <size_t> node.ptr
-    PyDict_SetDefault(pieces, key, piece)
     length = piece[0]
-    weights[key] = length * 0.3 if in_page else <double> length
+    node.noted_in = pieces
+    node.anchor_piece = piece
+    node.anchor_weight = length * 0.3 if in_page else <double> length
     return anchor
 
 
@@ -463,14 +463,7 @@ def collect(dom, resolver, texts):
     cdef FastResolver resolve = FastResolver(resolver)
     cdef list found = []
     cdef list elements = dom.css(LINK_SELECTOR)
-    cdef dict pieces, weights
-    if not texts.pieces and not texts.links:
-        # A new cache: its two dicts made at once for the page's anchors (each anchor adds
-        # an entry to both), rather than grown anchor by anchor.
-        texts.pieces = _PyDict_NewPresized(len(elements))
-        texts.links = _PyDict_NewPresized(len(elements))
-    pieces = texts.pieces
-    weights = texts.links
+    cdef dict pieces = texts.pieces
     cdef FastNode node
     cdef dict attrs
     cdef NameIds known
@@ -490,14 +483,14 @@ def collect(dom, resolver, texts):
             attrs = node.get_attributes()
             if not _read_attributes(node.doc, node.ptr, &known, named):
                 # Names the view could not learn (see FastDoc._learn_names): the dict.
-                entry = _collect_from_dict(node, node.get_tag(), attrs, resolve, pieces, weights)
+                entry = _collect_from_dict(node, node.get_tag(), attrs, resolve, pieces)
                 if entry is not None:
                     found.append(entry)
                 continue
             rel = _value(named[NAME_REL])
             styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
         if tag == LXB_TAG_A:
-            anchor = _note_anchor(node, _value_in_page(named[NAME_HREF]), pieces, weights)
+            anchor = _note_anchor(node, _value_in_page(named[NAME_HREF]), pieces)
             target = _resolve_value(resolve, named[NAME_HREF])
             if target is None:
                 continue
@@ -532,13 +525,13 @@ def collect(dom, resolver, texts):
     return found
 
 
-cdef FoundLink _collect_from_dict(FastNode node, str tag, dict attrs, FastResolver resolve, dict pieces, dict weights):
+cdef FoundLink _collect_from_dict(FastNode node, str tag, dict attrs, FastResolver resolve, dict pieces):
     """collect's entry for one element, read from its attribute dict (None: no link)."""
     cdef str href, anchor, kind
     cdef object key, facts, target, refresh
     if tag == "a":
         href = attrs.get("href") or ""
-        anchor = _note_anchor(node, _in_page(href), pieces, weights)
+        anchor = _note_anchor(node, _in_page(href), pieces)
         target = resolve.resolve(href)
         if target is None:
             return None

@@ -19,7 +19,7 @@ the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``
 ``_siblings``, and placement's ``_listing_items`` and ``Placement._map_zones``.
 """
 
-from crawler._fastdom cimport Facts, FastNode, anchors_below, any_below, facts_piece
+from crawler._fastdom cimport Facts, FastNode, anchors_below, any_below, facts_piece, wrapped
 from libc.stdlib cimport free, realloc
 from selectolax.lexbor cimport lxb_dom_node_t
 
@@ -308,7 +308,8 @@ def score_paragraphs(FastNode body, ctx):
 # TextCache._piece and _compose for the compiled view: the same walk over a container's
 # children, in C rather than through FastNode properties (the candidates' text lengths are
 # read this way, and most of them walk up to MAX_COMPOSED_CHILDREN children to learn that
-# none is known). The same entries are filled with the same values.
+# none is known). The same entries are filled with the same values, but for the anchors
+# collect noted: TextCache.anchor's entries for those are kept on their nodes (_noted).
 
 from crawler.mainblock import MAX_COMPOSE_DEPTH, MAX_COMPOSED_CHILDREN
 from crawler.nodetext import BLANK, NOTHING, piece as python_piece
@@ -339,8 +340,17 @@ cdef tuple _node_piece(FastNode node):
     return _piece_of(facts)
 
 
+cdef inline bint _noted(dict pieces, FastNode node) noexcept:
+    """Whether crawler._fastlinks' collect noted the <a> ``node`` for the cache of
+    ``pieces``: TextCache.anchor's entries for it, in ``pieces`` and ``links``, are kept on
+    the node (FastNode.anchor_piece and anchor_weight)."""
+    return node is not None and node.noted_in is pieces
+
+
 cdef tuple _cached_piece(dict pieces, FastNode node, long depth):
     """TextCache._piece."""
+    if _noted(pieces, node):
+        return node.anchor_piece
     cdef object key = <size_t> node.ptr
     cdef tuple found = pieces.get(key)
     if found is None:
@@ -361,7 +371,7 @@ cdef tuple _composed_piece(dict pieces, FastNode node, long depth):
         count += 1
         if count > _MAX_COMPOSED_CHILDREN:
             return None
-        if not known and (<size_t> child) in pieces:
+        if not known and (_noted(pieces, wrapped(node.doc, child)) or (<size_t> child) in pieces):
             known = True
         child = child.next
     if not known:
@@ -394,22 +404,24 @@ cdef double _IN_PAGE_WEIGHT = 0.3
 
 cdef double _link_length(dict pieces, dict links, FastNode node, long depth) except? -1.0:
     """TextCache.link_length."""
-    cdef object key = <size_t> node.ptr
-    cdef object known = links.get(key)
+    cdef object key
+    cdef object known
     cdef double found
     cdef double coefficient
     cdef lxb_dom_node_t *child
     cdef FastNode anchor
-    cdef object href
     cdef lxb_dom_node_t **anchors
     cdef Py_ssize_t count, index
+    if _noted(pieces, node):
+        return node.anchor_weight
+    key = <size_t> node.ptr
+    known = links.get(key)
     if known is not None:
         return known
     if _is(node.get_tag(), "a"):
-        href = node.get_attributes().get("href")
-        coefficient = _IN_PAGE_WEIGHT if (href or "").startswith("#") else 1.0
+        coefficient = _IN_PAGE_WEIGHT if _href_in_page(node) else 1.0
         found = <long> _cached_piece(pieces, node, 0)[0] * coefficient
-    elif depth < _MAX_COMPOSE_DEPTH and key in pieces and _has_known_child(links, node):
+    elif depth < _MAX_COMPOSE_DEPTH and key in pieces and _has_known_child(pieces, links, node):
         found = 0.0
         child = node.ptr.first_child
         while child != NULL:
@@ -421,26 +433,63 @@ cdef double _link_length(dict pieces, dict links, FastNode node, long depth) exc
         count = anchors_below(node, &anchors)  # node.css("a"), not wrapped unless unknown
         if count >= 0:
             for index in range(count):
+                anchor = wrapped(node.doc, anchors[index])
+                if _noted(pieces, anchor):
+                    found += anchor.anchor_weight
+                    continue
                 known = links.get(<size_t> anchors[index])
                 found += <double> known if known is not None else _link_length(
                     pieces, links, node.doc.wrap(anchors[index]), 0)
         else:
             for anchor in node.css("a"):
+                if _noted(pieces, anchor):
+                    found += anchor.anchor_weight
+                    continue
                 known = links.get(<size_t> anchor.ptr)
                 found += <double> known if known is not None else _link_length(pieces, links, anchor, 0)
     links[key] = found
     return found
 
 
-cdef bint _has_known_child(dict links, FastNode node) except -1:
-    """TextCache._has_known_child."""
+cdef extern from "lexbor/dom/interfaces/attr_const.h":
+    enum:
+        LXB_DOM_ATTR_HREF
+
+
+cdef bint _href_in_page(FastNode anchor) except -1:
+    """``(anchor.get_attributes().get("href") or "").startswith("#")`` of the element
+    ``anchor``, read from lexbor without the dict: the value of the last attribute named
+    href (the dict keeps the last of a name); the dict's when lexbor has no entry for a name
+    (_fastnaming's A_NAMELESS)."""
+    cdef lxb_dom_attr_t *attr = (<_element_t *> anchor.ptr).first_attr
+    cdef lxb_dom_attr_t *href = NULL
+    cdef uintptr_t name_id
+    cdef const _hash_entry_t *entry
+    while attr != NULL:
+        name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+        if name_id == 0 or name_id == LXB_DOM_ATTR__LAST_ENTRY:
+            return (anchor.get_attributes().get("href") or "").startswith("#")
+        if name_id == LXB_DOM_ATTR_HREF:
+            href = attr
+        elif name_id > LXB_DOM_ATTR__LAST_ENTRY:
+            entry = <const _hash_entry_t *> name_id
+            if entry.length == 4 and memcmp(lexbor_hash_entry_str(entry), b"href", 4) == 0:
+                href = attr
+        attr = attr.next
+    return (href != NULL and href.value != NULL and href.value.data != NULL and href.value.length != 0
+            and href.value.data[0] == c"#")
+
+
+cdef bint _has_known_child(dict pieces, dict links, FastNode node) except -1:
+    """TextCache._has_known_child (``pieces``: the cache's, whose anchors are noted on
+    their nodes)."""
     cdef lxb_dom_node_t *child = node.ptr.first_child
     cdef Py_ssize_t count = 0
     while child != NULL:
         count += 1
         if count > _MAX_COMPOSED_CHILDREN:
             return False
-        if (<size_t> child) in links:
+        if _noted(pieces, wrapped(node.doc, child)) or (<size_t> child) in links:
             return True
         child = child.next
     return False

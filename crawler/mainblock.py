@@ -329,7 +329,9 @@ class TextCache:
 
     def anchor(self, node: Node, in_page: bool) -> str:
         """Read and record the text of the ``<a>`` ``node`` (``in_page``: its href is a
-        ``#fragment``, whose text weighs 0.3 as link text); the text collapsed."""
+        ``#fragment``, whose text weighs 0.3 as link text); the text collapsed.
+        (crawler._fastlinks' collect keeps these two entries on the compiled view's nodes
+        instead, where crawler._fastmain's copies read them: change both.)"""
         collapsed, facts = anchor_text(node)
         key = node.mem_id
         if key not in self.pieces:
@@ -641,6 +643,16 @@ def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
     return blocks
 
 
+@lru_cache(maxsize=1)
+def _compiled_passes() -> tuple[Any, Any, Any]:
+    """crawler._fastmain's ``score_paragraphs``, ``top_candidate`` and ``siblings``, imported
+    at first use (that module imports this one) and once: an import statement costs
+    microseconds at each page."""
+    from crawler._fastmain import score_paragraphs, siblings, top_candidate
+
+    return score_paragraphs, top_candidate, siblings
+
+
 def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent | None:
     """The main content under ``body``, or None when the page has no block of text that
     Readability would call an article (listings, link pages, thin pages). ``texts`` may
@@ -650,12 +662,10 @@ def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent 
     best: MainContent | None = None
     if texts is None:
         texts = TextCache()
-    score_paragraphs = _score_paragraphs
-    top_candidate = _top_candidate
-    siblings = _siblings
+    score_paragraphs, top_candidate, siblings = _score_paragraphs, _top_candidate, _siblings
     if body.__class__ is FAST_NODE:
-        # The compiled view's nodes: the same pass and choices, compiled (it imports this module).
-        from crawler._fastmain import score_paragraphs, siblings, top_candidate
+        # The compiled view's nodes: the same pass and choices, compiled.
+        score_paragraphs, top_candidate, siblings = _compiled_passes()
     for strip_unlikely in (True, False):
         ctx = _Ctx(strip_unlikely=strip_unlikely, texts=texts)
         score_paragraphs(body, ctx)

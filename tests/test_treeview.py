@@ -59,6 +59,9 @@ HOSTILE = [
     # next to bytes that are not ASCII (read eight bytes at a time).
     b"<div class='author-bio-box\x01author-bio author-bio\r\n\n\x0cx_y\tdisclosure\xc3\xa9 \xc3\xa9author-box'>"
     b"<p class='sponsored-label                 bio-box'>p</p><i class='x_y\x1fnav'>i</i></div>",
+    # Anchors read in place: no href, a fragment, one after a blank, a foreign one, no value.
+    b"<a name=top>top</a><a href=#>in page</a><a href=' #x'>spaced</a><svg><a xlink:href='#s'>s</a></svg>"
+    b"<p><a href>none</a> <a HREF='#up'>up</a></p>",
     b"",
     b"\x00\x01\x02",
 ]
@@ -519,6 +522,37 @@ def test_compiled_link_lengths_are_link_lengths() -> None:
             assert _fastmain.link_length({}, {}, b) == TextCache().link_length(a)
             assert compiled_texts.link_length(b) == pure_texts.link_length(a)
             checked += 1
+    assert checked > 1000 or not CORPUS.is_dir()
+
+
+@needs_compiled
+def test_collected_anchors_are_noted_on_their_nodes() -> None:
+    """crawler._fastlinks.collect keeps what TextCache.anchor records on the compiled nodes,
+    not in the cache's dicts: the text lengths, link lengths and link densities read after
+    it are the reference's, and another cache does not see them."""
+    from crawler import _fastlinks
+    from crawler.links import _collect
+    from crawler.mainblock import TextCache
+    from crawler.urls import Resolver
+
+    checked = 0
+    for body in _sample_bodies():
+        tree = LexborHTMLParser(_decode(body, None)[0])
+        tree.strip_tags(list(STRIPPED_TAGS))
+        dom = treeview._fastdom.FastDoc(tree)  # type: ignore[union-attr]
+        try:
+            pure_texts, compiled_texts = TextCache(), TextCache()
+            _collect(tree, Resolver(URL), pure_texts)
+            _fastlinks.collect(dom, Resolver(URL), compiled_texts)
+            assert pure_texts.links or not tree.css("a[href]")
+            assert not compiled_texts.pieces and not compiled_texts.links
+            for a, b in zip(tree.css("*"), dom.css("*"), strict=True):
+                assert compiled_texts.length(b) == pure_texts.length(a)
+                assert compiled_texts.density(b) == pure_texts.density(a)
+                assert TextCache().link_length(b) == TextCache().link_length(a)
+                checked += 1
+        finally:
+            dom.release()
     assert checked > 1000 or not CORPUS.is_dir()
 
 
