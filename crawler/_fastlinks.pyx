@@ -667,6 +667,7 @@ cdef class FastContext:
     charged a block's whole length, which a block not read whole owes until it is: when the
     budget minus what is owed runs out, those blocks are read whole to know it exactly."""
 
+    #: The entries of blocks placed without a Place (FastPlacement's memo) to keep them on.
     cdef readonly dict blocks
     cdef Py_ssize_t budget
     #: Upper bounds of the lengths of the blocks not read whole (``partial``).
@@ -676,10 +677,8 @@ cdef class FastContext:
     cdef FastNode last_block
     cdef object last_entry
 
-    def __cinit__(self, Py_ssize_t links=0):
-        # A block per link at most (``links``: how many will be asked): the dict is made
-        # that large at once rather than grown as blocks come.
-        self.blocks = _PyDict_NewPresized(links)
+    def __cinit__(self):
+        self.blocks = {}
         self.budget = CONTEXT_TEXT_BUDGET
         self.owed = 0
         self.partial = []
@@ -695,12 +694,10 @@ cdef class FastContext:
         cdef object entry
         if block is None:
             return anchor[:_CHARS]
-        # Keyed by the block's FastNode (one per node and view, hashed by identity), not
-        # by its address as a new int each time.
         if block is self.last_block:
             entry = self.last_entry
         else:
-            entry = self.blocks.get(block)
+            entry = self._entry_of(block)
             if entry is None:
                 if self.budget - self.owed <= 0:
                     self._settle()
@@ -712,6 +709,26 @@ cdef class FastContext:
         if type(entry) is str:
             return entry
         return self._window_in(<BlockText> entry, anchor, node)
+
+    cdef object _entry_of(self, FastNode block):
+        """The block's entry, or None: on its Place when placement memoised one (which
+        it does for every block it names), else in ``blocks``."""
+        cdef object memo = block.memo
+        if type(memo) is Place and (<Place> memo).context_owner is self:
+            return (<Place> memo).context
+        if self.blocks:
+            return self.blocks.get(block)
+        return None
+
+    cdef int _keep(self, FastNode block, object entry) except -1:
+        """Keep the block's entry where ``_entry_of`` finds it."""
+        cdef object memo = block.memo
+        if type(memo) is Place:
+            (<Place> memo).context = entry
+            (<Place> memo).context_owner = self
+        else:
+            self.blocks[block] = entry
+        return 0
 
     cdef object _first_read(self, FastNode block, str anchor, FastNode node, bint anchored):
         """The block's entry: its collapsed text when short, else a BlockText of it read
@@ -737,7 +754,7 @@ cdef class FastContext:
         if bound == 0:
             self.budget -= len(text)
             if len(text) <= _CHARS:
-                self.blocks[block] = text
+                self._keep(block, text)
                 return text
         entry = BlockText.__new__(BlockText)
         entry.block = block
@@ -748,7 +765,7 @@ cdef class FastContext:
         if not entry.whole:
             self.owed += bound
             self.partial.append(entry)
-        self.blocks[block] = entry
+        self._keep(block, entry)
         return entry
 
     cdef int _read_more(self, BlockText entry) except -1:
@@ -818,7 +835,7 @@ cdef str _position(object landmark, long zone, str region):
 def emit(list found, placement, place, str page_nofollow_by):
     """links._emit. ``place`` is the bound ``place`` of a FastPlacement (treeview.placer) or
     any callable answering placement's Info tuples; the first is asked in C."""
-    cdef FastContext context_of = FastContext(len(found))
+    cdef FastContext context_of = FastContext()
     cdef dict rels = {}
     # The flags of a link without rel (most links).
     cdef tuple no_rel = _rel_flags(None, page_nofollow_by)
