@@ -31,7 +31,9 @@ from selectolax.lexbor cimport (
     lxb_dom_node_t,
 )
 
-from crawler._fastdom cimport Facts, FastDoc, FastNode, NodeFacts, anchor_of, facts_piece, learn_attribute_name
+from crawler._fastdom cimport (
+    Facts, FastDoc, FastNode, NodeFacts, TextReader, anchor_of, facts_piece, learn_attribute_name, text_reader,
+)
 from crawler._fastplace cimport FastPlacement, Place
 
 from dataclasses import fields
@@ -640,19 +642,21 @@ cdef bint _reads_as_anchor(FastNode block, FastNode node) except -1:
     return _words_whole(node.ptr)
 
 
-#: Characters of a long block's collapsed text read at first, and how many times more each
-#: further read takes: a block's links rarely need its text to the end.
+#: Characters of a long block's collapsed text read at first, and how many times as much
+#: it holds after each further read: a block's links rarely need its text to the end.
 DEF FIRST_READ = 512
-DEF READ_GROWTH = 8
+DEF READ_GROWTH = 2
 
 
 @cython.final
 @cython.no_gc
 cdef class BlockText:
     """A long block's entry in FastContext: links._Context's [text, search cursor], the text
-    possibly only a prefix of the block's collapsed text (``whole`` once it is all of it)."""
+    possibly only a prefix of the block's collapsed text (``whole`` once it is all of it),
+    which ``reader`` reads on."""
 
     cdef FastNode block
+    cdef TextReader reader
     cdef str text
     cdef Py_ssize_t cursor
     cdef readonly bint whole
@@ -736,8 +740,9 @@ cdef class FastContext:
         characters."""
         cdef NodeFacts *facts
         cdef Py_ssize_t bound = 0
-        cdef str text
+        cdef str text = None
         cdef BlockText entry
+        cdef TextReader reader = None
         if anchored and _reads_as_anchor(block, node):
             text = anchor
         else:
@@ -746,8 +751,12 @@ cdef class FastContext:
                 if facts != NULL and not facts.deep.invalid:
                     # Words and the single spaces between them.
                     bound = 2 * facts.deep.word_chars
-            text = block.collapsed_prefix(FIRST_READ) if bound > FIRST_READ else None
-            if text is None or len(text) < FIRST_READ:
+            if bound > FIRST_READ:
+                reader = text_reader(block)
+                text = reader.read(FIRST_READ)
+                if text is None or reader.whole:
+                    reader = None
+            if reader is None:
                 bound = 0
                 if text is None:
                     text = _collapsed(block, True)
@@ -758,6 +767,7 @@ cdef class FastContext:
                 return text
         entry = BlockText.__new__(BlockText)
         entry.block = block
+        entry.reader = reader
         entry.text = text
         entry.cursor = 0
         entry.whole = bound == 0
@@ -768,16 +778,18 @@ cdef class FastContext:
         self._keep(block, entry)
         return entry
 
-    cdef int _read_more(self, BlockText entry) except -1:
-        """Read READ_GROWTH times as much of the block's text, or all of it."""
-        cdef Py_ssize_t room = READ_GROWTH * len(entry.text)
-        cdef str text = entry.block.collapsed_prefix(room)
-        if text is not None and len(text) == room:
+    cdef int _read_more(self, BlockText entry, Py_ssize_t room) except -1:
+        """Read on in the block's text until ``room`` characters of it are read, or all."""
+        cdef str text = entry.reader.read(room)
+        if text is None:
+            text = _collapsed(entry.block, True)
+        elif not entry.reader.whole:
             entry.text = text
             return 0
-        entry.text = text if text is not None else _collapsed(entry.block, True)
+        entry.text = text
+        entry.reader = None
         entry.whole = True
-        self.budget -= len(entry.text)
+        self.budget -= len(text)
         self.owed -= entry.bound
         return 0
 
@@ -786,31 +798,36 @@ cdef class FastContext:
         cdef BlockText entry
         for entry in self.partial:
             if not entry.whole:
-                entry.text = _collapsed(entry.block, True)
-                entry.whole = True
-                self.budget -= len(entry.text)
-                self.owed -= entry.bound
+                self._read_more(entry, PY_SSIZE_T_MAX)
         self.partial = []
         return 0
 
     cdef str _window_in(self, BlockText entry, str anchor, FastNode node):
         """links._Context's search of a long block's text from the cursor, and the window.
         A prefix of the text answers when it holds the anchor (or, for an empty anchor,
-        the cursor) and a window's room after it; otherwise more is read."""
+        the cursor) and a window's room after it; otherwise more is read (READ_GROWTH
+        times as much, or as far as the window needs), and an anchor not found yet is
+        searched again from where an occurrence not wholly in the text read before may
+        begin."""
         cdef str text, spaced
-        cdef Py_ssize_t at, cursor = entry.cursor
+        cdef Py_ssize_t at = -1, cursor = entry.cursor, start = entry.cursor, needed
         cdef Py_ssize_t length = len(anchor)
         while True:
             text = entry.text
-            at = PyUnicode_Find(text, anchor, cursor, PY_SSIZE_T_MAX, 1) if anchor else -1
+            if anchor and at < 0:
+                at = PyUnicode_Find(text, anchor, start, PY_SSIZE_T_MAX, 1)
             if entry.whole:
                 break
-            if anchor:
-                if at >= 0 and at + length + _CHARS < len(text):
-                    break
-            elif cursor + _CHARS < len(text):
+            if not anchor:
+                needed = cursor + _CHARS + 1
+            elif at >= 0:
+                needed = at + length + _CHARS + 1
+            else:
+                needed = len(text) + 1
+                start = max(cursor, len(text) - length + 1)
+            if needed <= len(text):
                 break
-            self._read_more(entry)
+            self._read_more(entry, max(needed, READ_GROWTH * len(text)))
         if at < 0 and anchor:
             spaced = _collapsed(node, True)
             if spaced != anchor:
