@@ -77,6 +77,19 @@ cdef class FastNode:
 
 
 cdef FastNode wrapped(FastDoc doc, lxb_dom_node_t *ptr)
+cdef class TextReader:
+    cdef lxb_dom_node_t *root
+    #: The node to read on from; NULL once the text is read to its end.
+    cdef lxb_dom_node_t *next
+    cdef Facts facts
+    #: The words read so far: a Words (crawler/_fasttext.pxi) of its own, kept between steps.
+    cdef void *words
+    cdef readonly bint whole
+
+    cdef str read(self, Py_ssize_t room)
+
+
+cdef TextReader text_reader(FastNode node)
 cdef int any_below(FastNode node, str query) except -1
 cdef Py_ssize_t anchors_below(FastNode node, lxb_dom_node_t ***anchors) except -2
 cdef str anchor_of(FastNode node, Facts *facts)

@@ -509,6 +509,76 @@ cdef str _collapsed_of(lxb_dom_node_t *ptr, bint spaced, Facts *facts):
         _trim_scratch()
 
 
+@cython.final
+@cython.no_gc
+cdef class TextReader:
+    """A node's collapsed text, its text nodes spaced (``collapsed_text()``), read in steps,
+    each going on from the text node where the one before stopped: crawler._fastlinks's
+    context reads a long block so, as far as its links' windows need, reading each text
+    node once however many steps it takes."""
+
+    def __cinit__(self):
+        self.words = calloc(1, sizeof(Words))
+        if self.words == NULL:
+            raise MemoryError()
+        (<Words *> self.words).ascii = True
+        _clear(&self.facts)
+
+    def __dealloc__(self):
+        if self.words != NULL:
+            free((<Words *> self.words).data)
+            free(self.words)
+
+    cdef str read(self, Py_ssize_t room):
+        """The text read so far, having read on (whole text nodes at a time) until it holds
+        ``room`` code points or all of it (``whole``); None when the text met is not valid
+        UTF-8."""
+        cdef Words *out = <Words *> self.words
+        if not self.whole and out.length < room:
+            _read_on(self, room)
+        if self.facts.invalid:
+            return None
+        return _words_text(out, out.length)
+
+
+cdef TextReader text_reader(FastNode node):
+    """A TextReader of ``node``'s text, nothing read yet (``node`` has children)."""
+    cdef TextReader reader = TextReader.__new__(TextReader)
+    reader.root = node.ptr
+    reader.next = node.ptr.first_child
+    reader.whole = reader.next == NULL
+    return reader
+
+
+cdef int _read_on(TextReader reader, Py_ssize_t enough) except -1:
+    """Read ``reader``'s text nodes on, as ``_scan_node(root, True, True, ...)`` reads them,
+    until its words hold ``enough`` code points, its text ends or is not valid UTF-8."""
+    cdef lxb_dom_node_t *node = reader.next
+    cdef lxb_dom_node_t *root = reader.root
+    cdef Words *out = <Words *> reader.words
+    cdef lxb_dom_character_data_t *text
+    cdef bint enough_read = False
+    while node != NULL and not enough_read:
+        if node.local_name == FASTDOM_TAG_TEXT:
+            text = <lxb_dom_character_data_t *> node
+            if text.data.data != NULL:
+                reader.facts.in_word = False
+                _scan(text.data.data, text.data.length, &reader.facts, out)
+                if reader.facts.invalid:
+                    node = NULL
+                    break
+                enough_read = out.length >= enough
+        if node.first_child != NULL:
+            node = node.first_child
+        else:
+            while node != root and node.next == NULL:
+                node = node.parent
+            node = NULL if node == root else node.next
+    reader.next = node
+    reader.whole = node == NULL
+    return 0
+
+
 cdef tuple facts_piece(Facts *facts):
     """crawler.mainblock.piece of the text ``facts`` were read from."""
     return _piece(facts)

@@ -30,7 +30,9 @@ from selectolax.lexbor cimport (
     lxb_dom_node_t,
 )
 
-from crawler._fastdom cimport Facts, FastDoc, FastNode, NodeFacts, anchor_of, facts_piece, learn_attribute_name
+from crawler._fastdom cimport (
+    Facts, FastDoc, FastNode, NodeFacts, TextReader, anchor_of, facts_piece, learn_attribute_name, text_reader,
+)
 from crawler._fastplace cimport FastPlacement, Place
 
 from dataclasses import fields
@@ -633,19 +635,21 @@ cdef bint _reads_as_anchor(FastNode block, FastNode node) except -1:
     return _words_whole(node.ptr)
 
 
-#: Characters of a long block's collapsed text read at first, and how many times more each
-#: further read takes: a block's links rarely need its text to the end.
+#: Characters of a long block's collapsed text read at first, and how many times as much
+#: it holds after each further read: a block's links rarely need its text to the end.
 DEF FIRST_READ = 512
-DEF READ_GROWTH = 8
+DEF READ_GROWTH = 2
 
 
 @cython.final
 @cython.no_gc
 cdef class BlockText:
     """A long block's entry in FastContext: links._Context's [text, search cursor], the text
-    possibly only a prefix of the block's collapsed text (``whole`` once it is all of it)."""
+    possibly only a prefix of the block's collapsed text (``whole`` once it is all of it),
+    which ``reader`` reads on."""
 
     cdef FastNode block
+    cdef TextReader reader
     cdef str text
     cdef Py_ssize_t cursor
     cdef readonly bint whole
@@ -660,6 +664,7 @@ cdef class FastContext:
     charged a block's whole length, which a block not read whole owes until it is: when the
     budget minus what is owed runs out, those blocks are read whole to know it exactly."""
 
+    #: The entries of blocks placed without a Place (FastPlacement's memo) to keep them on.
     cdef readonly dict blocks
     cdef Py_ssize_t budget
     #: Upper bounds of the lengths of the blocks not read whole (``partial``).
@@ -669,10 +674,8 @@ cdef class FastContext:
     cdef FastNode last_block
     cdef object last_entry
 
-    def __cinit__(self, Py_ssize_t links=0):
-        # A block per link at most (``links``: how many will be asked): the dict is made
-        # that large at once rather than grown as blocks come.
-        self.blocks = _PyDict_NewPresized(links)
+    def __cinit__(self):
+        self.blocks = {}
         self.budget = CONTEXT_TEXT_BUDGET
         self.owed = 0
         self.partial = []
@@ -688,12 +691,10 @@ cdef class FastContext:
         cdef object entry
         if block is None:
             return anchor[:_CHARS]
-        # Keyed by the block's FastNode (one per node and view, hashed by identity), not
-        # by its address as a new int each time.
         if block is self.last_block:
             entry = self.last_entry
         else:
-            entry = self.blocks.get(block)
+            entry = self._entry_of(block)
             if entry is None:
                 if self.budget - self.owed <= 0:
                     self._settle()
@@ -706,14 +707,35 @@ cdef class FastContext:
             return entry
         return self._window_in(<BlockText> entry, anchor, node)
 
+    cdef object _entry_of(self, FastNode block):
+        """The block's entry, or None: on its Place when placement memoised one (which
+        it does for every block it names), else in ``blocks``."""
+        cdef object memo = block.memo
+        if type(memo) is Place and (<Place> memo).context_owner is self:
+            return (<Place> memo).context
+        if self.blocks:
+            return self.blocks.get(block)
+        return None
+
+    cdef int _keep(self, FastNode block, object entry) except -1:
+        """Keep the block's entry where ``_entry_of`` finds it."""
+        cdef object memo = block.memo
+        if type(memo) is Place:
+            (<Place> memo).context = entry
+            (<Place> memo).context_owner = self
+        else:
+            self.blocks[block] = entry
+        return 0
+
     cdef object _first_read(self, FastNode block, str anchor, FastNode node, bint anchored):
         """The block's entry: its collapsed text when short, else a BlockText of it read
         whole or, when it may well be long (by the facts table), its first FIRST_READ
         characters."""
         cdef NodeFacts *facts
         cdef Py_ssize_t bound = 0
-        cdef str text
+        cdef str text = None
         cdef BlockText entry
+        cdef TextReader reader = None
         if anchored and _reads_as_anchor(block, node):
             text = anchor
         else:
@@ -722,18 +744,23 @@ cdef class FastContext:
                 if facts != NULL and not facts.deep.invalid:
                     # Words and the single spaces between them.
                     bound = 2 * facts.deep.word_chars
-            text = block.collapsed_prefix(FIRST_READ) if bound > FIRST_READ else None
-            if text is None or len(text) < FIRST_READ:
+            if bound > FIRST_READ:
+                reader = text_reader(block)
+                text = reader.read(FIRST_READ)
+                if text is None or reader.whole:
+                    reader = None
+            if reader is None:
                 bound = 0
                 if text is None:
                     text = _collapsed(block, True)
         if bound == 0:
             self.budget -= len(text)
             if len(text) <= _CHARS:
-                self.blocks[block] = text
+                self._keep(block, text)
                 return text
         entry = BlockText.__new__(BlockText)
         entry.block = block
+        entry.reader = reader
         entry.text = text
         entry.cursor = 0
         entry.whole = bound == 0
@@ -741,19 +768,21 @@ cdef class FastContext:
         if not entry.whole:
             self.owed += bound
             self.partial.append(entry)
-        self.blocks[block] = entry
+        self._keep(block, entry)
         return entry
 
-    cdef int _read_more(self, BlockText entry) except -1:
-        """Read READ_GROWTH times as much of the block's text, or all of it."""
-        cdef Py_ssize_t room = READ_GROWTH * len(entry.text)
-        cdef str text = entry.block.collapsed_prefix(room)
-        if text is not None and len(text) == room:
+    cdef int _read_more(self, BlockText entry, Py_ssize_t room) except -1:
+        """Read on in the block's text until ``room`` characters of it are read, or all."""
+        cdef str text = entry.reader.read(room)
+        if text is None:
+            text = _collapsed(entry.block, True)
+        elif not entry.reader.whole:
             entry.text = text
             return 0
-        entry.text = text if text is not None else _collapsed(entry.block, True)
+        entry.text = text
+        entry.reader = None
         entry.whole = True
-        self.budget -= len(entry.text)
+        self.budget -= len(text)
         self.owed -= entry.bound
         return 0
 
@@ -762,31 +791,36 @@ cdef class FastContext:
         cdef BlockText entry
         for entry in self.partial:
             if not entry.whole:
-                entry.text = _collapsed(entry.block, True)
-                entry.whole = True
-                self.budget -= len(entry.text)
-                self.owed -= entry.bound
+                self._read_more(entry, PY_SSIZE_T_MAX)
         self.partial = []
         return 0
 
     cdef str _window_in(self, BlockText entry, str anchor, FastNode node):
         """links._Context's search of a long block's text from the cursor, and the window.
         A prefix of the text answers when it holds the anchor (or, for an empty anchor,
-        the cursor) and a window's room after it; otherwise more is read."""
+        the cursor) and a window's room after it; otherwise more is read (READ_GROWTH
+        times as much, or as far as the window needs), and an anchor not found yet is
+        searched again from where an occurrence not wholly in the text read before may
+        begin."""
         cdef str text, spaced
-        cdef Py_ssize_t at, cursor = entry.cursor
+        cdef Py_ssize_t at = -1, cursor = entry.cursor, start = entry.cursor, needed
         cdef Py_ssize_t length = len(anchor)
         while True:
             text = entry.text
-            at = PyUnicode_Find(text, anchor, cursor, PY_SSIZE_T_MAX, 1) if anchor else -1
+            if anchor and at < 0:
+                at = PyUnicode_Find(text, anchor, start, PY_SSIZE_T_MAX, 1)
             if entry.whole:
                 break
-            if anchor:
-                if at >= 0 and at + length + _CHARS < len(text):
-                    break
-            elif cursor + _CHARS < len(text):
+            if not anchor:
+                needed = cursor + _CHARS + 1
+            elif at >= 0:
+                needed = at + length + _CHARS + 1
+            else:
+                needed = len(text) + 1
+                start = max(cursor, len(text) - length + 1)
+            if needed <= len(text):
                 break
-            self._read_more(entry)
+            self._read_more(entry, max(needed, READ_GROWTH * len(text)))
         if at < 0 and anchor:
             spaced = _collapsed(node, True)
             if spaced != anchor:
@@ -811,7 +845,7 @@ cdef str _position(object landmark, long zone, str region):
 def emit(list found, placement, place, str page_nofollow_by):
     """links._emit. ``place`` is the bound ``place`` of a FastPlacement (treeview.placer) or
     any callable answering placement's Info tuples; the first is asked in C."""
-    cdef FastContext context_of = FastContext(len(found))
+    cdef FastContext context_of = FastContext()
     cdef dict rels = {}
     # The flags of a link without rel (most links).
     cdef tuple no_rel = _rel_flags(None, page_nofollow_by)

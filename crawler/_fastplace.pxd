@@ -27,6 +27,10 @@ cdef class Place:
     cdef readonly bint in_table
     cdef readonly FastNode block
     cdef readonly long depth
+    #: crawler._fastlinks.FastContext's entry for the element as a block (its context text),
+    #: and the FastContext it belongs to: kept here rather than in a dict keyed by the block.
+    cdef object context
+    cdef object context_owner
 
 
 cdef class FastPlacement:

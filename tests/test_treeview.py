@@ -727,20 +727,31 @@ def _long_blocks_page() -> bytes:
     ).encode()
 
 
+def _invalid_late_text_page() -> bytes:
+    """A long block whose text turns out not to be valid UTF-8 only after the first steps of
+    reading it (its links deep in it), with words spread over many text nodes."""
+    words = " ".join(f"<i>word{n}</i> x" for n in range(600)).encode()
+    return (
+        b"<html><body><article><p>" + words + b" <a href=/deep>word590</a> \xff\xfe broken "
+        + words + b" <a href=/after>after</a></p></article></body></html>"
+    )
+
+
 @needs_compiled
 @pytest.mark.parametrize("budget", [None, 1, 3_000, 40_000])
 def test_context_windows_read_from_block_prefixes_identical(
     both_paths: None, monkeypatch: pytest.MonkeyPatch, budget: int | None
 ) -> None:
-    """The compiled context reads a long block's text only as far as its links need, and
-    takes a block holding nothing but its link's anchor from the facts table; the budget
-    of block text per page runs out where the pure path's does."""
+    """The compiled context reads a long block's text only as far as its links need (in
+    steps, going on where the last stopped), and takes a block holding nothing but its
+    link's anchor from the facts table; the budget of block text per page runs out where
+    the pure path's does."""
     from crawler import _fastlinks, links
 
     if budget is not None:
         monkeypatch.setattr(links, "CONTEXT_TEXT_BUDGET", budget)
         monkeypatch.setattr(_fastlinks, "CONTEXT_TEXT_BUDGET", budget)
-    for body in [_long_blocks_page(), *_sample_bodies()]:
+    for body in [_long_blocks_page(), _invalid_late_text_page(), *_sample_bodies()]:
         treeview.set_compiled(True)
         compiled = page_record(parse_page(body, URL))
         treeview.set_compiled(False)
