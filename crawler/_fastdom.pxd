@@ -77,6 +77,8 @@ cdef class FastNode:
 
 
 cdef FastNode wrapped(FastDoc doc, lxb_dom_node_t *ptr)
+
+
 cdef class TextReader:
     cdef lxb_dom_node_t *root
     #: The node to read on from; NULL once the text is read to its end.
