@@ -47,6 +47,9 @@ cdef extern from *:
     """
     #include <stdlib.h>
     #include <string.h>
+    #ifdef __SSE2__
+    #include <emmintrin.h>
+    #endif
     /* The script and style text no one reads, found by following the tokenizer (see the
        module docstring for what is followed and where following stops). */
     #define BACKLINKS_NAME 24     /* the longest tag name remembered */
@@ -55,7 +58,8 @@ cdef extern from *:
     typedef struct { Py_ssize_t start, end; } backlinks_span;
 
     typedef struct {
-        unsigned char name[BACKLINKS_NAME];
+        const unsigned char *at;  /* the name as written */
+        unsigned char name[BACKLINKS_NAME];  /* in lower case, once backlinks_lower has run */
         int length;  /* -1: a longer name */
         int self_closing;
     } backlinks_tag;
@@ -69,16 +73,25 @@ cdef extern from *:
         backlinks_tag foreign[BACKLINKS_FOREIGN];
     } backlinks_quiet;
 
+    /* What ends a tag's name or an attribute's name or value: white space, "/", ">", "=". */
+    enum { BACKLINKS_SPACE = 1, BACKLINKS_SLASH = 2, BACKLINKS_GT = 4, BACKLINKS_EQUALS = 8 };
+    static const unsigned char BACKLINKS_ENDS[256] = {
+        [9] = BACKLINKS_SPACE, [10] = BACKLINKS_SPACE, [12] = BACKLINKS_SPACE, [13] = BACKLINKS_SPACE,
+        [' '] = BACKLINKS_SPACE, ['/'] = BACKLINKS_SLASH, ['>'] = BACKLINKS_GT, ['='] = BACKLINKS_EQUALS};
+
     static inline int backlinks_space(unsigned char c) {
-        return c == ' ' || c == '\\n' || c == '\\t' || c == '\\f' || c == '\\r';
+        return BACKLINKS_ENDS[c] & BACKLINKS_SPACE;
     }
     static inline int backlinks_alpha(unsigned char c) {
         c |= 0x20;
         return c >= 'a' && c <= 'z';
     }
     static inline int backlinks_is(const backlinks_tag *tag, const char *name) {
-        return tag->length > 0 && tag->name[0] == (unsigned char) name[0]
-               && tag->length == (int) strlen(name) && memcmp(tag->name, name, (size_t) tag->length) == 0;
+        int i;
+        for (i = 0; i < tag->length; i++) {
+            if (name[i] == '\\0' || tag->name[i] != (unsigned char) name[i]) return 0;
+        }
+        return i > 0 && name[i] == '\\0';
     }
     static int backlinks_is_one_of(const backlinks_tag *tag, const char *const *names) {
         for (; *names; names++) if (backlinks_is(tag, *names)) return 1;
@@ -107,26 +120,55 @@ cdef extern from *:
         return p < end && (backlinks_space(*p) || *p == '/' || *p == '>');
     }
 
-    /* What ends a tag's name or an attribute's name or value: white space, "/", ">", "=". */
-    enum { BACKLINKS_SPACE = 1, BACKLINKS_SLASH = 2, BACKLINKS_GT = 4, BACKLINKS_EQUALS = 8 };
-    static const unsigned char BACKLINKS_ENDS[256] = {
-        [9] = BACKLINKS_SPACE, [10] = BACKLINKS_SPACE, [12] = BACKLINKS_SPACE, [13] = BACKLINKS_SPACE,
-        [' '] = BACKLINKS_SPACE, ['/'] = BACKLINKS_SLASH, ['>'] = BACKLINKS_GT, ['='] = BACKLINKS_EQUALS};
+    /* The first byte at or after p that is one of the ends (BACKLINKS_ENDS bits), or end:
+       sixteen bytes at a time where SSE2 is there (any byte up to " " is a candidate for
+       white space, checked in the table). */
+    static inline const unsigned char *backlinks_skip_to(const unsigned char *p, const unsigned char *end,
+                                                         int ends) {
+    #ifdef __SSE2__
+        const __m128i space = _mm_set1_epi8(' '), slash = _mm_set1_epi8('/'), gt = _mm_set1_epi8('>'),
+                      equals = _mm_set1_epi8(ends & BACKLINKS_EQUALS ? '=' : '>');
+        for (; end - p >= 16; p += 16) {
+            __m128i bytes = _mm_loadu_si128((const __m128i *) p);
+            __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, slash), _mm_cmpeq_epi8(bytes, gt)),
+                                        _mm_or_si128(_mm_cmpeq_epi8(bytes, equals),
+                                                     _mm_cmpeq_epi8(_mm_min_epu8(bytes, space), bytes)));
+            for (unsigned mask = (unsigned) _mm_movemask_epi8(hits); mask != 0; mask &= mask - 1) {
+                const unsigned char *hit = p + __builtin_ctz(mask);
+                if (BACKLINKS_ENDS[*hit] & ends) return hit;
+            }
+        }
+    #endif
+        while (p < end && !(BACKLINKS_ENDS[*p] & ends)) p++;
+        return p;
+    }
+    /* The first c at or after p, or NULL: sixteen bytes at a time where SSE2 is there
+       (quicker than memchr for the short runs of an attribute value). */
+    static inline const unsigned char *backlinks_byte(const unsigned char *p, const unsigned char *end,
+                                                      unsigned char c) {
+    #ifdef __SSE2__
+        const __m128i wanted = _mm_set1_epi8((char) c);
+        for (; end - p >= 16; p += 16) {
+            unsigned mask = (unsigned) _mm_movemask_epi8(
+                _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) p), wanted));
+            if (mask != 0) return p + __builtin_ctz(mask);
+        }
+    #endif
+        for (; p < end; p++) if (*p == c) return p;
+        return NULL;
+    }
 
     /* A tag from its name (after "<" or "</") to its ">", as the tokenizer reads it (a
        quoted attribute value may hold ">", and a quote starts one only after "="): the
-       position after its ">", or NULL at the end (the tokenizer drops the tag). */
+       position after its ">", or NULL at the end (the tokenizer drops the tag). The name
+       is left as written (backlinks_lower puts it in lower case). */
     static const unsigned char *backlinks_read_tag(const unsigned char *p, const unsigned char *end,
                                                    backlinks_tag *tag) {
-        const unsigned char *name = p;
         unsigned char c;
-        while (p < end && !(BACKLINKS_ENDS[*p] & (BACKLINKS_SPACE | BACKLINKS_SLASH | BACKLINKS_GT))) p++;
+        tag->at = p;
+        p = backlinks_skip_to(p, end, BACKLINKS_SPACE | BACKLINKS_SLASH | BACKLINKS_GT);
         tag->self_closing = 0;
-        tag->length = p - name <= BACKLINKS_NAME ? (int) (p - name) : -1;
-        for (int i = 0; i < tag->length; i++) {
-            c = name[i];
-            tag->name[i] = c >= 'A' && c <= 'Z' ? c | 0x20 : c;
-        }
+        tag->length = p - tag->at <= BACKLINKS_NAME ? (int) (p - tag->at) : -1;
         if (p >= end) return NULL;
         if (*p == '>') return p + 1;
         if (*p++ == '/') goto self_closing;
@@ -140,7 +182,7 @@ cdef extern from *:
         }
         if (*p == '=') p++;  /* an attribute named "=..." */
     attribute:
-        while (p < end && !BACKLINKS_ENDS[*p]) p++;
+        p = backlinks_skip_to(p, end, BACKLINKS_SPACE | BACKLINKS_SLASH | BACKLINKS_GT | BACKLINKS_EQUALS);
         while (p < end && backlinks_space(*p)) p++;  /* after the name */
         if (p >= end) return NULL;
         c = *p;
@@ -155,7 +197,7 @@ cdef extern from *:
         if (p >= end) return NULL;
         c = *p;
         if (c == '"' || c == '\\'') {
-            p = memchr(p + 1, c, (size_t) (end - p - 1));
+            p = backlinks_byte(p + 1, end, c);
             if (p == NULL) return NULL;
             p++;
             if (p >= end) return NULL;
@@ -178,6 +220,13 @@ cdef extern from *:
             return p + 1;
         }
         goto before_name;
+    }
+    /* The name of a tag read by backlinks_read_tag, in lower case (as the tokenizer makes it). */
+    static void backlinks_lower(backlinks_tag *tag) {
+        for (int i = 0; i < tag->length; i++) {
+            unsigned char c = tag->at[i];
+            tag->name[i] = c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+        }
     }
 
     /* After the comment whose "<!--" ends at p: after its first "-->" or "--!>" (the
@@ -248,13 +297,13 @@ cdef extern from *:
         "foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext", "annotation-xml", NULL};
     /* The SVG and MathML elements followed inside svg and math: none breaks out of foreign
        content (as <p> or <div> do), and the integration points are let in only to be
-       closed right away. */
+       closed right away. The commonest come first. */
     static const char *const BACKLINKS_FOREIGN_NAMES[] = {
-        "svg", "g", "path", "circle", "ellipse", "line", "polyline", "polygon", "rect", "defs", "symbol",
-        "use", "lineargradient", "radialgradient", "stop", "clippath", "mask", "pattern", "filter",
+        "path", "g", "use", "symbol", "mrow", "circle", "rect", "defs", "svg", "ellipse", "line", "polyline",
+        "polygon", "lineargradient", "radialgradient", "stop", "clippath", "mask", "pattern", "filter",
         "text", "tspan", "textpath", "image", "a", "style", "script", "marker", "metadata", "switch",
         "view", "animate", "animatetransform", "animatemotion", "set",
-        "math", "mrow", "mfrac", "msup", "msub", "msubsup", "msqrt", "mroot", "mstyle", "mspace",
+        "math", "mfrac", "msup", "msub", "msubsup", "msqrt", "mroot", "mstyle", "mspace",
         "semantics", "annotation", "mtable", "mtr", "mtd", "munder", "mover", "munderover", "mpadded",
         "mphantom", "menclose", NULL};
 
@@ -264,19 +313,22 @@ cdef extern from *:
     }
     static int backlinks_push_foreign(backlinks_quiet *q, const backlinks_tag *tag) {
         if (tag->length < 0 || q->depth >= BACKLINKS_FOREIGN) return 0;
-        q->foreign[q->depth++] = *tag;
+        q->foreign[q->depth] = *tag;
+        backlinks_lower(&q->foreign[q->depth++]);
         return 1;
     }
     /* A start tag in foreign content: whether it is still followed. */
-    static int backlinks_open_foreign(backlinks_quiet *q, const backlinks_tag *tag) {
+    static int backlinks_open_foreign(backlinks_quiet *q, backlinks_tag *tag) {
+        backlinks_lower(tag);
         if (backlinks_is_one_of(&q->foreign[q->depth - 1], BACKLINKS_INTEGRATION_POINTS)) return 0;
-        if (!backlinks_is_one_of(tag, BACKLINKS_FOREIGN_NAMES) && !backlinks_filter_primitive(tag)
-                && !backlinks_is_one_of(tag, BACKLINKS_INTEGRATION_POINTS)) return 0;
+        if (!backlinks_is_one_of(tag, BACKLINKS_FOREIGN_NAMES) && !backlinks_is_one_of(tag, BACKLINKS_INTEGRATION_POINTS)
+                && !backlinks_filter_primitive(tag)) return 0;
         return tag->self_closing || backlinks_push_foreign(q, tag);
     }
     /* An end tag in foreign content closes the innermost open foreign element of its name,
        and those inside it; none open: the HTML rules take it (no longer followed, 0). */
-    static int backlinks_close_foreign(backlinks_quiet *q, const backlinks_tag *tag) {
+    static int backlinks_close_foreign(backlinks_quiet *q, backlinks_tag *tag) {
+        backlinks_lower(tag);
         for (int at = q->depth - 1; at >= 0; at--) {
             if (tag->length >= 0 && q->foreign[at].length == tag->length
                     && memcmp(q->foreign[at].name, tag->name, (size_t) tag->length) == 0) {
@@ -306,6 +358,19 @@ cdef extern from *:
        in any case (JSON-LD, read for the page's schema.org types) or a character reference. */
     static int backlinks_text_read(const unsigned char *lt, const unsigned char *end) {
         for (; lt < end; lt++) {
+    #ifdef __SSE2__
+            const __m128i amp = _mm_set1_epi8('&'), j = _mm_set1_epi8('j'), lower = _mm_set1_epi8(0x20);
+            for (; end - lt >= 16; lt += 16) {  /* to the first "&", "j" or "J" */
+                __m128i bytes = _mm_loadu_si128((const __m128i *) lt);
+                unsigned mask = (unsigned) _mm_movemask_epi8(_mm_or_si128(
+                    _mm_cmpeq_epi8(bytes, amp), _mm_cmpeq_epi8(_mm_or_si128(bytes, lower), j)));
+                if (mask != 0) {
+                    lt += __builtin_ctz(mask);
+                    break;
+                }
+            }
+            if (lt >= end) break;
+    #endif
             if (*lt == '&') return 1;
             if ((*lt | 0x20) == 'j' && end - lt >= 4 && (lt[1] | 0x20) == 's' && (lt[2] | 0x20) == 'o'
                     && (lt[3] | 0x20) == 'n') return 1;
@@ -322,8 +387,12 @@ cdef extern from *:
         if (cut && !backlinks_leave_out(q, p, close == NULL ? q->end : close)) return NULL;
         return close == NULL ? NULL : backlinks_read_tag(close + 2, q->end, &tag);
     }
+    /* Whether the tag's name is name (lower-case letters, as long as the name) in any case. */
     static inline int backlinks_named(const backlinks_tag *tag, const char *name, int length) {
-        return memcmp(tag->name, name, (size_t) length) == 0;
+        for (int i = 0; i < length; i++) {
+            if ((tag->at[i] | 0x20) != (unsigned char) name[i]) return 0;
+        }
+        return 1;
     }
     /* An HTML start tag from lt to p (after its ">"): where the data state resumes, or NULL
        where following stops: text to the end (plaintext), insertion modes where script,
