@@ -530,20 +530,35 @@ cdef extern from *:
 cdef extern from *:
     """
     #include <string.h>
+    #ifdef __SSE2__
+    #include <emmintrin.h>
+    #endif
+    /* The first byte at or after p that is not ASCII, or end: 32 bytes at a time where
+       SSE2 is there, then 8. */
+    static inline const unsigned char *backlinks_skip_ascii(const unsigned char *p, const unsigned char *end) {
+        unsigned long long word;
+    #ifdef __SSE2__
+        for (; end - p >= 32; p += 32) {
+            __m128i bytes = _mm_or_si128(_mm_loadu_si128((const __m128i *) p),
+                                         _mm_loadu_si128((const __m128i *) (p + 16)));
+            if (_mm_movemask_epi8(bytes) != 0) break;
+        }
+    #endif
+        for (; end - p >= 8; p += 8) {
+            memcpy(&word, p, 8);
+            if (word & 0x8080808080808080ULL) break;
+        }
+        while (p < end && *p < 0x80) p++;
+        return p;
+    }
     /* Whether p[0:n] is well-formed UTF-8 as Python's strict decoder reads it (the Unicode
        standard's table 3-7: no overlong forms, no surrogates, nothing past U+10FFFF). Runs
-       of ASCII are skipped eight bytes at a time. */
+       of ASCII are skipped many bytes at a time. */
     static int backlinks_is_utf8(const unsigned char *p, Py_ssize_t n) {
         const unsigned char *end = p + n;
         while (p < end) {
             if (*p < 0x80) {
-                unsigned long long word;
-                while (end - p >= 8) {
-                    memcpy(&word, p, 8);
-                    if (word & 0x8080808080808080ULL) break;
-                    p += 8;
-                }
-                while (p < end && *p < 0x80) p++;
+                p = backlinks_skip_ascii(p, end);
                 continue;
             }
             unsigned char lead = *p, low = 0x80, high = 0xBF;
