@@ -183,6 +183,10 @@ cdef extern from *:
         if (*p == '=') p++;  /* an attribute named "=..." */
     attribute:
         p = backlinks_skip_to(p, end, BACKLINKS_SPACE | BACKLINKS_SLASH | BACKLINKS_GT | BACKLINKS_EQUALS);
+        if (end - p >= 2 && *p == '=' && (p[1] == '"' || p[1] == '\\'')) {  /* name="value", the usual */
+            p++;
+            goto quoted;
+        }
         while (p < end && backlinks_space(*p)) p++;  /* after the name */
         if (p >= end) return NULL;
         c = *p;
@@ -196,22 +200,22 @@ cdef extern from *:
         while (p < end && backlinks_space(*p)) p++;  /* before the value */
         if (p >= end) return NULL;
         c = *p;
-        if (c == '"' || c == '\\'') {
-            p = backlinks_byte(p + 1, end, c);
-            if (p == NULL) return NULL;
-            p++;
-            if (p >= end) return NULL;
-            if (*p == '>') return p + 1;
-            if (*p == '/') {
-                p++;
-                goto self_closing;
-            }
-            goto before_name;
-        }
+        if (c == '"' || c == '\\'') goto quoted;
         if (c == '>') return p + 1;
         while (p < end && !(BACKLINKS_ENDS[*p] & (BACKLINKS_SPACE | BACKLINKS_GT))) p++;  /* unquoted */
         if (p >= end) return NULL;
         if (*p == '>') return p + 1;
+        goto before_name;
+    quoted:  /* at the quote opening a value */
+        p = backlinks_byte(p + 1, end, *p);
+        if (p == NULL) return NULL;
+        p++;
+        if (p >= end) return NULL;
+        if (*p == '>') return p + 1;
+        if (*p == '/') {
+            p++;
+            goto self_closing;
+        }
         goto before_name;
     self_closing:
         if (p >= end) return NULL;
