@@ -62,6 +62,7 @@ cdef extern from *:
         unsigned char name[BACKLINKS_NAME];  /* in lower case, once backlinks_lower has run */
         int length;  /* -1: a longer name */
         int self_closing;
+        int integration_point;  /* an open foreign element that may hold HTML */
     } backlinks_tag;
 
     typedef struct {
@@ -92,10 +93,6 @@ cdef extern from *:
             if (name[i] == '\\0' || tag->name[i] != (unsigned char) name[i]) return 0;
         }
         return i > 0 && name[i] == '\\0';
-    }
-    static int backlinks_is_one_of(const backlinks_tag *tag, const char *const *names) {
-        for (; *names; names++) if (backlinks_is(tag, *names)) return 1;
-        return 0;
     }
     /* After the first c at or after p, or NULL. */
     static inline const unsigned char *backlinks_after(const unsigned char *p, const unsigned char *end, int c) {
@@ -297,37 +294,53 @@ cdef extern from *:
         }
     }
 
-    static const char *const BACKLINKS_INTEGRATION_POINTS[] = {
-        "foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext", "annotation-xml", NULL};
-    /* The SVG and MathML elements followed inside svg and math: none breaks out of foreign
-       content (as <p> or <div> do), and the integration points are let in only to be
-       closed right away. The commonest come first. */
-    static const char *const BACKLINKS_FOREIGN_NAMES[] = {
-        "path", "g", "use", "symbol", "mrow", "circle", "rect", "defs", "svg", "ellipse", "line", "polyline",
-        "polygon", "lineargradient", "radialgradient", "stop", "clippath", "mask", "pattern", "filter",
-        "text", "tspan", "textpath", "image", "a", "style", "script", "marker", "metadata", "switch",
-        "view", "animate", "animatetransform", "animatemotion", "set",
-        "math", "mfrac", "msup", "msub", "msubsup", "msqrt", "mroot", "mstyle", "mspace",
-        "semantics", "annotation", "mtable", "mtr", "mtd", "munder", "mover", "munderover", "mpadded",
-        "mphantom", "menclose", NULL};
+    typedef struct {
+        const char *name;
+        int integration_point;  /* foreignObject, desc, title, mi, mo, mn, ms, mtext, annotation-xml */
+    } backlinks_foreign_name;
+    /* The SVG and MathML elements followed inside svg and math, the commonest first: none
+       breaks out of foreign content (as <p> or <div> do), and the integration points are
+       let in only to be closed right away. */
+    static const backlinks_foreign_name BACKLINKS_FOREIGN_NAMES[] = {
+        {"path", 0}, {"g", 0}, {"use", 0}, {"symbol", 0}, {"mi", 1}, {"mrow", 0}, {"mo", 1}, {"circle", 0},
+        {"rect", 0}, {"defs", 0}, {"mn", 1}, {"svg", 0}, {"ellipse", 0}, {"line", 0}, {"polyline", 0},
+        {"polygon", 0}, {"lineargradient", 0}, {"radialgradient", 0}, {"stop", 0}, {"clippath", 0},
+        {"mask", 0}, {"pattern", 0}, {"filter", 0}, {"text", 0}, {"tspan", 0}, {"textpath", 0},
+        {"image", 0}, {"a", 0}, {"style", 0}, {"script", 0}, {"marker", 0}, {"metadata", 0}, {"switch", 0},
+        {"view", 0}, {"animate", 0}, {"animatetransform", 0}, {"animatemotion", 0}, {"set", 0},
+        {"math", 0}, {"mfrac", 0}, {"msup", 0}, {"msub", 0}, {"msubsup", 0}, {"msqrt", 0}, {"mroot", 0},
+        {"mstyle", 0}, {"mspace", 0}, {"semantics", 0}, {"annotation", 0}, {"mtable", 0}, {"mtr", 0},
+        {"mtd", 0}, {"munder", 0}, {"mover", 0}, {"munderover", 0}, {"mpadded", 0}, {"mphantom", 0},
+        {"menclose", 0}, {"foreignobject", 1}, {"desc", 1}, {"title", 1}, {"ms", 1}, {"mtext", 1},
+        {"annotation-xml", 1}, {NULL, 0}};
 
+    /* The followed foreign element named as tag (in lower case), or NULL. */
+    static const backlinks_foreign_name *backlinks_foreign_name_of(const backlinks_tag *tag) {
+        const backlinks_foreign_name *known;
+        for (known = BACKLINKS_FOREIGN_NAMES; known->name != NULL; known++) {
+            if (backlinks_is(tag, known->name)) return known;
+        }
+        return NULL;
+    }
     /* feBlend, feGaussianBlur ... */
     static inline int backlinks_filter_primitive(const backlinks_tag *tag) {
         return tag->length > 2 && tag->name[0] == 'f' && tag->name[1] == 'e';
     }
-    static int backlinks_push_foreign(backlinks_quiet *q, const backlinks_tag *tag) {
+    static int backlinks_push_foreign(backlinks_quiet *q, const backlinks_tag *tag, int integration_point) {
         if (tag->length < 0 || q->depth >= BACKLINKS_FOREIGN) return 0;
         q->foreign[q->depth] = *tag;
+        q->foreign[q->depth].integration_point = integration_point;
         backlinks_lower(&q->foreign[q->depth++]);
         return 1;
     }
     /* A start tag in foreign content: whether it is still followed. */
     static int backlinks_open_foreign(backlinks_quiet *q, backlinks_tag *tag) {
+        const backlinks_foreign_name *known;
+        if (q->foreign[q->depth - 1].integration_point) return 0;
         backlinks_lower(tag);
-        if (backlinks_is_one_of(&q->foreign[q->depth - 1], BACKLINKS_INTEGRATION_POINTS)) return 0;
-        if (!backlinks_is_one_of(tag, BACKLINKS_FOREIGN_NAMES) && !backlinks_is_one_of(tag, BACKLINKS_INTEGRATION_POINTS)
-                && !backlinks_filter_primitive(tag)) return 0;
-        return tag->self_closing || backlinks_push_foreign(q, tag);
+        known = backlinks_foreign_name_of(tag);
+        if (known == NULL && !backlinks_filter_primitive(tag)) return 0;
+        return tag->self_closing || backlinks_push_foreign(q, tag, known != NULL && known->integration_point);
     }
     /* An end tag in foreign content closes the innermost open foreign element of its name,
        and those inside it; none open: the HTML rules take it (no longer followed, 0). */
@@ -407,10 +420,10 @@ cdef extern from *:
         switch (tag->length) {
         case 3:
             if (backlinks_named(tag, "xmp", 3)) return backlinks_raw_text(q, p, "xmp", 0);
-            if (backlinks_named(tag, "svg", 3)) return tag->self_closing || backlinks_push_foreign(q, tag) ? p : NULL;
+            if (backlinks_named(tag, "svg", 3)) return tag->self_closing || backlinks_push_foreign(q, tag, 0) ? p : NULL;
             break;
         case 4:
-            if (backlinks_named(tag, "math", 4)) return tag->self_closing || backlinks_push_foreign(q, tag) ? p : NULL;
+            if (backlinks_named(tag, "math", 4)) return tag->self_closing || backlinks_push_foreign(q, tag, 0) ? p : NULL;
             break;
         case 5:
             if (backlinks_named(tag, "style", 5)) return backlinks_raw_text(q, p, "style", 1);
