@@ -87,6 +87,7 @@ cdef extern from *:
         c |= 0x20;
         return c >= 'a' && c <= 'z';
     }
+    /* Whether the tag's lower-case name (backlinks_lower) is name. */
     static inline int backlinks_is(const backlinks_tag *tag, const char *name) {
         int i;
         for (i = 0; i < tag->length; i++) {
