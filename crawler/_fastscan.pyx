@@ -47,6 +47,9 @@ cdef extern from *:
     """
     #include <stdlib.h>
     #include <string.h>
+    #ifdef __SSE2__
+    #include <emmintrin.h>
+    #endif
     /* The script and style text no one reads, found by following the tokenizer (see the
        module docstring for what is followed and where following stops). */
     #define BACKLINKS_NAME 24     /* the longest tag name remembered */
@@ -55,9 +58,11 @@ cdef extern from *:
     typedef struct { Py_ssize_t start, end; } backlinks_span;
 
     typedef struct {
-        unsigned char name[BACKLINKS_NAME];
+        const unsigned char *at;  /* the name as written */
+        unsigned char name[BACKLINKS_NAME];  /* in lower case, once backlinks_lower has run */
         int length;  /* -1: a longer name */
         int self_closing;
+        int integration_point;  /* an open foreign element that may hold HTML */
     } backlinks_tag;
 
     typedef struct {
@@ -69,20 +74,26 @@ cdef extern from *:
         backlinks_tag foreign[BACKLINKS_FOREIGN];
     } backlinks_quiet;
 
+    /* What ends a tag's name or an attribute's name or value: white space, "/", ">", "=". */
+    enum { BACKLINKS_SPACE = 1, BACKLINKS_SLASH = 2, BACKLINKS_GT = 4, BACKLINKS_EQUALS = 8 };
+    static const unsigned char BACKLINKS_ENDS[256] = {
+        [9] = BACKLINKS_SPACE, [10] = BACKLINKS_SPACE, [12] = BACKLINKS_SPACE, [13] = BACKLINKS_SPACE,
+        [' '] = BACKLINKS_SPACE, ['/'] = BACKLINKS_SLASH, ['>'] = BACKLINKS_GT, ['='] = BACKLINKS_EQUALS};
+
     static inline int backlinks_space(unsigned char c) {
-        return c == ' ' || c == '\\n' || c == '\\t' || c == '\\f' || c == '\\r';
+        return BACKLINKS_ENDS[c] & BACKLINKS_SPACE;
     }
     static inline int backlinks_alpha(unsigned char c) {
         c |= 0x20;
         return c >= 'a' && c <= 'z';
     }
+    /* Whether the tag's lower-case name (backlinks_lower) is name. */
     static inline int backlinks_is(const backlinks_tag *tag, const char *name) {
-        return tag->length > 0 && tag->name[0] == (unsigned char) name[0]
-               && tag->length == (int) strlen(name) && memcmp(tag->name, name, (size_t) tag->length) == 0;
-    }
-    static int backlinks_is_one_of(const backlinks_tag *tag, const char *const *names) {
-        for (; *names; names++) if (backlinks_is(tag, *names)) return 1;
-        return 0;
+        int i;
+        for (i = 0; i < tag->length; i++) {
+            if (name[i] == '\\0' || tag->name[i] != (unsigned char) name[i]) return 0;
+        }
+        return i > 0 && name[i] == '\\0';
     }
     /* After the first c at or after p, or NULL. */
     static inline const unsigned char *backlinks_after(const unsigned char *p, const unsigned char *end, int c) {
@@ -107,26 +118,55 @@ cdef extern from *:
         return p < end && (backlinks_space(*p) || *p == '/' || *p == '>');
     }
 
-    /* What ends a tag's name or an attribute's name or value: white space, "/", ">", "=". */
-    enum { BACKLINKS_SPACE = 1, BACKLINKS_SLASH = 2, BACKLINKS_GT = 4, BACKLINKS_EQUALS = 8 };
-    static const unsigned char BACKLINKS_ENDS[256] = {
-        [9] = BACKLINKS_SPACE, [10] = BACKLINKS_SPACE, [12] = BACKLINKS_SPACE, [13] = BACKLINKS_SPACE,
-        [' '] = BACKLINKS_SPACE, ['/'] = BACKLINKS_SLASH, ['>'] = BACKLINKS_GT, ['='] = BACKLINKS_EQUALS};
+    /* The first byte at or after p that is one of the ends (BACKLINKS_ENDS bits), or end:
+       sixteen bytes at a time where SSE2 is there (any byte up to " " is a candidate for
+       white space, checked in the table). */
+    static inline const unsigned char *backlinks_skip_to(const unsigned char *p, const unsigned char *end,
+                                                         int ends) {
+    #ifdef __SSE2__
+        const __m128i space = _mm_set1_epi8(' '), slash = _mm_set1_epi8('/'), gt = _mm_set1_epi8('>'),
+                      equals = _mm_set1_epi8(ends & BACKLINKS_EQUALS ? '=' : '>');
+        for (; end - p >= 16; p += 16) {
+            __m128i bytes = _mm_loadu_si128((const __m128i *) p);
+            __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, slash), _mm_cmpeq_epi8(bytes, gt)),
+                                        _mm_or_si128(_mm_cmpeq_epi8(bytes, equals),
+                                                     _mm_cmpeq_epi8(_mm_min_epu8(bytes, space), bytes)));
+            for (unsigned mask = (unsigned) _mm_movemask_epi8(hits); mask != 0; mask &= mask - 1) {
+                const unsigned char *hit = p + __builtin_ctz(mask);
+                if (BACKLINKS_ENDS[*hit] & ends) return hit;
+            }
+        }
+    #endif
+        while (p < end && !(BACKLINKS_ENDS[*p] & ends)) p++;
+        return p;
+    }
+    /* The first c at or after p, or NULL: sixteen bytes at a time where SSE2 is there
+       (quicker than memchr for the short runs of an attribute value). */
+    static inline const unsigned char *backlinks_byte(const unsigned char *p, const unsigned char *end,
+                                                      unsigned char c) {
+    #ifdef __SSE2__
+        const __m128i wanted = _mm_set1_epi8((char) c);
+        for (; end - p >= 16; p += 16) {
+            unsigned mask = (unsigned) _mm_movemask_epi8(
+                _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) p), wanted));
+            if (mask != 0) return p + __builtin_ctz(mask);
+        }
+    #endif
+        for (; p < end; p++) if (*p == c) return p;
+        return NULL;
+    }
 
     /* A tag from its name (after "<" or "</") to its ">", as the tokenizer reads it (a
        quoted attribute value may hold ">", and a quote starts one only after "="): the
-       position after its ">", or NULL at the end (the tokenizer drops the tag). */
+       position after its ">", or NULL at the end (the tokenizer drops the tag). The name
+       is left as written (backlinks_lower puts it in lower case). */
     static const unsigned char *backlinks_read_tag(const unsigned char *p, const unsigned char *end,
                                                    backlinks_tag *tag) {
-        const unsigned char *name = p;
         unsigned char c;
-        while (p < end && !(BACKLINKS_ENDS[*p] & (BACKLINKS_SPACE | BACKLINKS_SLASH | BACKLINKS_GT))) p++;
+        tag->at = p;
+        p = backlinks_skip_to(p, end, BACKLINKS_SPACE | BACKLINKS_SLASH | BACKLINKS_GT);
         tag->self_closing = 0;
-        tag->length = p - name <= BACKLINKS_NAME ? (int) (p - name) : -1;
-        for (int i = 0; i < tag->length; i++) {
-            c = name[i];
-            tag->name[i] = c >= 'A' && c <= 'Z' ? c | 0x20 : c;
-        }
+        tag->length = p - tag->at <= BACKLINKS_NAME ? (int) (p - tag->at) : -1;
         if (p >= end) return NULL;
         if (*p == '>') return p + 1;
         if (*p++ == '/') goto self_closing;
@@ -140,7 +180,11 @@ cdef extern from *:
         }
         if (*p == '=') p++;  /* an attribute named "=..." */
     attribute:
-        while (p < end && !BACKLINKS_ENDS[*p]) p++;
+        p = backlinks_skip_to(p, end, BACKLINKS_SPACE | BACKLINKS_SLASH | BACKLINKS_GT | BACKLINKS_EQUALS);
+        if (end - p >= 2 && *p == '=' && (p[1] == '"' || p[1] == '\\'')) {  /* name="value", the usual */
+            p++;
+            goto quoted;
+        }
         while (p < end && backlinks_space(*p)) p++;  /* after the name */
         if (p >= end) return NULL;
         c = *p;
@@ -154,22 +198,22 @@ cdef extern from *:
         while (p < end && backlinks_space(*p)) p++;  /* before the value */
         if (p >= end) return NULL;
         c = *p;
-        if (c == '"' || c == '\\'') {
-            p = memchr(p + 1, c, (size_t) (end - p - 1));
-            if (p == NULL) return NULL;
-            p++;
-            if (p >= end) return NULL;
-            if (*p == '>') return p + 1;
-            if (*p == '/') {
-                p++;
-                goto self_closing;
-            }
-            goto before_name;
-        }
+        if (c == '"' || c == '\\'') goto quoted;
         if (c == '>') return p + 1;
         while (p < end && !(BACKLINKS_ENDS[*p] & (BACKLINKS_SPACE | BACKLINKS_GT))) p++;  /* unquoted */
         if (p >= end) return NULL;
         if (*p == '>') return p + 1;
+        goto before_name;
+    quoted:  /* at the quote opening a value */
+        p = backlinks_byte(p + 1, end, *p);
+        if (p == NULL) return NULL;
+        p++;
+        if (p >= end) return NULL;
+        if (*p == '>') return p + 1;
+        if (*p == '/') {
+            p++;
+            goto self_closing;
+        }
         goto before_name;
     self_closing:
         if (p >= end) return NULL;
@@ -178,6 +222,13 @@ cdef extern from *:
             return p + 1;
         }
         goto before_name;
+    }
+    /* The name of a tag read by backlinks_read_tag, in lower case (as the tokenizer makes it). */
+    static void backlinks_lower(backlinks_tag *tag) {
+        for (int i = 0; i < tag->length; i++) {
+            unsigned char c = tag->at[i];
+            tag->name[i] = c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+        }
     }
 
     /* After the comment whose "<!--" ends at p: after its first "-->" or "--!>" (the
@@ -244,39 +295,58 @@ cdef extern from *:
         }
     }
 
-    static const char *const BACKLINKS_INTEGRATION_POINTS[] = {
-        "foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext", "annotation-xml", NULL};
-    /* The SVG and MathML elements followed inside svg and math: none breaks out of foreign
-       content (as <p> or <div> do), and the integration points are let in only to be
-       closed right away. */
-    static const char *const BACKLINKS_FOREIGN_NAMES[] = {
-        "svg", "g", "path", "circle", "ellipse", "line", "polyline", "polygon", "rect", "defs", "symbol",
-        "use", "lineargradient", "radialgradient", "stop", "clippath", "mask", "pattern", "filter",
-        "text", "tspan", "textpath", "image", "a", "style", "script", "marker", "metadata", "switch",
-        "view", "animate", "animatetransform", "animatemotion", "set",
-        "math", "mrow", "mfrac", "msup", "msub", "msubsup", "msqrt", "mroot", "mstyle", "mspace",
-        "semantics", "annotation", "mtable", "mtr", "mtd", "munder", "mover", "munderover", "mpadded",
-        "mphantom", "menclose", NULL};
+    typedef struct {
+        const char *name;
+        int integration_point;  /* foreignObject, desc, title, mi, mo, mn, ms, mtext, annotation-xml */
+    } backlinks_foreign_name;
+    /* The SVG and MathML elements followed inside svg and math, the commonest first: none
+       breaks out of foreign content (as <p> or <div> do), and the integration points are
+       let in only to be closed right away. */
+    static const backlinks_foreign_name BACKLINKS_FOREIGN_NAMES[] = {
+        {"path", 0}, {"g", 0}, {"use", 0}, {"symbol", 0}, {"mi", 1}, {"mrow", 0}, {"mo", 1}, {"circle", 0},
+        {"rect", 0}, {"defs", 0}, {"mn", 1}, {"svg", 0}, {"ellipse", 0}, {"line", 0}, {"polyline", 0},
+        {"polygon", 0}, {"lineargradient", 0}, {"radialgradient", 0}, {"stop", 0}, {"clippath", 0},
+        {"mask", 0}, {"pattern", 0}, {"filter", 0}, {"text", 0}, {"tspan", 0}, {"textpath", 0},
+        {"image", 0}, {"a", 0}, {"style", 0}, {"script", 0}, {"marker", 0}, {"metadata", 0}, {"switch", 0},
+        {"view", 0}, {"animate", 0}, {"animatetransform", 0}, {"animatemotion", 0}, {"set", 0},
+        {"math", 0}, {"mfrac", 0}, {"msup", 0}, {"msub", 0}, {"msubsup", 0}, {"msqrt", 0}, {"mroot", 0},
+        {"mstyle", 0}, {"mspace", 0}, {"semantics", 0}, {"annotation", 0}, {"mtable", 0}, {"mtr", 0},
+        {"mtd", 0}, {"munder", 0}, {"mover", 0}, {"munderover", 0}, {"mpadded", 0}, {"mphantom", 0},
+        {"menclose", 0}, {"foreignobject", 1}, {"desc", 1}, {"title", 1}, {"ms", 1}, {"mtext", 1},
+        {"annotation-xml", 1}, {NULL, 0}};
 
+    /* The followed foreign element named as tag (in lower case), or NULL. */
+    static const backlinks_foreign_name *backlinks_foreign_name_of(const backlinks_tag *tag) {
+        const backlinks_foreign_name *known;
+        for (known = BACKLINKS_FOREIGN_NAMES; known->name != NULL; known++) {
+            if (backlinks_is(tag, known->name)) return known;
+        }
+        return NULL;
+    }
     /* feBlend, feGaussianBlur ... */
     static inline int backlinks_filter_primitive(const backlinks_tag *tag) {
         return tag->length > 2 && tag->name[0] == 'f' && tag->name[1] == 'e';
     }
-    static int backlinks_push_foreign(backlinks_quiet *q, const backlinks_tag *tag) {
+    static int backlinks_push_foreign(backlinks_quiet *q, const backlinks_tag *tag, int integration_point) {
         if (tag->length < 0 || q->depth >= BACKLINKS_FOREIGN) return 0;
-        q->foreign[q->depth++] = *tag;
+        q->foreign[q->depth] = *tag;
+        q->foreign[q->depth].integration_point = integration_point;
+        backlinks_lower(&q->foreign[q->depth++]);
         return 1;
     }
     /* A start tag in foreign content: whether it is still followed. */
-    static int backlinks_open_foreign(backlinks_quiet *q, const backlinks_tag *tag) {
-        if (backlinks_is_one_of(&q->foreign[q->depth - 1], BACKLINKS_INTEGRATION_POINTS)) return 0;
-        if (!backlinks_is_one_of(tag, BACKLINKS_FOREIGN_NAMES) && !backlinks_filter_primitive(tag)
-                && !backlinks_is_one_of(tag, BACKLINKS_INTEGRATION_POINTS)) return 0;
-        return tag->self_closing || backlinks_push_foreign(q, tag);
+    static int backlinks_open_foreign(backlinks_quiet *q, backlinks_tag *tag) {
+        const backlinks_foreign_name *known;
+        if (q->foreign[q->depth - 1].integration_point) return 0;
+        backlinks_lower(tag);
+        known = backlinks_foreign_name_of(tag);
+        if (known == NULL && !backlinks_filter_primitive(tag)) return 0;
+        return tag->self_closing || backlinks_push_foreign(q, tag, known != NULL && known->integration_point);
     }
     /* An end tag in foreign content closes the innermost open foreign element of its name,
        and those inside it; none open: the HTML rules take it (no longer followed, 0). */
-    static int backlinks_close_foreign(backlinks_quiet *q, const backlinks_tag *tag) {
+    static int backlinks_close_foreign(backlinks_quiet *q, backlinks_tag *tag) {
+        backlinks_lower(tag);
         for (int at = q->depth - 1; at >= 0; at--) {
             if (tag->length >= 0 && q->foreign[at].length == tag->length
                     && memcmp(q->foreign[at].name, tag->name, (size_t) tag->length) == 0) {
@@ -306,6 +376,19 @@ cdef extern from *:
        in any case (JSON-LD, read for the page's schema.org types) or a character reference. */
     static int backlinks_text_read(const unsigned char *lt, const unsigned char *end) {
         for (; lt < end; lt++) {
+    #ifdef __SSE2__
+            const __m128i amp = _mm_set1_epi8('&'), j = _mm_set1_epi8('j'), lower = _mm_set1_epi8(0x20);
+            for (; end - lt >= 16; lt += 16) {  /* to the first "&", "j" or "J" */
+                __m128i bytes = _mm_loadu_si128((const __m128i *) lt);
+                unsigned mask = (unsigned) _mm_movemask_epi8(_mm_or_si128(
+                    _mm_cmpeq_epi8(bytes, amp), _mm_cmpeq_epi8(_mm_or_si128(bytes, lower), j)));
+                if (mask != 0) {
+                    lt += __builtin_ctz(mask);
+                    break;
+                }
+            }
+            if (lt >= end) break;
+    #endif
             if (*lt == '&') return 1;
             if ((*lt | 0x20) == 'j' && end - lt >= 4 && (lt[1] | 0x20) == 's' && (lt[2] | 0x20) == 'o'
                     && (lt[3] | 0x20) == 'n') return 1;
@@ -322,8 +405,12 @@ cdef extern from *:
         if (cut && !backlinks_leave_out(q, p, close == NULL ? q->end : close)) return NULL;
         return close == NULL ? NULL : backlinks_read_tag(close + 2, q->end, &tag);
     }
+    /* Whether the tag's name is name (lower-case letters, as long as the name) in any case. */
     static inline int backlinks_named(const backlinks_tag *tag, const char *name, int length) {
-        return memcmp(tag->name, name, (size_t) length) == 0;
+        for (int i = 0; i < length; i++) {
+            if ((tag->at[i] | 0x20) != (unsigned char) name[i]) return 0;
+        }
+        return 1;
     }
     /* An HTML start tag from lt to p (after its ">"): where the data state resumes, or NULL
        where following stops: text to the end (plaintext), insertion modes where script,
@@ -334,10 +421,10 @@ cdef extern from *:
         switch (tag->length) {
         case 3:
             if (backlinks_named(tag, "xmp", 3)) return backlinks_raw_text(q, p, "xmp", 0);
-            if (backlinks_named(tag, "svg", 3)) return tag->self_closing || backlinks_push_foreign(q, tag) ? p : NULL;
+            if (backlinks_named(tag, "svg", 3)) return tag->self_closing || backlinks_push_foreign(q, tag, 0) ? p : NULL;
             break;
         case 4:
-            if (backlinks_named(tag, "math", 4)) return tag->self_closing || backlinks_push_foreign(q, tag) ? p : NULL;
+            if (backlinks_named(tag, "math", 4)) return tag->self_closing || backlinks_push_foreign(q, tag, 0) ? p : NULL;
             break;
         case 5:
             if (backlinks_named(tag, "style", 5)) return backlinks_raw_text(q, p, "style", 1);
@@ -461,20 +548,35 @@ cdef extern from *:
 cdef extern from *:
     """
     #include <string.h>
+    #ifdef __SSE2__
+    #include <emmintrin.h>
+    #endif
+    /* The first byte at or after p that is not ASCII, or end: 32 bytes at a time where
+       SSE2 is there, then 8. */
+    static inline const unsigned char *backlinks_skip_ascii(const unsigned char *p, const unsigned char *end) {
+        unsigned long long word;
+    #ifdef __SSE2__
+        for (; end - p >= 32; p += 32) {
+            __m128i bytes = _mm_or_si128(_mm_loadu_si128((const __m128i *) p),
+                                         _mm_loadu_si128((const __m128i *) (p + 16)));
+            if (_mm_movemask_epi8(bytes) != 0) break;
+        }
+    #endif
+        for (; end - p >= 8; p += 8) {
+            memcpy(&word, p, 8);
+            if (word & 0x8080808080808080ULL) break;
+        }
+        while (p < end && *p < 0x80) p++;
+        return p;
+    }
     /* Whether p[0:n] is well-formed UTF-8 as Python's strict decoder reads it (the Unicode
        standard's table 3-7: no overlong forms, no surrogates, nothing past U+10FFFF). Runs
-       of ASCII are skipped eight bytes at a time. */
+       of ASCII are skipped many bytes at a time. */
     static int backlinks_is_utf8(const unsigned char *p, Py_ssize_t n) {
         const unsigned char *end = p + n;
         while (p < end) {
             if (*p < 0x80) {
-                unsigned long long word;
-                while (end - p >= 8) {
-                    memcpy(&word, p, 8);
-                    if (word & 0x8080808080808080ULL) break;
-                    p += 8;
-                }
-                while (p < end && *p < 0x80) p++;
+                p = backlinks_skip_ascii(p, end);
                 continue;
             }
             unsigned char lead = *p, low = 0x80, high = 0xBF;

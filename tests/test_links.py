@@ -550,11 +550,12 @@ UTF8_EDGES = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 
 
 
 @given(st.lists(st.sampled_from(UTF8_EDGES), max_size=14).map(bytes) | st.text().map(str.encode) | st.binary(),
-       st.integers(0, 17))
+       st.integers(0, 70), st.integers(0, 40))
 @settings(max_examples=500, deadline=None)
-def test_compiled_utf8_check_agrees_with_decoding(tail: bytes, ascii_run: int) -> None:
+def test_compiled_utf8_check_agrees_with_decoding(tail: bytes, ascii_run: int, ascii_after: int) -> None:
     fastscan = pytest.importorskip("crawler._fastscan")
-    body = b"abcdefghijklmnopq"[:ascii_run] + tail
+    # ASCII runs on both sides put the tail anywhere in the blocks the check skips at a time.
+    body = (b"abcdefghijklmnopq" * 5)[:ascii_run] + tail + b"x" * ascii_after
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:

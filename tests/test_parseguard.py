@@ -97,6 +97,16 @@ CUT = [
     (b"<svg/><script>x</script><math><mrow></mrow></math><script>y</script>",
      b"<svg/><script></script><math><mrow></mrow></math><script></script>"),
     (b"<p><script>unclosed <a href=/x>", b"<p><script>"),
+    # Names and values longer than the 16 bytes read at a time, and bytes that only look like
+    # the end of a name (control characters) or like "json" (any "j").
+    (b"<a data-a-rather-long-attribute-name='x > <script>y</script> and more than 16 bytes'><script>z</script>",
+     b"<a data-a-rather-long-attribute-name='x > <script>y</script> and more than 16 bytes'><script></script>"),
+    (b"<SCRIPT data-attribute-name-longer-than-16 = \"v\" src=/javascript/jquery.js>x</SCRIPT>",
+     b"<SCRIPT data-attribute-name-longer-than-16 = \"v\" src=/javascript/jquery.js></SCRIPT>"),
+    (b"<script data-a-long-attribute-name-first=\"\" type=application/ld+JSON>{}</script>",
+     b"<script data-a-long-attribute-name-first=\"\" type=application/ld+JSON>{}</script>"),
+    (b"<a data\x01long\x1fattribute\x0bname-x=\"<script>\"><script>x</script>",
+     b"<a data\x01long\x1fattribute\x0bname-x=\"<script>\"><script></script>"),
 ]
 
 #: Markup past which nothing is cut (the state is not followed further).
