@@ -153,6 +153,15 @@ def _listing_items(blocks: tuple[Node, ...], texts: TextCache) -> frozenset[int]
     return frozenset(items)
 
 
+@lru_cache(maxsize=1)
+def _compiled_zone_steps() -> tuple[Any, Any]:
+    """crawler._fastmain's ``listing_items`` and ``map_zones``, imported at first use (that
+    module imports this one) and once: an import statement costs microseconds at each page."""
+    from crawler._fastmain import listing_items, map_zones
+
+    return listing_items, map_zones
+
+
 class Placement:
     """Memoised placement of the elements of one parsed page."""
 
@@ -170,9 +179,8 @@ class Placement:
             self.main_ids = frozenset(block.mem_id for block in main.blocks)
             listing_items, map_zones = _listing_items, Placement._map_zones
             if main.top.__class__ is FAST_NODE:
-                # The compiled view's nodes: the same items and zones, found compiled (it
-                # imports this module).
-                from crawler._fastmain import listing_items, map_zones
+                # The compiled view's nodes: the same items and zones, found compiled.
+                listing_items, map_zones = _compiled_zone_steps()
             self.listed = main.listed | listing_items(main.blocks, main.texts)
             self.cleaner = Cleaner(main)
             map_zones(self, main)
