@@ -93,13 +93,10 @@ cdef class FastDoc:
         # lexbor copies ``user`` when it clones a node (``parser.clone()``), and another view
         # of the tree overwrites it, so the value may come from anywhere. Read as an address,
         # a copied one outlived its view's nodes (a use after free); read as a checked
-        # place, any value is harmless. ``release`` clears the ones this view set.
-        cdef FastNode node
-        cdef size_t place = <size_t> ptr.user
-        if place != 0 and place <= <size_t> len(self.nodes):
-            node = <FastNode> self.nodes[place - 1]
-            if node.ptr == ptr:
-                return node
+        # place, any value is harmless (``wrapped``). ``release`` clears the ones this view set.
+        cdef FastNode node = _wrapped(self, ptr)
+        if node is not None:
+            return node
         node = FastNode.__new__(FastNode)
         node.ptr = ptr
         node.doc = self
@@ -479,7 +476,12 @@ cdef Py_ssize_t anchors_below(FastNode node, lxb_dom_node_t ***anchors) except -
 
 cdef FastNode wrapped(FastDoc doc, lxb_dom_node_t *ptr):
     """The FastNode ``doc.wrap(ptr)`` gave, or None when it has not wrapped ``ptr`` (none
-    is made: the check of FastDoc.wrap)."""
+    is made)."""
+    return _wrapped(doc, ptr)
+
+
+cdef inline FastNode _wrapped(FastDoc doc, lxb_dom_node_t *ptr):
+    """``wrapped``: ``ptr.user`` read as a place in ``doc.nodes`` and checked (FastDoc.wrap)."""
     cdef FastNode node
     cdef size_t place = <size_t> ptr.user
     if place != 0 and place <= <size_t> len(doc.nodes):
