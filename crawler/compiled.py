@@ -11,14 +11,17 @@ path runs, with a warning. Where no sources are present (an installed wheel), th
 trusted.
 
 This module is also loaded by ``setup.py`` from its path (not as part of the package), so it
-imports nothing from ``crawler`` at import time.
+imports nothing from ``crawler`` at import time. It also holds ``imported_later``, how the
+modules that import each other with the compiled ones reach them.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +63,17 @@ def stale_build() -> bool:
     warnings.warn("crawler's compiled modules were built from other sources: run `make install` to "
                   "rebuild them; the pure-Python path is used meanwhile", RuntimeWarning, stacklevel=2)
     return True
+
+
+def imported_later(module: str, *names: str) -> Callable[[], tuple[Any, ...]]:
+    """A function giving the ``names`` of ``module``, imported at its first call and kept:
+    for modules that import each other (the compiled modules import the Python ones whose
+    twins they are), where an import statement in the function using them would cost
+    microseconds at each page."""
+
+    @functools.lru_cache(maxsize=1)
+    def names_of() -> tuple[Any, ...]:
+        loaded = importlib.import_module(module)
+        return tuple(getattr(loaded, name) for name in names)
+
+    return names_of

@@ -16,11 +16,12 @@ plain mapping of str; :func:`header_values` reads both.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Mapping
-from functools import lru_cache
+from collections.abc import Mapping
 from typing import Any
 
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
+
+from crawler.compiled import imported_later
 
 try:  # one compiled pass instead of a decode (built with the compiled extractor); same answers
     from crawler._fastscan import is_utf8 as _compiled_is_utf8
@@ -86,13 +87,8 @@ def _meta_encoding(chunk: bytes) -> str | None:
     return encoding
 
 
-@lru_cache(maxsize=1)
-def _using_compiled() -> Callable[[], bool]:
-    """crawler.treeview.using_compiled, imported at first use (crawler.treeview imports this
-    module, through crawler.pagefacts) and once: an import statement costs microseconds."""
-    from crawler.treeview import using_compiled
-
-    return using_compiled
+# crawler.treeview imports this module (through crawler.pagefacts).
+_treeview = imported_later("crawler.treeview", "using_compiled")
 
 
 def _is_utf8(body: bytes) -> bool:
@@ -101,7 +97,7 @@ def _is_utf8(body: bytes) -> bool:
     if _compiled_is_utf8 is not None and body.__class__ is bytes:
         # Not on the pure path (BACKLINKS_PURE_PYTHON, set_compiled), nor with a stale build
         # (crawler.compiled), which the view leaves unused alike.
-        if _using_compiled()():
+        if _treeview()[0]():
             return _compiled_is_utf8(body)
     try:
         body.decode("utf-8")

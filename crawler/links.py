@@ -18,6 +18,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from crawler.compiled import imported_later
 from crawler.encoding import decode_body, header_values
 from crawler.items import Link, Page
 from crawler.mainblock import TO_SCORE, TextCache, find_main, prose_length
@@ -303,13 +304,8 @@ def _page_facts(tree: LexborHTMLParser, url: str, headers: Any, walked: Any) -> 
     return base_url, page_nofollow_by, facts
 
 
-@lru_cache(maxsize=1)
-def _compiled_passes() -> tuple[Callable[..., list[Any]], Callable[..., list[Link]]]:
-    """crawler._fastlinks' ``collect`` and ``emit``, imported at first use (that module imports
-    this one) and once: an import statement costs microseconds at each run."""
-    from crawler._fastlinks import collect, emit
-
-    return collect, emit
+# crawler._fastlinks imports this module.
+_compiled_passes = imported_later("crawler._fastlinks", "collect", "emit")
 
 
 def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding: str,

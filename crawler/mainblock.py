@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from crawler.compiled import imported_later
 from crawler.nodetext import (
     NOTHING,
     Piece,
@@ -643,14 +644,8 @@ def _siblings(top: Node, ctx: _Ctx) -> list[Node]:
     return blocks
 
 
-@lru_cache(maxsize=1)
-def _compiled_passes() -> tuple[Any, Any, Any]:
-    """crawler._fastmain's ``score_paragraphs``, ``top_candidate`` and ``siblings``, imported
-    at first use (that module imports this one) and once: an import statement costs
-    microseconds at each page."""
-    from crawler._fastmain import score_paragraphs, siblings, top_candidate
-
-    return score_paragraphs, top_candidate, siblings
+# crawler._fastmain imports this module.
+_compiled_passes = imported_later("crawler._fastmain", "score_paragraphs", "top_candidate", "siblings")
 
 
 def find_main(body: Node | None, texts: TextCache | None = None) -> MainContent | None:

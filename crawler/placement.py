@@ -25,6 +25,7 @@ from statistics import median
 from typing import Any
 
 from crawler.cleanup import Cleaner
+from crawler.compiled import imported_later
 from crawler.mainblock import SKIPPED_TAGS, MainContent, TextCache, element_children
 from crawler.positions import class_id_tokens, is_hidden, landmark_of, region_of
 from crawler.treeview import FAST_NODE
@@ -153,13 +154,8 @@ def _listing_items(blocks: tuple[Node, ...], texts: TextCache) -> frozenset[int]
     return frozenset(items)
 
 
-@lru_cache(maxsize=1)
-def _compiled_zone_steps() -> tuple[Any, Any]:
-    """crawler._fastmain's ``listing_items`` and ``map_zones``, imported at first use (that
-    module imports this one) and once: an import statement costs microseconds at each page."""
-    from crawler._fastmain import listing_items, map_zones
-
-    return listing_items, map_zones
+# crawler._fastmain imports this module.
+_compiled_zone_steps = imported_later("crawler._fastmain", "listing_items", "map_zones")
 
 
 class Placement:

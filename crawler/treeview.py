@@ -17,7 +17,6 @@ view; :func:`set_compiled` switches at run time (tests, benchmarks).
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from importlib.util import find_spec
 from typing import Any
 
@@ -129,15 +128,9 @@ def strip(parser: Any, stripped: tuple[str, ...], walked: tuple[list[Any], list[
 def placer(dom: Any, placement: Any) -> Any:
     """``placement.place`` (crawler.placement.Placement), compiled for a compiled view."""
     if _fastdom is not None and dom.__class__ is _fastdom.FastDoc:
-        return _fast_placement()(placement).place
+        return _fastplace()[0](placement).place
     return placement.place
 
 
-@lru_cache(maxsize=1)
-def _fast_placement() -> type:
-    """crawler._fastplace.FastPlacement, imported at first use (that module imports
-    crawler.placement, which needs this module) and once: an import statement costs
-    microseconds at each run."""
-    from crawler import _fastplace
-
-    return _fastplace.FastPlacement
+# crawler._fastplace imports crawler.placement, which needs this module.
+_fastplace = compiled.imported_later("crawler._fastplace", "FastPlacement")
