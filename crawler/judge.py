@@ -49,4 +49,4 @@ class BacklinkJudge:
         classify = self.classifier.classify
         classifications = [classify(link, ctx) for link in links]
         toxicities = self.scorer.score_links(records, links, classifications, ctx, self.subnets)
-        return list(zip(classifications, toxicities))
+        return list(zip(classifications, toxicities, strict=True))

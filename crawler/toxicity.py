@@ -449,7 +449,8 @@ class ToxicityScorer:
             at += 1 + len(fields)
             rule = self._weights.get(name)
             if rule is not None and rule.weight:
-                markers.append(Marker(name, rule.weight, rule.explanation.format(**dict(zip(fields, values)))))
+                explanation = rule.explanation.format(**dict(zip(fields, values, strict=True)))
+                markers.append(Marker(name, rule.weight, explanation))
         if not markers:
             return _CLEAN
         markers.sort(key=lambda m: -m.weight)

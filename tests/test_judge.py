@@ -68,7 +68,8 @@ def test_records_of_several_sources_on_one_page():
     mixed = [dataclasses.replace(record, source_site=site, source_ip=ip)
              for record, (site, ip) in zip(records * 3, [("a.example", "8.8.8.8"), ("b.example", "8.8.8.9"),
                                                           ("c.example", "8.8.8.10"), ("d.example", "8.8.8.11"),
-                                                          ("b.example", "8.8.4.4"), ("spam-24-x.xyz", "")])]
+                                                          ("b.example", "8.8.4.4"), ("spam-24-x.xyz", "")],
+                                                         strict=True)]
     assert_batch_agrees([(page, mixed, links * 3)])
 
 

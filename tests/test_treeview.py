@@ -14,8 +14,8 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -638,7 +638,8 @@ _hrefs = st.one_of(
     st.builds(lambda p: "/" + p, _url_tails),
     st.builds(lambda p: "#" + p, _url_tails),
     st.builds(lambda scheme, p: scheme + p, st.sampled_from(
-        ["javascript:", "mailto:", "HTTP:", "Https:", "httpss:", "http+x:", "a.b-c:", "1a:", "c:", "é:", "java\tscript:"]),
+        ["javascript:", "mailto:", "HTTP:", "Https:", "httpss:", "http+x:", "a.b-c:", "1a:", "c:", "é:",
+         "java\tscript:"]),
         _url_tails),
     _url_tails,
 )
@@ -665,8 +666,9 @@ def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str
 
 
 @needs_compiled
-@pytest.mark.parametrize("rel", ["canonical", "CanoNical", "alternate canonical", "canonical\xa0x", "\u2003canonical\x1f",
-                                 "\u212aanonical", "canonicalx", "canonica", "can\u0130nical", "", "x y"])
+@pytest.mark.parametrize("rel", ["canonical", "CanoNical", "alternate canonical", "canonical\xa0x",
+                                 "\u2003canonical\x1f", "\u212aanonical", "canonicalx", "canonica", "can\u0130nical",
+                                 "", "x y"])
 def test_compiled_collect_finds_canonical_rels_as_python(both_paths: None, rel: str) -> None:
     body = f'<html><head><link rel="{rel}" href="/canonical"></head><body><p>Text</p></body></html>'.encode()
     treeview.set_compiled(True)
