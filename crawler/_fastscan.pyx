@@ -34,7 +34,13 @@ rest of the page) wherever it would have to follow more than that:
 * Kept: the text of a script whose start tag holds "json" (any case; JSON-LD) or "&" (a
   character reference could spell it); the text of RCDATA elements (titles are read) and of
   the other RAWTEXT ones. Only the text between the start tag and the end tag is left out;
-  the tags stay whole, so the elements and their attributes are the same.
+  the tags stay, so the elements are the same.
+* Also left out: the start tags' attributes that the extractor never reads (``data-*``,
+  event handlers, ``aria-*`` but ``aria-hidden``, ``title``, image sizes and source sets,
+  link targets, tab order, SVG drawing attributes: ``unread_attribute``), name and value,
+  but not the white space before them. The parser builds about 1,300 attributes for a
+  corpus page and a fifth of them are of these kinds, many with names (``data-*``) it must
+  also hash.
 * Bytes are read as lexbor reads UTF-8: a broken sequence never swallows the ASCII byte
   after it (checked), so every "<", quote and name is where the tokenizer sees it; CR is
   white space (the input stream makes it LF)."""
@@ -156,13 +162,74 @@ cdef extern from *:
         return NULL;
     }
 
+    /* Leave out the text from start to end (none when it is empty). */
+    static int backlinks_leave_out(backlinks_quiet *q, const unsigned char *start, const unsigned char *end) {
+        if (end == start) return 1;
+        if (q->count == q->room) {
+            Py_ssize_t room = q->room ? 2 * q->room : 32;
+            backlinks_span *spans = realloc(q->spans, (size_t) room * sizeof(backlinks_span));
+            if (spans == NULL) return 0;
+            q->spans = spans;
+            q->room = room;
+        }
+        q->spans[q->count].start = start - q->base;
+        q->spans[q->count].end = end - q->base;
+        q->count++;
+        return 1;
+    }
+    /* Whether the n bytes at p are name (lower-case) in any case. */
+    static inline int backlinks_name_is(const unsigned char *p, size_t n, const char *name) {
+        for (size_t i = 0; i < n; i++) {
+            if ((p[i] | 0x20) != (unsigned char) name[i]) return 0;
+        }
+        return 1;
+    }
+    /* Whether the attribute named from name to end (as written) is one the extractor never
+       reads, which the parser need not build: data-*, event handlers (on*), aria-* but
+       aria-hidden, and titles, image sizes and sources sets, link targets, tab order and
+       the drawing attributes of SVG shapes. (Left out of start tags by backlinks_read_tag;
+       tests/test_parseguard.py lists the names the extractor reads, none of them here.) */
+    static int backlinks_unread_attribute(const unsigned char *name, const unsigned char *end) {
+        size_t length = (size_t) (end - name);
+        if (length == 0) return 0;
+        switch (name[0] | 0x20) {
+        case 'a':
+            return length >= 5 && backlinks_name_is(name, 5, "aria-")
+                   && !(length == 11 && backlinks_name_is(name + 5, 6, "hidden"));
+        case 'd':
+            return length == 1 || (length >= 5 && backlinks_name_is(name, 5, "data-"))
+                   || (length == 8 && backlinks_name_is(name, 8, "decoding"));
+        case 'f': return length == 4 && backlinks_name_is(name, 4, "fill");
+        case 'h': return length == 6 && backlinks_name_is(name, 6, "height");
+        case 'l': return length == 7 && backlinks_name_is(name, 7, "loading");
+        case 'o': return length >= 3 && (name[1] | 0x20) == 'n';  /* event handlers */
+        case 'p': return length == 6 && backlinks_name_is(name, 6, "points");
+        case 's':
+            return (length == 6 && (backlinks_name_is(name, 6, "srcset") || backlinks_name_is(name, 6, "stroke")))
+                   || (length == 5 && backlinks_name_is(name, 5, "sizes"));
+        case 't':
+            return (length == 5 && backlinks_name_is(name, 5, "title"))
+                   || (length == 6 && backlinks_name_is(name, 6, "target"))
+                   || (length == 8 && backlinks_name_is(name, 8, "tabindex"))
+                   || (length == 9 && backlinks_name_is(name, 9, "transform"));
+        case 'v': return length == 7 && backlinks_name_is(name, 7, "viewbox");
+        case 'w': return length == 5 && backlinks_name_is(name, 5, "width");
+        default: return 0;
+        }
+    }
+
     /* A tag from its name (after "<" or "</") to its ">", as the tokenizer reads it (a
        quoted attribute value may hold ">", and a quote starts one only after "="): the
        position after its ">", or NULL at the end (the tokenizer drops the tag). The name
-       is left as written (backlinks_lower puts it in lower case). */
+       is left as written (backlinks_lower puts it in lower case). With q (a start tag),
+       the attributes no one reads (backlinks_unread_attribute) are left out, name and
+       value, but not the white space before them, so the tag keeps its other attributes
+       and its end as they were. */
     static const unsigned char *backlinks_read_tag(const unsigned char *p, const unsigned char *end,
-                                                   backlinks_tag *tag) {
+                                                   backlinks_tag *tag, backlinks_quiet *q) {
         unsigned char c;
+        const unsigned char *name = NULL, *name_end;
+        int unread = 0;
         tag->at = p;
         p = backlinks_skip_to(p, end, BACKLINKS_SPACE | BACKLINKS_SLASH | BACKLINKS_GT);
         tag->self_closing = 0;
@@ -178,36 +245,48 @@ cdef extern from *:
             p++;
             goto self_closing;
         }
+        name = p;
         if (*p == '=') p++;  /* an attribute named "=..." */
     attribute:
         p = backlinks_skip_to(p, end, BACKLINKS_SPACE | BACKLINKS_SLASH | BACKLINKS_GT | BACKLINKS_EQUALS);
+        unread = q != NULL && backlinks_unread_attribute(name, p);
         if (end - p >= 2 && *p == '=' && (p[1] == '"' || p[1] == '\\'')) {  /* name="value", the usual */
             p++;
             goto quoted;
         }
+        name_end = p;
         while (p < end && backlinks_space(*p)) p++;  /* after the name */
         if (p >= end) return NULL;
         c = *p;
-        if (c == '>') return p + 1;
-        if (c == '/') {
-            p++;
-            goto self_closing;
+        if (c != '=') {  /* no value */
+            if (unread) backlinks_leave_out(q, name, name_end);
+            if (c == '>') return p + 1;
+            if (c == '/') {
+                p++;
+                goto self_closing;
+            }
+            name = p;
+            goto attribute;  /* the next attribute's name */
         }
-        if (c != '=') goto attribute;  /* the next attribute's name */
         p++;
         while (p < end && backlinks_space(*p)) p++;  /* before the value */
         if (p >= end) return NULL;
         c = *p;
         if (c == '"' || c == '\\'') goto quoted;
-        if (c == '>') return p + 1;
+        if (c == '>') {
+            if (unread) backlinks_leave_out(q, name, p);
+            return p + 1;
+        }
         while (p < end && !(BACKLINKS_ENDS[*p] & (BACKLINKS_SPACE | BACKLINKS_GT))) p++;  /* unquoted */
         if (p >= end) return NULL;
+        if (unread) backlinks_leave_out(q, name, p);
         if (*p == '>') return p + 1;
         goto before_name;
     quoted:  /* at the quote opening a value */
         p = backlinks_byte(p + 1, end, *p);
         if (p == NULL) return NULL;
         p++;
+        if (unread) backlinks_leave_out(q, name, p);
         if (p >= end) return NULL;
         if (*p == '>') return p + 1;
         if (*p == '/') {
@@ -357,21 +436,6 @@ cdef extern from *:
         return 0;
     }
 
-    /* Leave out the text from start to end (none when it is empty). */
-    static int backlinks_leave_out(backlinks_quiet *q, const unsigned char *start, const unsigned char *end) {
-        if (end == start) return 1;
-        if (q->count == q->room) {
-            Py_ssize_t room = q->room ? 2 * q->room : 32;
-            backlinks_span *spans = realloc(q->spans, (size_t) room * sizeof(backlinks_span));
-            if (spans == NULL) return 0;
-            q->spans = spans;
-            q->room = room;
-        }
-        q->spans[q->count].start = start - q->base;
-        q->spans[q->count].end = end - q->base;
-        q->count++;
-        return 1;
-    }
     /* Whether the start tag from lt to end may make its script's text read: it holds "json"
        in any case (JSON-LD, read for the page's schema.org types) or a character reference. */
     static int backlinks_text_read(const unsigned char *lt, const unsigned char *end) {
@@ -403,7 +467,7 @@ cdef extern from *:
         const unsigned char *close = strcmp(name, "script") == 0 ? backlinks_script_end(p, q->end)
                                                                  : backlinks_raw_end(p, q->end, name);
         if (cut && !backlinks_leave_out(q, p, close == NULL ? q->end : close)) return NULL;
-        return close == NULL ? NULL : backlinks_read_tag(close + 2, q->end, &tag);
+        return close == NULL ? NULL : backlinks_read_tag(close + 2, q->end, &tag, NULL);
     }
     /* Whether the tag's name is name (lower-case letters, as long as the name) in any case. */
     static inline int backlinks_named(const backlinks_tag *tag, const char *name, int length) {
@@ -473,16 +537,17 @@ cdef extern from *:
             if (p >= end) return NULL;
             if (*p == '>') return p + 1;
             if (!backlinks_alpha(*p)) return backlinks_after(p, end, '>');
-            p = backlinks_read_tag(p, end, &tag);
+            p = backlinks_read_tag(p, end, &tag, NULL);
             return p != NULL && (q->depth == 0 || backlinks_close_foreign(q, &tag)) ? p : NULL;
         }
         if (!backlinks_alpha(*p)) return p;  /* a "<" of text */
-        p = backlinks_read_tag(p, end, &tag);
+        p = backlinks_read_tag(p, end, &tag, q);
         if (p == NULL) return NULL;
         if (q->depth > 0) return backlinks_open_foreign(q, &tag) ? p : NULL;
         return backlinks_html_start(q, lt, p, &tag);
     }
     """
+    bint backlinks_unread_attribute(const unsigned char *name, const unsigned char *end) nogil
     ctypedef struct backlinks_span:
         Py_ssize_t start
         Py_ssize_t end
@@ -675,3 +740,10 @@ def first_tag_start(bytes data, Py_ssize_t start, Py_ssize_t end):
 def is_utf8(bytes data):
     """Whether ``data.decode("utf-8")`` would succeed, without building the str."""
     return backlinks_is_utf8(<const unsigned char *> <char *> data, len(data))
+
+
+def unread_attribute(bytes name):
+    """Whether ``tag_counts_quieted`` leaves an attribute of this name (as written) out of
+    the start tags it reads: one the extractor never reads."""
+    cdef const unsigned char *start = <const unsigned char *> <char *> name
+    return backlinks_unread_attribute(start, start + len(name))

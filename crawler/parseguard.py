@@ -31,7 +31,8 @@ through untouched.
 
 ``defuse(markup, quiet=True)`` also leaves out, from a page in bytes, the text of its scripts
 and styles that nothing reads (all but JSON-LD: the extractor strips these elements before
-reading any text), so that the parser has less to read: found in the same compiled pass as
+reading any text) and the start tags' attributes that nothing reads (``data-*``, event
+handlers, titles ...), so that the parser has less to build: found in the same compiled pass as
 the counts (crawler._fastscan.tag_counts_quieted, whose docstring says where it cuts and
 where it stops). Without the compiled module, the page is parsed whole (same output): a
 Python twin of that pass would cost more than the parse saves.
@@ -328,7 +329,8 @@ def trim_giant_tags(markup: str | bytes) -> str | bytes:
 
 def defuse(markup: str | bytes, *, quiet: bool = False) -> str | bytes:
     """``markup`` without the shapes that make the parse quadratic (see the module); with
-    ``quiet``, a page in bytes also without the script and style text nothing reads, when
+    ``quiet``, a page in bytes also without the script and style text and the attributes
+    nothing reads, when
     the compiled scan is built and the page needs no thinning out (rare)."""
     markup = trim_giant_tags(markup)
     if quiet and _compiled_counts_quieted is not None and isinstance(markup, bytes):

@@ -1,6 +1,7 @@
-"""The script and style text left out before the parse (crawler._fastscan.tag_counts_quieted,
-``defuse(markup, quiet=True)``) never changes the tree the extractor reads: tricky markup
-and generated markup give the same elements, texts and links with and without the cut."""
+"""The script and style text and the unread attributes left out before the parse
+(crawler._fastscan.tag_counts_quieted, ``defuse(markup, quiet=True)``) never change the tree
+the extractor reads: tricky markup and generated markup give the same elements, texts,
+read attributes and links with and without the cut."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def quieted(markup: bytes) -> bytes:
 
 def shape(markup: bytes) -> list[tuple[str, tuple, str | None]]:
     """Every node of the parsed tree, in order: its tag, attributes and text, but the text
-    directly inside a script or style element (the text the cut may leave out)."""
+    directly inside a script or style element and the attributes no one reads (what the
+    cut may leave out)."""
     tree = LexborHTMLParser(markup)
     nodes = []
     for node in tree.root.traverse(include_text=True) if tree.root is not None else ():
@@ -41,7 +43,11 @@ def shape(markup: bytes) -> list[tuple[str, tuple, str | None]]:
                 continue
             nodes.append(("#text", (), node.text_content))
         else:
-            nodes.append((node.tag, tuple(node.attributes.items()), None))
+            attributes = tuple(
+                (name, value) for name, value in node.attributes.items()
+                if not fastscan.unread_attribute(name.encode())
+            )
+            nodes.append((node.tag, attributes, None))
     return nodes
 
 
@@ -73,7 +79,7 @@ CUT = [
     (b"<script><!--><script></script><a href=/a>a</a>", b"<script></script><a href=/a>a</a>"),
     (b"<script><!--<script>--></script><a href=/a>a</a>", b"<script></script><a href=/a>a</a>"),
     # Tags and comments holding "<script>": not scripts.
-    (b"<a title='<script>' href=/a>a</a><script>x</script>", b"<a title='<script>' href=/a>a</a><script></script>"),
+    (b"<a title='<script>' href=/a>a</a><script>x</script>", b"<a  href=/a>a</a><script></script>"),
     (b"<!-- <script> --><a href=/a>a</a><script>x</script>", b"<!-- <script> --><a href=/a>a</a><script></script>"),
     (b"<!--><script>x</script>", b"<!--><script></script>"),
     (b"<!---><script>x</script>", b"<!---><script></script>"),
@@ -100,14 +106,43 @@ CUT = [
     # Names and values longer than the 16 bytes read at a time, and bytes that only look like
     # the end of a name (control characters) or like "json" (any "j").
     (b"<a data-a-rather-long-attribute-name='x > <script>y</script> and more than 16 bytes'><script>z</script>",
-     b"<a data-a-rather-long-attribute-name='x > <script>y</script> and more than 16 bytes'><script></script>"),
+     b"<a ><script></script>"),
     (b"<SCRIPT data-attribute-name-longer-than-16 = \"v\" src=/javascript/jquery.js>x</SCRIPT>",
-     b"<SCRIPT data-attribute-name-longer-than-16 = \"v\" src=/javascript/jquery.js></SCRIPT>"),
+     b"<SCRIPT  src=/javascript/jquery.js></SCRIPT>"),
     (b"<script data-a-long-attribute-name-first=\"\" type=application/ld+JSON>{}</script>",
-     b"<script data-a-long-attribute-name-first=\"\" type=application/ld+JSON>{}</script>"),
+     b"<script  type=application/ld+JSON>{}</script>"),
     (b"<a data\x01long\x1fattribute\x0bname-x=\"<script>\"><script>x</script>",
      b"<a data\x01long\x1fattribute\x0bname-x=\"<script>\"><script></script>"),
+    # Unread attributes: every form of the tokenizer's (quoted, unquoted, empty, none, with
+    # white space around "=", before "/" and ">"); the white space before them stays.
+    (b"<a data-x=\"1\" href=/a TITLE='t' target=_blank onClick=go() data-y aria-label = x>a</a>",
+     b"<a  href=/a     >a</a>"),
+    (b"<img src=/i.png width=0 height=0 srcset=\"a 1x, b 2x\" sizes=9 loading=lazy decoding=async alt=i/>",
+     b"<img src=/i.png       alt=i/>"),
+    (b"<div aria-hidden=true aria-expanded=false tabindex=-1 data-x=><p data-y/>x</div>",
+     b"<div aria-hidden=true   ><p />x</div>"),
+    (b"<svg viewBox='0 0 9 9'><path d=\"M0 0z\" fill=red stroke=none transform=x points='1'/></svg>",
+     b"<svg ><path     /></svg>"),
+    (b"<path points=1/><p>", b"<path ><p>"),  # "/" ends no unquoted value
+    # Names only like unread ones: kept.
+    (b"<a datax=1 on=1 aria=1 aria-hiddenx=1 titles=1 d-x=1 href=/a>a</a>",
+     b"<a datax=1 on=1 aria=1  titles=1 d-x=1 href=/a>a</a>"),
 ]
+
+#: The attributes the extractor reads (crawler.links, .mainblock, .cleanup, .placement,
+#: .positions, .pagefacts and their compiled twins): never left out.
+READ_ATTRIBUTES = [
+    "href", "src", "action", "alt", "rel", "http-equiv", "content", "style", "hidden", "class", "id", "role",
+    "aria-hidden", "name", "property", "type", "itemtype", "itemprop", "itemscope", "lang", "xml:lang",
+    "charset", "summary", "datatable",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", READ_ATTRIBUTES)
+def test_attributes_the_extractor_reads_are_kept(name: str) -> None:
+    assert not fastscan.unread_attribute(name.encode())
+    assert not fastscan.unread_attribute(name.upper().encode())
+
 
 #: Markup past which nothing is cut (the state is not followed further).
 UNCUT = [
@@ -173,7 +208,8 @@ PIECES = st.sampled_from([
     "</xmp>", "<iframe>", "</iframe>", "<noscript>", "</noscript>", "<select>", "<template>", "<table>",
     "<td>", "<p>", "<div>", "</div>", "<b>", "<a href=/x>", "<a href='/y'>", "</a>", "<a title=\"",
     "\">", "'", "\"", "=", "<", ">", "/", " ", "\n", "x", "{}", "<!DOCTYPE html>", "<?x>", "</1>",
-    "<plaintext>", "<frameset>", "&amp;", "\x00", "\xe9",
+    "<plaintext>", "<frameset>", "&amp;", "\x00", "\xe9", "<a data-x=1 href=/z>", " title=", " data-y",
+    " aria-hidden=true", " aria-label='", " onclick=\"", " hidden", " style=display:none", " class=nav",
 ])  # fmt: skip
 
 
