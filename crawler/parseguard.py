@@ -330,8 +330,7 @@ def trim_giant_tags(markup: str | bytes) -> str | bytes:
 def defuse(markup: str | bytes, *, quiet: bool = False) -> str | bytes:
     """``markup`` without the shapes that make the parse quadratic (see the module); with
     ``quiet``, a page in bytes also without the script and style text and the attributes
-    nothing reads, when
-    the compiled scan is built and the page needs no thinning out (rare)."""
+    nothing reads, when the compiled scan is built and the page needs no thinning out (rare)."""
     markup = trim_giant_tags(markup)
     if quiet and _compiled_counts_quieted is not None and isinstance(markup, bytes):
         counts, quieted = _compiled_counts_quieted(markup)
