@@ -37,10 +37,9 @@ rest of the page) wherever it would have to follow more than that:
   the tags stay, so the elements are the same.
 * Also left out: the start tags' attributes that the extractor never reads (``data-*``,
   event handlers, ``aria-*`` but ``aria-hidden``, ``title``, image sizes and source sets,
-  link targets, tab order, SVG drawing attributes: ``unread_attribute``), name and value,
-  but not the white space before them. The parser builds about 1,300 attributes for a
-  corpus page and a fifth of them are of these kinds, many with names (``data-*``) it must
-  also hash.
+  link targets, form values, SVG drawing attributes ...: ``unread_attribute``), name and
+  value, but not the white space before them. Of the 1,340 attributes the parser builds
+  for a corpus page, 335 are of these kinds, many with names (``data-*``) it must also hash.
 * Bytes are read as lexbor reads UTF-8: a broken sequence never swallows the ASCII byte
   after it (checked), so every "<", quote and name is where the tokenizer sees it; CR is
   white space (the input stream makes it LF)."""
@@ -186,37 +185,44 @@ cdef extern from *:
     }
     /* Whether the attribute named from name to end (as written) is one the extractor never
        reads, which the parser need not build: data-*, event handlers (on*), aria-* but
-       aria-hidden, and titles, image sizes and sources sets, link targets, tab order and
+       aria-hidden, xmlns*, stroke*, and titles, image sizes and source sets, link targets
+       and languages, tab order, form values, table spans, frame borders, script loading and
        the drawing attributes of SVG shapes. (Left out of start tags by backlinks_read_tag;
        tests/test_parseguard.py lists the names the extractor reads, none of them here.) */
+    #define BACKLINKS_IS(n, word) (length == (n) && backlinks_name_is(name, (n), (word)))
     static int backlinks_unread_attribute(const unsigned char *name, const unsigned char *end) {
         size_t length = (size_t) (end - name);
         if (length == 0) return 0;
         switch (name[0] | 0x20) {
         case 'a':
-            return length >= 5 && backlinks_name_is(name, 5, "aria-")
-                   && !(length == 11 && backlinks_name_is(name + 5, 6, "hidden"));
+            return (length >= 5 && backlinks_name_is(name, 5, "aria-") && !BACKLINKS_IS(11, "aria-hidden"))
+                   || BACKLINKS_IS(5, "async");
+        case 'c': return BACKLINKS_IS(7, "colspan") || BACKLINKS_IS(9, "clip-rule");
         case 'd':
-            return length == 1 || (length >= 5 && backlinks_name_is(name, 5, "data-"))
-                   || (length == 8 && backlinks_name_is(name, 8, "decoding"));
-        case 'f': return length == 4 && backlinks_name_is(name, 4, "fill");
-        case 'h': return length == 6 && backlinks_name_is(name, 6, "height");
-        case 'l': return length == 7 && backlinks_name_is(name, 7, "loading");
+            return length == 1 || (length >= 5 && backlinks_name_is(name, 5, "data-")) || BACKLINKS_IS(8, "decoding")
+                   || BACKLINKS_IS(5, "defer") || BACKLINKS_IS(3, "dir");
+        case 'f':
+            return BACKLINKS_IS(4, "fill") || BACKLINKS_IS(9, "fill-rule") || BACKLINKS_IS(11, "frameborder")
+                   || BACKLINKS_IS(3, "for");
+        case 'h': return BACKLINKS_IS(6, "height") || BACKLINKS_IS(8, "hreflang");
+        case 'l': return BACKLINKS_IS(7, "loading");
+        case 'm': return BACKLINKS_IS(5, "media") || BACKLINKS_IS(12, "marginheight") || BACKLINKS_IS(11, "marginwidth");
         case 'o': return length >= 3 && (name[1] | 0x20) == 'n';  /* event handlers */
-        case 'p': return length == 6 && backlinks_name_is(name, 6, "points");
+        case 'p': return BACKLINKS_IS(6, "points") || BACKLINKS_IS(11, "placeholder");
+        case 'r': return BACKLINKS_IS(7, "rowspan");
         case 's':
-            return (length == 6 && (backlinks_name_is(name, 6, "srcset") || backlinks_name_is(name, 6, "stroke")))
-                   || (length == 5 && backlinks_name_is(name, 5, "sizes"));
+            return BACKLINKS_IS(6, "srcset") || BACKLINKS_IS(5, "sizes") || BACKLINKS_IS(5, "scope")
+                   || BACKLINKS_IS(9, "scrolling") || (length >= 6 && backlinks_name_is(name, 6, "stroke"));
         case 't':
-            return (length == 5 && backlinks_name_is(name, 5, "title"))
-                   || (length == 6 && backlinks_name_is(name, 6, "target"))
-                   || (length == 8 && backlinks_name_is(name, 8, "tabindex"))
-                   || (length == 9 && backlinks_name_is(name, 9, "transform"));
-        case 'v': return length == 7 && backlinks_name_is(name, 7, "viewbox");
-        case 'w': return length == 5 && backlinks_name_is(name, 5, "width");
+            return BACKLINKS_IS(5, "title") || BACKLINKS_IS(6, "target") || BACKLINKS_IS(8, "tabindex")
+                   || BACKLINKS_IS(9, "transform");
+        case 'v': return BACKLINKS_IS(7, "viewbox") || BACKLINKS_IS(5, "value");
+        case 'w': return BACKLINKS_IS(5, "width");
+        case 'x': return length >= 5 && backlinks_name_is(name, 5, "xmlns");
         default: return 0;
         }
     }
+    #undef BACKLINKS_IS
 
     /* A tag from its name (after "<" or "</") to its ">", as the tokenizer reads it (a
        quoted attribute value may hold ">", and a quote starts one only after "="): the

@@ -64,7 +64,7 @@ CUT = [
     (b"<script>a</script ><script>b</SCRIPT><script>c</script\t><script>d</script/><script>e</script x='>'>",
      b"<script></script ><script></SCRIPT><script></script\t><script></script/><script></script x='>'>"),
     (b"<script>a</scripts></script>", b"<script></script>"),
-    (b"<style>a{}</style><STYLE media=x>b</Style >", b"<style></style><STYLE media=x></Style >"),
+    (b"<style>a{}</style><STYLE media=x>b</Style >", b"<style></style><STYLE ></Style >"),
     # JSON-LD (and anything a character reference could make JSON-LD) is read: kept.
     (b"<script type=application/ld+json>{}</script><script type='x&#106;son'>{}</script>",
      b"<script type=application/ld+json>{}</script><script type='x&#106;son'>{}</script>"),
@@ -124,9 +124,17 @@ CUT = [
     (b"<svg viewBox='0 0 9 9'><path d=\"M0 0z\" fill=red stroke=none transform=x points='1'/></svg>",
      b"<svg ><path     /></svg>"),
     (b"<path points=1/><p>", b"<path ><p>"),  # "/" ends no unquoted value
+    (b"<td colspan=2 rowspan=2 scope=row dir=rtl><input value=v placeholder=p for=x><html xmlns:xlink=u>",
+     b"<td    ><input   ><html >"),
+    (b"<script async defer src=/s.js></script><link media=print hreflang=de href=/p rel=alternate>",
+     b"<script   src=/s.js></script><link   href=/p rel=alternate>"),
+    (b"<iframe frameborder=0 scrolling=no marginheight=0 marginwidth=0 src=/f></iframe>",
+     b"<iframe     src=/f></iframe>"),
+    (b"<path fill-rule=evenodd clip-rule=evenodd stroke-width=2 stroke-linecap='round'/>",
+     b"<path    />"),
     # Names only like unread ones: kept.
-    (b"<a datax=1 on=1 aria=1 aria-hiddenx=1 titles=1 d-x=1 href=/a>a</a>",
-     b"<a datax=1 on=1 aria=1  titles=1 d-x=1 href=/a>a</a>"),
+    (b"<a datax=1 on=1 aria=1 aria-hiddenx=1 titles=1 d-x=1 xmln=1 strok=1 fo=1 href=/a>a</a>",
+     b"<a datax=1 on=1 aria=1  titles=1 d-x=1 xmln=1 strok=1 fo=1 href=/a>a</a>"),
 ]
 
 #: The attributes the extractor reads (crawler.links, .mainblock, .cleanup, .placement,
