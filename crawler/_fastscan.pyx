@@ -54,6 +54,7 @@ cdef extern from *:
        module docstring for what is followed and where following stops). */
     #define BACKLINKS_NAME 24     /* the longest tag name remembered */
     #define BACKLINKS_FOREIGN 64  /* the deepest svg and math nesting followed */
+    #define BACKLINKS_SHORT 8     /* the end tag names read byte by byte */
 
     typedef struct { Py_ssize_t start, end; } backlinks_span;
 
@@ -222,6 +223,16 @@ cdef extern from *:
             return p + 1;
         }
         goto before_name;
+    }
+    /* An end tag whose name is not needed (outside foreign content), from its name to its
+       ">": where backlinks_read_tag would end it. Most are a short name and ">" ("</div>"),
+       read byte by byte without setting up vectors; the others are read in full. */
+    static inline const unsigned char *backlinks_end_tag(const unsigned char *name, const unsigned char *end) {
+        const unsigned char *p = name, *stop = end - name > BACKLINKS_SHORT ? name + BACKLINKS_SHORT : end;
+        backlinks_tag tag;
+        while (p < stop && !(BACKLINKS_ENDS[*p] & (BACKLINKS_SPACE | BACKLINKS_SLASH | BACKLINKS_GT))) p++;
+        if (p < stop && *p == '>') return p + 1;
+        return backlinks_read_tag(name, end, &tag);
     }
     /* The name of a tag read by backlinks_read_tag, in lower case (as the tokenizer makes it). */
     static void backlinks_lower(backlinks_tag *tag) {
@@ -473,6 +484,7 @@ cdef extern from *:
             if (p >= end) return NULL;
             if (*p == '>') return p + 1;
             if (!backlinks_alpha(*p)) return backlinks_after(p, end, '>');
+            if (q->depth == 0) return backlinks_end_tag(p, end);
             p = backlinks_read_tag(p, end, &tag);
             return p != NULL && (q->depth == 0 || backlinks_close_foreign(q, &tag)) ? p : NULL;
         }

@@ -97,6 +97,12 @@ CUT = [
     (b"<svg/><script>x</script><math><mrow></mrow></math><script>y</script>",
      b"<svg/><script></script><math><mrow></mrow></math><script></script>"),
     (b"<p><script>unclosed <a href=/x>", b"<p><script>"),
+    # End tags: a short name and ">" (read byte by byte), or attributes and long names.
+    (b"</div><script>x</script></p ><script>y</script>", b"</div><script></script></p ><script></script>"),
+    (b"</div title='<script>'><script>x</script></a/><script>y</script>",
+     b"</div title='<script>'><script></script></a/><script></script>"),
+    (b"</blockquote x=\"<script>\"><script>x</script></abcdefgh><script>y</script>",
+     b"</blockquote x=\"<script>\"><script></script></abcdefgh><script></script>"),
     # Names and values longer than the 16 bytes read at a time, and bytes that only look like
     # the end of a name (control characters) or like "json" (any "j").
     (b"<a data-a-rather-long-attribute-name='x > <script>y</script> and more than 16 bytes'><script>z</script>",
