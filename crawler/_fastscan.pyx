@@ -684,6 +684,23 @@ def first_tag_start(bytes data, Py_ssize_t start, Py_ssize_t end):
     return -1
 
 
+def first_window_without_close(bytes data, Py_ssize_t window, Py_ssize_t start):
+    """Where the first window of ``data`` without ">" at or after ``start`` starts (windows:
+    ``data[at:at + window]``, ``at`` a multiple of ``window``, the window whole), or -1: what
+    crawler.parseguard's trim_giant_tags looks for, found by memchr instead of a
+    ``bytes.find`` call per window (those calls take 20 µs on a page of 1 MB)."""
+    cdef const unsigned char *base = <const unsigned char *> <char *> data
+    cdef Py_ssize_t size = len(data), at
+    if window <= 0:
+        return -1
+    if start < 0:
+        start = 0
+    for at in range((start + window - 1) // window * window, size - window + 1, window):
+        if memchr(base + at, b'>', <size_t> window) == NULL:
+            return at
+    return -1
+
+
 def is_utf8(bytes data):
     """Whether ``data.decode("utf-8")`` would succeed, without building the str."""
     return backlinks_is_utf8(<const unsigned char *> <char *> data, len(data))
