@@ -17,7 +17,7 @@ from bench.compare_extract import page_record
 from crawler import treeview
 from crawler.compiled import stale_build
 from crawler.links import parse_page
-from crawler.parseguard import defuse, tag_counts
+from crawler.parseguard import WINDOW, defuse, tag_counts, trim_giant_tags
 
 fastscan = pytest.importorskip("crawler._fastscan")
 pytestmark = pytest.mark.skipif(stale_build(), reason="compiled modules built from other sources")
@@ -103,6 +103,12 @@ CUT = [
     (b"<svg/><script>x</script><math><mrow></mrow></math><script>y</script>",
      b"<svg/><script></script><math><mrow></mrow></math><script></script>"),
     (b"<p><script>unclosed <a href=/x>", b"<p><script>"),
+    # End tags: a short name and ">" (read byte by byte), or attributes and long names.
+    (b"</div><script>x</script></p ><script>y</script>", b"</div><script></script></p ><script></script>"),
+    (b"</div title='<script>'><script>x</script></a/><script>y</script>",
+     b"</div title='<script>'><script></script></a/><script></script>"),
+    (b"</blockquote x=\"<script>\"><script>x</script></abcdefgh><script>y</script>",
+     b"</blockquote x=\"<script>\"><script></script></abcdefgh><script></script>"),
     # Names and values longer than the 16 bytes read at a time, and bytes that only look like
     # the end of a name (control characters) or like "json" (any "j").
     (b"<a data-a-rather-long-attribute-name='x > <script>y</script> and more than 16 bytes'><script>z</script>",
@@ -185,6 +191,28 @@ def test_quiet_defuse_cuts_bytes_only_and_keeps_thinning_out() -> None:
     assert defuse(page.decode(), quiet=True) == page.decode()
     deep = b"<script>s</script>" + b"<div>" * 30_000  # thinned out: the page is left whole
     assert defuse(deep, quiet=True) == defuse(deep)
+
+
+#: Pages of more than two windows: ">" in every window, or runs without it (giant tags, text).
+WINDOWED = [
+    b"<p>x</p>" * 10_000,
+    b"<p>" + b"x" * (3 * WINDOW) + b"</p>",
+    b"<p>" * 6_000 + b"<a " + b"data-x=1 " * 20_000 + b"href=/x>x</a>",
+    b"<a" + b" b" * (2 * WINDOW) + b">",
+    b"<p>" * (WINDOW // 3) + b"-" * WINDOW + b"<p>",
+]
+
+
+@pytest.mark.parametrize("markup", WINDOWED, ids=range(len(WINDOWED)))
+def test_giant_tags_are_looked_for_in_the_same_windows_by_memchr(markup: bytes) -> None:
+    windows = range(0, len(markup) - WINDOW + 1, WINDOW)
+    without = [start for start in windows if markup.find(b">", start, start + WINDOW) < 0]
+    for start in (0, 1, WINDOW - 1, WINDOW, 2 * WINDOW + 1):
+        later = [at for at in without if at >= start]
+        assert fastscan.first_window_without_close(markup, WINDOW, start) == (later[0] if later else -1)
+    assert trim_giant_tags(markup) == trim_giant_tags(markup.decode()).encode()
+    if not without:
+        assert trim_giant_tags(markup) is markup
 
 
 @contextmanager
