@@ -503,15 +503,45 @@ def link_length(dict pieces, dict links, FastNode node, long depth=0):
 
 # mainblock._top_candidate for the compiled view, with TextCache.length and density and
 # mainblock._scaled and _initial inline: the same steps on the same Python structures,
-# without a Python call per candidate and measure.
+# without a Python call per candidate and measure, and the candidates ranked in C arrays
+# rather than sorted lists of tuples.
 
-from operator import itemgetter
+from cpython.dict cimport PyDict_Next
+from cpython.ref cimport PyObject
+from libc.stdlib cimport malloc
 
 from crawler.mainblock import MAX_CANDIDATES
 
 cdef Py_ssize_t _MAX_CANDIDATES = MAX_CANDIDATES
-cdef object _SECOND = itemgetter(1)
-cdef object _FIRST = itemgetter(0)
+#: How many of the best candidates _top_candidate keeps, by their scaled scores.
+cdef enum:
+    _KEPT = 5
+
+
+cdef Py_ssize_t _ranked(dict scores, PyObject **keys, double *raws, Py_ssize_t room) except -1:
+    """The first ``room`` entries of ``sorted(scores.items(), key=itemgetter(1),
+    reverse=True)``, the ranking of mainblock._top_candidate: their keys (borrowed from
+    ``scores``) and raw scores written to ``keys`` and ``raws``; how many. Each entry is
+    inserted after those that score as much (a stable sort keeps equal scores in the dict's
+    order), and those that cannot make the first ``room`` are passed over."""
+    cdef Py_ssize_t count = 0, place, at = 0
+    cdef PyObject *key
+    cdef PyObject *value
+    cdef double raw
+    while PyDict_Next(scores, &at, &key, &value):
+        raw = <double> (<object> value)
+        if count == room and not raw > raws[count - 1]:
+            continue
+        place = count if count < room else room - 1
+        while place > 0 and raw > raws[place - 1]:
+            raws[place] = raws[place - 1]
+            keys[place] = keys[place - 1]
+            place -= 1
+        raws[place] = raw
+        keys[place] = key
+        if count < room:
+            count += 1
+    return count
 
 
 cdef double _density(dict pieces, dict links, dict densities, FastNode node) except? -1.0:
@@ -543,31 +573,54 @@ def top_candidate(FastNode body, ctx):
     cdef dict pieces = texts.pieces
     cdef dict links = texts.links
     cdef dict densities = texts.densities
-    cdef list ranked, best, alternatives, alt_paths, children
+    cdef list alternatives, alt_paths, children
     cdef FastNode node, top, parent, alt, current
-    cdef object key, raw, top_key
-    cdef double top_score, last, threshold, parent_score
+    cdef object key, top_key
+    cdef double top_score, last, threshold, parent_score, scaled
     cdef set path
-    cdef Py_ssize_t shared
+    cdef Py_ssize_t shared, count, index, kept, place
+    cdef PyObject **ranked_keys
+    cdef double *raws
+    # The best candidates by scaled score, best first (a sixth place for the one that
+    # comes in last), and their keys, borrowed from ``scores`` while it is not changed.
+    cdef double best_scores[_KEPT + 1]
+    cdef PyObject *best_keys[_KEPT + 1]
     if not scores:
         return None
-    ranked = sorted(scores.items(), key=_SECOND, reverse=True)
-    best = []
-    for key, raw in ranked[:_MAX_CANDIDATES]:
-        if len(best) >= 5 and raw <= best[len(best) - 1][0]:
-            break
-        node = nodes[key]
-        _cached_piece(pieces, node, 0)  # mainblock._length
-        best.append((_scaled(scores, scaled_scores, pieces, links, densities, node), key))
-        # By score alone: a stable sort keeps equal scores in the order they were ranked.
-        best.sort(key=_FIRST, reverse=True)
-        del best[5:]
-    top_score, top_key = best[0]
+    ranked_keys = <PyObject **> malloc(_MAX_CANDIDATES * sizeof(PyObject *))
+    raws = <double *> malloc(_MAX_CANDIDATES * sizeof(double))
+    try:
+        if ranked_keys == NULL or raws == NULL:
+            raise MemoryError()
+        count = _ranked(scores, ranked_keys, raws, _MAX_CANDIDATES)
+        kept = 0
+        for index in range(count):
+            if kept >= _KEPT and raws[index] <= best_scores[kept - 1]:
+                break
+            node = nodes[<object> ranked_keys[index]]
+            _cached_piece(pieces, node, 0)  # mainblock._length
+            scaled = _scaled(scores, scaled_scores, pieces, links, densities, node)
+            # By score alone: a stable sort keeps equal scores in the order they were ranked.
+            place = kept
+            while place > 0 and scaled > best_scores[place - 1]:
+                best_scores[place] = best_scores[place - 1]
+                best_keys[place] = best_keys[place - 1]
+                place -= 1
+            best_scores[place] = scaled
+            best_keys[place] = ranked_keys[index]
+            if kept < _KEPT:
+                kept += 1
+    finally:
+        free(ranked_keys)
+        free(raws)
+    top_score = best_scores[0]
+    top_key = <object> best_keys[0]
     top = nodes[top_key]
     if _is(top.get_tag(), "body"):
         return None
+    alternatives = [nodes[<object> best_keys[index]] for index in range(1, kept)
+                    if top_score and best_scores[index] / top_score >= 0.75]
     # Several close candidates under one ancestor: the ancestor is the article.
-    alternatives = [nodes[key] for score, key in best[1:] if top_score and score / top_score >= 0.75]
     if len(alternatives) >= 3:
         alt_paths = []
         for alt in alternatives:
