@@ -2,10 +2,11 @@
 """crawler.mainblock's paragraph scoring pass, compiled, for the nodes of the compiled view.
 
 ``score_paragraphs(body, ctx)`` does what ``mainblock._score_paragraphs`` does, with the
-same caches (``ctx.scores``, ``ctx.nodes``, ``texts.paragraphs``, ``texts.chains``,
-``texts.pieces`` through ``texts.note``) filled with the same values, so the rest of the
-main-content finder, in Python, cannot tell which one ran (``ctx.alive`` stays empty: the
-compiled passes keep an element's state on its node). It reads a
+same caches (``ctx.scores``, ``ctx.nodes``, ``texts.paragraphs``, ``texts.pieces``
+through ``texts.note``) filled with the same values, so the rest of the main-content
+finder, in Python, cannot tell which one ran (``ctx.alive`` stays empty: the compiled
+passes keep an element's state on its node; ``texts.chains`` too: the ancestors are
+walked again rather than looked up). It reads a
 paragraph's text facts with one C scan per element instead of building its text, and an
 element's class, id and role from lexbor, judged by the answers table of _fastnaming.pxi
 rather than through an attribute dict. The Python functions ``_score_paragraphs``,
@@ -203,27 +204,10 @@ cdef object _python_paragraph(FastNode element, texts):
     return paragraph(element, texts)
 
 
-cdef list _chain(FastNode parent, dict chains):
-    """mainblock._chain."""
-    cdef object key = <size_t> parent.ptr
-    cdef list chain = chains.get(key)
-    cdef FastNode ancestor
-    cdef long level
-    cdef str tag
-    if chain is None:
-        chain = chains[key] = []
-        ancestor = parent
-        level = 0
-        while ancestor is not None and level < 5:
-            if ancestor.ptr.type != 1:
-                break
-            tag = ancestor.get_tag()
-            if _is(tag, "html") or _is(tag, "#document"):
-                break
-            chain.append((<size_t> ancestor.ptr, ancestor, 1 if level == 0 else 2 if level == 1 else level * 3))
-            ancestor = ancestor.get_parent()
-            level += 1
-    return chain
+cdef inline long _divider(long level) noexcept:
+    """How much mainblock._chain divides a paragraph's score by at the ancestor ``level``
+    steps above its parent."""
+    return 1 if level == 0 else 2 if level == 1 else level * 3
 
 
 #: How many score_paragraphs calls have begun (each numbers its running totals' places).
@@ -241,16 +225,14 @@ def score_paragraphs(FastNode body, ctx):
     cdef list to_score = texts.to_score
     cdef list paragraphs = texts.paragraphs
     cdef dict pieces = texts.pieces
-    cdef dict chains = texts.chains
     cdef dict scores = ctx.scores
     cdef dict nodes = ctx.nodes
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
     cdef object found, parent, score, ancestor_key, initial
-    cdef list chain
-    cdef tuple link
     cdef str tag
+    cdef long level
     # The running totals: an ancestor's place in ``totals`` and ``order`` is kept on its node
     # (FastNode.score_place), marked with this call's number.
     global _scorings
@@ -259,7 +241,7 @@ def score_paragraphs(FastNode body, ctx):
     cdef list order = []
     cdef double *totals = NULL
     cdef double *grown
-    cdef Py_ssize_t count = 0, room = 0, index, position, step
+    cdef Py_ssize_t count = 0, room = 0, index, position
     cdef double points
     try:
         for position in range(len(to_score)):
@@ -274,12 +256,18 @@ def score_paragraphs(FastNode body, ctx):
                 continue
             parent, score = found
             points = score  # a small int: exact, as Python's int / int divides it
-            chain = _chain(<FastNode> parent, chains)
-            for step in range(len(chain)):
-                link = <tuple> chain[step]  # (key, ancestor, divider)
-                ancestor = <FastNode> link[1]
+            # mainblock._chain's ancestors, walked here (texts.chains is not kept: the walk
+            # up the wrapped nodes costs less than the look-up of a kept chain).
+            ancestor = <FastNode> parent
+            level = 0
+            while ancestor is not None and level < 5:
+                if ancestor.ptr.type != 1:
+                    break
+                tag = ancestor.get_tag()
+                if _is(tag, "html") or _is(tag, "#document"):
+                    break
                 if ancestor.scoring != scoring:
-                    ancestor_key = link[0]
+                    ancestor_key = <size_t> ancestor.ptr
                     initial = scores.get(ancestor_key)
                     if initial is None:
                         initial = _initial(ancestor)
@@ -298,7 +286,9 @@ def score_paragraphs(FastNode body, ctx):
                     count += 1
                 else:
                     index = ancestor.score_place
-                totals[index] += points / <long> link[2]
+                totals[index] += points / _divider(level)
+                ancestor = ancestor.get_parent()
+                level += 1
         for index in range(count):
             scores[order[index]] = totals[index]
     finally:
