@@ -10,9 +10,9 @@ walked again rather than looked up). It reads a
 paragraph's text facts with one C scan per element instead of building its text, and an
 element's class, id and role from lexbor, judged by the answers table of _fastnaming.pxi
 rather than through an attribute dict. The Python functions ``_score_paragraphs``,
-``_alive``, ``_paragraph``, ``_chain``, ``_initial``, ``_has_block_child`` and
-``TextCache.note`` (and, in _fastnames.pxi, ``class_weight``, ``unlikely_candidate`` and
-``_visible``) are the reference: a change there must be made here too
+``_alive``, ``_paragraph``, ``_chain``, ``_initial``, ``_has_block_child``, ``_visible``
+and ``TextCache.note`` (and, in _fastnames.pxi, ``class_weight`` and
+``unlikely_candidate``) are the reference: a change there must be made here too
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
 
 Further down, the other per-page steps of the main-content finder and of placement that walk
@@ -21,7 +21,7 @@ the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``
 """
 
 from crawler._fastdom cimport Facts, FastNode, anchors_below, any_below, facts_piece, wrapped
-from libc.stdlib cimport free, realloc
+from libc.stdlib cimport free, malloc, realloc
 from selectolax.lexbor cimport lxb_dom_node_t
 
 from crawler.mainblock import _UNREAD as UNREAD, DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
@@ -69,7 +69,7 @@ cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_
             alive = False
         else:
             _read_naming(element, &naming)
-            if not _visible_named(element, &naming):
+            if not _visible_named(&naming):
                 alive = False
             elif strip_unlikely and naming.any and not _is(tag, "table") and not _is(tag, "code") and not in_table:
                 # (Without attributes, no role, class or id: never an unlikely candidate.)
@@ -79,13 +79,53 @@ cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_
     return S_KNOWN | (S_ALIVE if alive else 0) | (S_IN_TABLE if in_table else 0) | (depth << S_DEPTH_SHIFT)
 
 
-cdef bint _visible_named(FastNode element, Naming *naming) except -1:
-    """mainblock._visible of the element's attributes: visible without a style, hidden or
-    aria-hidden attribute (a style without a value, or an empty one, hides nothing), else
-    the attribute dict's reading (few elements have one)."""
-    if not naming.hidden and naming.style.length == 0 and naming.aria_hidden.data == NULL:
-        return True
-    return _visible_attrs(element.get_attributes())
+cdef extern from "string.h":
+    void *memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length)
+
+
+cdef bint _visible_named(Naming *naming) except -1:
+    """mainblock._visible of the element's attributes, read from the bytes lexbor holds:
+    the texts it looks for are ASCII, and an ASCII byte of UTF-8 is that character (a byte
+    that is not UTF-8 decodes as U+FFFD) and stays one in the decoded string, so they are
+    found in the bytes just when in the string."""
+    if naming.hidden:
+        return False
+    if naming.style.length != 0 and _style_hides(&naming.style):
+        return False
+    if _equals(&naming.aria_hidden, "true", 4) and not (
+            naming.classes.length != 0 and memmem(naming.classes.data, naming.classes.length, b"fallback-image", 14) != NULL):
+        return False
+    return True
+
+
+cdef bint _style_hides(Value *style) except -1:
+    """Whether ``style.replace(" ", "").lower()`` holds "display:none" or
+    "visibility:hidden" (mainblock._visible), folded in C: the spaces dropped and ASCII
+    upper case lowered. (Of the other characters, only the Kelvin sign and the dotted
+    capital I lower into ASCII, into a "k" and an "i" followed by a combining dot, neither
+    of which can be part of those two texts.)"""
+    cdef unsigned char small[256]
+    cdef unsigned char *folded = small
+    cdef unsigned char byte
+    cdef size_t index, length = 0
+    cdef bint hides
+    if style.length > sizeof(small):
+        folded = <unsigned char *> malloc(style.length)
+        if folded == NULL:
+            raise MemoryError()
+    for index in range(style.length):
+        byte = style.data[index]
+        if byte == c" ":
+            continue
+        if c"A" <= byte <= c"Z":
+            byte += 32
+        folded[length] = byte
+        length += 1
+    hides = (memmem(folded, length, b"display:none", 12) != NULL
+             or memmem(folded, length, b"visibility:hidden", 17) != NULL)
+    if folded != small:
+        free(folded)
+    return hides
 
 
 cdef bint _unlikely_named(str tag, Naming *naming) except -1:
@@ -498,7 +538,6 @@ def link_length(dict pieces, dict links, FastNode node, long depth=0):
 
 from cpython.dict cimport PyDict_Next
 from cpython.ref cimport PyObject
-from libc.stdlib cimport malloc
 
 from crawler.mainblock import MAX_CANDIDATES
 
