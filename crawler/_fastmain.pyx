@@ -21,6 +21,7 @@ the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``
 """
 
 from crawler._fastdom cimport Facts, FastNode, anchors_below, any_below, facts_piece, wrapped
+from cpython.set cimport PySet_Contains
 from libc.stdlib cimport free, malloc, realloc
 from selectolax.lexbor cimport lxb_dom_node_t
 
@@ -31,6 +32,8 @@ include "_fasthidden.pxi"
 include "_fastnaming.pxi"
 
 cdef frozenset _SKIPPED = SKIPPED_TAGS
+#: Bit n set: a tag in SKIPPED_TAGS has n characters.
+cdef unsigned long long _SKIPPED_LENGTHS = sum(1 << length for length in {len(tag) for tag in SKIPPED_TAGS})
 cdef dict _TAG_SCORE = TAG_SCORE
 cdef long _MAX_DEPTH = MAX_DEPTH
 cdef long _MIN_PARAGRAPH = MIN_PARAGRAPH
@@ -54,6 +57,14 @@ cdef enum:
 cdef unsigned int _ROOT_STATE = S_KNOWN | S_ALIVE
 
 
+cdef inline bint _skipped(str tag) except -1:
+    """``tag in SKIPPED_TAGS``, most tags ruled out by their length alone."""
+    if tag is None:
+        return False
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(tag)
+    return length < 64 and (_SKIPPED_LENGTHS >> length) & 1 and PySet_Contains(_SKIPPED, tag) == 1
+
+
 cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_unlikely) except 0:
     """The state of ``element`` under a parent (or none) in state ``above``: one step of
     mainblock._alive's downward pass. The attributes are read from lexbor (a Naming), and
@@ -65,7 +76,7 @@ cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_
     depth += 1
     if alive and element.ptr.type == 1:
         tag = element.get_tag()
-        if depth > _MAX_DEPTH or tag in _SKIPPED:
+        if depth > _MAX_DEPTH or _skipped(tag):
             alive = False
         else:
             _read_naming(element, &naming)
@@ -141,10 +152,8 @@ cdef bint _alive(FastNode node, bint strip_unlikely) except -1:
     elements come after their parent (document order), so the element itself or its parent
     is known, and no chain is built."""
     cdef int scoring_pass = 0 if strip_unlikely else 1
-    cdef list chain
-    cdef FastNode current, parent
+    cdef FastNode parent
     cdef unsigned int state = node.alive_states[scoring_pass]
-    cdef Py_ssize_t index
     if state:
         return state & S_ALIVE
     parent = node.get_parent()
@@ -152,19 +161,50 @@ cdef bint _alive(FastNode node, bint strip_unlikely) except -1:
         state = _ROOT_STATE if parent is None else parent.alive_states[scoring_pass]
         state = node.alive_states[scoring_pass] = _child_state(node, state, strip_unlikely)
         return state & S_ALIVE
-    chain = [node]
-    current = parent
-    while current is not None:
-        state = current.alive_states[scoring_pass]
-        if state:
-            break
-        chain.append(current)
-        current = current.get_parent()
-    if not state:
-        state = _ROOT_STATE
-    for index in range(len(chain) - 1, -1, -1):
-        current = <FastNode> chain[index]
-        state = current.alive_states[scoring_pass] = _child_state(current, state, strip_unlikely)
+    return _alive_below(node, parent, scoring_pass, strip_unlikely)
+
+
+cdef enum:
+    #: Ancestors of unknown state _alive_below keeps on the C stack (more go to the heap).
+    _CHAIN_ROOM = 32
+
+
+cdef bint _alive_below(FastNode node, FastNode parent, int scoring_pass, bint strip_unlikely) except -1:
+    """_alive of ``node`` whose ``parent``'s state is not known either: the chain up to
+    the first known ancestor (or the root), then the states down it. The chain holds
+    borrowed references: the nodes are the view's (FastDoc.nodes keeps them)."""
+    cdef PyObject *small[_CHAIN_ROOM]
+    cdef PyObject **chain = small
+    cdef PyObject **grown
+    cdef Py_ssize_t count = 1, room = _CHAIN_ROOM, index
+    cdef FastNode current = parent
+    cdef unsigned int state = 0
+    chain[0] = <PyObject *> node
+    try:
+        while current is not None:
+            state = current.alive_states[scoring_pass]
+            if state:
+                break
+            if count == room:
+                grown = <PyObject **> malloc(2 * room * sizeof(PyObject *))
+                if grown == NULL:
+                    raise MemoryError()
+                memcpy(grown, chain, room * sizeof(PyObject *))
+                if chain != small:
+                    free(chain)
+                chain = grown
+                room *= 2
+            chain[count] = <PyObject *> current
+            count += 1
+            current = current.get_parent()
+        if not state:
+            state = _ROOT_STATE
+        for index in range(count - 1, -1, -1):
+            current = <FastNode> chain[index]
+            state = current.alive_states[scoring_pass] = _child_state(current, state, strip_unlikely)
+    finally:
+        if chain != small:
+            free(chain)
     return state & S_ALIVE
 
 
@@ -693,7 +733,7 @@ def top_candidate(FastNode body, ctx):
     # An only child is no different from its parent.
     parent = top.get_parent()
     while parent is not None and not _is(parent.get_tag(), "body") and not _is(parent.get_tag(), "html"):
-        children = [c for c in parent.element_children() if (<FastNode> c).get_tag() not in _SKIPPED]
+        children = [c for c in parent.element_children() if not _skipped((<FastNode> c).get_tag())]
         if len(children) != 1:
             break
         top = parent
@@ -751,7 +791,7 @@ def siblings(FastNode top, ctx):
             blocks.append(sibling)
             continue
         tag = sibling.get_tag()
-        if tag in _SKIPPED or not _alive(sibling, strip_unlikely):
+        if _skipped(tag) or not _alive(sibling, strip_unlikely):
             continue
         bonus = top_score * 0.2 if top_class and sibling.get_attributes().get("class") == top_class else 0.0
         if key in scores and _scaled(scores, scaled_scores, pieces, links, densities, sibling) + bonus >= threshold:
@@ -785,7 +825,7 @@ cdef list _listing_children(FastNode block, bint *wrapped):
     cdef Py_ssize_t step
     wrapped[0] = False
     for step in range(_MAX_WRAPPERS):
-        significant = [c for c in children if (<FastNode> c).get_tag() not in _SKIPPED]
+        significant = [c for c in children if not _skipped((<FastNode> c).get_tag())]
         if len(significant) != 1:
             break
         children = (<FastNode> significant[0]).element_children()
@@ -853,7 +893,7 @@ cdef bint _only_significant_child(FastNode parent) except -1:
     cdef Py_ssize_t count = 0
     cdef FastNode child
     for child in parent.element_children():
-        if child.get_tag() not in _SKIPPED:
+        if not _skipped(child.get_tag()):
             count += 1
     return count == 1
 
