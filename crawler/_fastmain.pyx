@@ -2,11 +2,12 @@
 """crawler.mainblock's paragraph scoring pass, compiled, for the nodes of the compiled view.
 
 ``score_paragraphs(body, ctx)`` does what ``mainblock._score_paragraphs`` does, with the
-same caches (``ctx.scores``, ``ctx.nodes``, ``texts.paragraphs``, ``texts.pieces``
-through ``texts.note``) filled with the same values, so the rest of the main-content
-finder, in Python, cannot tell which one ran (``ctx.alive`` stays empty: the compiled
-passes keep an element's state on its node; ``texts.chains`` too: the ancestors are
-walked again rather than looked up). It reads a
+same caches (``ctx.scores``, ``texts.paragraphs``, ``texts.pieces`` through
+``texts.note``) filled with the same values, so the rest of the main-content finder, in
+Python, cannot tell which one ran (``ctx.alive`` stays empty: the compiled passes keep an
+element's state on its node; ``texts.chains`` too: the ancestors are walked again rather
+than looked up; and ``ctx.nodes``: the compiled _top_candidate finds a scored node by its
+key, the node's address, in the view). It reads a
 paragraph's text facts with one C scan per element instead of building its text, and an
 element's class, id and role from lexbor, judged by the answers table of _fastnaming.pxi
 rather than through an attribute dict. The Python functions ``_score_paragraphs``,
@@ -20,7 +21,7 @@ the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``
 ``_siblings``, and placement's ``_listing_items`` and ``Placement._map_zones``.
 """
 
-from crawler._fastdom cimport Facts, FastNode, anchors_below, any_below, facts_piece, wrapped
+from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, any_below, facts_piece, wrapped
 from cpython.set cimport PySet_Contains
 from libc.stdlib cimport free, malloc, realloc
 from selectolax.lexbor cimport lxb_dom_node_t
@@ -306,7 +307,6 @@ def score_paragraphs(FastNode body, ctx):
     cdef list paragraphs = texts.paragraphs
     cdef dict pieces = texts.pieces
     cdef dict scores = ctx.scores
-    cdef dict nodes = ctx.nodes
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
@@ -351,7 +351,6 @@ def score_paragraphs(FastNode body, ctx):
                     initial = scores.get(ancestor_key)
                     if initial is None:
                         initial = _initial(ancestor)
-                        nodes[ancestor_key] = ancestor
                     if count == room:
                         room = 2 * room if room else 64
                         grown = <double *> realloc(totals, room * sizeof(double))
@@ -633,10 +632,16 @@ cdef double _scaled(dict scores, dict scaled_scores, dict pieces, dict links, di
     return scaled
 
 
+cdef inline FastNode _scored(FastDoc doc, object key):
+    """The node of ``ctx.scores``' ``key`` (mainblock's ``ctx.nodes[key]``): the key is
+    its address."""
+    return doc.wrap(<lxb_dom_node_t *> <size_t> key)
+
+
 def top_candidate(FastNode body, ctx):
     """mainblock._top_candidate for the compiled view."""
     cdef dict scores = ctx.scores
-    cdef dict nodes = ctx.nodes
+    cdef FastDoc doc = body.doc
     cdef dict scaled_scores = ctx.scaled_scores
     texts = ctx.texts
     cdef dict pieces = texts.pieces
@@ -666,7 +671,7 @@ def top_candidate(FastNode body, ctx):
         for index in range(count):
             if kept >= _KEPT and raws[index] <= best_scores[kept - 1]:
                 break
-            node = nodes[<object> ranked_keys[index]]
+            node = _scored(doc, <object> ranked_keys[index])
             _cached_piece(pieces, node, 0)  # mainblock._length
             scaled = _scaled(scores, scaled_scores, pieces, links, densities, node)
             # By score alone: a stable sort keeps equal scores in the order they were ranked.
@@ -684,10 +689,10 @@ def top_candidate(FastNode body, ctx):
         free(raws)
     top_score = best_scores[0]
     top_key = <object> best_keys[0]
-    top = nodes[top_key]
+    top = _scored(doc, top_key)
     if _is(top.get_tag(), "body"):
         return None
-    alternatives = [nodes[<object> best_keys[index]] for index in range(1, kept)
+    alternatives = [_scored(doc, <object> best_keys[index]) for index in range(1, kept)
                     if top_score and best_scores[index] / top_score >= 0.75]
     # Several close candidates under one ancestor: the ancestor is the article.
     if len(alternatives) >= 3:
@@ -713,7 +718,6 @@ def top_candidate(FastNode body, ctx):
     key = <size_t> top.ptr
     if key not in scores:
         scores[key] = _initial(top)
-        nodes[key] = top
     # Climb while the parent keeps a good share of the score.
     last = _scaled(scores, scaled_scores, pieces, links, densities, top)
     threshold = last / 3
