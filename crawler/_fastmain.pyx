@@ -66,6 +66,26 @@ cdef inline bint _skipped(str tag) except -1:
     return length < 64 and (_SKIPPED_LENGTHS >> length) & 1 and PySet_Contains(_SKIPPED, tag) == 1
 
 
+cdef extern from "lexbor/tag/const.h":
+    enum:
+        LXB_TAG__DOCUMENT
+        LXB_TAG__LAST_ENTRY
+        LXB_TAG_DIV
+        LXB_TAG_HTML
+        LXB_TAG_SECTION
+        LXB_TAG_TD
+
+
+cdef inline bint _tagged(FastNode element, uintptr_t tag_id, str name) except -1:
+    """``_is(element.get_tag(), name)`` for an element and ``tag_id``, lexbor's fixed id
+    of the tag ``name``: an element without a qualified name of its own and with a fixed
+    tag id is named by that id (FastDoc.tag_of), and lexbor gives each fixed name its
+    fixed id, so the string is not needed."""
+    if (<_element_t *> element.ptr).qualified_name == 0 and element.ptr.local_name < LXB_TAG__LAST_ENTRY:
+        return element.ptr.local_name == tag_id
+    return _is(element.get_tag(), name)
+
+
 cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_unlikely) except 0:
     """The state of ``element`` under a parent (or none) in state ``above``: one step of
     mainblock._alive's downward pass. The attributes are read from lexbor (a Naming), and
@@ -241,7 +261,7 @@ cdef object _paragraph(FastNode element, texts, dict pieces):
     cdef Facts *facts
     cdef long length
     cdef object key, known
-    if _is(element.get_tag(), "div"):
+    if _tagged(element, LXB_TAG_DIV, "div"):
         facts = element.facts(False, &scratch)
         if facts.invalid:
             return _python_paragraph(element, texts)
@@ -311,7 +331,6 @@ def score_paragraphs(FastNode body, ctx):
     cdef FastNode element
     cdef FastNode ancestor
     cdef object found, parent, score, ancestor_key, initial
-    cdef str tag
     cdef long level
     # The running totals: an ancestor's place in ``totals`` and ``order`` is kept on its node
     # (FastNode.score_place), marked with this call's number.
@@ -328,8 +347,8 @@ def score_paragraphs(FastNode body, ctx):
             element = <FastNode> to_score[position]
             found = paragraphs[position]
             if found is _UNREAD:
-                tag = element.get_tag()
-                if (_is(tag, "td") or _is(tag, "section")) and not _alive(element, strip_unlikely):
+                if ((_tagged(element, LXB_TAG_TD, "td") or _tagged(element, LXB_TAG_SECTION, "section"))
+                        and not _alive(element, strip_unlikely)):
                     continue  # containers: check before reading their whole text
                 found = paragraphs[position] = _paragraph(element, texts, pieces)
             if found is None or not _alive(element, strip_unlikely):
@@ -343,8 +362,7 @@ def score_paragraphs(FastNode body, ctx):
             while ancestor is not None and level < 5:
                 if ancestor.ptr.type != 1:
                     break
-                tag = ancestor.get_tag()
-                if _is(tag, "html") or _is(tag, "#document"):
+                if _tagged(ancestor, LXB_TAG_HTML, "html") or _tagged(ancestor, LXB_TAG__DOCUMENT, "#document"):
                     break
                 if ancestor.scoring != scoring:
                     ancestor_key = <size_t> ancestor.ptr
