@@ -229,15 +229,16 @@ cdef bint _alive_below(FastNode node, FastNode parent, int scoring_pass, bint st
     return state & S_ALIVE
 
 
-cdef object _initial(FastNode element):
-    """mainblock._initial, the class weight from the answers table (none without a class
-    or id: an empty one counts as none)."""
+cdef long _initial(FastNode element) except? -1:
+    """mainblock._initial (an int), the class weight from the answers table (none without
+    a class or id: an empty one counts as none)."""
     cdef Naming naming
     cdef str tag = element.get_tag()
+    cdef long initial = _TAG_SCORE.get(tag, 0)
     _read_naming(element, &naming)
     if naming.classes.length == 0 and naming.ident.length == 0:
-        return _TAG_SCORE.get(tag, 0)
-    return _TAG_SCORE.get(tag, 0) + _weight_of(_answers_of(tag, &naming, False, marked=False), &naming)
+        return initial
+    return initial + _weight_of(_answers_of(tag, &naming, False, marked=False), &naming)
 
 
 cdef inline long _collapsed_length(Facts *facts) noexcept:
@@ -330,7 +331,7 @@ def score_paragraphs(FastNode body, ctx):
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
-    cdef object found, parent, score, ancestor_key, initial
+    cdef object found, parent, score, ancestor_key, known
     cdef long level
     # The running totals: an ancestor's place in ``totals`` and ``order`` is kept on its node
     # (FastNode.score_place), marked with this call's number.
@@ -354,7 +355,7 @@ def score_paragraphs(FastNode body, ctx):
             if found is None or not _alive(element, strip_unlikely):
                 continue
             parent, score = found
-            points = score  # a small int: exact, as Python's int / int divides it
+            points = <long> score  # a small int: exact, as Python's int / int divides it
             # mainblock._chain's ancestors, walked here (texts.chains is not kept: the walk
             # up the wrapped nodes costs less than the look-up of a kept chain).
             ancestor = <FastNode> parent
@@ -366,16 +367,14 @@ def score_paragraphs(FastNode body, ctx):
                     break
                 if ancestor.scoring != scoring:
                     ancestor_key = <size_t> ancestor.ptr
-                    initial = scores.get(ancestor_key)
-                    if initial is None:
-                        initial = _initial(ancestor)
+                    known = scores.get(ancestor_key)
                     if count == room:
                         room = 2 * room if room else 64
                         grown = <double *> realloc(totals, room * sizeof(double))
                         if grown == NULL:
                             raise MemoryError()
                         totals = grown
-                    totals[count] = initial
+                    totals[count] = _initial(ancestor) if known is None else <double> known
                     ancestor.scoring = scoring
                     ancestor.score_place = count
                     order.append(ancestor_key)
