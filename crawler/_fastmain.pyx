@@ -2,16 +2,18 @@
 """crawler.mainblock's paragraph scoring pass, compiled, for the nodes of the compiled view.
 
 ``score_paragraphs(body, ctx)`` does what ``mainblock._score_paragraphs`` does, with the
-same caches (``ctx.scores``, ``ctx.nodes``, ``texts.paragraphs``, ``texts.chains``,
-``texts.pieces`` through ``texts.note``) filled with the same values, so the rest of the
-main-content finder, in Python, cannot tell which one ran (``ctx.alive`` stays empty: the
-compiled passes keep an element's state on its node). It reads a
+same caches (``ctx.scores``, ``texts.paragraphs``, ``texts.pieces`` through
+``texts.note``) filled with the same values, so the rest of the main-content finder, in
+Python, cannot tell which one ran (``ctx.alive`` stays empty: the compiled passes keep an
+element's state on its node; ``texts.chains`` too: the ancestors are walked again rather
+than looked up; and ``ctx.nodes``: the compiled _top_candidate finds a scored node by its
+key, the node's address, in the view). It reads a
 paragraph's text facts with one C scan per element instead of building its text, and an
 element's class, id and role from lexbor, judged by the answers table of _fastnaming.pxi
 rather than through an attribute dict. The Python functions ``_score_paragraphs``,
-``_alive``, ``_paragraph``, ``_chain``, ``_initial``, ``_has_block_child`` and
-``TextCache.note`` (and, in _fastnames.pxi, ``class_weight``, ``unlikely_candidate`` and
-``_visible``) are the reference: a change there must be made here too
+``_alive``, ``_paragraph``, ``_chain``, ``_initial``, ``_has_block_child``, ``_visible``
+and ``TextCache.note`` (and, in _fastnames.pxi, ``class_weight`` and
+``unlikely_candidate``) are the reference: a change there must be made here too
 (tests/test_treeview.py compares both paths on the corpus and a sandbox web).
 
 Further down, the other per-page steps of the main-content finder and of placement that walk
@@ -19,8 +21,9 @@ the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``
 ``_siblings``, and placement's ``_listing_items`` and ``Placement._map_zones``.
 """
 
-from crawler._fastdom cimport Facts, FastNode, anchors_below, any_below, facts_piece, wrapped
-from libc.stdlib cimport free, realloc
+from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, any_below, facts_piece, wrapped
+from cpython.set cimport PySet_Contains
+from libc.stdlib cimport free, malloc, realloc
 from selectolax.lexbor cimport lxb_dom_node_t
 
 from crawler.mainblock import _UNREAD as UNREAD, DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
@@ -30,6 +33,8 @@ include "_fasthidden.pxi"
 include "_fastnaming.pxi"
 
 cdef frozenset _SKIPPED = SKIPPED_TAGS
+#: Bit n set: a tag in SKIPPED_TAGS has n characters.
+cdef unsigned long long _SKIPPED_LENGTHS = sum(1 << length for length in {len(tag) for tag in SKIPPED_TAGS})
 cdef dict _TAG_SCORE = TAG_SCORE
 cdef long _MAX_DEPTH = MAX_DEPTH
 cdef long _MIN_PARAGRAPH = MIN_PARAGRAPH
@@ -53,6 +58,34 @@ cdef enum:
 cdef unsigned int _ROOT_STATE = S_KNOWN | S_ALIVE
 
 
+cdef inline bint _skipped(str tag) except -1:
+    """``tag in SKIPPED_TAGS``, most tags ruled out by their length alone."""
+    if tag is None:
+        return False
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(tag)
+    return length < 64 and (_SKIPPED_LENGTHS >> length) & 1 and PySet_Contains(_SKIPPED, tag) == 1
+
+
+cdef extern from "lexbor/tag/const.h":
+    enum:
+        LXB_TAG__DOCUMENT
+        LXB_TAG__LAST_ENTRY
+        LXB_TAG_DIV
+        LXB_TAG_HTML
+        LXB_TAG_SECTION
+        LXB_TAG_TD
+
+
+cdef inline bint _tagged(FastNode element, uintptr_t tag_id, str name) except -1:
+    """``_is(element.get_tag(), name)`` for an element and ``tag_id``, lexbor's fixed id
+    of the tag ``name``: an element without a qualified name of its own and with a fixed
+    tag id is named by that id (FastDoc.tag_of), and lexbor gives each fixed name its
+    fixed id, so the string is not needed."""
+    if (<_element_t *> element.ptr).qualified_name == 0 and element.ptr.local_name < LXB_TAG__LAST_ENTRY:
+        return element.ptr.local_name == tag_id
+    return _is(element.get_tag(), name)
+
+
 cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_unlikely) except 0:
     """The state of ``element`` under a parent (or none) in state ``above``: one step of
     mainblock._alive's downward pass. The attributes are read from lexbor (a Naming), and
@@ -64,11 +97,11 @@ cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_
     depth += 1
     if alive and element.ptr.type == 1:
         tag = element.get_tag()
-        if depth > _MAX_DEPTH or tag in _SKIPPED:
+        if depth > _MAX_DEPTH or _skipped(tag):
             alive = False
         else:
             _read_naming(element, &naming)
-            if not _visible_named(element, &naming):
+            if not _visible_named(&naming):
                 alive = False
             elif strip_unlikely and naming.any and not _is(tag, "table") and not _is(tag, "code") and not in_table:
                 # (Without attributes, no role, class or id: never an unlikely candidate.)
@@ -78,13 +111,53 @@ cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_
     return S_KNOWN | (S_ALIVE if alive else 0) | (S_IN_TABLE if in_table else 0) | (depth << S_DEPTH_SHIFT)
 
 
-cdef bint _visible_named(FastNode element, Naming *naming) except -1:
-    """mainblock._visible of the element's attributes: visible without a style, hidden or
-    aria-hidden attribute (a style without a value, or an empty one, hides nothing), else
-    the attribute dict's reading (few elements have one)."""
-    if not naming.hidden and naming.style.length == 0 and naming.aria_hidden.data == NULL:
-        return True
-    return _visible_attrs(element.get_attributes())
+cdef extern from "string.h":
+    void *memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length)
+
+
+cdef bint _visible_named(Naming *naming) except -1:
+    """mainblock._visible of the element's attributes, read from the bytes lexbor holds:
+    the texts it looks for are ASCII, and an ASCII byte of UTF-8 is that character (a byte
+    that is not UTF-8 decodes as U+FFFD) and stays one in the decoded string, so they are
+    found in the bytes just when in the string."""
+    if naming.hidden:
+        return False
+    if naming.style.length != 0 and _style_hides(&naming.style):
+        return False
+    if _equals(&naming.aria_hidden, "true", 4) and not (
+            naming.classes.length != 0 and memmem(naming.classes.data, naming.classes.length, b"fallback-image", 14) != NULL):
+        return False
+    return True
+
+
+cdef bint _style_hides(Value *style) except -1:
+    """Whether ``style.replace(" ", "").lower()`` holds "display:none" or
+    "visibility:hidden" (mainblock._visible), folded in C: the spaces dropped and ASCII
+    upper case lowered. (Of the other characters, only the Kelvin sign and the dotted
+    capital I lower into ASCII, into a "k" and an "i" followed by a combining dot, neither
+    of which can be part of those two texts.)"""
+    cdef unsigned char small[256]
+    cdef unsigned char *folded = small
+    cdef unsigned char byte
+    cdef size_t index, length = 0
+    cdef bint hides
+    if style.length > sizeof(small):
+        folded = <unsigned char *> malloc(style.length)
+        if folded == NULL:
+            raise MemoryError()
+    for index in range(style.length):
+        byte = style.data[index]
+        if byte == c" ":
+            continue
+        if c"A" <= byte <= c"Z":
+            byte += 32
+        folded[length] = byte
+        length += 1
+    hides = (memmem(folded, length, b"display:none", 12) != NULL
+             or memmem(folded, length, b"visibility:hidden", 17) != NULL)
+    if folded != small:
+        free(folded)
+    return hides
 
 
 cdef bint _unlikely_named(str tag, Naming *naming) except -1:
@@ -100,10 +173,8 @@ cdef bint _alive(FastNode node, bint strip_unlikely) except -1:
     elements come after their parent (document order), so the element itself or its parent
     is known, and no chain is built."""
     cdef int scoring_pass = 0 if strip_unlikely else 1
-    cdef list chain
-    cdef FastNode current, parent
+    cdef FastNode parent
     cdef unsigned int state = node.alive_states[scoring_pass]
-    cdef Py_ssize_t index
     if state:
         return state & S_ALIVE
     parent = node.get_parent()
@@ -111,31 +182,63 @@ cdef bint _alive(FastNode node, bint strip_unlikely) except -1:
         state = _ROOT_STATE if parent is None else parent.alive_states[scoring_pass]
         state = node.alive_states[scoring_pass] = _child_state(node, state, strip_unlikely)
         return state & S_ALIVE
-    chain = [node]
-    current = parent
-    while current is not None:
-        state = current.alive_states[scoring_pass]
-        if state:
-            break
-        chain.append(current)
-        current = current.get_parent()
-    if not state:
-        state = _ROOT_STATE
-    for index in range(len(chain) - 1, -1, -1):
-        current = <FastNode> chain[index]
-        state = current.alive_states[scoring_pass] = _child_state(current, state, strip_unlikely)
+    return _alive_below(node, parent, scoring_pass, strip_unlikely)
+
+
+cdef enum:
+    #: Ancestors of unknown state _alive_below keeps on the C stack (more go to the heap).
+    _CHAIN_ROOM = 32
+
+
+cdef bint _alive_below(FastNode node, FastNode parent, int scoring_pass, bint strip_unlikely) except -1:
+    """_alive of ``node`` whose ``parent``'s state is not known either: the chain up to
+    the first known ancestor (or the root), then the states down it. The chain holds
+    borrowed references: the nodes are the view's (FastDoc.nodes keeps them)."""
+    cdef PyObject *small[_CHAIN_ROOM]
+    cdef PyObject **chain = small
+    cdef PyObject **grown
+    cdef Py_ssize_t count = 1, room = _CHAIN_ROOM, index
+    cdef FastNode current = parent
+    cdef unsigned int state = 0
+    chain[0] = <PyObject *> node
+    try:
+        while current is not None:
+            state = current.alive_states[scoring_pass]
+            if state:
+                break
+            if count == room:
+                grown = <PyObject **> malloc(2 * room * sizeof(PyObject *))
+                if grown == NULL:
+                    raise MemoryError()
+                memcpy(grown, chain, room * sizeof(PyObject *))
+                if chain != small:
+                    free(chain)
+                chain = grown
+                room *= 2
+            chain[count] = <PyObject *> current
+            count += 1
+            current = current.get_parent()
+        if not state:
+            state = _ROOT_STATE
+        for index in range(count - 1, -1, -1):
+            current = <FastNode> chain[index]
+            state = current.alive_states[scoring_pass] = _child_state(current, state, strip_unlikely)
+    finally:
+        if chain != small:
+            free(chain)
     return state & S_ALIVE
 
 
-cdef object _initial(FastNode element):
-    """mainblock._initial, the class weight from the answers table (none without a class
-    or id: an empty one counts as none)."""
+cdef long _initial(FastNode element) except? -1:
+    """mainblock._initial (an int), the class weight from the answers table (none without
+    a class or id: an empty one counts as none)."""
     cdef Naming naming
     cdef str tag = element.get_tag()
+    cdef long initial = _TAG_SCORE.get(tag, 0)
     _read_naming(element, &naming)
     if naming.classes.length == 0 and naming.ident.length == 0:
-        return _TAG_SCORE.get(tag, 0)
-    return _TAG_SCORE.get(tag, 0) + _weight_of(_answers_of(tag, &naming, False, marked=False), &naming)
+        return initial
+    return initial + _weight_of(_answers_of(tag, &naming, False, marked=False), &naming)
 
 
 cdef inline long _collapsed_length(Facts *facts) noexcept:
@@ -159,7 +262,7 @@ cdef object _paragraph(FastNode element, texts, dict pieces):
     cdef Facts *facts
     cdef long length
     cdef object key, known
-    if _is(element.get_tag(), "div"):
+    if _tagged(element, LXB_TAG_DIV, "div"):
         facts = element.facts(False, &scratch)
         if facts.invalid:
             return _python_paragraph(element, texts)
@@ -203,27 +306,10 @@ cdef object _python_paragraph(FastNode element, texts):
     return paragraph(element, texts)
 
 
-cdef list _chain(FastNode parent, dict chains):
-    """mainblock._chain."""
-    cdef object key = <size_t> parent.ptr
-    cdef list chain = chains.get(key)
-    cdef FastNode ancestor
-    cdef long level
-    cdef str tag
-    if chain is None:
-        chain = chains[key] = []
-        ancestor = parent
-        level = 0
-        while ancestor is not None and level < 5:
-            if ancestor.ptr.type != 1:
-                break
-            tag = ancestor.get_tag()
-            if _is(tag, "html") or _is(tag, "#document"):
-                break
-            chain.append((<size_t> ancestor.ptr, ancestor, 1 if level == 0 else 2 if level == 1 else level * 3))
-            ancestor = ancestor.get_parent()
-            level += 1
-    return chain
+cdef inline long _divider(long level) noexcept:
+    """How much mainblock._chain divides a paragraph's score by at the ancestor ``level``
+    steps above its parent."""
+    return 1 if level == 0 else 2 if level == 1 else level * 3
 
 
 #: How many score_paragraphs calls have begun (each numbers its running totals' places).
@@ -241,16 +327,12 @@ def score_paragraphs(FastNode body, ctx):
     cdef list to_score = texts.to_score
     cdef list paragraphs = texts.paragraphs
     cdef dict pieces = texts.pieces
-    cdef dict chains = texts.chains
     cdef dict scores = ctx.scores
-    cdef dict nodes = ctx.nodes
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
-    cdef object found, parent, score, ancestor_key, initial
-    cdef list chain
-    cdef tuple link
-    cdef str tag
+    cdef object found, parent, score, ancestor_key, known
+    cdef long level
     # The running totals: an ancestor's place in ``totals`` and ``order`` is kept on its node
     # (FastNode.score_place), marked with this call's number.
     global _scorings
@@ -259,38 +341,40 @@ def score_paragraphs(FastNode body, ctx):
     cdef list order = []
     cdef double *totals = NULL
     cdef double *grown
-    cdef Py_ssize_t count = 0, room = 0, index, position, step
+    cdef Py_ssize_t count = 0, room = 0, index, position
     cdef double points
     try:
         for position in range(len(to_score)):
             element = <FastNode> to_score[position]
             found = paragraphs[position]
             if found is _UNREAD:
-                tag = element.get_tag()
-                if (_is(tag, "td") or _is(tag, "section")) and not _alive(element, strip_unlikely):
+                if ((_tagged(element, LXB_TAG_TD, "td") or _tagged(element, LXB_TAG_SECTION, "section"))
+                        and not _alive(element, strip_unlikely)):
                     continue  # containers: check before reading their whole text
                 found = paragraphs[position] = _paragraph(element, texts, pieces)
             if found is None or not _alive(element, strip_unlikely):
                 continue
             parent, score = found
-            points = score  # a small int: exact, as Python's int / int divides it
-            chain = _chain(<FastNode> parent, chains)
-            for step in range(len(chain)):
-                link = <tuple> chain[step]  # (key, ancestor, divider)
-                ancestor = <FastNode> link[1]
+            points = <long> score  # a small int: exact, as Python's int / int divides it
+            # mainblock._chain's ancestors, walked here (texts.chains is not kept: the walk
+            # up the wrapped nodes costs less than the look-up of a kept chain).
+            ancestor = <FastNode> parent
+            level = 0
+            while ancestor is not None and level < 5:
+                if ancestor.ptr.type != 1:
+                    break
+                if _tagged(ancestor, LXB_TAG_HTML, "html") or _tagged(ancestor, LXB_TAG__DOCUMENT, "#document"):
+                    break
                 if ancestor.scoring != scoring:
-                    ancestor_key = link[0]
-                    initial = scores.get(ancestor_key)
-                    if initial is None:
-                        initial = _initial(ancestor)
-                        nodes[ancestor_key] = ancestor
+                    ancestor_key = <size_t> ancestor.ptr
+                    known = scores.get(ancestor_key)
                     if count == room:
                         room = 2 * room if room else 64
                         grown = <double *> realloc(totals, room * sizeof(double))
                         if grown == NULL:
                             raise MemoryError()
                         totals = grown
-                    totals[count] = initial
+                    totals[count] = _initial(ancestor) if known is None else <double> known
                     ancestor.scoring = scoring
                     ancestor.score_place = count
                     order.append(ancestor_key)
@@ -298,7 +382,9 @@ def score_paragraphs(FastNode body, ctx):
                     count += 1
                 else:
                     index = ancestor.score_place
-                totals[index] += points / <long> link[2]
+                totals[index] += points / _divider(level)
+                ancestor = ancestor.get_parent()
+                level += 1
         for index in range(count):
             scores[order[index]] = totals[index]
     finally:
@@ -503,15 +589,44 @@ def link_length(dict pieces, dict links, FastNode node, long depth=0):
 
 # mainblock._top_candidate for the compiled view, with TextCache.length and density and
 # mainblock._scaled and _initial inline: the same steps on the same Python structures,
-# without a Python call per candidate and measure.
+# without a Python call per candidate and measure, and the candidates ranked in C arrays
+# rather than sorted lists of tuples.
 
-from operator import itemgetter
+from cpython.dict cimport PyDict_Next
+from cpython.ref cimport PyObject
 
 from crawler.mainblock import MAX_CANDIDATES
 
 cdef Py_ssize_t _MAX_CANDIDATES = MAX_CANDIDATES
-cdef object _SECOND = itemgetter(1)
-cdef object _FIRST = itemgetter(0)
+#: How many of the best candidates _top_candidate keeps, by their scaled scores.
+cdef enum:
+    _KEPT = 5
+
+
+cdef Py_ssize_t _ranked(dict scores, PyObject **keys, double *raws, Py_ssize_t room) except -1:
+    """The first ``room`` entries of ``sorted(scores.items(), key=itemgetter(1),
+    reverse=True)``, the ranking of mainblock._top_candidate: their keys (borrowed from
+    ``scores``) and raw scores written to ``keys`` and ``raws``; how many. Each entry is
+    inserted after those that score as much (a stable sort keeps equal scores in the dict's
+    order), and those that cannot make the first ``room`` are passed over."""
+    cdef Py_ssize_t count = 0, place, at = 0
+    cdef PyObject *key
+    cdef PyObject *value
+    cdef double raw
+    while PyDict_Next(scores, &at, &key, &value):
+        raw = <double> (<object> value)
+        if count == room and not raw > raws[count - 1]:
+            continue
+        place = count if count < room else room - 1
+        while place > 0 and raw > raws[place - 1]:
+            raws[place] = raws[place - 1]
+            keys[place] = keys[place - 1]
+            place -= 1
+        raws[place] = raw
+        keys[place] = key
+        if count < room:
+            count += 1
+    return count
 
 
 cdef double _density(dict pieces, dict links, dict densities, FastNode node) except? -1.0:
@@ -534,40 +649,69 @@ cdef double _scaled(dict scores, dict scaled_scores, dict pieces, dict links, di
     return scaled
 
 
+cdef inline FastNode _scored(FastDoc doc, object key):
+    """The node of ``ctx.scores``' ``key`` (mainblock's ``ctx.nodes[key]``): the key is
+    its address."""
+    return doc.wrap(<lxb_dom_node_t *> <size_t> key)
+
+
 def top_candidate(FastNode body, ctx):
     """mainblock._top_candidate for the compiled view."""
     cdef dict scores = ctx.scores
-    cdef dict nodes = ctx.nodes
+    cdef FastDoc doc = body.doc
     cdef dict scaled_scores = ctx.scaled_scores
     texts = ctx.texts
     cdef dict pieces = texts.pieces
     cdef dict links = texts.links
     cdef dict densities = texts.densities
-    cdef list ranked, best, alternatives, alt_paths, children
+    cdef list alternatives, alt_paths, children
     cdef FastNode node, top, parent, alt, current
-    cdef object key, raw, top_key
-    cdef double top_score, last, threshold, parent_score
+    cdef object key, top_key
+    cdef double top_score, last, threshold, parent_score, scaled
     cdef set path
-    cdef Py_ssize_t shared
+    cdef Py_ssize_t shared, count, index, kept, place
+    cdef PyObject **ranked_keys
+    cdef double *raws
+    # The best candidates by scaled score, best first (a sixth place for the one that
+    # comes in last), and their keys, borrowed from ``scores`` while it is not changed.
+    cdef double best_scores[_KEPT + 1]
+    cdef PyObject *best_keys[_KEPT + 1]
     if not scores:
         return None
-    ranked = sorted(scores.items(), key=_SECOND, reverse=True)
-    best = []
-    for key, raw in ranked[:_MAX_CANDIDATES]:
-        if len(best) >= 5 and raw <= best[len(best) - 1][0]:
-            break
-        node = nodes[key]
-        _cached_piece(pieces, node, 0)  # mainblock._length
-        best.append((_scaled(scores, scaled_scores, pieces, links, densities, node), key))
-        # By score alone: a stable sort keeps equal scores in the order they were ranked.
-        best.sort(key=_FIRST, reverse=True)
-        del best[5:]
-    top_score, top_key = best[0]
-    top = nodes[top_key]
+    ranked_keys = <PyObject **> malloc(_MAX_CANDIDATES * sizeof(PyObject *))
+    raws = <double *> malloc(_MAX_CANDIDATES * sizeof(double))
+    try:
+        if ranked_keys == NULL or raws == NULL:
+            raise MemoryError()
+        count = _ranked(scores, ranked_keys, raws, _MAX_CANDIDATES)
+        kept = 0
+        for index in range(count):
+            if kept >= _KEPT and raws[index] <= best_scores[kept - 1]:
+                break
+            node = _scored(doc, <object> ranked_keys[index])
+            _cached_piece(pieces, node, 0)  # mainblock._length
+            scaled = _scaled(scores, scaled_scores, pieces, links, densities, node)
+            # By score alone: a stable sort keeps equal scores in the order they were ranked.
+            place = kept
+            while place > 0 and scaled > best_scores[place - 1]:
+                best_scores[place] = best_scores[place - 1]
+                best_keys[place] = best_keys[place - 1]
+                place -= 1
+            best_scores[place] = scaled
+            best_keys[place] = ranked_keys[index]
+            if kept < _KEPT:
+                kept += 1
+    finally:
+        free(ranked_keys)
+        free(raws)
+    top_score = best_scores[0]
+    top_key = <object> best_keys[0]
+    top = _scored(doc, top_key)
     if _is(top.get_tag(), "body"):
         return None
+    alternatives = [_scored(doc, <object> best_keys[index]) for index in range(1, kept)
+                    if top_score and best_scores[index] / top_score >= 0.75]
     # Several close candidates under one ancestor: the ancestor is the article.
-    alternatives = [nodes[key] for score, key in best[1:] if top_score and score / top_score >= 0.75]
     if len(alternatives) >= 3:
         alt_paths = []
         for alt in alternatives:
@@ -591,7 +735,6 @@ def top_candidate(FastNode body, ctx):
     key = <size_t> top.ptr
     if key not in scores:
         scores[key] = _initial(top)
-        nodes[key] = top
     # Climb while the parent keeps a good share of the score.
     last = _scaled(scores, scaled_scores, pieces, links, densities, top)
     threshold = last / 3
@@ -611,7 +754,7 @@ def top_candidate(FastNode body, ctx):
     # An only child is no different from its parent.
     parent = top.get_parent()
     while parent is not None and not _is(parent.get_tag(), "body") and not _is(parent.get_tag(), "html"):
-        children = [c for c in parent.element_children() if (<FastNode> c).get_tag() not in _SKIPPED]
+        children = [c for c in parent.element_children() if not _skipped((<FastNode> c).get_tag())]
         if len(children) != 1:
             break
         top = parent
@@ -669,7 +812,7 @@ def siblings(FastNode top, ctx):
             blocks.append(sibling)
             continue
         tag = sibling.get_tag()
-        if tag in _SKIPPED or not _alive(sibling, strip_unlikely):
+        if _skipped(tag) or not _alive(sibling, strip_unlikely):
             continue
         bonus = top_score * 0.2 if top_class and sibling.get_attributes().get("class") == top_class else 0.0
         if key in scores and _scaled(scores, scaled_scores, pieces, links, densities, sibling) + bonus >= threshold:
@@ -703,7 +846,7 @@ cdef list _listing_children(FastNode block, bint *wrapped):
     cdef Py_ssize_t step
     wrapped[0] = False
     for step in range(_MAX_WRAPPERS):
-        significant = [c for c in children if (<FastNode> c).get_tag() not in _SKIPPED]
+        significant = [c for c in children if not _skipped((<FastNode> c).get_tag())]
         if len(significant) != 1:
             break
         children = (<FastNode> significant[0]).element_children()
@@ -771,7 +914,7 @@ cdef bint _only_significant_child(FastNode parent) except -1:
     cdef Py_ssize_t count = 0
     cdef FastNode child
     for child in parent.element_children():
-        if child.get_tag() not in _SKIPPED:
+        if not _skipped(child.get_tag()):
             count += 1
     return count == 1
 

@@ -1,7 +1,7 @@
 # Included by _fastmain.pyx and _fastplace.pyx: crawler.mainblock's class_weight and
-# unlikely_candidate of an element's class, id and role values, and _visible of its attribute
-# dict, without a Python call each (the regular expressions' verdicts stay in mainblock's
-# own caches). mainblock's functions are the reference: a change there must be made here too.
+# unlikely_candidate of an element's class, id and role values, without a Python call each
+# (the regular expressions' verdicts stay in mainblock's own caches). mainblock's functions
+# are the reference: a change there must be made here too.
 
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
 from libc.string cimport memcmp
@@ -39,15 +39,3 @@ cdef bint _unlikely_names(str tag, object classes, object ident, object role) ex
     if not classes and not ident:
         return False
     return bool(_unlikely_name_of(f"{classes or ''} {ident or ''}"))
-
-
-cdef bint _visible_attrs(dict attrs) except -1:
-    """mainblock._visible."""
-    if not attrs or ("style" not in attrs and "hidden" not in attrs and "aria-hidden" not in attrs):
-        return True
-    style = (attrs.get("style") or "").replace(" ", "").lower()
-    if "display:none" in style or "visibility:hidden" in style or "hidden" in attrs:
-        return False
-    if attrs.get("aria-hidden") == "true" and "fallback-image" not in (attrs.get("class") or ""):
-        return False
-    return True

@@ -143,8 +143,8 @@ def _name_weight(value: str) -> int:
 
 def class_weight(attrs: dict[str, str | None]) -> int:
     """Readability's class weight: -25 / +25 for negative / positive class and id names.
-    (crawler/_fastnames.pxi has compiled copies of this, unlikely_candidate and _visible:
-    change both.)"""
+    (crawler/_fastnames.pxi has compiled copies of this and unlikely_candidate, and
+    crawler/_fastmain.pyx one of _visible: change both.)"""
     classes = attrs.get("class")
     ident = attrs.get("id")
     return (_name_weight(classes) if classes else 0) + (_name_weight(ident) if ident else 0)

@@ -455,6 +455,9 @@ SCORED = b"<body>" + b"".join(
         b"role=navigation", b"ROLE=menu class=x", b"class", b"class='' id=''", b"class='\xff sidebar'",
         b"class='hid'", b"CLASS='" + b"related " * 100 + b"'", b"style='display: None'", b"style=''", b"style",
         b"hidden", b"aria-hidden=true", b"aria-hidden=true class=fallback-image", b"aria-hidden",
+        b"style='Visibility : HIDDEN'", b"style='d\xc4\xb0splay:none'", b"style='display:\xe2\x80\x82none'",
+        b"style='" + b"color: red; " * 30 + b"DISPLAY: none'", b"style='" + b"color: red; " * 30 + b"'",
+        b"aria-hidden=TRUE", b"aria-hidden=true class='x fallback-image-y'",
         b"class=menu class=post", b"xlink:role=navigation class=main", b"data-x=1", b"",
     )
 ) + b"<table><tr><td class=sidebar><p>" + b"In a table, so kept. " * 3 + b"</p></td></tr></table></body>"
