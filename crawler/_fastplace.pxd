@@ -1,6 +1,8 @@
 # crawler._fastplace's classes, for crawler._fastlinks (emit reads a link's Place in C).
 from cpython.ref cimport PyObject
 
+from selectolax.lexbor cimport lxb_dom_node_t
+
 from crawler._fastdom cimport FastNode
 from crawler._fastnaming cimport Answers, Naming
 
@@ -47,6 +49,9 @@ cdef class FastPlacement:
     cdef Place root_place
     #: By lexbor's tag id.
     cdef TagKinds tags[LXB_TAG__LAST_ENTRY]
+    #: Scratch room for the ancestors FastPlacement._of walks up (``chain_room`` of them).
+    cdef lxb_dom_node_t **chain
+    cdef size_t chain_room
 
     cdef bint dropped(self, FastNode node, str tag, int kinds, Naming *naming, Answers *answers, bint in_table,
                       bint in_article, bint listed) except -1
@@ -54,4 +59,5 @@ cdef class FastPlacement:
     cdef str _tag(self, FastNode element, int *kinds)
     cdef Place at(self, FastNode node)
     cdef Place _of(self, FastNode node)
+    cdef int _grow_chain(self) except -1
     cdef Place _derive(self, FastNode element, Place parent)

@@ -17,7 +17,9 @@ must be made here too (tests/test_treeview.py compares both on the corpus and a 
 
 cimport cython
 
-from crawler._fastdom cimport Facts, FastNode, anchors_below
+from libc.stdlib cimport free, realloc
+
+from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, wrapped
 from crawler._fastmain cimport _cached_piece, _density
 from selectolax.lexbor cimport lxb_dom_node_t
 
@@ -274,6 +276,7 @@ cdef class FastPlacement:
 
     def __dealloc__(self):
         cdef Py_ssize_t tag_id
+        free(self.chain)
         for tag_id in range(LXB_TAG__LAST_ENTRY):
             Py_XDECREF(self.tags[tag_id].tag)
 
@@ -314,34 +317,52 @@ cdef class FastPlacement:
         return self._of(node).as_tuple()
 
     cdef Place _of(self, FastNode node):
-        cdef FastNode parent
-        cdef FastNode current
-        cdef Place info
-        cdef list chain
-        cdef Py_ssize_t index
-        parent = node.get_parent()
-        if parent is not None and node.ptr.type == 1:
-            if parent.memo is not None:
-                info = self._derive(node, <Place> parent.memo)
+        """``Placement.of``. The ancestors up to the nearest one placed already are found on
+        lexbor's parent pointers, their FastNodes looked up rather than made (a node without
+        one has no memo), then placed top down."""
+        cdef FastDoc doc = node.doc
+        cdef lxb_dom_node_t *ptr = node.ptr
+        cdef FastNode current = node
+        cdef Place info = None
+        cdef size_t count = 0
+        if ptr.parent != NULL and ptr.type == 1:
+            current = wrapped(doc, ptr.parent)
+            if current is not None and current.memo is not None:
+                info = self._derive(node, <Place> current.memo)
                 node.memo = info
                 return info
-        chain = []
-        current = node
-        info = None
-        while current is not None:
-            if current.memo is not None:
+            current = node
+        while True:
+            if current is not None and current.memo is not None:
                 info = <Place> current.memo
                 break
-            chain.append(current)
-            current = current.get_parent()
+            if count == self.chain_room:
+                self._grow_chain()
+            self.chain[count] = ptr
+            count += 1
+            ptr = ptr.parent
+            if ptr == NULL:
+                break
+            current = wrapped(doc, ptr)
         if info is None:
             info = self.root_place
-        for index in range(len(chain) - 1, -1, -1):
-            current = <FastNode> chain[index]
+        while count:
+            count -= 1
+            current = doc.wrap(self.chain[count])
             if current.ptr.type == 1:
                 info = self._derive(current, info)
             current.memo = info
         return info
+
+    cdef int _grow_chain(self) except -1:
+        """Twice the room for the ancestors ``_of`` walks up (their depth has no bound)."""
+        cdef size_t room = 2 * self.chain_room if self.chain_room else 64
+        cdef lxb_dom_node_t **grown = <lxb_dom_node_t **> realloc(self.chain, room * sizeof(lxb_dom_node_t *))
+        if grown == NULL:
+            raise MemoryError()
+        self.chain = grown
+        self.chain_room = room
+        return 0
 
     cdef Place _derive(self, FastNode element, Place parent):
         cdef object landmark = parent.landmark
