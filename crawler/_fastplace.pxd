@@ -18,6 +18,14 @@ cdef struct TagKinds:
     int kinds  # T_* bits
 
 
+cdef struct Marks:
+    # What crawler.placement.Placement knows of an element before placing it.
+    size_t key  # the element's address (its mem_id); 0: an empty slot
+    bint main  # one of the main blocks (main_ids)
+    bint listed  # a listing item (listed)
+    long zone  # its child_zone, else Z_PATH
+
+
 cdef class Place:
     # crawler.placement's Info tuple: (landmark, region, hidden, in_article, zone, in_table,
     # block, depth).
@@ -36,9 +44,11 @@ cdef class Place:
 
 
 cdef class FastPlacement:
-    cdef frozenset main_ids
-    cdef frozenset listed
-    cdef dict child_zone
+    #: Placement's main_ids, listed and child_zone by element: ``marks_mask`` + 1 slots
+    #: (open addressing), NULL when all three are empty.
+    cdef Marks *marks
+    cdef size_t marks_mask
+    cdef bint any_listed
     cdef bint strip_unlikely
     cdef dict scores
     #: The clean-up's TextCache's pieces, link lengths and densities (crawler._fastmain reads them).
@@ -60,4 +70,6 @@ cdef class FastPlacement:
     cdef Place at(self, FastNode node)
     cdef Place _of(self, FastNode node)
     cdef int _grow_chain(self) except -1
+    cdef int _mark_all(self, placement) except -1
+    cdef Marks *_marked(self, size_t key, bint adding) noexcept
     cdef Place _derive(self, FastNode element, Place parent)

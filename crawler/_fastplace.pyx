@@ -17,7 +17,7 @@ must be made here too (tests/test_treeview.py compares both on the corpus and a 
 
 cimport cython
 
-from libc.stdlib cimport free, realloc
+from libc.stdlib cimport calloc, free, realloc
 
 from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, wrapped
 from crawler._fastmain cimport _cached_piece, _density
@@ -156,9 +156,7 @@ cdef class FastPlacement:
     """Placement facts of the FastNodes of one page (see crawler.placement.Placement)."""
 
     def __init__(self, placement):
-        self.main_ids = placement.main_ids
-        self.listed = placement.listed
-        self.child_zone = placement.child_zone
+        self._mark_all(placement)
         cleaner = placement.cleaner
         if cleaner is not None:
             self.strip_unlikely = cleaner.strip_unlikely
@@ -169,6 +167,46 @@ cdef class FastPlacement:
             self.densities = texts.densities
         self.root = placement.root
         self.root_place = _place_of(self.root)
+
+    cdef int _mark_all(self, placement) except -1:
+        """Fill ``marks`` from the placement's main_ids, listed and child_zone."""
+        cdef frozenset main_ids = placement.main_ids
+        cdef frozenset listed = placement.listed
+        cdef dict child_zone = placement.child_zone
+        cdef size_t count = len(main_ids) + len(listed) + len(child_zone)
+        cdef size_t room = 8
+        if count == 0:
+            return 0
+        while room < 2 * count:
+            room *= 2
+        self.marks = <Marks *> calloc(room, sizeof(Marks))
+        if self.marks == NULL:
+            raise MemoryError()
+        self.marks_mask = room - 1
+        self.any_listed = len(listed) != 0
+        for key in main_ids:
+            self._marked(key, True).main = True
+        for key in listed:
+            self._marked(key, True).listed = True
+        for key, zone in child_zone.items():
+            self._marked(key, True).zone = zone
+        return 0
+
+    cdef Marks *_marked(self, size_t key, bint adding) noexcept:
+        """The marks of the element at ``key`` (a new slot for it when ``adding``), or NULL."""
+        cdef size_t slot
+        if self.marks == NULL:
+            return NULL
+        slot = (key * 11400714819323198485ULL >> 32) & self.marks_mask
+        while self.marks[slot].key != key:
+            if self.marks[slot].key == 0:
+                if not adding:
+                    return NULL
+                self.marks[slot].key = key
+                self.marks[slot].zone = _Z_PATH
+                break
+            slot = (slot + 1) & self.marks_mask
+        return &self.marks[slot]
 
     cdef bint dropped(self, FastNode node, str tag, int kinds, Naming *naming, Answers *answers, bint in_table,
                       bint in_article, bint listed) except -1:
@@ -277,6 +315,7 @@ cdef class FastPlacement:
     def __dealloc__(self):
         cdef Py_ssize_t tag_id
         free(self.chain)
+        free(self.marks)
         for tag_id in range(LXB_TAG__LAST_ENTRY):
             Py_XDECREF(self.tags[tag_id].tag)
 
@@ -381,21 +420,23 @@ cdef class FastPlacement:
         cdef bint judged = False
         cdef object own = None
         cdef str own_region = ""
-        cdef object key
+        cdef Marks *marks
         _read_naming(element, &naming)
         if zone == _Z_PATH:
-            key = <size_t> element.ptr
-            if key in self.main_ids:
+            marks = self._marked(<size_t> element.ptr, False)
+            if marks != NULL and marks.main:
                 zone = _Z_IN
                 entering_main = True
-                if key in self.listed:
+                if marks.listed:
                     in_article |= _IN_LISTED
-            else:
-                zone = self.child_zone.get(key, _Z_PATH)
+            elif marks != NULL:
+                zone = marks.zone
         elif zone == _Z_IN:
             depth += 1
-            if self.listed and (<size_t> element.ptr) in self.listed:
-                in_article |= _IN_LISTED
+            if self.any_listed:
+                marks = self._marked(<size_t> element.ptr, False)
+                if marks != NULL and marks.listed:
+                    in_article |= _IN_LISTED
             judged = depth <= _MAX_CLEAN_DEPTH
         if naming.any:
             # Its landmark and region are taken now: the clean-up's link-density judgement
