@@ -21,7 +21,25 @@ from libc.stdlib cimport calloc, free, realloc
 
 from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, wrapped
 from crawler._fastmain cimport _cached_piece, _density
-from selectolax.lexbor cimport lxb_dom_node_t
+from selectolax.lexbor cimport (
+    LXB_DOM_NODE_TYPE_ELEMENT,
+    LXB_TAG_EMBED,
+    LXB_TAG_H1,
+    LXB_TAG_H2,
+    LXB_TAG_H3,
+    LXB_TAG_H4,
+    LXB_TAG_H5,
+    LXB_TAG_H6,
+    LXB_TAG_IFRAME,
+    LXB_TAG_IMG,
+    LXB_TAG_INPUT,
+    LXB_TAG_LI,
+    LXB_TAG_OBJECT,
+    LXB_TAG_OL,
+    LXB_TAG_P,
+    LXB_TAG_UL,
+    lxb_dom_node_t,
+)
 
 from crawler.placement import (
     BLOCK_TAGS,
@@ -36,7 +54,6 @@ from crawler.placement import (
     _MARKED_TAGS,
 )
 from crawler.cleanup import (
-    _TALLIED,
     CONDITIONAL_TAGS,
     DROPPED_TAGS,
     F_BYLINE,
@@ -62,7 +79,6 @@ cdef frozenset _DROPPED = DROPPED_TAGS
 cdef frozenset _CONDITIONAL = CONDITIONAL_TAGS
 cdef frozenset _HEADINGS = HEADINGS
 cdef long _F_BYLINE = F_BYLINE, _F_WIDGET = F_WIDGET, _F_SHARE = F_SHARE
-cdef str _TALLIED_QUERY = _TALLIED
 cdef Py_ssize_t _MIN_WIDGET_LINKS = MIN_WIDGET_LINKS
 cdef object _data_table_of = _data_table
 cdef object _videos = VIDEOS
@@ -126,6 +142,56 @@ cdef bint _has_ancestor(FastNode node, str tag) except -1:
         current = current.get_parent()
         depth += 1
     return False
+
+
+cdef struct Tally:
+    # What cleanup.Cleaner._clean_conditionally counts of the elements its selector
+    # (cleanup._TALLIED) finds.
+    Py_ssize_t paragraphs
+    Py_ssize_t items
+    Py_ssize_t images
+    Py_ssize_t inputs
+    Py_ssize_t embeds
+    Py_ssize_t heading_length
+
+
+cdef int _tally(FastNode origin, dict pieces, Tally *tally, list lists) except -1:
+    """Cleaner._clean_conditionally's loop over ``node.css(cleanup._TALLIED)``, on lexbor's
+    nodes in the order FastNode.css finds them (``origin`` and the elements below it):
+    only the headings (their text length), lists (added to ``lists``) and embeds are
+    wrapped."""
+    cdef lxb_dom_node_t *root = origin.ptr
+    cdef lxb_dom_node_t *ptr = root
+    cdef uintptr_t tag
+    memset(tally, 0, sizeof(Tally))
+    while True:
+        if ptr.type == LXB_DOM_NODE_TYPE_ELEMENT:
+            tag = ptr.local_name
+            if tag == LXB_TAG_P:
+                tally.paragraphs += 1
+            elif tag == LXB_TAG_LI:
+                tally.items += 1
+            elif tag == LXB_TAG_IMG:
+                tally.images += 1
+            elif tag == LXB_TAG_INPUT:
+                tally.inputs += 1
+            elif (tag == LXB_TAG_H1 or tag == LXB_TAG_H2 or tag == LXB_TAG_H3 or tag == LXB_TAG_H4
+                  or tag == LXB_TAG_H5 or tag == LXB_TAG_H6):
+                tally.heading_length += <Py_ssize_t> _cached_piece(pieces, origin.doc.wrap(ptr), 0)[0]
+            elif tag == LXB_TAG_UL or tag == LXB_TAG_OL:
+                lists.append(origin.doc.wrap(ptr))
+            elif tag == LXB_TAG_OBJECT or tag == LXB_TAG_EMBED or tag == LXB_TAG_IFRAME:
+                embed = origin.doc.wrap(ptr).get_attributes()
+                if _videos.search(embed.get("src") or embed.get("data") or ""):
+                    tally.embeds += 1
+        if ptr.first_child != NULL:
+            ptr = ptr.first_child
+            continue
+        while ptr != root and ptr.next == NULL:
+            ptr = ptr.parent
+        if ptr == root:
+            return 0
+        ptr = ptr.next
 
 
 @cython.final
@@ -247,15 +313,14 @@ cdef class FastPlacement:
         """cleanup.Cleaner._clean_conditionally (``answers``: those of the element's names,
         NULL when it has no attributes)."""
         cdef long weight = _weight_of(answers, naming) if naming.any else 0
-        cdef Py_ssize_t paragraphs = 0, images = 0, items = 0, inputs = 0, embeds = 0
-        cdef Py_ssize_t content_length, heading_length = 0, list_length = 0
+        cdef Py_ssize_t content_length, items, list_length = 0
         cdef double heading_density, density
         cdef bint is_list
         cdef FastNode element
-        cdef str kind
         cdef list lists = []
         cdef lxb_dom_node_t **first_anchor
         cdef Py_ssize_t anchors
+        cdef Tally tally
         if tag == "table" and _data_table_of(node, node.get_attributes()):
             return False
         if weight + self.scores.get(<size_t> node.ptr, 0) < 0:
@@ -269,26 +334,9 @@ cdef class FastPlacement:
         if _cached_piece(self.pieces, node, 0)[4] >= 10:
             return False
         content_length = _cached_piece(self.pieces, node, 0)[0]
-        for element in node.css(_TALLIED_QUERY):
-            kind = element.get_tag()
-            if kind == "p":
-                paragraphs += 1
-            elif kind == "li":
-                items += 1
-            elif kind == "img":
-                images += 1
-            elif kind == "input":
-                inputs += 1
-            elif kind in _HEADINGS:
-                heading_length += <Py_ssize_t> _cached_piece(self.pieces, element, 0)[0]
-            elif kind == "ul" or kind == "ol":
-                lists.append(element)
-            else:  # object, embed, iframe
-                embed = element.get_attributes()
-                if _videos.search(embed.get("src") or embed.get("data") or ""):
-                    embeds += 1
-        items -= 100
-        heading_density = heading_length / content_length if content_length else 0
+        _tally(node, self.pieces, &tally, lists)
+        items = tally.items - 100
+        heading_density = tally.heading_length / content_length if content_length else 0
         is_list = tag == "ul" or tag == "ol"
         if not is_list and content_length:
             for element in lists:
@@ -296,20 +344,20 @@ cdef class FastPlacement:
             is_list = list_length / content_length > 0.9
         density = _density(self.pieces, self.links, self.densities, node)
         return (
-            (images > 1 and paragraphs / images < 0.5 and not _has_ancestor(node, "figure"))
-            or (not is_list and items > paragraphs)
-            or (inputs > paragraphs // 3)
+            (tally.images > 1 and tally.paragraphs / tally.images < 0.5 and not _has_ancestor(node, "figure"))
+            or (not is_list and items > tally.paragraphs)
+            or (tally.inputs > tally.paragraphs // 3)
             or (
                 not is_list
                 and heading_density < 0.9
                 and content_length < 25
-                and (images == 0 or images > 2)
+                and (tally.images == 0 or tally.images > 2)
                 and density > 0
             )
             or (not is_list and weight < 25 and density > 0.2)
             or (weight >= 25 and density > 0.5)
-            or (embeds == 1 and content_length < 75)
-            or embeds > 1
+            or (tally.embeds == 1 and content_length < 75)
+            or tally.embeds > 1
         )
 
     def __dealloc__(self):
