@@ -292,7 +292,8 @@ cdef class FastPlacement:
         if _equals(&naming.aria_hidden, "true", 4):
             return True
         flags = _flags_of(answers, naming)
-        if flags & _F_BYLINE or _equals(&naming.rel, "author", 6) or "author" in (_decoded(&naming.itemprop) or ""):
+        if (flags & _F_BYLINE or _equals(&naming.rel, "author", 6)
+                or (naming.itemprop.data != NULL and "author" in _decoded(&naming.itemprop))):
             if _text_length(node) < 100:
                 return True
         if self.strip_unlikely and not in_table:
@@ -321,7 +322,7 @@ cdef class FastPlacement:
         cdef lxb_dom_node_t **first_anchor
         cdef Py_ssize_t anchors
         cdef Tally tally
-        if tag == "table" and _data_table_of(node, node.get_attributes()):
+        if _is(tag, "table") and _data_table_of(node, node.get_attributes()):
             return False
         if weight + self.scores.get(<size_t> node.ptr, 0) < 0:
             return True
@@ -337,7 +338,7 @@ cdef class FastPlacement:
         _tally(node, self.pieces, &tally, lists)
         items = tally.items - 100
         heading_density = tally.heading_length / content_length if content_length else 0
-        is_list = tag == "ul" or tag == "ol"
+        is_list = _is(tag, "ul") or _is(tag, "ol")
         if not is_list and content_length:
             for element in lists:
                 list_length += <Py_ssize_t> _cached_piece(self.pieces, element, 0)[0]
