@@ -410,20 +410,20 @@ cdef class FastPlacement:
         one has no memo), then placed top down."""
         cdef FastDoc doc = node.doc
         cdef lxb_dom_node_t *ptr = node.ptr
-        cdef FastNode current = node
+        cdef FastNode current = None
         cdef Place info = None
         cdef size_t count = 0
-        if ptr.parent != NULL and ptr.type == 1:
+        # Whether ``current`` is the FastNode of ``ptr.parent`` already (or None: it has none).
+        cdef bint looked_up = ptr.parent != NULL and ptr.type == 1
+        if looked_up:
             current = wrapped(doc, ptr.parent)
             if current is not None and current.memo is not None:
                 info = self._derive(node, <Place> current.memo)
                 node.memo = info
                 return info
-            current = node
+        if node.memo is not None:
+            return <Place> node.memo
         while True:
-            if current is not None and current.memo is not None:
-                info = <Place> current.memo
-                break
             if count == self.chain_room:
                 self._grow_chain()
             self.chain[count] = ptr
@@ -431,12 +431,17 @@ cdef class FastPlacement:
             ptr = ptr.parent
             if ptr == NULL:
                 break
-            current = wrapped(doc, ptr)
+            if not looked_up:
+                current = wrapped(doc, ptr)
+            looked_up = False
+            if current is not None and current.memo is not None:
+                info = <Place> current.memo
+                break
         if info is None:
             info = self.root_place
         while count:
             count -= 1
-            current = doc.wrap(self.chain[count])
+            current = node if count == 0 else doc.wrap(self.chain[count])
             if current.ptr.type == 1:
                 info = self._derive(current, info)
             current.memo = info

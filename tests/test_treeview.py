@@ -377,9 +377,10 @@ def test_text_facts_of_blank_led_text_nodes_equal_the_python_expressions() -> No
             assert node.collapsed_prefix(3) == words[:3]
 
 
-def _placements_agree(trees: list[tuple[list, list]]) -> int:
+def _placements_agree(trees: list[tuple[list, list]], last_first: bool = False) -> int:
     """Assert that FastPlacement.place gives Placement.place's facts tuple for every element
-    of each (selectolax nodes, compiled nodes) page; how many elements were compared."""
+    of each (selectolax nodes, compiled nodes) page, asked in document order or
+    (``last_first``) the other way round; how many elements were compared."""
     from crawler import _fastplace
     from crawler.mainblock import TextCache, find_main
     from crawler.placement import BLOCK, Placement
@@ -389,7 +390,8 @@ def _placements_agree(trees: list[tuple[list, list]]) -> int:
         body = next((node for node in plain if node.tag == "body"), None)
         main = find_main(body, TextCache()) if body is not None else None
         pure, compiled = Placement(main), _fastplace.FastPlacement(Placement(main))
-        for a, b in zip(plain, fast, strict=True):
+        pairs = list(zip(plain, fast, strict=True))
+        for a, b in reversed(pairs) if last_first else pairs:
             want, got = pure.place(a), compiled.place(b)
             assert got[:BLOCK] + got[BLOCK + 1 :] == want[:BLOCK] + want[BLOCK + 1 :]
             assert (got[BLOCK] and got[BLOCK].mem_id) == (want[BLOCK] and want[BLOCK].mem_id)
@@ -404,6 +406,14 @@ def test_compiled_placement_answers_as_placement() -> None:
     and reads most elements' naming attributes without their attribute dict)."""
     checked = _placements_agree([*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)])
     assert checked > 1000 or not CORPUS.is_dir()
+
+
+@needs_compiled
+def test_compiled_placement_walks_up_long_chains() -> None:
+    """FastPlacement places an element none of whose ancestors is placed yet however deep it
+    sits (its scratch room for them grows): the elements asked last first agree too."""
+    deep = b"<div><span>" * 150 + b"<a href=/deep>deep</a>" + b"</span></div>" * 150
+    assert _placements_agree([*_trees([deep, *_sample_bodies()])], last_first=True) > 1000
 
 
 #: An article long enough to be the main content (so the clean-up judges what it holds),
