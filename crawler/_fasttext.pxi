@@ -150,12 +150,145 @@ cdef inline Py_ssize_t _after_spaces(const unsigned char *data, Py_ssize_t j, Py
     return j
 
 
-cdef int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words *out) except -1:
+cdef extern from *:
+    """
+    #include <string.h>
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+
+    typedef struct {
+        Py_ssize_t words;  /* words begun */
+        Py_ssize_t blanks;  /* white space bytes */
+        Py_ssize_t commas;
+    } fasttext_ascii_counts;
+
+    #if defined(__SSE2__)
+    /* Per byte lane, how many blocks began a word there, were white space, were a comma. */
+    typedef struct {
+        __m128i starts, blanks, commas;
+        __m128i before;  /* lane 0: whether the byte before the block is white space */
+    } fasttext_lanes;
+
+    /* Count the 16 ASCII bytes of ``bytes`` into ``lanes`` (white space as str.split sees
+       ASCII: 9 to 13, 28 to 32). Lanes are 0 or -1 per test: subtracting counts one. */
+    static inline void fasttext_count_block(fasttext_lanes *lanes, __m128i bytes) {
+        __m128i blank = _mm_or_si128(
+            _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(8)), _mm_cmplt_epi8(bytes, _mm_set1_epi8(14))),
+            _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(27)), _mm_cmplt_epi8(bytes, _mm_set1_epi8(33))));
+        __m128i blank_before = _mm_or_si128(_mm_slli_si128(blank, 1), lanes->before);
+        lanes->starts = _mm_sub_epi8(lanes->starts, _mm_andnot_si128(blank, blank_before));
+        lanes->blanks = _mm_sub_epi8(lanes->blanks, blank);
+        lanes->commas = _mm_sub_epi8(lanes->commas, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(',')));
+        lanes->before = _mm_srli_si128(blank, 15);
+    }
+
+    /* The sum of the 16 byte lanes of ``lanes``. */
+    static inline Py_ssize_t fasttext_lane_sum(__m128i lanes) {
+        __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+        return _mm_cvtsi128_si32(sums) + _mm_extract_epi16(sums, 4);
+    }
+
+    /* Add the lanes' counts to ``counts``, and clear them. */
+    static inline void fasttext_add_lanes(fasttext_ascii_counts *counts, fasttext_lanes *lanes) {
+        counts->words += fasttext_lane_sum(lanes->starts);
+        counts->blanks += fasttext_lane_sum(lanes->blanks);
+        counts->commas += fasttext_lane_sum(lanes->commas);
+        lanes->starts = lanes->blanks = lanes->commas = _mm_setzero_si128();
+    }
+    #endif
+
+    /* Read data[0:n] 16 bytes at a time while they are ASCII, the last few padded with
+       spaces: count the words begun (``in_word``: the byte before data is part of a word),
+       the white space bytes and the commas into ``counts``. Returns n: all of data, or up
+       to a block of 16 bytes holding one that is not ASCII (0 without SSE2). */
+    static Py_ssize_t fasttext_ascii_blocks(const unsigned char *data, Py_ssize_t length, int in_word,
+                                            fasttext_ascii_counts *counts) {
+        Py_ssize_t read = 0;
+        counts->words = counts->blanks = counts->commas = 0;
+    #if defined(__SSE2__)
+        fasttext_lanes lanes;
+        unsigned char last[16];
+        __m128i bytes;
+        int blocks = 0;
+        lanes.starts = lanes.blanks = lanes.commas = _mm_setzero_si128();
+        lanes.before = _mm_cvtsi32_si128(in_word ? 0 : 0xFF);
+        for (; read + 16 <= length; read += 16) {
+            bytes = _mm_loadu_si128((const __m128i *) (data + read));
+            if (_mm_movemask_epi8(bytes)) {
+                fasttext_add_lanes(counts, &lanes);
+                return read;
+            }
+            fasttext_count_block(&lanes, bytes);
+            if (++blocks == 255) {  /* a lane counts up to 255 */
+                fasttext_add_lanes(counts, &lanes);
+                blocks = 0;
+            }
+        }
+        if (read < length) {
+            memset(last, ' ', 16);
+            memcpy(last, data + read, length - read);
+            bytes = _mm_loadu_si128((const __m128i *) last);
+            if (!_mm_movemask_epi8(bytes)) {
+                fasttext_count_block(&lanes, bytes);
+                counts->blanks -= 16 - (length - read);  /* the padding */
+                read = length;
+            }
+        }
+        fasttext_add_lanes(counts, &lanes);
+    #endif
+        return read;
+    }
+    """
+    ctypedef struct AsciiCounts "fasttext_ascii_counts":
+        Py_ssize_t words
+        Py_ssize_t blanks
+        Py_ssize_t commas
+    Py_ssize_t fasttext_ascii_blocks(const unsigned char *data, Py_ssize_t length, bint in_word,
+                                     AsciiCounts *counts) noexcept
+
+
+cdef inline int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words *out) except -1:
     """Read UTF-8 ``data`` into ``facts`` (white space as ``str.split`` sees it) and, when
     ``out`` is given, write its words separated by one space. Bytes that are not valid
     UTF-8 (where Python's decoder would put U+FFFD) set ``facts.invalid`` and stop: the
-    caller then answers with the plain Python computation. Runs of ASCII white space and
-    of other ASCII characters are read in tight loops; other code points one by one."""
+    caller then answers with the plain Python computation."""
+    if out == NULL:
+        return _scan_blocks(data, length, facts)
+    return _scan_runs(data, length, facts, out)
+
+
+cdef int _scan_blocks(const unsigned char *data, Py_ssize_t length, Facts *facts) except -1:
+    """``_scan`` without words: blocks of 16 ASCII bytes read at once (SSE2), a block
+    holding other bytes by ``_scan_runs``."""
+    cdef Py_ssize_t i = 0, read, end
+    cdef AsciiCounts ascii
+    while i < length and not facts.invalid:
+        read = fasttext_ascii_blocks(data + i, length - i, facts.in_word, &ascii)
+        if read > 0:
+            if facts.chars == 0:
+                facts.lead = _BYTE_CLASS[data[i]] == _SPACE_BYTE
+            facts.chars += read
+            facts.words += ascii.words
+            facts.word_chars += read - ascii.blanks
+            facts.commas += ascii.commas
+            facts.trail = _BYTE_CLASS[data[i + read - 1]] == _SPACE_BYTE
+            facts.in_word = not facts.trail
+            i += read
+            if i == length:
+                break
+        # The next 16 bytes, and the rest of the code point they end in.
+        end = min(i + 16, length)
+        while end < length and _continuation(data[end]):
+            end += 1
+        _scan_runs(data + i, end - i, facts, NULL)
+        i = end
+    return 0
+
+
+cdef int _scan_runs(const unsigned char *data, Py_ssize_t length, Facts *facts, Words *out) except -1:
+    """``_scan``: runs of ASCII white space and of other ASCII characters read in tight
+    loops, other code points one by one."""
     cdef Py_ssize_t i = 0, j
     cdef unsigned char byte, second
     cdef Py_UCS4 code

@@ -13,6 +13,14 @@ DEF KIND_CLASSES = 2
 DEF KIND_ATTRIBUTES = 3
 
 
+cdef struct WantedAttribute:
+    # A part of a tag[attribute] list: the tag's id, the attribute's (lexbor's fixed id, or 0:
+    # then its name, bytes borrowed from the query's parts).
+    uintptr_t tag
+    uintptr_t attribute
+    PyObject *name
+
+
 cdef struct WalkState:
     Py_ssize_t count
     int kinds[MAX_WALK_QUERIES]
@@ -23,18 +31,20 @@ cdef struct WalkState:
     unsigned int inside
     unsigned int tag_queries[256]
     unsigned int class_queries
-    # Per class list, the lengths of its names.
+    # Per class list, its names (a tuple, borrowed) and the set of their lengths.
+    PyObject *names[MAX_WALK_QUERIES]
     unsigned long long name_lengths[MAX_WALK_QUERIES]
+    # Per tag[attribute] list, its parts.
+    WantedAttribute attributes[MAX_WALK_QUERIES][MAX_TAGS]
+    Py_ssize_t attribute_counts[MAX_WALK_QUERIES]
     # The lowest scope's address and how far above it the highest one is: most nodes are
     # passed over on these (with one comparison: one below wraps round to above).
     uintptr_t lowest_scope
     uintptr_t scopes_span
     bint quirks
-    # Borrowed (the caller holds them): the view, and per query its classes or
-    # tag[attribute] parts and the list of what it found.
+    # Borrowed (the caller holds them): the view, and per query the list of what it found.
     PyObject *doc
-    PyObject *data
-    PyObject *lists
+    PyObject *found[MAX_WALK_QUERIES]
 
 
 cdef bint _within(lxb_dom_node_t *node, lxb_dom_node_t *root) noexcept:
@@ -69,32 +79,38 @@ cdef int _match(WalkState *state, lxb_dom_node_t *node, unsigned int wanted) exc
     whose scope it is in that its tag or its class attribute may match) it matches."""
     cdef Py_ssize_t index = 0, matches
     cdef lxb_dom_attr_t *classes
-    cdef tuple part
     cdef FastDoc doc = <FastDoc> state.doc
     while wanted:
         if wanted & 1:
             if state.kinds[index] == KIND_TAGS:
-                (<list> (<list> state.lists)[index]).append(doc.wrap(node))
+                matches = 1
             elif state.kinds[index] == KIND_CLASSES:
-                # (In ``wanted`` only when the element has a class attribute.)
+                # (In ``wanted`` only when the element has a class attribute.) lexbor lists
+                # an element once per selector of the list it matches.
                 classes = (<element_t *> node).attr_class
-                if classes.value != NULL:
-                    # lexbor lists an element once per selector of the list it matches.
-                    matches = _class_matches(classes.value.data, classes.value.length,
-                                             <tuple> (<list> state.data)[index], state.quirks,
-                                             state.name_lengths[index])
-                    while matches > 0:
-                        (<list> (<list> state.lists)[index]).append(doc.wrap(node))
-                        matches -= 1
+                matches = 0 if classes.value == NULL else _class_matches(
+                    classes.value.data, classes.value.length, <tuple> state.names[index], state.quirks,
+                    state.name_lengths[index])
             else:
-                for part in <tuple> (<list> state.data)[index]:
-                    if node.local_name == <uintptr_t> part[0]:
-                        if _has_attribute(node, <uintptr_t> part[1], <bytes> part[2]):
-                            (<list> (<list> state.lists)[index]).append(doc.wrap(node))
-                        break
+                matches = _has_wanted_attribute(state, node, index)
+            while matches > 0:
+                (<list> state.found[index]).append(doc.wrap(node))
+                matches -= 1
         wanted >>= 1
         index += 1
     return 0
+
+
+cdef bint _has_wanted_attribute(WalkState *state, lxb_dom_node_t *node, Py_ssize_t index) noexcept:
+    """Whether the element ``node`` has the attribute the tag[attribute] list ``index``
+    wants of its tag."""
+    cdef WantedAttribute *part
+    cdef Py_ssize_t which
+    for which in range(state.attribute_counts[index]):
+        part = &state.attributes[index][which]
+        if node.local_name == part.tag:
+            return _has_attribute(node, part.attribute, <bytes> part.name)
+    return False
 
 
 cdef inline void _leave(WalkState *state, lxb_dom_node_t *node) noexcept:
@@ -106,6 +122,17 @@ cdef inline void _leave(WalkState *state, lxb_dom_node_t *node) noexcept:
                 state.inside &= ~(1U << index)
 
 
+cdef int _want_attribute(WalkState *state, Py_ssize_t which, tuple part) except -1:
+    """Part ``which`` of the tag[attribute] list being added to ``state`` is ``part``
+    (tag id, attribute id or 0, attribute name: _attr_query's)."""
+    cdef WantedAttribute *wanted = &state.attributes[state.count][which]
+    wanted.tag = <uintptr_t> part[0]
+    wanted.attribute = <uintptr_t> part[1]
+    wanted.name = <PyObject *> part[2]
+    state.tag_queries[wanted.tag] |= 1U << state.count
+    return 0
+
+
 cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
     """{(query, scope's address): the FastNodes ``scope.css(query)`` gives} for
     ``queries`` = [(query, scope FastNode)], scopes at or below ``root``, from one walk
@@ -114,17 +141,15 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
     cdef WalkState state
     cdef uintptr_t[MAX_TAGS] ids
     cdef Py_ssize_t index, matches
-    cdef list data = []
-    cdef list lists = []
+    cdef list held = []  # what the state borrows: the queries' names or parts, and answers
     cdef dict answers = {}
     cdef lxb_dom_node_t *node
     cdef FastNode scope
+    cdef tuple names, parts
     cdef uintptr_t highest_scope = 0
     state.count = 0
     state.quirks = doc.parser.document.dom_document.compat_mode == 1
     state.doc = <PyObject *> doc
-    state.data = <PyObject *> data
-    state.lists = <PyObject *> lists
     state.inside = 0
     state.class_queries = 0
     memset(state.tag_queries, 0, sizeof(state.tag_queries))
@@ -132,22 +157,25 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
         if state.count == MAX_WALK_QUERIES or scope is None or not _within(scope.ptr, root):
             continue
         matches = _tag_query(query, ids)
+        names = _class_query(query) if not matches else ()
+        parts = _attr_query(query) if not matches and not names else ()
         if matches:
             state.kinds[state.count] = KIND_TAGS
             for index in range(matches):
                 if ids[index] < 256:
                     state.tag_queries[ids[index]] |= 1U << state.count
-            data.append(None)
-        elif _class_query(query):
+        elif names:
             state.kinds[state.count] = KIND_CLASSES
             state.class_queries |= 1U << state.count
-            data.append(_class_query(query))
-            state.name_lengths[state.count] = _name_lengths(_class_query(query))
-        elif _attr_query(query) and all(<uintptr_t> part[0] < 256 for part in _attr_query(query)):
+            held.append(names)
+            state.names[state.count] = <PyObject *> names
+            state.name_lengths[state.count] = _name_lengths(names)
+        elif parts and len(parts) <= MAX_TAGS and all(<uintptr_t> part[0] < 256 for part in parts):
             state.kinds[state.count] = KIND_ATTRIBUTES
-            for part in _attr_query(query):
-                state.tag_queries[<uintptr_t> part[0]] |= 1U << state.count
-            data.append(_attr_query(query))
+            held.append(parts)
+            for index in range(len(parts)):
+                _want_attribute(&state, index, <tuple> parts[index])
+            state.attribute_counts[state.count] = len(parts)
         else:
             continue
         if state.count == 0 or <uintptr_t> scope.ptr < state.lowest_scope:
@@ -156,7 +184,8 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
             highest_scope = <uintptr_t> scope.ptr
         state.scopes[state.count] = scope.ptr
         found = []
-        lists.append(found)
+        held.append(found)
+        state.found[state.count] = <PyObject *> found
         answers[(query, <size_t> scope.ptr)] = found
         state.count += 1
     if state.count == 0:

@@ -377,6 +377,35 @@ def test_text_facts_of_blank_led_text_nodes_equal_the_python_expressions() -> No
             assert node.collapsed_prefix(3) == words[:3]
 
 
+@needs_compiled
+def test_text_facts_read_in_ascii_blocks_equal_the_python_expressions() -> None:
+    """Text facts without words read ASCII bytes 16 at a time (the last few padded with
+    spaces), a block holding other bytes one code point at a time: the facts of texts of 0
+    to 40 bytes, and of thousands (more blocks than a byte lane counts), with each kind of
+    ASCII white space, the bytes next to them, commas and other code points at each place
+    around the blocks' edges, are text()'s."""
+    specials = ["x", " ", "  ", ",", "\t", "\n", "\r", "\x08", "\x0e", "\x1b", "\x1c", "\x1f", "!", "\x7f",
+                "\u00e9", "\uff0c", "\u3000", "\u00a0", "\U0001f600"]
+    base = "ab cd,ef  gh\tij k, l mnop qrstuvwxyz ABC"
+    bodies = []
+    for special in specials:
+        texts = []
+        for size in range(41):
+            for place in sorted({0, size // 2, max(size - 1, 0), 14, 15, 16, 17, 31, 32}):
+                texts.append(base[:place] + special + base[place:size])
+        texts += [(base + special) * 120, special + "ab, c\t" * 1000 + special]
+        bodies.append("".join(f"<p>{text}</p><p>{text}<b>{text}</b></p>" for text in texts).encode())
+    checked = 0
+    for _plain, fast in _trees(bodies, decode=False):
+        texts = [child for node in fast for child in _children(node) if child.is_text_node]
+        for node in [*fast, *texts]:
+            value = node.text()
+            commas = value.count(",") + value.count("\uff0c")
+            assert node.paragraph_facts() == (len(value), nodetext.piece(value), commas), repr(value)
+            checked += 1
+    assert checked > 10000
+
+
 def _placements_agree(trees: list[tuple[list, list]], last_first: bool = False) -> int:
     """Assert that FastPlacement.place gives Placement.place's facts tuple for every element
     of each (selectolax nodes, compiled nodes) page, asked in document order or
