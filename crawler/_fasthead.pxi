@@ -376,4 +376,4 @@ def strip_walked(tuple walked):
     (<FastDoc> walked[2]).release()
     for nodes in walked[1]:
         for node in nodes:
-            node.decompose(recursive=False)
+            node.decompose(False)  # recursive=False, passed by place: no keywords dict per node
