@@ -35,7 +35,6 @@ cdef class FastDoc:
     cdef void *table
 
     cdef FastNode wrap(self, lxb_dom_node_t *ptr)
-    cdef void _forget(self, bint memos) noexcept
     cdef list wrap_all(self, list found)
     cdef str tag_of(self, FastNode node)
     cdef dict attributes_of(self, FastNode node)

@@ -14,6 +14,7 @@ module was compiled against (pinned in pyproject.toml); ``SELECTOLAX_VERSION`` n
 ``crawler.treeview`` refuses this module when the installed selectolax differs.
 """
 
+from cpython.list cimport PyList_GET_ITEM
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
@@ -93,7 +94,8 @@ cdef class FastDoc:
         # lexbor copies ``user`` when it clones a node (``parser.clone()``), and another view
         # of the tree overwrites it, so the value may come from anywhere. Read as an address,
         # a copied one outlived its view's nodes (a use after free); read as a checked
-        # place, any value is harmless (``wrapped``). ``release`` clears the ones this view set.
+        # place, any value is harmless (``wrapped``): the ones this view set are left as
+        # they are when it is released (a later view of the tree checks them alike).
         cdef FastNode node = _wrapped(self, ptr)
         if node is not None:
             return node
@@ -195,30 +197,25 @@ cdef class FastDoc:
         return self.wrap((<LexborNode> found).node)
 
     def release(self):
-        """Forget the nodes: clear the tree's pointers to them and drop them (they refer
-        back to the view). The view must not be used afterwards."""
-        self._forget(True)
+        """Forget the nodes: drop them (they refer back to the view) and their memos. The
+        view must not be used afterwards."""
+        cdef list nodes = self.nodes
         self.nodes = []
         self.answers = {}
-
-    cdef void _forget(self, bint memos) noexcept:
-        """Clear the ``user`` pointers this view set (and the memos)."""
-        cdef FastNode node
-        cdef size_t place = 0
-        for node in self.nodes:
-            place += 1
-            if <size_t> node.ptr.user == place:
-                node.ptr.user = NULL
-            if memos:
-                # FastNodes are not tracked by the garbage collector: a memo that refers
-                # back to its node (placement's block) would otherwise never be freed.
-                node.memo = None
+        _drop_memos(nodes)
 
     def __dealloc__(self):
         _free_table(<FactsTable *> self.table)
         self.table = NULL
-        if self.nodes:
-            self._forget(False)
+
+
+cdef void _drop_memos(list nodes) noexcept:
+    """Clear the memos of ``nodes`` (FastDoc.release). FastNodes are not tracked by the
+    garbage collector: a memo that refers back to its node (placement's block) would
+    otherwise keep both alive for good."""
+    cdef Py_ssize_t index
+    for index in range(len(nodes)):
+        (<FastNode> PyList_GET_ITEM(nodes, index)).memo = None
 
 
 #: The tag names of lexbor's fixed tag ids (an element without a qualified name of its own

@@ -25,6 +25,38 @@ cdef bytes _ITEMTYPE_NAME = b"itemtype"
 cdef uintptr_t _TYPE = _ATTR_IDS.get("type", 0)
 
 
+cdef struct NameMemo:
+    # The ids of the document's own attribute names (not lexbor's fixed ones) last found to
+    # be, and not to be, the name looked for (``_has_named``).
+    uintptr_t named
+    uintptr_t other
+
+
+cdef inline bint _has_named(lxb_dom_node_t *node, uintptr_t attr_id, bytes name, NameMemo *memo) noexcept:
+    """``_has_attribute(node, attr_id, name)``, an id of the document's own names compared
+    by its name only when it is neither id ``memo`` holds: a page's elements carry a few
+    such names (data-*, aria-* ...) over and over."""
+    cdef lxb_dom_attr_t *attr
+    cdef uintptr_t local
+    cdef const hash_entry_t *entry
+    cdef Py_ssize_t length = len(name)
+    if attr_id != 0:
+        return _has_attribute(node, attr_id, name)
+    attr = <lxb_dom_attr_t *> (<element_t *> node).first_attr
+    while attr != NULL:
+        local = attr.node.local_name
+        if local >= LXB_DOM_ATTR__LAST_ENTRY and local != memo.other:
+            if local == memo.named:
+                return True
+            entry = <const hash_entry_t *> local
+            if <Py_ssize_t> entry.length == length and _same(lexbor_hash_entry_str(entry), name, length, True):
+                memo.named = local
+                return True
+            memo.other = local
+        attr = attr.next
+    return False
+
+
 def head_walk(LexborHTMLParser parser not None):
     """(``parser.css(FACTS_QUERY)``, [the elements ``parser.strip_tags([tag])`` removes,
     for each tag of STRIP_TAGS], the view the first are FastNodes of) of a document (not a
@@ -42,41 +74,43 @@ def head_walk(LexborHTMLParser parser not None):
     cdef uintptr_t tag
     cdef int count
     cdef bint inside = False
+    cdef NameMemo itemtype_memo = NameMemo(0, 0)
     root_node = parser.root
     if root_node is not None:
         root = (<LexborNode> root_node).node
     node = top.first_child
     while node != NULL:
-        if node == root:
-            inside = True
         if node.type == FASTDOM_ELEMENT:
+            if node == root:
+                inside = True
             tag = node.local_name
-            if node.prefix == 0:
-                if tag == LXB_TAG_SCRIPT:
+            count = 0
+            if tag == LXB_TAG_SCRIPT:
+                if node.prefix == 0:
                     scripts.append(LexborNode.new(node, parser))
-                elif tag == LXB_TAG_STYLE:
+                count = inside and _has_attribute(node, _TYPE, b"type")
+            elif tag == LXB_TAG_META or tag == LXB_TAG_TITLE:
+                count = inside
+            elif tag == LXB_TAG_BASE:
+                count = inside and _has_attribute(node, LXB_DOM_ATTR_HREF, b"href")
+            elif tag == LXB_TAG_STYLE:
+                if node.prefix == 0:
                     styles.append(LexborNode.new(node, parser))
-                elif tag == LXB_TAG_TEMPLATE:
+            elif tag == LXB_TAG_TEMPLATE:
+                if node.prefix == 0:
                     templates.append(LexborNode.new(node, parser))
             if inside:
-                count = 0
-                if tag == LXB_TAG_META or tag == LXB_TAG_TITLE:
-                    count = 1
-                elif tag == LXB_TAG_BASE:
-                    count = _has_attribute(node, LXB_DOM_ATTR_HREF, b"href")
-                elif tag == LXB_TAG_SCRIPT:
-                    count = _has_attribute(node, _TYPE, b"type")
-                count += _has_attribute(node, _ITEMTYPE, _ITEMTYPE_NAME)
+                count += _has_named(node, _ITEMTYPE, _ITEMTYPE_NAME, &itemtype_memo)
                 while count > 0:
                     found.append(facts_view.wrap(node))
                     count -= 1
         if node.first_child != NULL:
             node = node.first_child
             continue
-        while node != top and node.next == NULL:
+        while node.next == NULL and node != top:
+            node = node.parent
             if node == root:
                 inside = False
-            node = node.parent
         if node == top:
             break
         if node == root:
@@ -342,4 +376,4 @@ def strip_walked(tuple walked):
     (<FastDoc> walked[2]).release()
     for nodes in walked[1]:
         for node in nodes:
-            node.decompose(recursive=False)
+            node.decompose(False)  # recursive=False, passed by place: no keywords dict per node

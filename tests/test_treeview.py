@@ -199,6 +199,10 @@ HEAD_MARKUP = [
     b"<script type=j itemtype=z></script><script>x</script></head><body><svg><title>s</title>"
     b"<script type=k></script></svg><div itemtype=d><base><meta></div><BASE HREF=y><div ITEMTYPE=u>"
     b"<template><meta itemtype=t></template><math><title>m</title></math></div></body></html>",
+    # Attribute names of the document's own, met again and again (head_walk remembers which
+    # of them is itemtype): itemprop has itemtype's length.
+    b"<div itemprop=a data-x=1 itemtype=b><p itemprop=c><span data-x=2 ITEMTYPE=d itemprop=e></span>"
+    b"<i itemtype=f itemprop=g data-y=h></i><b data-itemtype=i itemprop=j></b><u itemtype></u></p></div>",
 ]
 
 
