@@ -550,8 +550,9 @@ cdef TextReader text_reader(FastNode node):
 
 
 cdef int _read_on(TextReader reader, Py_ssize_t enough) except -1:
-    """Read ``reader``'s text nodes on, as ``_scan_node(root, True, True, ...)`` reads them,
-    until its words hold ``enough`` code points, its text ends or is not valid UTF-8."""
+    """Read ``reader``'s text nodes on, as ``_scan_node(root, True, True, ...)`` reads them
+    (``_scan_text``: one of nothing but white space needs no ``_scan``), until its words
+    hold ``enough`` code points, its text ends or is not valid UTF-8."""
     cdef lxb_dom_node_t *node = reader.next
     cdef lxb_dom_node_t *root = reader.root
     cdef Words *out = <Words *> reader.words
@@ -562,7 +563,7 @@ cdef int _read_on(TextReader reader, Py_ssize_t enough) except -1:
             text = <lxb_dom_character_data_t *> node
             if text.data.data != NULL:
                 reader.facts.in_word = False
-                _scan(text.data.data, text.data.length, &reader.facts, out)
+                _scan_text(node, &reader.facts, out)
                 if reader.facts.invalid:
                     node = NULL
                     break

@@ -637,7 +637,7 @@ cdef bint _reads_as_anchor(FastNode block, FastNode node) except -1:
 
 #: Characters of a long block's collapsed text read at first, and how many times as much
 #: it holds after each further read: a block's links rarely need its text to the end.
-DEF FIRST_READ = 512
+DEF FIRST_READ = 256
 DEF READ_GROWTH = 2
 
 
