@@ -435,23 +435,26 @@ cdef str _note_anchor(FastNode node, bint in_page, dict pieces):
 @cython.freelist(64)
 cdef class FoundLink:
     """One of collect's findings, for emit: what links._collect's tuples hold, but the
-    element's rel attribute and whether it has a style or hidden attribute instead of its
-    attribute dict. (Not tracked by the garbage collector, unlike a tuple: it refers to
-    nothing that refers back to it.)"""
+    element's rel and style attributes and whether it has a hidden attribute instead of its
+    attribute dict (what positions.is_hidden reads of it). (Not tracked by the garbage
+    collector, unlike a tuple: it refers to nothing that refers back to it.)"""
 
     cdef FastNode node
     cdef object rel
-    cdef bint styled
+    cdef object style
+    cdef bint hidden_attribute
     cdef object target
     cdef str anchor
     cdef str kind
 
 
-cdef FoundLink _found(FastNode node, object rel, bint styled, object target, str anchor, str kind):
+cdef FoundLink _found(FastNode node, object rel, object style, bint hidden_attribute, object target, str anchor,
+                      str kind):
     cdef FoundLink entry = FoundLink.__new__(FoundLink)
     entry.node = node
     entry.rel = rel
-    entry.styled = styled
+    entry.style = style
+    entry.hidden_attribute = hidden_attribute
     entry.target = target
     entry.anchor = anchor
     entry.kind = kind
@@ -471,16 +474,17 @@ def collect(dom, resolver, texts):
     cdef NameIds known
     cdef lxb_dom_attr_t *named[NAME_KINDS]
     cdef str anchor, kind
-    cdef object key, facts, target, refresh, rel
+    cdef object key, facts, target, refresh, rel, style
     cdef uintptr_t tag
-    cdef bint styled
+    cdef bint hidden_attribute
     cdef FoundLink entry
     known.count = 0
     for node in elements:
         tag = _tag_id(node)
         if _read_attributes(node.doc, node.ptr, &known, named):
             rel = _value(named[NAME_REL])
-            styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
+            style = _value(named[NAME_STYLE])
+            hidden_attribute = named[NAME_HIDDEN] != NULL
         else:
             attrs = node.get_attributes()
             if not _read_attributes(node.doc, node.ptr, &known, named):
@@ -490,7 +494,8 @@ def collect(dom, resolver, texts):
                     found.append(entry)
                 continue
             rel = _value(named[NAME_REL])
-            styled = named[NAME_STYLE] != NULL or named[NAME_HIDDEN] != NULL
+            style = _value(named[NAME_STYLE])
+            hidden_attribute = named[NAME_HIDDEN] != NULL
         if tag == LXB_TAG_A:
             anchor = _note_anchor(node, _value_in_page(named[NAME_HREF]), pieces)
             target = _resolve_value(resolve, named[NAME_HREF])
@@ -523,7 +528,7 @@ def collect(dom, resolver, texts):
             target = resolve.resolve(refresh) if refresh else None
             anchor, kind = "", "redirect"
         if target is not None:
-            found.append(_found(node, rel, styled, target, anchor, kind))
+            found.append(_found(node, rel, style, hidden_attribute, target, anchor, kind))
     return found
 
 
@@ -565,7 +570,7 @@ cdef FoundLink _collect_from_dict(FastNode node, str tag, dict attrs, FastResolv
         anchor, kind = "", "redirect"
     if target is None:
         return None
-    return _found(node, attrs.get("rel"), "style" in attrs or "hidden" in attrs, target, anchor, kind)
+    return _found(node, attrs.get("rel"), attrs.get("style"), "hidden" in attrs, target, anchor, kind)
 
 
 cdef str _window(str text, Py_ssize_t at, Py_ssize_t length):
@@ -855,7 +860,6 @@ def emit(list found, placement, place, str page_nofollow_by):
     cdef Place at
     cdef str anchor, kind, position, region, context
     cdef object target, hidden, rel_value
-    cdef bint styled
     cdef FoundLink entry
     # Whether the kind of the link before is a head kind and one that reports rel (links
     # mostly follow others of their kind).
@@ -869,7 +873,6 @@ def emit(list found, placement, place, str page_nofollow_by):
     for entry in found:
         node = entry.node
         rel_value = entry.rel
-        styled = entry.styled
         target = entry.target
         anchor = entry.anchor
         kind = entry.kind
@@ -893,7 +896,8 @@ def emit(list found, placement, place, str page_nofollow_by):
                 region = info[REGION]
                 hidden = info[HIDDEN]
                 block = info[BLOCK]
-            hidden = hidden or (styled and _hidden_by(node.get_attributes()))
+            # positions.is_hidden of the element's attributes.
+            hidden = hidden or entry.hidden_attribute or _hiding_style(entry.style)
             context = context_of.of(block, anchor, node, kind == "text")
         if not reports_rel:
             rel_value = None
