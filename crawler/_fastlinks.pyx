@@ -432,7 +432,7 @@ cdef str _note_anchor(FastNode node, bint in_page, dict pieces):
 
 
 @cython.no_gc
-@cython.freelist(64)
+@cython.freelist(512)
 cdef class FoundLink:
     """One of collect's findings, for emit: what links._collect's tuples hold, but the
     element's rel and style attributes and whether it has a hidden attribute instead of its
