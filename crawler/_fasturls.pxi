@@ -3,7 +3,8 @@
 # tests, _CANONICAL's also for a URL without a path and for a scheme-relative "//host/..."
 # href (whose join is the base's scheme and the href), plus two of the compiled copy's own:
 # an href of another scheme than http(s) ("mailto:...") has no URL, an empty one is the
-# page's as a "#fragment" is. They read an attribute value's bytes as lexbor holds them
+# page's as a "#fragment" is (known from the start when _CANONICAL's shortcut settles the
+# base itself). They read an attribute value's bytes as lexbor holds them
 # (no str is decoded for a settled href); anything they do not settle goes to the Python
 # Resolver itself, which caches it.
 
@@ -196,7 +197,8 @@ cdef class FastResolver:
     cdef str origin
     #: The base's scheme and its colon ("http:", "https:"), when it has an origin.
     cdef str scheme
-    #: What an empty or ``#fragment`` href resolves to (Resolver.here), once known.
+    #: What an empty or ``#fragment`` href resolves to (Resolver.here), once known (from
+    #: the start when the base is settled: _here_of).
     cdef object here
     cdef bint here_known
 
@@ -206,7 +208,8 @@ cdef class FastResolver:
         # (ada's serialisation is ASCII: _ascii_url copies its bytes.)
         self.origin = resolver.origin
         self.scheme = None if self.origin is None else self.origin[:self.origin.index(":") + 1]
-        self.here_known = False
+        self.here = _here_of(resolver.base)
+        self.here_known = self.here is not _UNSETTLED
 
     def __call__(self, href not None):
         """The URL of ``href``: a str, or an attribute value's UTF-8 bytes (for tests)."""
@@ -266,6 +269,23 @@ cdef class FastResolver:
         if _other_scheme(text, end):
             return None
         return _UNSETTLED
+
+
+cdef object _here_of(base):
+    """What an empty or ``#fragment`` href resolves to (join(base, "")) when the base is an
+    absolute URL the shortcuts settle: the base without its fragment (then it is its own
+    serialisation, which join(base, "") gives); else _UNSETTLED."""
+    cdef const unsigned char *text
+    cdef Py_ssize_t size, end, host_end
+    if type(base) is not str or PyUnicode_KIND(base) != PyUnicode_1BYTE_KIND:
+        return _UNSETTLED
+    text = <const unsigned char *> PyUnicode_DATA(base)
+    size = len(base)
+    end = _fragment_at(text, size)
+    host_end = _canonical_host_end(text, end)
+    if not _canonical_rest(text, host_end, end, size):
+        return _UNSETTLED
+    return _ascii_url(None, text, _slash_at(text, host_end, end), end)
 
 
 cdef inline bint _canonical_rest(const unsigned char *text, Py_ssize_t host_end, Py_ssize_t end,

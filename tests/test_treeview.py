@@ -666,6 +666,26 @@ def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str
 
 
 @needs_compiled
+@pytest.mark.parametrize(("base", "settled"), [
+    ("http://example.com/p?q#old", True), ("https://example.com", True), ("http://example.com?q", True),
+    ("http://EXAMPLE.com/a", False), ("http://example.com/a/../b", False), ("http://example.com/a ", False),
+    ("not a url", False), ("mailto:a@example.com", False)])
+def test_compiled_resolver_takes_the_page_url_from_a_settled_base(base: str, settled: bool) -> None:
+    """An empty or "#fragment" href is the page itself: the compiled resolver has its URL
+    from a base the shortcuts settle without asking the Python resolver, and otherwise
+    asks it, with the same answers."""
+    from crawler._fastlinks import FastResolver
+
+    from crawler.urls import Resolver, join
+
+    resolver = Resolver(base)
+    fast = FastResolver(resolver)
+    for href in ("#", "", "#top", b"#top", b""):
+        assert fast(href) == join(base, ""), href
+    assert (not resolver.cache) == settled
+
+
+@needs_compiled
 @pytest.mark.parametrize("rel", ["canonical", "CanoNical", "alternate canonical", "canonical\xa0x",
                                  "\u2003canonical\x1f", "\u212aanonical", "canonicalx", "canonica", "can\u0130nical",
                                  "", "x y"])
