@@ -557,6 +557,39 @@ def test_collected_anchors_are_noted_on_their_nodes() -> None:
 
 
 @needs_compiled
+def test_short_ascii_anchors_are_read_as_the_python_anchors(both_paths: None) -> None:
+    """An anchor whose only child is a short ASCII text node is read in one pass
+    (crawler._fastdom's _lone_ascii_text): its text and the facts TextCache records of it
+    are the reference's, at the edges of that path too (white space at either end,
+    commas, ASCII separators, the longest text it reads and one byte more, other text)."""
+    from crawler import _fastlinks
+    from crawler.links import _collect
+    from crawler.mainblock import TextCache
+    from crawler.urls import Resolver
+
+    texts = ["Home", " Home ", "a  b\tc\n", "a,b , c,", "\x1cx\x1f", " ", "x" * 256, "x " * 128, "x" * 257,
+             "caf\u00e9", "a<b>b</b>"]
+    body = ("<html><body><article><p>" + "".join(f'<a href="/{n}">{text}</a> ' for n, text in enumerate(texts))
+            + "</p></article></body></html>").encode()
+    treeview.set_compiled(True)
+    compiled = [link.anchor for link in parse_page(body, URL).links]
+    treeview.set_compiled(False)
+    assert compiled == [link.anchor for link in parse_page(body, URL).links]
+    tree = LexborHTMLParser(body)
+    dom = treeview._fastdom.FastDoc(tree)  # type: ignore[union-attr]
+    try:
+        pure_texts, compiled_texts = TextCache(), TextCache()
+        _collect(tree, Resolver(URL), pure_texts)
+        _fastlinks.collect(dom, Resolver(URL), compiled_texts)
+        for a, b in zip(tree.css("*"), dom.css("*"), strict=True):
+            assert compiled_texts.length(b) == pure_texts.length(a)
+            assert compiled_texts.commas(b) == pure_texts.commas(a)
+            assert compiled_texts.density(b) == pure_texts.density(a)
+    finally:
+        dom.release()
+
+
+@needs_compiled
 def test_compiled_listing_items_are_the_listing_items() -> None:
     """crawler._fastmain.listing_items finds the items placement._listing_items finds, as
     the main block, in every element with children (wrappers included)."""
