@@ -675,6 +675,9 @@ _hrefs = st.one_of(
          "java\tscript:"]),
         _url_tails),
     _url_tails,
+    # relative paths of dot segments and others
+    st.lists(st.sampled_from(["..", ".", "", "a", "b.c", "%2e", ".%2E", "a:b", "q?r", "é", "x#y"]), min_size=1,
+             max_size=6).map("/".join),
 )
 
 
