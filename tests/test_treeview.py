@@ -663,7 +663,8 @@ _url_chars = st.sampled_from(
     + ["%2e", "%2E", "%2", "xn--", "xn-", "..", "é", "€", "\xa0", "\x00", "//"])
 _url_tails = st.lists(_url_chars, max_size=14).map("".join)
 _url_hosts = st.sampled_from(["a.com", "a-.com", "x.y.z", "localhost", "1.2.3.4", "a.0x1", "xn--a.com", "axn--b.c",
-                              "A.com", "a..b", ".a", "a.", "", "a.b-", "ab.c1", "é.com"])
+                              "A.com", "a..b", ".a", "a.", "", "a.b-", "ab.c1", "é.com", "Www.TeAra.govt.NZ",
+                              "XN--a.com", "a.xN--b", "Xn-.c", "a.B1", "A.0X1", "a.1B", "a.-B"])
 _hrefs = st.one_of(
     st.builds(lambda scheme, h, p: f"{scheme}://{h}{p}", st.sampled_from(["http", "https", "HTTP", "httpx", "ftp"]),
               _url_hosts, _url_tails),
@@ -704,8 +705,8 @@ def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str
 @needs_compiled
 @pytest.mark.parametrize(("base", "settled"), [
     ("http://example.com/p?q#old", True), ("https://example.com", True), ("http://example.com?q", True),
-    ("http://EXAMPLE.com/a", False), ("http://example.com/a/../b", False), ("http://example.com/a ", False),
-    ("not a url", False), ("mailto:a@example.com", False)])
+    ("http://EXAMPLE.com/a", True), ("http://example.com:80/a", False), ("http://example.com/a/../b", False),
+    ("http://example.com/a ", False), ("not a url", False), ("mailto:a@example.com", False)])
 def test_compiled_resolver_takes_the_page_url_from_a_settled_base(base: str, settled: bool) -> None:
     """An empty or "#fragment" href is the page itself: the compiled resolver has its URL
     from a base the shortcuts settle without asking the Python resolver, and otherwise
