@@ -492,7 +492,66 @@ cdef str anchor_of(FastNode node, Facts *facts):
     """The anchor of ``node.anchor_text()``, its text's facts in ``facts`` (their piece:
     ``facts_piece``), for the compiled modules: no Python method call, no pair made (one
     per link of a page). None when the text is not valid UTF-8."""
+    cdef str anchor = _lone_ascii_text(node.ptr, facts)
+    if anchor is not None:
+        return anchor
     return _collapsed_of(node.ptr, False, facts)
+
+
+#: The longest text _lone_ascii_text reads (in bytes): anchors are short.
+DEF LONE_TEXT_BYTES = 256
+
+
+cdef str _lone_ascii_text(lxb_dom_node_t *ptr, Facts *facts):
+    """``_collapsed_of(ptr, False, facts)`` when ``ptr``'s only child is a text node of at
+    most LONE_TEXT_BYTES ASCII bytes (most anchors): the words and facts read in one pass,
+    as _scan reads them, and the words copied straight into the str; else None (nothing
+    written to ``facts``)."""
+    cdef lxb_dom_node_t *child = ptr.first_child
+    cdef lxb_dom_character_data_t *text
+    cdef const unsigned char *data
+    cdef unsigned char[LONE_TEXT_BYTES] words
+    cdef Py_ssize_t index, length, count = 0, count_words = 0, commas = 0
+    cdef unsigned char kind
+    cdef bint in_word = False
+    cdef str anchor
+    if child == NULL or child.next != NULL or child.local_name != FASTDOM_TAG_TEXT:
+        return None
+    text = <lxb_dom_character_data_t *> child
+    data = text.data.data
+    length = text.data.length
+    if data == NULL or length == 0 or length > LONE_TEXT_BYTES:
+        return None
+    for index in range(length):
+        kind = _BYTE_CLASS[data[index]]
+        if kind == _SPACE_BYTE:
+            in_word = False
+            continue
+        if kind == _OTHER_BYTE:
+            return None
+        if not in_word:
+            in_word = True
+            count_words += 1
+            if count_words > 1:
+                words[count] = 32
+                count += 1
+        commas += kind  # (_COMMA_BYTE is 1, _WORD_BYTE 0)
+        words[count] = data[index]
+        count += 1
+    facts.chars = length
+    facts.words = count_words
+    facts.word_chars = count - count_words + 1 if count_words else 0
+    facts.commas = commas
+    facts.wide_commas = 0
+    facts.lead = _BYTE_CLASS[data[0]] == _SPACE_BYTE
+    facts.trail = not in_word
+    facts.in_word = in_word
+    facts.invalid = False
+    if count == 0:
+        return ""
+    anchor = PyUnicode_New(count, 127)
+    memcpy(PyUnicode_1BYTE_DATA(anchor), words, count)
+    return anchor
 
 
 cdef str _collapsed_of(lxb_dom_node_t *ptr, bint spaced, Facts *facts):

@@ -1,6 +1,7 @@
-# Included by _fastplace.pyx and _fastlinks.pyx: crawler.positions.is_hidden for an attribute
-# dict, its verdict on each style value kept: inline styles repeat across a page's elements
-# and links, and the verdict is a regular-expression search of the lower-cased style.
+# Included by _fastplace.pyx and _fastlinks.pyx: crawler.positions.is_hidden of a style
+# attribute (an element with the hidden attribute is hidden whatever its style), its verdict
+# on each style value kept: inline styles repeat across a page's elements and links, and the
+# verdict is a regular-expression search of the lower-cased style.
 # positions.is_hidden is the reference: a change there must be made here too.
 
 from crawler.positions import is_hidden
@@ -12,11 +13,6 @@ cdef Py_ssize_t _STYLES_KEPT = 4096
 #: Longer style values are judged each time, not kept: a style can be a megabyte of inline
 #: data, and 4,096 of them would hold gigabytes (the repeated styles worth keeping are short).
 cdef Py_ssize_t _STYLE_KEPT_CHARS = 256
-
-
-cdef bint _hidden_by(dict attrs) except -1:
-    """positions.is_hidden(attrs)."""
-    return "hidden" in attrs or _hiding_style(attrs.get("style"))
 
 
 cdef bint _hiding_style(str style) except -1:

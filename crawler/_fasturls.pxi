@@ -1,11 +1,14 @@
 # Included by _fastlinks.pyx: crawler.urls.Resolver's shortcuts, compiled, and its cache. The
 # shortcuts are urls._ROOT_RELATIVE, urls._CANONICAL and urls._simple written as character
-# tests, _CANONICAL's also for a URL without a path and for a scheme-relative "//host/..."
+# tests, _CANONICAL's also for a URL without a path, for a host with upper-case letters
+# (which the URL standard writes in lower case) and for a scheme-relative "//host/..."
 # href (whose join is the base's scheme and the href), plus two of the compiled copy's own:
 # an href of another scheme than http(s) ("mailto:...") has no URL, an empty one is the
-# page's as a "#fragment" is. They read an attribute value's bytes as lexbor holds them
-# (no str is decoded for a settled href); anything they do not settle goes to the Python
-# Resolver itself, which caches it.
+# page's as a "#fragment" is (known from the start when _CANONICAL's shortcut settles the
+# base itself), and a relative path of safe characters is resolved against such a base, dot
+# segments and all (FastResolver._relative). They read an attribute value's bytes as
+# lexbor holds them (no str is decoded for a settled href); anything they do not settle
+# goes to the Python Resolver itself, which caches it.
 
 from cpython.dict cimport PyDict_GetItem
 from cpython.object cimport PyObject
@@ -27,6 +30,9 @@ DEF SURPRISE = 2  # where urls._simple's "/.", "%2e" or "xn--" is noticed: ".", 
 DEF LINE_BREAK = 4  # a tab or a line break, which urls._clean removes
 DEF PLAIN = 8  # safe, and no surprise starts there (most characters of a URL)
 DEF HOST_PLAIN = 16  # [a-z0-9-] but "x" (where "xn--" may start): a host label goes on
+
+#: The longest URL path FastResolver._relative writes (in bytes).
+DEF RELATIVE_URL_BYTES = 2048
 
 cdef unsigned char[256] _URL_BYTES
 
@@ -92,9 +98,10 @@ cdef bint _simple_root_relative(const unsigned char *text, Py_ssize_t end) noexc
     return _safe_and_simple(text, 0, end)
 
 
-cdef Py_ssize_t _canonical_host_end(const unsigned char *text, Py_ssize_t end) noexcept:
+cdef Py_ssize_t _canonical_host_end(const unsigned char *text, Py_ssize_t end, bint *upper) noexcept:
     """Where the host ends when ``text[:end]`` starts as urls._CANONICAL requires: http(s)://,
-    then a host as _host_end takes it; else -1."""
+    then a host as _host_end takes it (``upper`` set when it has upper-case letters); else
+    -1."""
     cdef Py_ssize_t index
     if end >= 7 and text[4] == 58:
         index = 4
@@ -106,15 +113,17 @@ cdef Py_ssize_t _canonical_host_end(const unsigned char *text, Py_ssize_t end) n
             and text[2] == 116 and text[3] == 112
             and text[index + 1] == 47 and text[index + 2] == 47):
         return -1
-    return _host_end(text, index + 3, end)
+    return _host_end(text, index + 3, end, upper)
 
 
-cdef Py_ssize_t _host_end(const unsigned char *text, Py_ssize_t index, Py_ssize_t end) noexcept:
-    """Where the host starting at ``index`` ends when it is as urls._CANONICAL requires:
-    lower-case ASCII labels of [a-z0-9-] (none empty, the last starting with a letter, no
-    "xn--" in any), then "/", "?" or the end; else -1."""
+cdef Py_ssize_t _host_end(const unsigned char *text, Py_ssize_t index, Py_ssize_t end, bint *upper) noexcept:
+    """Where the host starting at ``index`` ends when it is as urls._CANONICAL requires, but
+    for letters in either case: ASCII labels of [A-Za-z0-9-] (none empty, the last starting
+    with a letter, no "xn--" in any, in any case), then "/", "?" or the end; else -1.
+    ``upper`` is set when it has upper-case letters (the URL standard's host is the same in
+    lower case: _host_lowered)."""
     cdef Py_ssize_t label_start = index
-    cdef Py_UCS4 c
+    cdef unsigned char c
     while index < end:
         c = text[index]
         if _URL_BYTES[c] & HOST_PLAIN:
@@ -126,16 +135,18 @@ cdef Py_ssize_t _host_end(const unsigned char *text, Py_ssize_t index, Py_ssize_
             if index == label_start:
                 return -1  # an empty label
             label_start = index + 1
-        elif not (97 <= c <= 122 or 48 <= c <= 57 or c == 45):
+        elif not (97 <= c <= 122 or 65 <= c <= 90 or 48 <= c <= 57 or c == 45):
             return -1
-        elif (c == 120 and index + 3 < end and text[index + 1] == 110
+        elif ((c | 32) == 120 and index + 3 < end and (text[index + 1] | 32) == 110
                 and text[index + 2] == 45 and text[index + 3] == 45):
             return -1  # "xn--", which urls._simple refuses
+        elif c <= 90 and c >= 65:
+            upper[0] = True
         index += 1
     if index == label_start:
         return -1  # no host, or an empty last label
     c = text[label_start]
-    if not 97 <= c <= 122:
+    if not 97 <= (c | 32) <= 122:
         return -1
     return index
 
@@ -196,9 +207,13 @@ cdef class FastResolver:
     cdef str origin
     #: The base's scheme and its colon ("http:", "https:"), when it has an origin.
     cdef str scheme
-    #: What an empty or ``#fragment`` href resolves to (Resolver.here), once known.
+    #: What an empty or ``#fragment`` href resolves to (Resolver.here), once known (from
+    #: the start when the base is settled: _here_of).
     cdef object here
     cdef bint here_known
+    #: The settled base's path ("/dir/page.html"), against which _relative resolves
+    #: relative paths; None when the base is not settled.
+    cdef str base_path
 
     def __init__(self, resolver):
         self.resolver = resolver
@@ -206,7 +221,11 @@ cdef class FastResolver:
         # (ada's serialisation is ASCII: _ascii_url copies its bytes.)
         self.origin = resolver.origin
         self.scheme = None if self.origin is None else self.origin[:self.origin.index(":") + 1]
-        self.here_known = False
+        self.here = _here_of(resolver.base)
+        self.here_known = self.here is not _UNSETTLED
+        self.base_path = None
+        if self.here_known and self.origin is not None and self.here.startswith(self.origin):
+            self.base_path = self.here[len(self.origin):].partition("?")[0]
 
     def __call__(self, href not None):
         """The URL of ``href``: a str, or an attribute value's UTF-8 bytes (for tests)."""
@@ -245,6 +264,7 @@ cdef class FastResolver:
         """What the shortcuts settle the href ``text[:size]`` to (``href``: the same as a
         str, or None), else _UNSETTLED."""
         cdef Py_ssize_t end, host_end
+        cdef bint upper = False
         if size == 0 or text[0] == 35:
             return self.here if self.here_known else _UNSETTLED
         end = _fragment_at(text, size)
@@ -252,20 +272,121 @@ cdef class FastResolver:
             if size > 1 and text[1] == 47:
                 # "//host/path": an absolute URL of the base's scheme.
                 if self.scheme is not None:
-                    host_end = _host_end(text, 2, end)
+                    host_end = _host_end(text, 2, end, &upper)
                     if _canonical_rest(text, host_end, end, size):
-                        return _ascii_url(self.scheme, text, _slash_at(text, host_end, end), end)
+                        return _host_lowered(_ascii_url(self.scheme, text, _slash_at(text, host_end, end), end),
+                                             len(self.scheme) + host_end, upper)
             elif self.origin is not None and _simple_root_relative(text, end):
                 return _ascii_url(self.origin, text, -1, end)
             return _UNSETTLED
-        host_end = _canonical_host_end(text, end)
+        host_end = _canonical_host_end(text, end, &upper)
         if _canonical_rest(text, host_end, end, size):
-            if href is not None and end == size and _slash_at(text, host_end, end) < 0:
+            if href is not None and end == size and _slash_at(text, host_end, end) < 0 and not upper:
                 return href
-            return _ascii_url(None, text, _slash_at(text, host_end, end), end)
+            return _host_lowered(_ascii_url(None, text, _slash_at(text, host_end, end), end), host_end, upper)
         if _other_scheme(text, end):
             return None
+        if self.base_path is not None and _clean_after(text, end, size):
+            return self._relative(text, end)
         return _UNSETTLED
+
+    cdef object _relative(self, const unsigned char *text, Py_ssize_t end):
+        """The URL of the relative path or ``?query`` ``text[:end]`` (not "/..."), of
+        urls._SAFE_PATH's characters without a colon before its query or a "%2e", against
+        the settled base: its dot segments resolved as the URL standard's path state
+        does; else _UNSETTLED."""
+        cdef const unsigned char *base = <const unsigned char *> PyUnicode_DATA(self.base_path)
+        cdef Py_ssize_t base_size = len(self.base_path)
+        cdef Py_ssize_t query = end, start, index, length
+        cdef unsigned char[RELATIVE_URL_BYTES] path
+        if end == 0 or base_size + end + 1 > RELATIVE_URL_BYTES or not _relative_safe(text, end, &query):
+            return _UNSETTLED
+        if query == 0:
+            # "?query": the base's path, this query.
+            memcpy(path, base, base_size)
+            memcpy(path + base_size, text, end)
+            return _ascii_url(self.origin, path, -1, base_size + end)
+        # The base's path without its last segment (each segment kept with its "/").
+        length = base_size
+        while length > 0 and base[length - 1] != 47:
+            length -= 1
+        length = max(length - 1, 0)
+        memcpy(path, base, length)
+        start = 0
+        while True:
+            index = start
+            while index < query and text[index] != 47:
+                index += 1
+            if index - start == 2 and text[start] == 46 and text[start + 1] == 46:
+                while length > 0 and path[length - 1] != 47:
+                    length -= 1
+                length = max(length - 1, 0)
+                if index == query:
+                    path[length] = 47
+                    length += 1
+            elif index - start == 1 and text[start] == 46:
+                if index == query:
+                    path[length] = 47
+                    length += 1
+            else:
+                path[length] = 47
+                memcpy(path + length + 1, text + start, index - start)
+                length += 1 + index - start
+            if index == query:
+                break
+            start = index + 1
+        memcpy(path + length, text + query, end - query)
+        return _ascii_url(self.origin, path, -1, length + end - query)
+
+
+cdef bint _relative_safe(const unsigned char *text, Py_ssize_t end, Py_ssize_t *query) noexcept:
+    """Whether ``text[:end]`` is all characters of urls._SAFE_PATH's class, with no colon
+    before its first "?" (where ``query`` is set, else left as it is) and no "%2e" or
+    "%2E" (a dot segment spelt otherwise)."""
+    cdef Py_ssize_t index
+    cdef unsigned char c
+    for index in range(end):
+        c = text[index]
+        if not _URL_BYTES[c] & SAFE_PATH:
+            return False
+        if c == 63 and query[0] == end:
+            query[0] = index
+        elif c == 58 and query[0] == end:
+            return False
+        elif c == 37 and index + 2 < end and text[index + 1] == 50 and text[index + 2] in (101, 69):
+            return False
+    return True
+
+
+cdef object _here_of(base):
+    """What an empty or ``#fragment`` href resolves to (join(base, "")) when the base is an
+    absolute URL the shortcuts settle: the base without its fragment (then it is its own
+    serialisation, which join(base, "") gives); else _UNSETTLED."""
+    cdef const unsigned char *text
+    cdef Py_ssize_t size, end, host_end
+    cdef bint upper = False
+    if type(base) is not str or PyUnicode_KIND(base) != PyUnicode_1BYTE_KIND:
+        return _UNSETTLED
+    text = <const unsigned char *> PyUnicode_DATA(base)
+    size = len(base)
+    end = _fragment_at(text, size)
+    host_end = _canonical_host_end(text, end, &upper)
+    if not _canonical_rest(text, host_end, end, size):
+        return _UNSETTLED
+    return _host_lowered(_ascii_url(None, text, _slash_at(text, host_end, end), end), host_end, upper)
+
+
+cdef str _host_lowered(str url, Py_ssize_t host_end, bint upper):
+    """``url`` (just made by _ascii_url) with its first ``host_end`` characters (up to the
+    end of its host) in lower case when ``upper``."""
+    cdef unsigned char *data
+    cdef Py_ssize_t index
+    if upper:
+        data = <unsigned char *> PyUnicode_DATA(url)
+        for index in range(host_end):
+            if 65 <= data[index] <= 90:
+                data[index] += 32
+    return url
 
 
 cdef inline bint _canonical_rest(const unsigned char *text, Py_ssize_t host_end, Py_ssize_t end,

@@ -603,6 +603,39 @@ def test_collected_anchors_are_noted_on_their_nodes() -> None:
 
 
 @needs_compiled
+def test_short_ascii_anchors_are_read_as_the_python_anchors(both_paths: None) -> None:
+    """An anchor whose only child is a short ASCII text node is read in one pass
+    (crawler._fastdom's _lone_ascii_text): its text and the facts TextCache records of it
+    are the reference's, at the edges of that path too (white space at either end,
+    commas, ASCII separators, the longest text it reads and one byte more, other text)."""
+    from crawler import _fastlinks
+    from crawler.links import _collect
+    from crawler.mainblock import TextCache
+    from crawler.urls import Resolver
+
+    texts = ["Home", " Home ", "a  b\tc\n", "a,b , c,", "\x1cx\x1f", " ", "x" * 256, "x " * 128, "x" * 257,
+             "caf\u00e9", "a<b>b</b>"]
+    body = ("<html><body><article><p>" + "".join(f'<a href="/{n}">{text}</a> ' for n, text in enumerate(texts))
+            + "</p></article></body></html>").encode()
+    treeview.set_compiled(True)
+    compiled = [link.anchor for link in parse_page(body, URL).links]
+    treeview.set_compiled(False)
+    assert compiled == [link.anchor for link in parse_page(body, URL).links]
+    tree = LexborHTMLParser(body)
+    dom = treeview._fastdom.FastDoc(tree)  # type: ignore[union-attr]
+    try:
+        pure_texts, compiled_texts = TextCache(), TextCache()
+        _collect(tree, Resolver(URL), pure_texts)
+        _fastlinks.collect(dom, Resolver(URL), compiled_texts)
+        for a, b in zip(tree.css("*"), dom.css("*"), strict=True):
+            assert compiled_texts.length(b) == pure_texts.length(a)
+            assert compiled_texts.commas(b) == pure_texts.commas(a)
+            assert compiled_texts.density(b) == pure_texts.density(a)
+    finally:
+        dom.release()
+
+
+@needs_compiled
 def test_compiled_listing_items_are_the_listing_items() -> None:
     """crawler._fastmain.listing_items finds the items placement._listing_items finds, as
     the main block, in every element with children (wrappers included)."""
@@ -676,7 +709,8 @@ _url_chars = st.sampled_from(
     + ["%2e", "%2E", "%2", "xn--", "xn-", "..", "é", "€", "\xa0", "\x00", "//"])
 _url_tails = st.lists(_url_chars, max_size=14).map("".join)
 _url_hosts = st.sampled_from(["a.com", "a-.com", "x.y.z", "localhost", "1.2.3.4", "a.0x1", "xn--a.com", "axn--b.c",
-                              "A.com", "a..b", ".a", "a.", "", "a.b-", "ab.c1", "é.com"])
+                              "A.com", "a..b", ".a", "a.", "", "a.b-", "ab.c1", "é.com", "Www.TeAra.govt.NZ",
+                              "XN--a.com", "a.xN--b", "Xn-.c", "a.B1", "A.0X1", "a.1B", "a.-B"])
 _hrefs = st.one_of(
     st.builds(lambda scheme, h, p: f"{scheme}://{h}{p}", st.sampled_from(["http", "https", "HTTP", "httpx", "ftp"]),
               _url_hosts, _url_tails),
@@ -688,6 +722,9 @@ _hrefs = st.one_of(
          "java\tscript:"]),
         _url_tails),
     _url_tails,
+    # relative paths of dot segments and others
+    st.lists(st.sampled_from(["..", ".", "", "a", "b.c", "%2e", ".%2E", "a:b", "q?r", "é", "x#y"]), min_size=1,
+             max_size=6).map("/".join),
 )
 
 
@@ -709,6 +746,26 @@ def test_compiled_resolver_answers_as_the_python_one(hrefs: list[str], base: str
         assert from_bytes(href.encode()) == Resolver(base)(href), href
         # (bytes that are not UTF-8 read as the attribute dict decodes them)
         assert from_bytes(href.encode() + b"\xff") == Resolver(base)(href + "\ufffd"), href
+
+
+@needs_compiled
+@pytest.mark.parametrize(("base", "settled"), [
+    ("http://example.com/p?q#old", True), ("https://example.com", True), ("http://example.com?q", True),
+    ("http://EXAMPLE.com/a", True), ("http://example.com:80/a", False), ("http://example.com/a/../b", False),
+    ("http://example.com/a ", False), ("not a url", False), ("mailto:a@example.com", False)])
+def test_compiled_resolver_takes_the_page_url_from_a_settled_base(base: str, settled: bool) -> None:
+    """An empty or "#fragment" href is the page itself: the compiled resolver has its URL
+    from a base the shortcuts settle without asking the Python resolver, and otherwise
+    asks it, with the same answers."""
+    from crawler._fastlinks import FastResolver
+
+    from crawler.urls import Resolver, join
+
+    resolver = Resolver(base)
+    fast = FastResolver(resolver)
+    for href in ("#", "", "#top", b"#top", b""):
+        assert fast(href) == join(base, ""), href
+    assert (not resolver.cache) == settled
 
 
 @needs_compiled
