@@ -81,9 +81,11 @@ cdef extern from "Python.h":
     dict _PyDict_NewPresized(Py_ssize_t size)
     # The character at ``index`` of a str's ``data`` of ``kind``.
     Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index)
-    # A new, empty instance of ``kind``, as ``object.__new__(kind)`` makes it.
+    # A new instance of ``kind`` (a type the garbage collector knows) as ``object.__new__(kind)``
+    # allocates it, but neither tracked by the collector nor zeroed: its fields are to be
+    # written, all of them, before it is used.
     PyObject *_Link_alloc "__Pyx_LinkAlloc" (object kind) except NULL
-    void PyObject_GC_UnTrack(object op)
+    int Py_TPFLAGS_HAVE_GC
     # Drop a reference held in a C structure.
     void _release "Py_DECREF" (PyObject *op)
 
@@ -106,8 +108,7 @@ cdef extern from "lexbor/dom/interfaces/attr_const.h":
 cdef extern from *:
     """
     static PyObject *__Pyx_LinkAlloc(PyObject *kind) {
-        PyTypeObject *type = (PyTypeObject *) kind;
-        return type->tp_alloc(type, 0);
+        return _PyObject_GC_New((PyTypeObject *) kind);
     }
     """
 
@@ -118,12 +119,16 @@ cdef Py_ssize_t[12] _OFFSETS
 cdef bint _slot_offsets() except -1:
     """Fill _OFFSETS with where Link's twelve fields sit in the object, in field order
     (links.make_link's argument order); False when Link is not twelve plain object slots
-    (links.make_link is then the plain constructor, or the fields differ) or when
+    (links.make_link is then the plain constructor, or the fields differ), when
     ``object.__new__`` would do more for it than allocate (a ``__new__`` of its own, an
-    abstract class)."""
+    abstract class) or when the twelve slots are not all of a Link past its object header
+    (a ``__weakref__`` or ``__dict__`` slot, which _link would leave unwritten)."""
     cdef PyMemberDef *member
     cdef Py_ssize_t index
     if make_link is Link or Link.__new__ is not object.__new__ or getattr(Link, "__abstractmethods__", None):
+        return False
+    if (Link.__basicsize__ != object.__basicsize__ + 12 * sizeof(PyObject *) or Link.__itemsize__
+            or Link.__dictoffset__ or Link.__weakrefoffset__ or not Link.__flags__ & Py_TPFLAGS_HAVE_GC):
         return False
     slots = tuple(getattr(Link, field.name) for field in fields(Link))
     if len(slots) != 12 or not all(type(slot) is MemberDescriptorType for slot in slots):
@@ -133,7 +138,7 @@ cdef bint _slot_offsets() except -1:
         if member.type != T_OBJECT_EX or member.flags & READONLY:
             return False
         _OFFSETS[index] = member.offset
-    return True
+    return len(set(_OFFSETS)) == 12
 
 
 #: True when _link may allocate a Link and write its slots directly (see _slot_offsets).
@@ -153,7 +158,9 @@ cdef object _link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, ki
                   region):
     """links.make_link: a Link allocated as object.__new__ does and its slots written as
     their descriptors would (a frozen dataclass's __init__ sets each through
-    object.__setattr__)."""
+    object.__setattr__). It is not tracked by the garbage collector: its fields are
+    strings, booleans and a frozenset of strings, so no reference cycle can pass through
+    it (as CPython stops tracking a tuple or dict of such values)."""
     cdef PyObject *link
     if not _DIRECT:
         return make_link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, kind, position, context, hidden,
@@ -174,10 +181,6 @@ cdef object _link(target, anchor, rel, nofollow, ugc, sponsored, nofollow_by, ki
     # <object> takes a reference of its own: the allocation's is dropped.
     result = <object> link
     Py_DECREF(result)
-    # Its fields are strings, booleans and a frozenset of strings: no reference cycle can
-    # pass through it, so the collector need not visit it (as CPython stops tracking a
-    # tuple or dict of such values).
-    PyObject_GC_UnTrack(result)
     return result
 
 
