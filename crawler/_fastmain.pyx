@@ -21,7 +21,7 @@ the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``
 ``_siblings``, and placement's ``_listing_items`` and ``Placement._map_zones``.
 """
 
-from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, any_below, facts_piece, wrapped
+from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, any_below, facts_piece, text_facts, wrapped
 from cpython.set cimport PySet_Contains
 from libc.stdlib cimport free, malloc, realloc
 from selectolax.lexbor cimport lxb_dom_node_t
@@ -426,6 +426,15 @@ cdef tuple _node_piece(FastNode node):
     return _piece_of(facts)
 
 
+cdef tuple _text_piece(FastDoc doc, lxb_dom_node_t *text):
+    """_node_piece of the text node ``text``, wrapped only when its text is not valid UTF-8."""
+    cdef Facts facts
+    text_facts(text, &facts)
+    if facts.invalid:
+        return python_piece(doc.wrap(text).text())
+    return _piece_of(&facts)
+
+
 cdef inline bint _noted(dict pieces, FastNode node) noexcept:
     """Whether crawler._fastlinks' collect noted the <a> ``node`` for the cache of
     ``pieces``: TextCache.anchor's entries for it, in ``pieces`` and ``links``, are kept on
@@ -457,7 +466,9 @@ cdef tuple _composed_piece(dict pieces, FastNode node, long depth):
         count += 1
         if count > _MAX_COMPOSED_CHILDREN:
             return None
-        if not known and (_noted(pieces, wrapped(node.doc, child)) or (<size_t> child) in pieces):
+        # (Only elements are noted: a text child is not looked for among the wrapped nodes.)
+        if not known and ((child.type == 1 and _noted(pieces, wrapped(node.doc, child)))
+                          or (<size_t> child) in pieces):
             known = True
         child = child.next
     if not known:
@@ -468,7 +479,7 @@ cdef tuple _composed_piece(dict pieces, FastNode node, long depth):
         if child.type == 1:
             part = _cached_piece(pieces, node.doc.wrap(child), depth + 1)
         elif child.type == 3:
-            part = _node_piece(node.doc.wrap(child))
+            part = _text_piece(node.doc, child)
         else:
             child = child.next
             continue
@@ -575,7 +586,7 @@ cdef bint _has_known_child(dict pieces, dict links, FastNode node) except -1:
         count += 1
         if count > _MAX_COMPOSED_CHILDREN:
             return False
-        if _noted(pieces, wrapped(node.doc, child)) or (<size_t> child) in links:
+        if (child.type == 1 and _noted(pieces, wrapped(node.doc, child))) or (<size_t> child) in links:
             return True
         child = child.next
     return False
