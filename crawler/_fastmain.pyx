@@ -442,6 +442,15 @@ cdef inline bint _noted(dict pieces, FastNode node) noexcept:
     return node is not None and node.noted_in is pieces
 
 
+cdef inline bint _known(dict pieces, dict entries, FastDoc doc, lxb_dom_node_t *child) except -1:
+    """Whether ``child`` has an entry in ``entries`` (the cache's ``pieces`` or ``links``)
+    or is an anchor noted for the cache of ``pieces``. Only a node the view has wrapped can
+    have either (the cache is keyed by the addresses of the view's nodes), so no key is made
+    for the others."""
+    cdef FastNode wrapper = wrapped(doc, child)
+    return wrapper is not None and (_noted(pieces, wrapper) or (<size_t> child) in entries)
+
+
 cdef tuple _cached_piece(dict pieces, FastNode node, long depth):
     """TextCache._piece."""
     if _noted(pieces, node):
@@ -466,9 +475,7 @@ cdef tuple _composed_piece(dict pieces, FastNode node, long depth):
         count += 1
         if count > _MAX_COMPOSED_CHILDREN:
             return None
-        # (Only elements are noted: a text child is not looked for among the wrapped nodes.)
-        if not known and ((child.type == 1 and _noted(pieces, wrapped(node.doc, child)))
-                          or (<size_t> child) in pieces):
+        if not known and _known(pieces, pieces, node.doc, child):
             known = True
         child = child.next
     if not known:
@@ -531,12 +538,14 @@ cdef double _link_length(dict pieces, dict links, FastNode node, long depth) exc
         if count >= 0:
             for index in range(count):
                 anchor = wrapped(node.doc, anchors[index])
+                if anchor is None:  # not wrapped: no entry yet (_known)
+                    found += _link_length(pieces, links, node.doc.wrap(anchors[index]), 0)
+                    continue
                 if _noted(pieces, anchor):
                     found += anchor.anchor_weight
                     continue
                 known = links.get(<size_t> anchors[index])
-                found += <double> known if known is not None else _link_length(
-                    pieces, links, node.doc.wrap(anchors[index]), 0)
+                found += <double> known if known is not None else _link_length(pieces, links, anchor, 0)
         else:
             for anchor in node.css("a"):
                 if _noted(pieces, anchor):
@@ -586,7 +595,7 @@ cdef bint _has_known_child(dict pieces, dict links, FastNode node) except -1:
         count += 1
         if count > _MAX_COMPOSED_CHILDREN:
             return False
-        if (child.type == 1 and _noted(pieces, wrapped(node.doc, child))) or (<size_t> child) in links:
+        if _known(pieces, links, node.doc, child):
             return True
         child = child.next
     return False
