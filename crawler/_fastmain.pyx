@@ -86,6 +86,16 @@ cdef inline bint _tagged(FastNode element, uintptr_t tag_id, str name) except -1
     return _is(element.get_tag(), name)
 
 
+cdef inline bint _html_or_document(FastNode element) except -1:
+    """``_tagged`` of ``element`` for "html" or "#document", its names read once."""
+    cdef uintptr_t tag_id = element.ptr.local_name
+    cdef str tag
+    if (<_element_t *> element.ptr).qualified_name == 0 and tag_id < LXB_TAG__LAST_ENTRY:
+        return tag_id == LXB_TAG_HTML or tag_id == LXB_TAG__DOCUMENT
+    tag = element.get_tag()
+    return _is(tag, "html") or _is(tag, "#document")
+
+
 cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_unlikely) except 0:
     """The state of ``element`` under a parent (or none) in state ``above``: one step of
     mainblock._alive's downward pass. The attributes are read from lexbor (a Naming), and
@@ -363,7 +373,7 @@ def score_paragraphs(FastNode body, ctx):
             while ancestor is not None and level < 5:
                 if ancestor.ptr.type != 1:
                     break
-                if _tagged(ancestor, LXB_TAG_HTML, "html") or _tagged(ancestor, LXB_TAG__DOCUMENT, "#document"):
+                if _html_or_document(ancestor):
                     break
                 if ancestor.scoring != scoring:
                     ancestor_key = <size_t> ancestor.ptr
@@ -383,8 +393,9 @@ def score_paragraphs(FastNode body, ctx):
                 else:
                     index = ancestor.score_place
                 totals[index] += points / _divider(level)
-                ancestor = ancestor.get_parent()
                 level += 1
+                if level < 5:  # (no parent wrapped past the fifth ancestor)
+                    ancestor = ancestor.get_parent()
         for index in range(count):
             scores[order[index]] = totals[index]
     finally:
