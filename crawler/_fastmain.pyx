@@ -456,8 +456,8 @@ cdef inline bint _noted(dict pieces, FastNode node) noexcept:
 cdef inline bint _known(dict pieces, dict entries, FastDoc doc, lxb_dom_node_t *child) except -1:
     """Whether ``child`` has an entry in ``entries`` (the cache's ``pieces`` or ``links``)
     or is an anchor noted for the cache of ``pieces``. Only a node the view has wrapped can
-    have either (the cache is keyed by the addresses of the view's nodes), so no key is made
-    for the others."""
+    have either (the cache of a page is filled through its live view, keyed by the
+    addresses of the view's nodes), so no key is made for the others."""
     cdef FastNode wrapper = wrapped(doc, child)
     return wrapper is not None and (_noted(pieces, wrapper) or (<size_t> child) in entries)
 
