@@ -643,6 +643,13 @@ cdef tuple facts_piece(Facts *facts):
     return _piece(facts)
 
 
+cdef Facts *text_facts(lxb_dom_node_t *text, Facts *scratch) except? NULL:
+    """FastNode.facts of the text node ``text`` (which has no children: scanned into
+    ``scratch``), read without wrapping it."""
+    _scan_node(text, True, False, scratch, NULL)
+    return scratch
+
+
 cdef str learn_attribute_name(FastDoc doc, lxb_dom_attr_t *attr):
     """The key selectolax's ``attributes`` gives ``attr``: lexbor's qualified name of it
     (lxb_dom_attr_qualified_name: the entry of its qualified name id, else of its local

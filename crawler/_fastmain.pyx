@@ -21,7 +21,7 @@ the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``
 ``_siblings``, and placement's ``_listing_items`` and ``Placement._map_zones``.
 """
 
-from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, any_below, facts_piece, wrapped
+from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, any_below, facts_piece, text_facts, wrapped
 from cpython.set cimport PySet_Contains
 from libc.stdlib cimport free, malloc, realloc
 from selectolax.lexbor cimport lxb_dom_node_t
@@ -84,6 +84,16 @@ cdef inline bint _tagged(FastNode element, uintptr_t tag_id, str name) except -1
     if (<_element_t *> element.ptr).qualified_name == 0 and element.ptr.local_name < LXB_TAG__LAST_ENTRY:
         return element.ptr.local_name == tag_id
     return _is(element.get_tag(), name)
+
+
+cdef inline bint _html_or_document(FastNode element) except -1:
+    """``_tagged`` of ``element`` for "html" or "#document", its names read once."""
+    cdef uintptr_t tag_id = element.ptr.local_name
+    cdef str tag
+    if (<_element_t *> element.ptr).qualified_name == 0 and tag_id < LXB_TAG__LAST_ENTRY:
+        return tag_id == LXB_TAG_HTML or tag_id == LXB_TAG__DOCUMENT
+    tag = element.get_tag()
+    return _is(tag, "html") or _is(tag, "#document")
 
 
 cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_unlikely) except 0:
@@ -363,7 +373,7 @@ def score_paragraphs(FastNode body, ctx):
             while ancestor is not None and level < 5:
                 if ancestor.ptr.type != 1:
                     break
-                if _tagged(ancestor, LXB_TAG_HTML, "html") or _tagged(ancestor, LXB_TAG__DOCUMENT, "#document"):
+                if _html_or_document(ancestor):
                     break
                 if ancestor.scoring != scoring:
                     ancestor_key = <size_t> ancestor.ptr
@@ -383,8 +393,9 @@ def score_paragraphs(FastNode body, ctx):
                 else:
                     index = ancestor.score_place
                 totals[index] += points / _divider(level)
-                ancestor = ancestor.get_parent()
                 level += 1
+                if level < 5:  # (no parent wrapped past the fifth ancestor)
+                    ancestor = ancestor.get_parent()
         for index in range(count):
             scores[order[index]] = totals[index]
     finally:
@@ -426,11 +437,29 @@ cdef tuple _node_piece(FastNode node):
     return _piece_of(facts)
 
 
+cdef tuple _text_piece(FastDoc doc, lxb_dom_node_t *text):
+    """_node_piece of the text node ``text``, wrapped only when its text is not valid UTF-8."""
+    cdef Facts facts
+    text_facts(text, &facts)
+    if facts.invalid:
+        return python_piece(doc.wrap(text).text())
+    return _piece_of(&facts)
+
+
 cdef inline bint _noted(dict pieces, FastNode node) noexcept:
     """Whether crawler._fastlinks' collect noted the <a> ``node`` for the cache of
     ``pieces``: TextCache.anchor's entries for it, in ``pieces`` and ``links``, are kept on
     the node (FastNode.anchor_piece and anchor_weight)."""
     return node is not None and node.noted_in is pieces
+
+
+cdef inline bint _known(dict pieces, dict entries, FastDoc doc, lxb_dom_node_t *child) except -1:
+    """Whether ``child`` has an entry in ``entries`` (the cache's ``pieces`` or ``links``)
+    or is an anchor noted for the cache of ``pieces``. Only a node the view has wrapped can
+    have either (the cache of a page is filled through its live view, keyed by the
+    addresses of the view's nodes), so no key is made for the others."""
+    cdef FastNode wrapper = wrapped(doc, child)
+    return wrapper is not None and (_noted(pieces, wrapper) or (<size_t> child) in entries)
 
 
 cdef tuple _cached_piece(dict pieces, FastNode node, long depth):
@@ -457,7 +486,7 @@ cdef tuple _composed_piece(dict pieces, FastNode node, long depth):
         count += 1
         if count > _MAX_COMPOSED_CHILDREN:
             return None
-        if not known and (_noted(pieces, wrapped(node.doc, child)) or (<size_t> child) in pieces):
+        if not known and _known(pieces, pieces, node.doc, child):
             known = True
         child = child.next
     if not known:
@@ -468,7 +497,7 @@ cdef tuple _composed_piece(dict pieces, FastNode node, long depth):
         if child.type == 1:
             part = _cached_piece(pieces, node.doc.wrap(child), depth + 1)
         elif child.type == 3:
-            part = _node_piece(node.doc.wrap(child))
+            part = _text_piece(node.doc, child)
         else:
             child = child.next
             continue
@@ -520,12 +549,14 @@ cdef double _link_length(dict pieces, dict links, FastNode node, long depth) exc
         if count >= 0:
             for index in range(count):
                 anchor = wrapped(node.doc, anchors[index])
+                if anchor is None:  # not wrapped: no entry yet (_known)
+                    found += _link_length(pieces, links, node.doc.wrap(anchors[index]), 0)
+                    continue
                 if _noted(pieces, anchor):
                     found += anchor.anchor_weight
                     continue
                 known = links.get(<size_t> anchors[index])
-                found += <double> known if known is not None else _link_length(
-                    pieces, links, node.doc.wrap(anchors[index]), 0)
+                found += <double> known if known is not None else _link_length(pieces, links, anchor, 0)
         else:
             for anchor in node.css("a"):
                 if _noted(pieces, anchor):
@@ -575,7 +606,7 @@ cdef bint _has_known_child(dict pieces, dict links, FastNode node) except -1:
         count += 1
         if count > _MAX_COMPOSED_CHILDREN:
             return False
-        if _noted(pieces, wrapped(node.doc, child)) or (<size_t> child) in links:
+        if _known(pieces, links, node.doc, child):
             return True
         child = child.next
     return False

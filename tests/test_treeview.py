@@ -9,6 +9,7 @@ exercise the fallback where it is built (``make test`` does).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -568,6 +569,27 @@ def test_compiled_link_lengths_are_link_lengths() -> None:
             assert _fastmain.link_length({}, {}, b) == TextCache().link_length(a)
             assert compiled_texts.link_length(b) == pure_texts.link_length(a)
             checked += 1
+    assert checked > 1000 or not CORPUS.is_dir()
+
+
+@needs_compiled
+def test_composed_lengths_are_text_lengths() -> None:
+    """Measured from the innermost element out, each container's text length and link
+    length are summed from its children (crawler._fastmain's _compose and link_length,
+    which read the text children from lexbor without wrapping them and look in the cache
+    only for the children the view has wrapped, so the view is used while it is live): the
+    reference's, invalid UTF-8 included."""
+    from crawler.mainblock import TextCache
+
+    checked = 0
+    for plain, fast in itertools.chain(_trees(_sample_bodies()), _trees(HOSTILE, decode=False)):
+        pure_texts, compiled_texts = TextCache(), TextCache()
+        for a, b in zip(reversed(plain), reversed(fast), strict=True):
+            assert compiled_texts.length(b) == pure_texts.length(a)
+            assert compiled_texts.density(b) == pure_texts.density(a)
+            checked += 1
+        assert compiled_texts.pieces == pure_texts.pieces
+        assert compiled_texts.links == pure_texts.links
     assert checked > 1000 or not CORPUS.is_dir()
 
 
