@@ -453,15 +453,6 @@ cdef inline bint _noted(dict pieces, FastNode node) noexcept:
     return node is not None and node.noted_in is pieces
 
 
-cdef inline bint _known(dict pieces, dict entries, FastDoc doc, lxb_dom_node_t *child) except -1:
-    """Whether ``child`` has an entry in ``entries`` (the cache's ``pieces`` or ``links``)
-    or is an anchor noted for the cache of ``pieces``. Only a node the view has wrapped can
-    have either (the cache of a page is filled through its live view, keyed by the
-    addresses of the view's nodes), so no key is made for the others."""
-    cdef FastNode wrapper = wrapped(doc, child)
-    return wrapper is not None and (_noted(pieces, wrapper) or (<size_t> child) in entries)
-
-
 cdef tuple _cached_piece(dict pieces, FastNode node, long depth):
     """TextCache._piece."""
     if _noted(pieces, node):
@@ -486,7 +477,9 @@ cdef tuple _composed_piece(dict pieces, FastNode node, long depth):
         count += 1
         if count > _MAX_COMPOSED_CHILDREN:
             return None
-        if not known and _known(pieces, pieces, node.doc, child):
+        # (Only elements are noted: a text child is not looked for among the wrapped nodes.)
+        if not known and ((child.type == 1 and _noted(pieces, wrapped(node.doc, child)))
+                          or (<size_t> child) in pieces):
             known = True
         child = child.next
     if not known:
@@ -549,14 +542,12 @@ cdef double _link_length(dict pieces, dict links, FastNode node, long depth) exc
         if count >= 0:
             for index in range(count):
                 anchor = wrapped(node.doc, anchors[index])
-                if anchor is None:  # not wrapped: no entry yet (_known)
-                    found += _link_length(pieces, links, node.doc.wrap(anchors[index]), 0)
-                    continue
                 if _noted(pieces, anchor):
                     found += anchor.anchor_weight
                     continue
                 known = links.get(<size_t> anchors[index])
-                found += <double> known if known is not None else _link_length(pieces, links, anchor, 0)
+                found += <double> known if known is not None else _link_length(
+                    pieces, links, node.doc.wrap(anchors[index]), 0)
         else:
             for anchor in node.css("a"):
                 if _noted(pieces, anchor):
@@ -606,7 +597,7 @@ cdef bint _has_known_child(dict pieces, dict links, FastNode node) except -1:
         count += 1
         if count > _MAX_COMPOSED_CHILDREN:
             return False
-        if _known(pieces, links, node.doc, child):
+        if (child.type == 1 and _noted(pieces, wrapped(node.doc, child))) or (<size_t> child) in links:
             return True
         child = child.next
     return False
