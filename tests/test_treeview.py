@@ -240,6 +240,12 @@ HEAD_FACTS_MARKUP = [
     b"<title>t <b>u</b></title><script type=\"application/ld+json\"><!-- {\"mainEntity\": {\"@type\": 1}} --></script>"
     b"</head><body><math><title>m</title></math></body></html>",
     b"<html lang=' '><meta http-equiv=Content-Language><meta http-equiv=content-language content='PT_br,x'>",
+    # Metas passed over unread unless a name, property or http-equiv value may be a fact's:
+    # str.strip's ASCII whitespace, near misses, repeated names, values not ASCII.
+    b"<html><meta name=viewport content=v><meta name='\x1f\x0bROBOTS\x1c ' content=nofollow><meta name=robot "
+    b"content=noindex><meta name=og:typex content=a><meta property=og:title content=t><meta name=x name=generator "
+    b"content=g><meta property='og:type\xc2\xa0' content=p><meta http-equiv='\xe2\x80\x83content-language' "
+    b"content=es><meta http-equiv=refresh content=0><meta content=c property=' og:TYPE\t'><meta name>",
 ]
 
 HEADERS = [None, {"Content-Language": "nl-BE", "X-Robots-Tag": "googlebot: noindex, nofollow"},
