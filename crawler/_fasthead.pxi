@@ -62,7 +62,8 @@ def head_walk(LexborHTMLParser parser not None):
     for each tag of STRIP_TAGS], the view the first are FastNodes of) of a document (not a
     fragment) from one walk. The first: the elements under the root element (and it) that
     match, in document order, each once per selector of the list it matches (as lexbor's
-    engine lists them). The others: the elements below the document node with that tag and
+    engine lists them), less the ``<meta>`` elements FastHeadFacts would read nothing of
+    (see ``_meta_matters``). The others: the elements below the document node with that tag and
     no prefix, in document order (as lxb_dom_elements_by_tag_name finds them), as selectolax
     nodes. The view must be released before the tree changes (``strip_walked`` does)."""
     cdef FastDoc facts_view = FastDoc(parser)
@@ -89,7 +90,9 @@ def head_walk(LexborHTMLParser parser not None):
                 if node.prefix == 0:
                     scripts.append(LexborNode.new(node, parser))
                 count = inside and _has_attribute(node, _TYPE, b"type")
-            elif tag == LXB_TAG_META or tag == LXB_TAG_TITLE:
+            elif tag == LXB_TAG_META:
+                count = inside and _meta_matters(node)
+            elif tag == LXB_TAG_TITLE:
                 count = inside
             elif tag == LXB_TAG_BASE:
                 count = inside and _has_attribute(node, LXB_DOM_ATTR_HREF, b"href")
@@ -146,8 +149,6 @@ cdef class FastHeadFacts:
         self.meta_robots = set()
         for node in <list?> walked[0]:
             tag = node.get_tag()
-            if tag == "meta" and not _meta_matters(node.ptr):
-                continue  # _read_meta would read nothing of it, and it carries no itemtype
             attrs = _head_attributes(node)
             if tag == "meta":
                 self._read_meta(attrs)
@@ -332,7 +333,7 @@ cdef tuple _META_VALUES = (b"robots", b"generator", b"og:type", b"content-langua
 
 cdef bint _meta_matters(lxb_dom_node_t *node) except -1:
     """Whether the ``<meta>`` ``node`` may give FastHeadFacts._read_meta a fact or carries
-    an itemtype (``_head_attributes`` then reads it): False only when each of its name,
+    an itemtype (``head_walk`` lists it, ``_head_attributes`` then reads it): False only when each of its name,
     property and http-equiv values is ASCII (or absent) and reads as none of _META_VALUES,
     its attribute names all known as ``_head_attributes`` knows them, none of them itemtype.
     Read from the raw attributes: no dict, no str."""
