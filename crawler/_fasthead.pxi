@@ -62,7 +62,8 @@ def head_walk(LexborHTMLParser parser not None):
     for each tag of STRIP_TAGS], the view the first are FastNodes of) of a document (not a
     fragment) from one walk. The first: the elements under the root element (and it) that
     match, in document order, each once per selector of the list it matches (as lexbor's
-    engine lists them). The others: the elements below the document node with that tag and
+    engine lists them), less the ``<meta>`` elements FastHeadFacts would read nothing of
+    (see ``_meta_matters``). The others: the elements below the document node with that tag and
     no prefix, in document order (as lxb_dom_elements_by_tag_name finds them), as selectolax
     nodes. The view must be released before the tree changes (``strip_walked`` does)."""
     cdef FastDoc facts_view = FastDoc(parser)
@@ -89,7 +90,9 @@ def head_walk(LexborHTMLParser parser not None):
                 if node.prefix == 0:
                     scripts.append(LexborNode.new(node, parser))
                 count = inside and _has_attribute(node, _TYPE, b"type")
-            elif tag == LXB_TAG_META or tag == LXB_TAG_TITLE:
+            elif tag == LXB_TAG_META:
+                count = inside and _meta_matters(node)
+            elif tag == LXB_TAG_TITLE:
                 count = inside
             elif tag == LXB_TAG_BASE:
                 count = inside and _has_attribute(node, LXB_DOM_ATTR_HREF, b"href")
@@ -319,6 +322,76 @@ cdef dict _head_attributes(FastNode node):
                 break
         attr = attr.next
     return found
+
+
+#: The attribute names whose values make a ``<meta>`` matter to ``_read_meta``, then the
+#: ASCII values it looks for among them (stripped and lower-cased), and the one name that
+#: makes it an item.
+cdef tuple _META_NAMES = (b"name", b"property", b"http-equiv")
+cdef tuple _META_VALUES = (b"robots", b"generator", b"og:type", b"content-language")
+
+
+cdef bint _meta_matters(lxb_dom_node_t *node) except -1:
+    """Whether the ``<meta>`` ``node`` may give FastHeadFacts._read_meta a fact or carries
+    an itemtype (``head_walk`` lists it, ``_head_attributes`` then reads it): False only when each of its name,
+    property and http-equiv values is ASCII (or absent) and reads as none of _META_VALUES,
+    its attribute names all known as ``_head_attributes`` knows them, none of them itemtype.
+    Read from the raw attributes: no dict, no str."""
+    cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node).first_attr
+    cdef const hash_entry_t *entry
+    cdef uintptr_t name_id
+    cdef bytes name
+    while attr != NULL:
+        name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+        if name_id == 0 or name_id == LXB_DOM_ATTR__LAST_ENTRY:
+            return True
+        if name_id > LXB_DOM_ATTR__LAST_ENTRY:
+            entry = &(<const attr_data_t *> name_id).entry
+        else:
+            entry = &lxb_dom_attr_res_data_default[name_id].entry
+        if _entry_is(entry, _ITEMTYPE_NAME):
+            return True
+        for name in _META_NAMES:
+            if _entry_is(entry, name):
+                if attr.value != NULL and attr.value.data != NULL and _value_may_read_as(
+                        attr.value.data, attr.value.length):
+                    return True
+                break
+        attr = attr.next
+    return False
+
+
+cdef inline bint _entry_is(const hash_entry_t *entry, bytes name) noexcept:
+    """Whether the attribute name ``entry`` is ``name``, byte for byte."""
+    return entry.length == <size_t> len(name) and memcmp(
+        lexbor_hash_entry_str(entry), <const char *> name, entry.length) == 0
+
+
+cdef bint _value_may_read_as(const unsigned char *data, size_t length) noexcept:
+    """Whether the raw value may read as one of _META_VALUES in ``_reads_as``: when it is
+    not ASCII, or, stripped of the whitespace str.strip strips and lower-cased, it is one."""
+    cdef size_t start = 0, end = length, index
+    cdef bytes wanted
+    cdef unsigned char code
+    for index in range(length):
+        if data[index] >= 128:
+            return True
+    while start < end and Py_UNICODE_ISSPACE(data[start]):
+        start += 1
+    while end > start and Py_UNICODE_ISSPACE(data[end - 1]):
+        end -= 1
+    for wanted in _META_VALUES:
+        if end - start != <size_t> len(wanted):
+            continue
+        for index in range(end - start):
+            code = data[start + index]
+            if 65 <= code <= 90:
+                code += 32
+            if code != <unsigned char> (<const char *> wanted)[index]:
+                break
+        else:
+            return True
+    return False
 
 
 cdef str _collapsed(FastNode node):
