@@ -98,8 +98,8 @@ def view(parser: Any) -> Any:
 
 def head_walk(parser: Any, query: str, stripped: tuple[str, ...]) -> tuple[list[Any], list[list[Any]], Any] | None:
     """(``parser.css(query)`` as compiled nodes (less the ``<meta>`` elements whose name,
-    property and http-equiv values name no fact the compiled HeadFacts reads), the elements ``parser.strip_tags(list(stripped))``
-    will remove, the view of the first) for the page facts' selector
+    property and http-equiv values name no fact the compiled HeadFacts reads), the elements
+    ``parser.strip_tags(list(stripped))`` will remove, the view of the first) for the page facts' selector
     (crawler.pagefacts.FACTS_SELECTOR) and the extractor's stripped tags, found by one
     compiled walk; or None (pure path, or a selector or tags the walk does not know). The
     compiled nodes serve until :func:`strip`."""
