@@ -97,3 +97,12 @@ cdef str anchor_of(FastNode node, Facts *facts)
 cdef tuple facts_piece(Facts *facts)
 cdef Facts *text_facts(lxb_dom_node_t *text, Facts *scratch) except? NULL
 cdef str learn_attribute_name(FastDoc doc, lxb_dom_attr_t *attr)
+
+
+cdef inline lxb_dom_node_t *after_subtree(lxb_dom_node_t *node, lxb_dom_node_t *root) noexcept nogil:
+    """The node after ``node``'s subtree in document order within ``root``'s subtree
+    (``node`` in it), or NULL at its end: the step of every walk of lexbor's nodes that has
+    no child to go down to."""
+    while node != root and node.next == NULL:
+        node = node.parent
+    return NULL if node == root else node.next

@@ -630,9 +630,7 @@ cdef int _read_on(TextReader reader, Py_ssize_t enough) except -1:
         if node.first_child != NULL:
             node = node.first_child
         else:
-            while node != root and node.next == NULL:
-                node = node.parent
-            node = NULL if node == root else node.next
+            node = after_subtree(node, root)
     reader.next = node
     reader.whole = node == NULL
     return 0

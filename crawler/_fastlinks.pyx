@@ -32,7 +32,8 @@ from selectolax.lexbor cimport (
 )
 
 from crawler._fastdom cimport (
-    Facts, FastDoc, FastNode, NodeFacts, TextReader, anchor_of, facts_piece, learn_attribute_name, text_reader,
+    Facts, FastDoc, FastNode, NodeFacts, TextReader, after_subtree, anchor_of, facts_piece, learn_attribute_name,
+    text_reader,
 )
 from crawler._fastplace cimport FastPlacement, Place
 
@@ -339,11 +340,9 @@ cdef tuple _image_anchor_of(FastNode node, NameIds *known):
         if at.first_child != NULL:
             at = at.first_child
             continue
-        while at != root and at.next == NULL:
-            at = at.parent
-        if at == root:
+        at = after_subtree(at, root)
+        if at == NULL:
             break
-        at = at.next
     if alts is None:
         return ("", "text")
     return (" ".join(alts), "image")
@@ -654,11 +653,9 @@ cdef bint _words_whole(lxb_dom_node_t *root) noexcept:
         if node.first_child != NULL:
             node = node.first_child
         else:
-            while node != root and node.next == NULL:
-                node = node.parent
-            if node == root:
+            node = after_subtree(node, root)
+            if node == NULL:
                 break
-            node = node.next
     return True
 
 

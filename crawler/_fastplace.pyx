@@ -19,7 +19,7 @@ cimport cython
 
 from libc.stdlib cimport calloc, free, realloc
 
-from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, wrapped
+from crawler._fastdom cimport Facts, FastDoc, FastNode, after_subtree, anchors_below, wrapped
 from crawler._fastmain cimport _cached_piece, _density
 from selectolax.lexbor cimport (
     LXB_DOM_NODE_TYPE_ELEMENT,
@@ -187,11 +187,9 @@ cdef int _tally(FastNode origin, dict pieces, Tally *tally, list lists) except -
         if ptr.first_child != NULL:
             ptr = ptr.first_child
             continue
-        while ptr != root and ptr.next == NULL:
-            ptr = ptr.parent
-        if ptr == root:
+        ptr = after_subtree(ptr, root)
+        if ptr == NULL:
             return 0
-        ptr = ptr.next
 
 
 @cython.final

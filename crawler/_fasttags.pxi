@@ -300,11 +300,9 @@ cdef int any_below(FastNode node, str query) except -1:
         if current.first_child != NULL:
             current = current.first_child
             continue
-        while current != root and current.next == NULL:
-            current = current.parent
-        if current == root:
+        current = after_subtree(current, root)
+        if current == NULL:
             break
-        current = current.next
     return False
 
 
@@ -331,11 +329,9 @@ cdef list _with_tags(FastNode origin, const uintptr_t *ids, Py_ssize_t count, bi
         if node.first_child != NULL:
             node = node.first_child
             continue
-        while node != root and node.next == NULL:
-            node = node.parent
-        if node == root:
+        node = after_subtree(node, root)
+        if node == NULL:
             break
-        node = node.next
     return found
 
 
@@ -360,11 +356,9 @@ cdef list _with_classes(FastNode origin, tuple names):
         if node.first_child != NULL:
             node = node.first_child
             continue
-        while node != root and node.next == NULL:
-            node = node.parent
-        if node == root:
+        node = after_subtree(node, root)
+        if node == NULL:
             break
-        node = node.next
     return found
 
 cdef list _with_attributes(FastNode origin, tuple wanted):
@@ -385,9 +379,7 @@ cdef list _with_attributes(FastNode origin, tuple wanted):
         if node.first_child != NULL:
             node = node.first_child
             continue
-        while node != root and node.next == NULL:
-            node = node.parent
-        if node == root:
+        node = after_subtree(node, root)
+        if node == NULL:
             break
-        node = node.next
     return found

@@ -468,11 +468,9 @@ cdef int _scan_node(lxb_dom_node_t *root, bint deep, bint spaced, Facts *facts, 
         elif node.first_child != NULL:
             node = node.first_child
         else:
-            while node != root and node.next == NULL:
-                node = node.parent
-            if node == root:
+            node = after_subtree(node, root)
+            if node == NULL:
                 break
-            node = node.next
     return 0
 
 
@@ -571,11 +569,9 @@ cdef str _text(lxb_dom_node_t *root, bint deep, bytes separator):
                 if node.first_child != NULL:
                     node = node.first_child
                 else:
-                    while node != root and node.next == NULL:
-                        node = node.parent
-                    if node == root:
+                    node = after_subtree(node, root)
+                    if node == NULL:
                         break
-                    node = node.next
         if buffer.length == 0:
             return ""
         return PyUnicode_DecodeUTF8(buffer.data, buffer.length, "replace")
