@@ -525,23 +525,33 @@ SCORED = b"<body>" + b"".join(
 ) + b"<table><tr><td class=sidebar><p>" + b"In a table, so kept. " * 3 + b"</p></td></tr></table></body>"
 
 
+def _scored_both(plain: list, fast: list, strip_unlikely: bool) -> tuple[Any, Any] | None:
+    """(the reference's scoring context, the compiled one) after each scored the page's body
+    (mainblock._score_paragraphs, crawler._fastmain.score_paragraphs); None without a body."""
+    from crawler import _fastmain
+    from crawler.mainblock import TextCache, _Ctx, _score_paragraphs
+
+    body = next((index for index, node in enumerate(plain) if node.tag == "body"), None)
+    if body is None:
+        return None
+    pure = _Ctx(strip_unlikely=strip_unlikely, texts=TextCache())
+    compiled = _Ctx(strip_unlikely=strip_unlikely, texts=TextCache())
+    _score_paragraphs(plain[body], pure)
+    _fastmain.score_paragraphs(fast[body], compiled)
+    return pure, compiled
+
+
 @needs_compiled
 @pytest.mark.parametrize("strip_unlikely", [True, False])
 def test_compiled_scores_judge_names_as_the_reference(strip_unlikely: bool) -> None:
     """crawler._fastmain.score_paragraphs, which reads class, id, role and the hiding
     attributes from lexbor and judges the names by its answers table, scores as
     mainblock._score_paragraphs does, the names met first or kept (the page scored twice)."""
-    from crawler import _fastmain
-    from crawler.mainblock import TextCache, _Ctx, _score_paragraphs
-
     for plain, fast in [*_trees([SCORED, SCORED], decode=False), *_trees(_sample_bodies())]:
-        body = next((index for index, node in enumerate(plain) if node.tag == "body"), None)
-        if body is None:
+        scored = _scored_both(plain, fast, strip_unlikely)
+        if scored is None:
             continue
-        pure = _Ctx(strip_unlikely=strip_unlikely, texts=TextCache())
-        compiled = _Ctx(strip_unlikely=strip_unlikely, texts=TextCache())
-        _score_paragraphs(plain[body], pure)
-        _fastmain.score_paragraphs(fast[body], compiled)
+        pure, compiled = scored
         assert list(compiled.scores.items()) == list(pure.scores.items())
 
 
@@ -551,17 +561,14 @@ def test_compiled_siblings_choose_as_siblings(strip_unlikely: bool) -> None:
     """crawler._fastmain.siblings takes the blocks (and the listing items) that
     mainblock._siblings takes, around every scored element and its children."""
     from crawler import _fastmain
-    from crawler.mainblock import TextCache, _Ctx, _score_paragraphs, _siblings
+    from crawler.mainblock import _siblings
 
     checked = 0
     for plain, fast in [*_trees(_sample_bodies()), *_trees(HOSTILE, decode=False)]:
-        body = next((index for index, node in enumerate(plain) if node.tag == "body"), None)
-        if body is None:
+        scored = _scored_both(plain, fast, strip_unlikely)
+        if scored is None:
             continue
-        pure = _Ctx(strip_unlikely=strip_unlikely, texts=TextCache())
-        compiled = _Ctx(strip_unlikely=strip_unlikely, texts=TextCache())
-        _score_paragraphs(plain[body], pure)
-        _fastmain.score_paragraphs(fast[body], compiled)
+        pure, compiled = scored
         for index, node in enumerate(plain):
             if node.mem_id not in pure.scores and (node.parent is None or node.parent.mem_id not in pure.scores):
                 continue
