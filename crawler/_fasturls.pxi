@@ -5,10 +5,9 @@
 # href (whose join is the base's scheme and the href), plus two of the compiled copy's own:
 # an href of another scheme than http(s) ("mailto:...") has no URL, an empty one is the
 # page's as a "#fragment" is (known from the start when _CANONICAL's shortcut settles the
-# base itself), and a relative path of safe characters is resolved against such a base, dot
-# segments and all (FastResolver._relative). They read an attribute value's bytes as
-# lexbor holds them (no str is decoded for a settled href); anything they do not settle
-# goes to the Python Resolver itself, which caches it.
+# base itself). They read an attribute value's bytes as lexbor holds them
+# (no str is decoded for a settled href); anything they do not settle goes to the Python
+# Resolver itself, which caches it.
 
 from cpython.dict cimport PyDict_GetItem
 from cpython.object cimport PyObject
@@ -30,9 +29,6 @@ DEF SURPRISE = 2  # where urls._simple's "/.", "%2e" or "xn--" is noticed: ".", 
 DEF LINE_BREAK = 4  # a tab or a line break, which urls._clean removes
 DEF PLAIN = 8  # safe, and no surprise starts there (most characters of a URL)
 DEF HOST_PLAIN = 16  # [a-z0-9-] but "x" (where "xn--" may start): a host label goes on
-
-#: The longest URL path FastResolver._relative writes (in bytes).
-DEF RELATIVE_URL_BYTES = 2048
 
 cdef unsigned char[256] _URL_BYTES
 
@@ -211,9 +207,6 @@ cdef class FastResolver:
     #: the start when the base is settled: _here_of).
     cdef object here
     cdef bint here_known
-    #: The settled base's path ("/dir/page.html"), against which _relative resolves
-    #: relative paths; None when the base is not settled.
-    cdef str base_path
 
     def __init__(self, resolver):
         self.resolver = resolver
@@ -223,9 +216,6 @@ cdef class FastResolver:
         self.scheme = None if self.origin is None else self.origin[:self.origin.index(":") + 1]
         self.here = _here_of(resolver.base)
         self.here_known = self.here is not _UNSETTLED
-        self.base_path = None
-        if self.here_known and self.origin is not None and self.here.startswith(self.origin):
-            self.base_path = self.here[len(self.origin):].partition("?")[0]
 
     def __call__(self, href not None):
         """The URL of ``href``: a str, or an attribute value's UTF-8 bytes (for tests)."""
@@ -286,76 +276,7 @@ cdef class FastResolver:
             return _host_lowered(_ascii_url(None, text, _slash_at(text, host_end, end), end), host_end, upper)
         if _other_scheme(text, end):
             return None
-        if self.base_path is not None and _clean_after(text, end, size):
-            return self._relative(text, end)
         return _UNSETTLED
-
-    cdef object _relative(self, const unsigned char *text, Py_ssize_t end):
-        """The URL of the relative path or ``?query`` ``text[:end]`` (not "/..."), of
-        urls._SAFE_PATH's characters without a colon before its query or a "%2e", against
-        the settled base: its dot segments resolved as the URL standard's path state
-        does; else _UNSETTLED."""
-        cdef const unsigned char *base = <const unsigned char *> PyUnicode_DATA(self.base_path)
-        cdef Py_ssize_t base_size = len(self.base_path)
-        cdef Py_ssize_t query = end, start, index, length
-        cdef unsigned char[RELATIVE_URL_BYTES] path
-        if end == 0 or base_size + end + 1 > RELATIVE_URL_BYTES or not _relative_safe(text, end, &query):
-            return _UNSETTLED
-        if query == 0:
-            # "?query": the base's path, this query.
-            memcpy(path, base, base_size)
-            memcpy(path + base_size, text, end)
-            return _ascii_url(self.origin, path, -1, base_size + end)
-        # The base's path without its last segment (each segment kept with its "/").
-        length = base_size
-        while length > 0 and base[length - 1] != 47:
-            length -= 1
-        length = max(length - 1, 0)
-        memcpy(path, base, length)
-        start = 0
-        while True:
-            index = start
-            while index < query and text[index] != 47:
-                index += 1
-            if index - start == 2 and text[start] == 46 and text[start + 1] == 46:
-                while length > 0 and path[length - 1] != 47:
-                    length -= 1
-                length = max(length - 1, 0)
-                if index == query:
-                    path[length] = 47
-                    length += 1
-            elif index - start == 1 and text[start] == 46:
-                if index == query:
-                    path[length] = 47
-                    length += 1
-            else:
-                path[length] = 47
-                memcpy(path + length + 1, text + start, index - start)
-                length += 1 + index - start
-            if index == query:
-                break
-            start = index + 1
-        memcpy(path + length, text + query, end - query)
-        return _ascii_url(self.origin, path, -1, length + end - query)
-
-
-cdef bint _relative_safe(const unsigned char *text, Py_ssize_t end, Py_ssize_t *query) noexcept:
-    """Whether ``text[:end]`` is all characters of urls._SAFE_PATH's class, with no colon
-    before its first "?" (where ``query`` is set, else left as it is) and no "%2e" or
-    "%2E" (a dot segment spelt otherwise)."""
-    cdef Py_ssize_t index
-    cdef unsigned char c
-    for index in range(end):
-        c = text[index]
-        if not _URL_BYTES[c] & SAFE_PATH:
-            return False
-        if c == 63 and query[0] == end:
-            query[0] = index
-        elif c == 58 and query[0] == end:
-            return False
-        elif c == 37 and index + 2 < end and text[index + 1] == 50 and text[index + 2] in (101, 69):
-            return False
-    return True
 
 
 cdef object _here_of(base):
