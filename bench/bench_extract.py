@@ -12,10 +12,14 @@ Targets: at least 5x LinkExtractor's pages/s, at most 2.5x the bare parse time. 
 are those of the path ``extract_links`` takes by default: compiled (crawler._fastdom, when
 built) or pure Python (``BACKLINKS_PURE_PYTHON=1``, or not built); when the compiled path is
 there, the pure-Python one is timed too, in the same run, for the before/after ratio.
-Those are warm figures (the best of several passes over the same pages, so the caches of
-class and id names, URLs and markers hold every page's); a crawler keeps meeting new sites,
-so the first pass over the pages in a fresh interpreter, with every cache empty, is reported
-too (``first pass``, the best of that many fresh interpreters).
+The contenders are timed in rounds, one pass of each in turn per round, so that a ratio
+compares passes made within the same second or so (the shared machine's speed drifts by
+several per cent within minutes); the ratio of the bests is printed, and the spread of the
+ratios of the same round's passes. Those are warm figures (the best of several passes over
+the same pages, so the caches of class and id names, URLs and markers hold every page's); a
+crawler keeps meeting new sites, so the first pass over the pages in a fresh interpreter,
+with every cache empty, is reported too (``first pass``, the best of that many fresh
+interpreters).
 It runs with a fixed glibc mmap threshold (STABLE_MALLOC; ``--malloc-default`` to measure
 without it), which makes the bare parse's time stable instead of bimodal.
 """
@@ -49,15 +53,20 @@ URL = "http://fakehost/test/page.html"
 STABLE_MALLOC = "glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456"
 
 
-def _best_of(rounds: int, bodies: list[bytes], work: Callable[[bytes], object]) -> float:
-    """Seconds for one pass over all pages, the best of ``rounds`` passes."""
-    best = float("inf")
+def _interleaved(
+    rounds: int, bodies: list[bytes], contenders: dict[str, Callable[[bytes], object]]
+) -> dict[str, list[float]]:
+    """Seconds for one pass over all pages per contender and round. A round times one pass
+    of each contender in turn, so that every ratio compares passes run within the same
+    second or so of a shared machine whose speed drifts by several per cent in minutes."""
+    passes: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(rounds):
-        start = time.perf_counter()
-        for body in bodies:
-            work(body)
-        best = min(best, time.perf_counter() - start)
-    return best
+        for name, work in contenders.items():
+            start = time.perf_counter()
+            for body in bodies:
+                work(body)
+            passes[name].append(time.perf_counter() - start)
+    return passes
 
 
 #: A tiny page extracted before a first pass is timed: the modules imported on first use
@@ -113,17 +122,26 @@ def main(argv: list[str]) -> int:
 
     compiled = treeview.using_compiled()
     path = "compiled" if compiled else "pure Python"
-    timings = {
-        "bare lexbor parse": _best_of(args.rounds, bodies, LexborHTMLParser),
-        "scrapy LinkExtractor": _best_of(args.rounds, bodies, scrapy_links),
-        f"extract_links ({path})": _best_of(args.rounds, bodies, ours),
+
+    def pure(body: bytes) -> object:
+        previous = treeview.set_compiled(False)
+        try:
+            return extract_links(body, URL)
+        finally:
+            treeview.set_compiled(previous)
+
+    contenders: dict[str, Callable[[bytes], object]] = {
+        "bare lexbor parse": LexborHTMLParser,
+        f"extract_links ({path})": ours,
+        "scrapy LinkExtractor": scrapy_links,
     }
     if compiled:
-        treeview.set_compiled(False)
-        try:
-            timings["extract_links (pure Python)"] = _best_of(args.rounds, bodies, ours)
-        finally:
-            treeview.set_compiled(True)
+        contenders["extract_links (pure Python)"] = pure
+    passes = _interleaved(args.rounds, bodies, contenders)
+    timings = {name: min(seconds) for name, seconds in passes.items()}
+    round_ratios = sorted(
+        mine / bare for mine, bare in zip(passes[f"extract_links ({path})"], passes["bare lexbor parse"], strict=True)
+    )
     timings[f"extract_links ({path}), first pass"] = _first_pass(args.rounds, args.corpus, args.malloc_default)
     n = len(bodies)
     links = sum(len(extract_links(b, URL)) for b in bodies)
@@ -138,6 +156,8 @@ def main(argv: list[str]) -> int:
     print(f"  path: {path}")
     print(f"  throughput vs LinkExtractor:  {timings['scrapy LinkExtractor'] / mine:5.2f}x  (target >= 5x)")
     print(f"  time vs bare parse:           {mine / timings['bare lexbor parse']:5.2f}x  (target <= 2.5x)")
+    print(f"    per round (same second):    {round_ratios[0]:.2f}x to {round_ratios[-1]:.2f}x,"
+          f" median {round_ratios[len(round_ratios) // 2]:.2f}x")
     if compiled:
         print(f"  compiled vs pure Python:      {timings['extract_links (pure Python)'] / mine:5.2f}x faster")
     return 0
