@@ -121,8 +121,8 @@ class Cleaner:
         classes = attrs.get("class")
         ident = attrs.get("id")
         flags = _name_flags(f"{classes or ''} {ident or ''}") if classes or ident else 0
-        # Text lengths here are collapsed, as everywhere else: Readability measures these three
-        # on raw textContent (the byline's trimmed), where indentation between tags counts.
+        # Collapsed text lengths, as everywhere else (Readability measures bylines and share
+        # bars on raw textContent, the byline's trimmed, where indentation between tags counts).
         texts = self.texts
         if flags & F_BYLINE or attrs.get("rel") == "author" or "author" in (attrs.get("itemprop") or ""):
             if texts.length(node) < 100:
