@@ -359,12 +359,6 @@ cdef class FastNode:
         cdef Facts *facts = self.facts(True, &scratch)
         return None if facts.invalid else _piece(facts)
 
-    def text_length(self):
-        """``len(self.text())``, or None."""
-        cdef Facts scratch
-        cdef Facts *facts = self.facts(True, &scratch)
-        return None if facts.invalid else facts.chars
-
     def paragraph_facts(self, bint deep=True):
         """(``len(text)``, ``piece(text)``, commas and fullwidth commas) of
         ``text = self.text(deep=deep)``, or None."""

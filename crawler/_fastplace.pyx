@@ -19,7 +19,7 @@ cimport cython
 
 from libc.stdlib cimport calloc, free, realloc
 
-from crawler._fastdom cimport Facts, FastDoc, FastNode, after_subtree, anchors_below, wrapped
+from crawler._fastdom cimport FastDoc, FastNode, after_subtree, anchors_below, wrapped
 from crawler._fastmain cimport _cached_piece, _density
 from selectolax.lexbor cimport (
     LXB_DOM_NODE_TYPE_ELEMENT,
@@ -121,15 +121,6 @@ cdef int _kinds_named(str tag) except -1:
             | (T_HEADING if tag in _HEADINGS else 0)
         )
     return found
-
-
-cdef Py_ssize_t _text_length(FastNode node) except -1:
-    """nodetext.text_length: FastNode.text_length read in C, else the text's length."""
-    cdef Facts scratch
-    cdef Facts *facts = node.facts(True, &scratch)
-    if not facts.invalid:
-        return facts.chars
-    return len(node.text())
 
 
 cdef bint _has_ancestor(FastNode node, str tag) except -1:
@@ -290,19 +281,20 @@ cdef class FastPlacement:
         if _equals(&naming.aria_hidden, "true", 4):
             return True
         flags = _flags_of(answers, naming)
+        # TextCache.length, compiled (crawler._fastmain): collapsed lengths, as in cleanup.
         if (flags & _F_BYLINE or _equals(&naming.rel, "author", 6)
                 or (naming.itemprop.data != NULL and "author" in _decoded(&naming.itemprop))):
-            if _text_length(node) < 100:
+            if _cached_piece(self.pieces, node, 0)[0] < 100:
                 return True
         if self.strip_unlikely and not in_table:
             if in_article:
-                if flags & _F_WIDGET and _text_length(node) < 500:
+                if flags & _F_WIDGET and _cached_piece(self.pieces, node, 0)[0] < 500:
                     return True
             elif _unlikely_of(answers, tag, naming):
                 return True
         if kinds & T_HEADING and _weight_of(answers, naming) < 0:
             return True
-        if flags & _F_SHARE and _text_length(node) < 500:
+        if flags & _F_SHARE and _cached_piece(self.pieces, node, 0)[0] < 500:
             return True
         if kinds & T_CONDITIONAL and not in_table:
             return self.clean_conditionally(node, tag, naming, answers)

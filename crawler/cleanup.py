@@ -19,7 +19,6 @@ from crawler.mainblock import (
     class_weight,
     unlikely_candidate,
 )
-from crawler.nodetext import text_length
 
 __all__ = ["Cleaner"]
 
@@ -122,20 +121,23 @@ class Cleaner:
         classes = attrs.get("class")
         ident = attrs.get("id")
         flags = _name_flags(f"{classes or ''} {ident or ''}") if classes or ident else 0
+        # Collapsed text lengths, as everywhere else (Readability measures bylines and share
+        # bars on raw textContent, the byline's trimmed, where indentation between tags counts).
+        texts = self.texts
         if flags & F_BYLINE or attrs.get("rel") == "author" or "author" in (attrs.get("itemprop") or ""):
-            if text_length(node) < 100:
+            if texts.length(node) < 100:
                 return True  # Readability sets the byline apart from the article
         if self.strip_unlikely and not in_table:
             # Inside an <article>/<main> element the shared conventions decide what is
             # boilerplate; only link widgets (share bars, related posts ...) are dropped there.
             if in_article:
-                if flags & F_WIDGET and text_length(node) < 500:
+                if flags & F_WIDGET and texts.length(node) < 500:
                     return True
             elif unlikely_candidate(tag, attrs):
                 return True
         if tag in HEADINGS and class_weight(attrs) < 0:
             return True
-        if flags & F_SHARE and text_length(node) < 500:
+        if flags & F_SHARE and texts.length(node) < 500:
             return True
         if tag in CONDITIONAL_TAGS and not in_table:
             return self._clean_conditionally(node, tag, attrs)

@@ -24,7 +24,6 @@ __all__ = [
     "node_piece",
     "paragraph_facts",
     "piece",
-    "text_length",
 ]
 
 Node = Any
@@ -68,15 +67,6 @@ def node_piece(node: Node) -> Piece:
         if found is not None:
             return found
     return piece(node.text())
-
-
-def text_length(node: Node) -> int:
-    """``len(node.text())``."""
-    if node.__class__ is FAST_NODE:
-        found = node.text_length()
-        if found is not None:
-            return found
-    return len(node.text())
 
 
 def paragraph_facts(node: Node, deep: bool, minimum: int) -> tuple[Piece, int] | None:

@@ -670,3 +670,25 @@ def test_a_short_page_wrapped_around_its_main_region_keeps_that_region_content()
         ("http://granite.example/", "content"),
         *((f"{site}{path}", "nav") for path in ("/about/", "/posts/contact/", "/press/")),
     ]
+
+
+def _article_with(box: str, indent: str) -> str:
+    links = "".join(f'{indent}<a href="/{name}/">{name}</a>' for name in ("one", "two", "three"))
+    return f"<article><div class='post'>{f'<p>{LONG_TEXT}</p>' * 3}{box.format(links=links + indent)}</div></article>"
+
+
+@pytest.mark.parametrize("indent", ["", "\n", "\n" + " " * 200])
+@pytest.mark.parametrize(
+    "box",
+    [
+        '<p class="byline">{links}</p>',
+        '<section class="related-posts">{links}</section>',
+        '<section class="share">{links}</section>',
+    ],
+)
+def test_indentation_between_tags_does_not_move_links(box: str, indent: str) -> None:
+    """The clean-up's byline (under 100 characters), widget and share (under 500) rules
+    measure collapsed text, as every other text fact: indenting the markup (Readability
+    reads raw textContent there) keeps no short byline, link widget or share bar in the content."""
+    got = [(link.url.rsplit("/", 2)[-2], link.position) for link in links(_article_with(box, indent))]
+    assert got == [("one", "sidebar"), ("two", "sidebar"), ("three", "sidebar")]

@@ -349,7 +349,6 @@ def test_text_facts_equal_the_python_expressions() -> None:
         for node in fast:
             text, own = node.text(), node.text(deep=False)
             assert nodetext.node_piece(node) == nodetext.piece(text)
-            assert nodetext.text_length(node) == len(text)
             assert nodetext.collapsed_text(node) == " ".join(node.text(separator=" ").split())
             assert nodetext.collapsed_text(node, spaced=False) == " ".join(text.split())
             words = text.split()
