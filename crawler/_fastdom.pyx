@@ -175,12 +175,7 @@ cdef class FastDoc:
         """Answer ``scope.css(query)`` for ``queries`` = [(query, scope FastNode or None
         for the root element)] by one walk; each answer is then handed out by the first
         ``css(query)`` call on its scope (crawler/_fastwalk.pxi)."""
-        root = self.parser.root
-        if root is None:
-            return
-        root_node = self.wrap((<LexborNode> root).node)
-        self.answers.update(_walk_answers(
-            self, root_node.ptr, [(query, root_node if scope is None else scope) for query, scope in queries]))
+        _prefetch(self, queries, NULL)
 
     def css(self, str query):
         """``parser.css(query)`` (from the root element) as FastNodes."""

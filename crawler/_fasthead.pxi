@@ -1,9 +1,10 @@
 # Included by _fastdom.pyx: the elements crawler.pagefacts.HeadFacts reads and the script,
 # style and template elements the extractor strips, found by one walk of the tree instead of
-# lexbor's selector engine and three walks of lxb_dom_elements_by_tag_name, and FastHeadFacts,
-# crawler.pagefacts.HeadFacts compiled. The head facts are read before the tree is stripped
-# and viewed: from the FastNodes of a view of their own (their tags and attributes read in
-# C), released before the strip.
+# lexbor's selector engine and three walks of lxb_dom_elements_by_tag_name (the walk that also
+# builds the view's text facts table and answers its prefetched selectors, as they will be
+# after the strip), and FastHeadFacts, crawler.pagefacts.HeadFacts compiled. The head facts
+# are read before the tree is stripped: from FastNodes of the extractor's view (their tags
+# and attributes read in C).
 
 from libc.string cimport memcmp
 
@@ -57,74 +58,105 @@ cdef inline bint _has_named(lxb_dom_node_t *node, uintptr_t attr_id, bytes name,
     return False
 
 
-def head_walk(LexborHTMLParser parser not None):
+cdef struct HeadWalk:
+    # What ``head_walk`` finds as the walk goes, borrowed from it: the view its elements are
+    # FastNodes of, their list, the lists of the elements stripped (per tag of STRIP_TAGS).
+    PyObject *parser
+    PyObject *view
+    PyObject *found
+    PyObject *stripped[3]
+    # The root element, and whether the walk is at or below it.
+    lxb_dom_node_t *root
+    bint inside
+    NameMemo itemtype_memo
+
+
+def head_walk(LexborHTMLParser parser not None, FastDoc doc not None, list queries not None):
     """(``parser.css(FACTS_QUERY)``, [the elements ``parser.strip_tags([tag])`` removes,
-    for each tag of STRIP_TAGS], the view the first are FastNodes of) of a document (not a
-    fragment) from one walk. The first: the elements under the root element (and it) that
-    match, in document order, each once per selector of the list it matches (as lexbor's
-    engine lists them), less the ``<meta>`` elements FastHeadFacts would read nothing of
-    (see ``_meta_matters``). The others: the elements below the document node with that tag and
-    no prefix, in document order (as lxb_dom_elements_by_tag_name finds them), as selectolax
-    nodes. The view must be released before the tree changes (``strip_walked`` does)."""
-    cdef FastDoc facts_view = FastDoc(parser)
+    for each tag of STRIP_TAGS], ``doc``) of a document (not a fragment) from one walk,
+    which also builds ``doc``'s text facts table and answers its ``prefetch(queries)`` as
+    they will be once those elements are stripped (their subtrees passed over: ``doc``,
+    a view of ``parser``, must not have built its table yet). The first: the elements under
+    the root element (and it) that match, in document order, each once per selector of the
+    list it matches (as lexbor's engine lists them), less the ``<meta>`` elements
+    FastHeadFacts would read nothing of (see ``_meta_matters``), as FastNodes of ``doc``:
+    those of stripped elements are not to be read after ``strip_walked``. The others: the
+    elements below the document node with that tag and no prefix, in document order (as
+    lxb_dom_elements_by_tag_name finds them), as selectolax nodes."""
+    cdef HeadWalk head
     cdef list found = []
     cdef list scripts = [], styles = [], templates = []
-    cdef lxb_dom_node_t *top = &parser.document.dom_document.node
-    cdef lxb_dom_node_t *root = NULL
-    cdef lxb_dom_node_t *node
-    cdef uintptr_t tag
-    cdef int count
-    cdef bint inside = False
-    cdef NameMemo itemtype_memo = NameMemo(0, 0)
+    if doc.table != NULL or doc.parser is not parser:
+        raise ValueError("head_walk needs a new view of the parser")
+    head.parser = <PyObject *> parser
+    head.view = <PyObject *> doc
+    head.found = <PyObject *> found
+    head.stripped[0] = <PyObject *> scripts
+    head.stripped[1] = <PyObject *> styles
+    head.stripped[2] = <PyObject *> templates
     root_node = parser.root
-    if root_node is not None:
-        root = (<LexborNode> root_node).node
-    node = top.first_child
+    head.root = NULL if root_node is None else (<LexborNode> root_node).node
+    head.inside = False
+    head.itemtype_memo = NameMemo(0, 0)
+    _prefetch(doc, queries, &head)
+    return found, [scripts, styles, templates], doc
+
+
+cdef bint _head_element(HeadWalk *head, lxb_dom_node_t *node) except -1:
+    """``head_walk`` reaches the element ``node``: listed when it matches (or stripped);
+    whether it is stripped."""
+    cdef uintptr_t tag = node.local_name
+    cdef int count = 0
+    cdef Py_ssize_t stripped = -1
+    if node == head.root:
+        head.inside = True
+    if tag == LXB_TAG_SCRIPT:
+        stripped = 0
+        count = head.inside and _has_attribute(node, _TYPE, b"type")
+    elif tag == LXB_TAG_META:
+        count = head.inside and _meta_matters(node)
+    elif tag == LXB_TAG_TITLE:
+        count = head.inside
+    elif tag == LXB_TAG_BASE:
+        count = head.inside and _has_attribute(node, LXB_DOM_ATTR_HREF, b"href")
+    elif tag == LXB_TAG_STYLE:
+        stripped = 1
+    elif tag == LXB_TAG_TEMPLATE:
+        stripped = 2
+    if head.inside:
+        count += _has_named(node, _ITEMTYPE, _ITEMTYPE_NAME, &head.itemtype_memo)
+        while count > 0:
+            (<list> head.found).append((<FastDoc> head.view).wrap(node))
+            count -= 1
+    if stripped >= 0 and node.prefix == 0:
+        (<list> head.stripped[stripped]).append(LexborNode.new(node, <LexborHTMLParser> head.parser))
+        return True
+    return False
+
+
+cdef inline void _head_leave(HeadWalk *head, lxb_dom_node_t *node) noexcept:
+    """``head_walk`` is done with ``node`` and what is below it."""
+    if node == head.root:
+        head.inside = False
+
+
+cdef int _head_below(HeadWalk *head, lxb_dom_node_t *top) except -1:
+    """``head_walk`` reaches each element below ``top`` (stripped with it: no text facts,
+    no prefetched answers)."""
+    cdef lxb_dom_node_t *node = top.first_child
     while node != NULL:
         if node.type == FASTDOM_ELEMENT:
-            if node == root:
-                inside = True
-            tag = node.local_name
-            count = 0
-            if tag == LXB_TAG_SCRIPT:
-                if node.prefix == 0:
-                    scripts.append(LexborNode.new(node, parser))
-                count = inside and _has_attribute(node, _TYPE, b"type")
-            elif tag == LXB_TAG_META:
-                count = inside and _meta_matters(node)
-            elif tag == LXB_TAG_TITLE:
-                count = inside
-            elif tag == LXB_TAG_BASE:
-                count = inside and _has_attribute(node, LXB_DOM_ATTR_HREF, b"href")
-            elif tag == LXB_TAG_STYLE:
-                if node.prefix == 0:
-                    styles.append(LexborNode.new(node, parser))
-            elif tag == LXB_TAG_TEMPLATE:
-                if node.prefix == 0:
-                    templates.append(LexborNode.new(node, parser))
-            if inside:
-                count += _has_named(node, _ITEMTYPE, _ITEMTYPE_NAME, &itemtype_memo)
-                while count > 0:
-                    found.append(facts_view.wrap(node))
-                    count -= 1
+            _head_element(head, node)
         if node.first_child != NULL:
             node = node.first_child
-            continue
-        while node.next == NULL and node != top:
-            node = node.parent
-            if node == root:
-                inside = False
-        if node == top:
-            break
-        if node == root:
-            inside = False
-        node = node.next
-    return found, [scripts, styles, templates], facts_view
+        else:
+            node = after_subtree(node, top)
+    return 0
 
 
 cdef class FastHeadFacts:
     """crawler.pagefacts.HeadFacts compiled, over the elements ``head_walk`` found (FastNodes
-    of its view, read before ``strip_walked`` releases it): the same answers, the ``<meta>``
+    of the view it was given, read before ``strip_walked``): the same answers, the ``<meta>``
     facts read in the one pass that sorts the elements (the methods' loops over the metas
     answer from their first matches)."""
 
@@ -442,11 +474,10 @@ cdef void _add_short_types(object value, set found) except *:
 
 
 def strip_walked(tuple walked):
-    """Release the view of ``head_walk``'s answer ``walked``, then remove the elements it
-    collected for stripping, tag after tag, as ``parser.strip_tags(list(STRIP_TAGS))`` does
-    (an element already taken out with an earlier one's subtree is unlinked from that
-    detached subtree: the document is the same)."""
-    (<FastDoc> walked[2]).release()
+    """Remove the elements ``head_walk``'s answer ``walked`` collected for stripping, tag
+    after tag, as ``parser.strip_tags(list(STRIP_TAGS))`` does (an element already taken
+    out with an earlier one's subtree is unlinked from that detached subtree: the document
+    is the same)."""
     for nodes in walked[1]:
         for node in nodes:
             node.decompose(False)  # recursive=False, passed by place: no keywords dict per node

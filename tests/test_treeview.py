@@ -226,13 +226,41 @@ def test_head_walk_finds_what_lexbor_finds(both_paths: None, decode: bool) -> No
     for body in _sample_bodies() + HEAD_MARKUP + HEAD_FACTS_MARKUP:
         markup = _decode(body, None)[0] if decode else body
         tree, stripped = LexborHTMLParser(markup), LexborHTMLParser(markup)
-        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
+        dom = treeview.view(tree)
+        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS, dom, [])
         wanted = [node for node in tree.css(FACTS_SELECTOR) if node.tag != "meta" or _meta_matters(node)]
         assert [node.mem_id for node in walked[0]] == [node.mem_id for node in wanted]
         treeview.strip(tree, STRIPPED_TAGS, walked)
+        dom.release()
         stripped.strip_tags(list(STRIPPED_TAGS))
         assert tree.html == stripped.html
         assert (tree.body and tree.body.html) == (stripped.body and stripped.body.html)
+
+
+@needs_compiled
+def test_head_walk_answers_the_prefetch_and_text_facts_of_the_stripped_tree(both_paths: None) -> None:
+    """The walk before the strip passes over the stripped elements' subtrees: its answers
+    to the prefetched selectors and its text facts table are those of the stripped tree."""
+    def answers(dom: Any, queries: list) -> list:
+        places = {node.mem_id: place for place, node in enumerate(dom.css("*"))}
+        found = [[places[n.mem_id] for n in (dom.css(q) if s is None else s.css(q))] for q, s in queries]
+        return found + [node.text_piece() for node in dom.css("*")[::5] if node.child is not None]
+
+    for body in _sample_bodies() + HEAD_MARKUP + HEAD_FACTS_MARKUP:
+        markup = _decode(body, None)[0]
+        tree, stripped = LexborHTMLParser(markup), LexborHTMLParser(markup)
+        dom = treeview.view(tree)
+        queries = [(LINK_SELECTOR, None), (MARKER_BOX_SELECTOR, None), (TO_SCORE, dom.body), ("p, li", dom.body)]
+        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS, dom, queries)
+        treeview.strip(tree, STRIPPED_TAGS, walked)
+        stripped.strip_tags(list(STRIPPED_TAGS))
+        reference = treeview.view(stripped)
+        try:
+            asked = [(query, None if scope is None else reference.body) for query, scope in queries]
+            assert answers(dom, queries) == answers(reference, asked)
+        finally:
+            dom.release()
+            reference.release()
 
 
 HEAD_FACTS_MARKUP = [
@@ -273,13 +301,15 @@ def test_head_facts_read_compiled_match_the_loop(both_paths: None) -> None:
 
     for body in _sample_bodies() + HEAD_MARKUP + HEAD_FACTS_MARKUP:
         tree = LexborHTMLParser(_decode(body, None)[0])
-        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
+        dom = treeview.view(tree)
+        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS, dom, [])
         assert walked is not None
         compiled = treeview.head_facts(tree, walked)
         assert compiled.__class__ is not HeadFacts
         for headers in HEADERS:
             assert facts(compiled, headers) == facts(HeadFacts(tree), headers)
         treeview.strip(tree, STRIPPED_TAGS, walked)
+        dom.release()
 
 
 @needs_compiled
