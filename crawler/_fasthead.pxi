@@ -23,6 +23,8 @@ STRIP_TAGS = ("script", "style", "template")
 
 cdef uintptr_t _ITEMTYPE = _ATTR_IDS.get("itemtype", 0)
 cdef bytes _ITEMTYPE_NAME = b"itemtype"
+cdef const unsigned char *_ITEMTYPE_CHARS = <bytes> _ITEMTYPE_NAME
+cdef size_t _ITEMTYPE_LENGTH = len(_ITEMTYPE_NAME)
 cdef uintptr_t _TYPE = _ATTR_IDS.get("type", 0)
 
 
@@ -33,14 +35,15 @@ cdef struct NameMemo:
     uintptr_t other
 
 
-cdef inline bint _has_named(lxb_dom_node_t *node, uintptr_t attr_id, bytes name, NameMemo *memo) noexcept:
-    """``_has_attribute(node, attr_id, name)``, an id of the document's own names compared
+cdef inline bint _has_named(lxb_dom_node_t *node, uintptr_t attr_id, bytes name, const unsigned char *chars,
+                            size_t length, NameMemo *memo) noexcept:
+    """``_has_attribute(node, attr_id, name)`` (``chars``: the ``length`` bytes of
+    ``name``, read without the bytes object), an id of the document's own names compared
     by its name only when it is neither id ``memo`` holds: a page's elements carry a few
     such names (data-*, aria-* ...) over and over."""
     cdef lxb_dom_attr_t *attr
     cdef uintptr_t local
     cdef const hash_entry_t *entry
-    cdef Py_ssize_t length = len(name)
     if attr_id != 0:
         return _has_attribute(node, attr_id, name)
     attr = <lxb_dom_attr_t *> (<element_t *> node).first_attr
@@ -50,7 +53,7 @@ cdef inline bint _has_named(lxb_dom_node_t *node, uintptr_t attr_id, bytes name,
             if local == memo.named:
                 return True
             entry = <const hash_entry_t *> local
-            if <Py_ssize_t> entry.length == length and _same(lexbor_hash_entry_str(entry), name, length, True):
+            if entry.length == length and _same(lexbor_hash_entry_str(entry), chars, length, True):
                 memo.named = local
                 return True
             memo.other = local
@@ -102,12 +105,12 @@ def head_walk(LexborHTMLParser parser not None, FastDoc doc not None, list queri
     return found, [scripts, styles, templates], doc
 
 
-cdef bint _head_element(HeadWalk *head, lxb_dom_node_t *node) except -1:
+cdef inline bint _head_element(HeadWalk *head, lxb_dom_node_t *node) except -1:
     """``head_walk`` reaches the element ``node``: listed when it matches (or stripped);
-    whether it is stripped."""
+    whether it is stripped. Most elements are neither: told apart without Python objects."""
     cdef uintptr_t tag = node.local_name
     cdef int count = 0
-    cdef Py_ssize_t stripped = -1
+    cdef int stripped = -1
     if node == head.root:
         head.inside = True
     if tag == LXB_TAG_SCRIPT:
@@ -124,14 +127,25 @@ cdef bint _head_element(HeadWalk *head, lxb_dom_node_t *node) except -1:
     elif tag == LXB_TAG_TEMPLATE:
         stripped = 2
     if head.inside:
-        count += _has_named(node, _ITEMTYPE, _ITEMTYPE_NAME, &head.itemtype_memo)
-        while count > 0:
-            (<list> head.found).append((<FastDoc> head.view).wrap(node))
-            count -= 1
-    if stripped >= 0 and node.prefix == 0:
-        (<list> head.stripped[stripped]).append(LexborNode.new(node, <LexborHTMLParser> head.parser))
-        return True
-    return False
+        count += _has_named(node, _ITEMTYPE, _ITEMTYPE_NAME, _ITEMTYPE_CHARS, _ITEMTYPE_LENGTH,
+                            &head.itemtype_memo)
+    if stripped >= 0 and node.prefix != 0:
+        stripped = -1
+    if count == 0 and stripped < 0:
+        return False
+    return _head_keep(head, node, count, stripped)
+
+
+cdef bint _head_keep(HeadWalk *head, lxb_dom_node_t *node, int count, int stripped) except -1:
+    """List the element ``node`` ``count`` times among the matches, and among the elements
+    stripped (per tag: ``stripped``, or -1); whether it is stripped."""
+    while count > 0:
+        (<list> head.found).append((<FastDoc> head.view).wrap(node))
+        count -= 1
+    if stripped < 0:
+        return False
+    (<list> head.stripped[stripped]).append(LexborNode.new(node, <LexborHTMLParser> head.parser))
+    return True
 
 
 cdef inline void _head_leave(HeadWalk *head, lxb_dom_node_t *node) noexcept:
@@ -481,3 +495,4 @@ def strip_walked(tuple walked):
     for nodes in walked[1]:
         for node in nodes:
             node.decompose(False)  # recursive=False, passed by place: no keywords dict per node
+
