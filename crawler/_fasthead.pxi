@@ -9,11 +9,20 @@
 from libc.string cimport memcmp
 
 from crawler.encoding import header_values
-from crawler.pagefacts import _directives, _header_robots, _load_json
+from json import decoder as json_decoder
+
+from crawler.pagefacts import _directives, _header_robots, _json_text, _load_json
 
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object text)
     const unsigned char *PyUnicode_1BYTE_DATA(object text)
+    ctypedef unsigned char Py_UCS1
+    ctypedef unsigned short Py_UCS2
+    int PyUnicode_KIND(object text)
+    void *PyUnicode_DATA(object text)
+    int PyUnicode_1BYTE_KIND
+    int PyUnicode_2BYTE_KIND
+    str PyUnicode_Substring(object text, Py_ssize_t start, Py_ssize_t end)
 
 #: The selector ``head_walk`` answers (crawler.treeview uses it only while
 #: crawler.pagefacts.FACTS_SELECTOR is this one).
@@ -269,7 +278,7 @@ cdef class FastHeadFacts:
         cdef FastNode script
         cdef dict attrs
         for script in self.json_ld:
-            _jsonld_types(_load_json(_text(script.ptr, True, b"")), found, 0)
+            _script_types(_text(script.ptr, True, b""), found)
         for attrs in self.items:
             prop = (attrs.get("itemprop") or "").strip()
             if prop and prop not in ("mainEntity", "mainEntityOfPage"):
@@ -496,3 +505,279 @@ def strip_walked(tuple walked):
         for node in nodes:
             node.decompose(False)  # recursive=False, passed by place: no keywords dict per node
 
+
+# The types of a JSON-LD script, read from its text in place: json.loads builds every
+# object of it (a page's JSON-LD runs to kilobytes) for the few @type values
+# _jsonld_types reads.
+
+ctypedef fused json_char:
+    Py_UCS1
+    Py_UCS2
+    Py_UCS4
+
+cdef enum:
+    JSON_INVALID = -1  # json.loads(strict=False) raises ValueError
+    JSON_UNDECIDED = -2  # json.loads is asked: nesting it may find too deep, an integer too long
+    JSON_MAX_DEPTH = 64
+    JSON_MAX_NUMBER = 4000  # characters (int() refuses more than 4300 digits)
+    JSONLD_MAX_DEPTH = 20  # _jsonld_types reads no deeper
+
+#: The keys _jsonld_types reads, @type first.
+cdef tuple _JSONLD_KEYS = ("@type", "@graph", "mainEntity", "mainEntityOfPage")
+cdef object _scanstring = json_decoder.scanstring
+
+
+cdef void _script_types(str text, set found) except *:
+    """``_jsonld_types(_load_json(text), found, 0)``: read in place, unless json.loads is
+    to decide."""
+    cdef str source = _json_text(text)
+    cdef int kind = PyUnicode_KIND(source)
+    cdef void *data = PyUnicode_DATA(source)
+    cdef Py_ssize_t length = len(source)
+    cdef bint read
+    if kind == PyUnicode_1BYTE_KIND:
+        read = _json_types(source, <Py_UCS1 *> data, length, found)
+    elif kind == PyUnicode_2BYTE_KIND:
+        read = _json_types(source, <Py_UCS2 *> data, length, found)
+    else:
+        read = _json_types(source, <Py_UCS4 *> data, length, found)
+    if not read:
+        _jsonld_types(_load_json(text), found, 0)
+
+
+cdef bint _json_types(str source, const json_char *text, Py_ssize_t length, set found) except -1:
+    """Add to ``found`` what ``_jsonld_types`` finds in ``json.loads(source, strict=False)``
+    (nothing when it raises ValueError) of ``source``, whose characters are ``text``;
+    False when json.loads is to decide."""
+    cdef Py_ssize_t start = _json_blank(text, 0, length)
+    cdef Py_ssize_t end = _json_end(text, start, length, 0)
+    if end == JSON_UNDECIDED:
+        return False
+    if end != JSON_INVALID and _json_blank(text, end, length) == length:
+        _jsonld_walk(source, text, start, length, found, 0)
+    return True
+
+
+cdef inline Py_ssize_t _json_blank(const json_char *text, Py_ssize_t at, Py_ssize_t length) noexcept:
+    """Past the JSON white space from ``at``."""
+    while at < length and (text[at] == 32 or text[at] == 10 or text[at] == 13 or text[at] == 9):
+        at += 1
+    return at
+
+
+cdef Py_ssize_t _json_end(const json_char *text, Py_ssize_t at, Py_ssize_t length, int depth) noexcept:
+    """Where the JSON value from ``at`` ends as json's scanner reads it (its c_scanner:
+    NaN and the infinities too, any character in strings), or JSON_INVALID, or
+    JSON_UNDECIDED; ``depth``: the arrays and objects it is in."""
+    cdef json_char code
+    if at >= length:
+        return JSON_INVALID
+    code = text[at]
+    if code == 34:  # "
+        return _json_string_end(text, at, length)
+    if code == 123 or code == 91:  # { [
+        if depth == JSON_MAX_DEPTH:
+            return JSON_UNDECIDED
+        return _json_container_end(text, at, length, depth + 1)
+    if code == 110:
+        return _json_word_end(text, at, length, b"null")
+    if code == 116:
+        return _json_word_end(text, at, length, b"true")
+    if code == 102:
+        return _json_word_end(text, at, length, b"false")
+    if code == 78:
+        return _json_word_end(text, at, length, b"NaN")
+    if code == 73:
+        return _json_word_end(text, at, length, b"Infinity")
+    if code == 45 and at + 1 < length and text[at + 1] == 73:
+        return _json_word_end(text, at, length, b"-Infinity")
+    return _json_number_end(text, at, length)
+
+
+cdef Py_ssize_t _json_word_end(const json_char *text, Py_ssize_t at, Py_ssize_t length, const char *word) noexcept:
+    """Past ``word`` when the text from ``at`` is it, else JSON_INVALID."""
+    cdef Py_ssize_t index = 0
+    while word[index] != 0:
+        if at + index >= length or text[at + index] != <unsigned char> word[index]:
+            return JSON_INVALID
+        index += 1
+    return at + index
+
+
+cdef inline bint _json_digit(json_char code) noexcept:
+    return 48 <= code <= 57
+
+
+cdef Py_ssize_t _json_number_end(const json_char *text, Py_ssize_t at, Py_ssize_t length) noexcept:
+    """Past the number from ``at`` (json's _match_number: a fraction or exponent without
+    digits is not read), else JSON_INVALID."""
+    cdef Py_ssize_t index = at, mark
+    if text[index] == 45:  # -
+        index += 1
+        if index >= length:
+            return JSON_INVALID
+    if 49 <= text[index] <= 57:
+        index += 1
+        while index < length and _json_digit(text[index]):
+            index += 1
+    elif text[index] == 48:
+        index += 1
+    else:
+        return JSON_INVALID
+    if index + 1 < length and text[index] == 46 and _json_digit(text[index + 1]):  # .
+        index += 2
+        while index < length and _json_digit(text[index]):
+            index += 1
+    if index + 1 < length and (text[index] == 101 or text[index] == 69):  # e E
+        mark = index
+        index += 1
+        if index + 1 < length and (text[index] == 45 or text[index] == 43):
+            index += 1
+        while index < length and _json_digit(text[index]):
+            index += 1
+        if not _json_digit(text[index - 1]):
+            index = mark
+    if index - at > JSON_MAX_NUMBER:
+        return JSON_UNDECIDED
+    return index
+
+
+cdef Py_ssize_t _json_string_end(const json_char *text, Py_ssize_t at, Py_ssize_t length) noexcept:
+    """Past the string whose quote is at ``at`` (its escapes valid), else JSON_INVALID."""
+    cdef Py_ssize_t index = at + 1, digit
+    cdef json_char code
+    while index < length:
+        code = text[index]
+        if code == 34:
+            return index + 1
+        if code == 92:  # backslash
+            index += 1
+            if index >= length:
+                return JSON_INVALID
+            code = text[index]
+            if code == 117:  # u
+                if index + 5 >= length:
+                    return JSON_INVALID
+                for digit in range(index + 1, index + 5):
+                    code = text[digit]
+                    if not (_json_digit(code) or 97 <= code <= 102 or 65 <= code <= 70):
+                        return JSON_INVALID
+                index += 4
+            elif not (code == 34 or code == 92 or code == 47 or code == 98 or code == 102 or code == 110
+                      or code == 114 or code == 116):
+                return JSON_INVALID
+        index += 1
+    return JSON_INVALID
+
+
+cdef Py_ssize_t _json_container_end(const json_char *text, Py_ssize_t at, Py_ssize_t length, int depth) noexcept:
+    """Past the array or object whose bracket is at ``at``, else JSON_INVALID or
+    JSON_UNDECIDED."""
+    cdef bint members = text[at] == 123
+    cdef json_char close = 125 if members else 93
+    at = _json_blank(text, at + 1, length)
+    if at < length and text[at] == close:
+        return at + 1
+    while True:
+        if members:
+            if at >= length or text[at] != 34:
+                return JSON_INVALID
+            at = _json_string_end(text, at, length)
+            if at < 0:
+                return at
+            at = _json_blank(text, at, length)
+            if at >= length or text[at] != 58:  # :
+                return JSON_INVALID
+            at = _json_blank(text, at + 1, length)
+        at = _json_end(text, at, length, depth)
+        if at < 0:
+            return at
+        at = _json_blank(text, at, length)
+        if at >= length:
+            return JSON_INVALID
+        if text[at] == close:
+            return at + 1
+        if text[at] != 44:  # ,
+            return JSON_INVALID
+        at = _json_blank(text, at + 1, length)
+
+
+cdef str _json_string(str source, const json_char *text, Py_ssize_t at, Py_ssize_t end):
+    """The value of the valid string from ``at`` to ``end`` of ``source``."""
+    cdef Py_ssize_t index
+    for index in range(at + 1, end - 1):
+        if text[index] == 92:
+            return _scanstring(source, at + 1, False)[0]
+    return PyUnicode_Substring(source, at + 1, end - 1)
+
+
+cdef Py_ssize_t _jsonld_walk(str source, const json_char *text, Py_ssize_t at, Py_ssize_t length, set found,
+                             int depth) except -1:
+    """``_jsonld_types`` of the valid JSON value from ``at`` (``source``'s characters
+    ``text``); past it."""
+    cdef Py_ssize_t places[4]
+    cdef Py_ssize_t end, which
+    if depth > JSONLD_MAX_DEPTH or (text[at] != 91 and text[at] != 123):
+        return _json_end(text, at, length, 0)
+    if text[at] == 91:  # a list: its items
+        at = _json_blank(text, at + 1, length)
+        while text[at] != 93:
+            at = _json_blank(text, _jsonld_walk(source, text, at, length, found, depth + 1), length)
+            if text[at] == 44:
+                at = _json_blank(text, at + 1, length)
+        return at + 1
+    places[0] = places[1] = places[2] = places[3] = -1  # the last value of each key read
+    at = _json_blank(text, at + 1, length)
+    while text[at] != 125:
+        end = _json_end(text, at, length, 0)
+        which = _jsonld_key(source, text, at, end)
+        at = _json_blank(text, _json_blank(text, end, length) + 1, length)
+        if which >= 0:
+            places[which] = at
+        at = _json_blank(text, _json_end(text, at, length, 0), length)
+        if text[at] == 44:
+            at = _json_blank(text, at + 1, length)
+    if places[0] >= 0:
+        _jsonld_short_types(source, text, places[0], length, found)
+    for which in range(1, 4):
+        if places[which] >= 0:
+            _jsonld_walk(source, text, places[which], length, found, depth + 1)
+    return at + 1
+
+
+cdef Py_ssize_t _jsonld_key(str source, const json_char *text, Py_ssize_t at, Py_ssize_t end) except -2:
+    """The place in _JSONLD_KEYS of the valid string from ``at`` to ``end``, or -1 (read
+    in place unless it has escapes)."""
+    cdef Py_ssize_t index, which
+    cdef str name
+    for index in range(at + 1, end - 1):
+        if text[index] == 92:
+            key = _json_string(source, text, at, end)
+            return _JSONLD_KEYS.index(key) if key in _JSONLD_KEYS else -1
+    for which in range(4):
+        name = <str> _JSONLD_KEYS[which]
+        if len(name) == end - at - 2:
+            for index in range(len(name)):
+                if text[at + 1 + index] != <Py_UCS4> name[index]:
+                    break
+            else:
+                return which
+    return -1
+
+
+cdef Py_ssize_t _jsonld_short_types(str source, const json_char *text, Py_ssize_t at, Py_ssize_t length,
+                                    set found) except -1:
+    """``_add_short_types`` of the valid JSON value from ``at``; past it."""
+    cdef Py_ssize_t end
+    if text[at] == 34:
+        end = _json_end(text, at, length, 0)
+        _add_short_types(_json_string(source, text, at, end), found)
+        return end
+    if text[at] != 91:
+        return _json_end(text, at, length, 0)
+    at = _json_blank(text, at + 1, length)
+    while text[at] != 93:
+        at = _json_blank(text, _jsonld_short_types(source, text, at, length, found), length)
+        if text[at] == 44:
+            at = _json_blank(text, at + 1, length)
+    return at + 1
