@@ -279,10 +279,12 @@ cdef struct Open:
     size_t place  # of its facts in the table's values
 
 
-cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except NULL:
+cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL, HeadWalk *head=NULL) except NULL:
     """The text facts of every node under ``root`` (and of root) that has children, from
     one walk that reads each text node once and sums the facts up the tree (``walk``:
-    selectors to match on the way, crawler/_fastwalk.pxi)."""
+    selectors to match on the way, crawler/_fastwalk.pxi; ``head``: ``head_walk``'s
+    elements to find on the way, crawler/_fasthead.pxi, the subtrees of those it strips
+    then left out of the table and of ``walk``)."""
     cdef lxb_dom_node_t *node
     cdef FactsTable *table = _new_table()
     cdef Open *stack = NULL
@@ -308,9 +310,15 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except
                 facts.end = place
                 if walk != NULL:
                     _leave(walk, stack[depth].node)
+                if head != NULL:
+                    _head_leave(head, stack[depth].node)
                 if depth > 0:
                     _merge(&table.values[stack[depth - 1].place].deep, &facts.deep)
                 node = stack[depth].node.next if depth > 0 else NULL
+                continue
+            if head != NULL and node.type == FASTDOM_ELEMENT and _head_element(head, node):
+                _head_below(head, node)
+                node = node.next
                 continue
             if walk != NULL:
                 _arrive(walk, node)
@@ -332,6 +340,8 @@ cdef FactsTable *_build_table(lxb_dom_node_t *root, WalkState *walk=NULL) except
             else:
                 if walk != NULL:
                     _leave(walk, node)
+                if head != NULL:
+                    _head_leave(head, node)
                 node = node.next
     except BaseException:
         _free_table(table)

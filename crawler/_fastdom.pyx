@@ -7,7 +7,9 @@ answer the part of ``LexborNode``'s interface the extractor uses (``tag``, ``att
 ``text_content``, ``text()``, ``css()``, ``css_first()``) with the same values, but each
 node is one object per document (so parent, child and sibling steps are pointer reads and
 a cached object, not a new wrapper per access) and its tag and attributes are read once.
-The tree must not change while a view is in use (the extractor strips scripts first).
+The tree must not change while a view is in use, but for the strip of the elements
+``head_walk`` collects (it reads the page as it will be after the strip; the FastNodes of
+the stripped elements are not read after it).
 
 Struct fields are read directly from the lexbor headers of the selectolax release this
 module was compiled against (pinned in pyproject.toml); ``SELECTOLAX_VERSION`` names it, and
@@ -175,12 +177,7 @@ cdef class FastDoc:
         """Answer ``scope.css(query)`` for ``queries`` = [(query, scope FastNode or None
         for the root element)] by one walk; each answer is then handed out by the first
         ``css(query)`` call on its scope (crawler/_fastwalk.pxi)."""
-        root = self.parser.root
-        if root is None:
-            return
-        root_node = self.wrap((<LexborNode> root).node)
-        self.answers.update(_walk_answers(
-            self, root_node.ptr, [(query, root_node if scope is None else scope) for query, scope in queries]))
+        _prefetch(self, queries, NULL)
 
     def css(self, str query):
         """``parser.css(query)`` (from the root element) as FastNodes."""

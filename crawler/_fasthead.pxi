@@ -1,18 +1,28 @@
 # Included by _fastdom.pyx: the elements crawler.pagefacts.HeadFacts reads and the script,
 # style and template elements the extractor strips, found by one walk of the tree instead of
-# lexbor's selector engine and three walks of lxb_dom_elements_by_tag_name, and FastHeadFacts,
-# crawler.pagefacts.HeadFacts compiled. The head facts are read before the tree is stripped
-# and viewed: from the FastNodes of a view of their own (their tags and attributes read in
-# C), released before the strip.
+# lexbor's selector engine and three walks of lxb_dom_elements_by_tag_name (the walk that also
+# builds the view's text facts table and answers its prefetched selectors, as they will be
+# after the strip), and FastHeadFacts, crawler.pagefacts.HeadFacts compiled. The head facts
+# are read before the tree is stripped: from FastNodes of the extractor's view (their tags
+# and attributes read in C).
 
 from libc.string cimport memcmp
 
 from crawler.encoding import header_values
-from crawler.pagefacts import _directives, _header_robots, _load_json
+from json import decoder as json_decoder
+
+from crawler.pagefacts import _directives, _header_robots, _json_text, _load_json
 
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object text)
     const unsigned char *PyUnicode_1BYTE_DATA(object text)
+    ctypedef unsigned char Py_UCS1
+    ctypedef unsigned short Py_UCS2
+    int PyUnicode_KIND(object text)
+    void *PyUnicode_DATA(object text)
+    int PyUnicode_1BYTE_KIND
+    int PyUnicode_2BYTE_KIND
+    str PyUnicode_Substring(object text, Py_ssize_t start, Py_ssize_t end)
 
 #: The selector ``head_walk`` answers (crawler.treeview uses it only while
 #: crawler.pagefacts.FACTS_SELECTOR is this one).
@@ -22,6 +32,8 @@ STRIP_TAGS = ("script", "style", "template")
 
 cdef uintptr_t _ITEMTYPE = _ATTR_IDS.get("itemtype", 0)
 cdef bytes _ITEMTYPE_NAME = b"itemtype"
+cdef const unsigned char *_ITEMTYPE_CHARS = <bytes> _ITEMTYPE_NAME
+cdef size_t _ITEMTYPE_LENGTH = len(_ITEMTYPE_NAME)
 cdef uintptr_t _TYPE = _ATTR_IDS.get("type", 0)
 
 
@@ -32,14 +44,15 @@ cdef struct NameMemo:
     uintptr_t other
 
 
-cdef inline bint _has_named(lxb_dom_node_t *node, uintptr_t attr_id, bytes name, NameMemo *memo) noexcept:
-    """``_has_attribute(node, attr_id, name)``, an id of the document's own names compared
+cdef inline bint _has_named(lxb_dom_node_t *node, uintptr_t attr_id, bytes name, const unsigned char *chars,
+                            size_t length, NameMemo *memo) noexcept:
+    """``_has_attribute(node, attr_id, name)`` (``chars``: the ``length`` bytes of
+    ``name``, read without the bytes object), an id of the document's own names compared
     by its name only when it is neither id ``memo`` holds: a page's elements carry a few
     such names (data-*, aria-* ...) over and over."""
     cdef lxb_dom_attr_t *attr
     cdef uintptr_t local
     cdef const hash_entry_t *entry
-    cdef Py_ssize_t length = len(name)
     if attr_id != 0:
         return _has_attribute(node, attr_id, name)
     attr = <lxb_dom_attr_t *> (<element_t *> node).first_attr
@@ -49,7 +62,7 @@ cdef inline bint _has_named(lxb_dom_node_t *node, uintptr_t attr_id, bytes name,
             if local == memo.named:
                 return True
             entry = <const hash_entry_t *> local
-            if <Py_ssize_t> entry.length == length and _same(lexbor_hash_entry_str(entry), name, length, True):
+            if entry.length == length and _same(lexbor_hash_entry_str(entry), chars, length, True):
                 memo.named = local
                 return True
             memo.other = local
@@ -57,74 +70,116 @@ cdef inline bint _has_named(lxb_dom_node_t *node, uintptr_t attr_id, bytes name,
     return False
 
 
-def head_walk(LexborHTMLParser parser not None):
+cdef struct HeadWalk:
+    # What ``head_walk`` finds as the walk goes, borrowed from it: the view its elements are
+    # FastNodes of, their list, the lists of the elements stripped (per tag of STRIP_TAGS).
+    PyObject *parser
+    PyObject *view
+    PyObject *found
+    PyObject *stripped[3]
+    # The root element, and whether the walk is at or below it.
+    lxb_dom_node_t *root
+    bint inside
+    NameMemo itemtype_memo
+
+
+def head_walk(LexborHTMLParser parser not None, FastDoc doc not None, list queries not None):
     """(``parser.css(FACTS_QUERY)``, [the elements ``parser.strip_tags([tag])`` removes,
-    for each tag of STRIP_TAGS], the view the first are FastNodes of) of a document (not a
-    fragment) from one walk. The first: the elements under the root element (and it) that
-    match, in document order, each once per selector of the list it matches (as lexbor's
-    engine lists them), less the ``<meta>`` elements FastHeadFacts would read nothing of
-    (see ``_meta_matters``). The others: the elements below the document node with that tag and
-    no prefix, in document order (as lxb_dom_elements_by_tag_name finds them), as selectolax
-    nodes. The view must be released before the tree changes (``strip_walked`` does)."""
-    cdef FastDoc facts_view = FastDoc(parser)
+    for each tag of STRIP_TAGS], ``doc``) of a document (not a fragment) from one walk,
+    which also builds ``doc``'s text facts table and answers its ``prefetch(queries)`` as
+    they will be once those elements are stripped (their subtrees passed over: ``doc``,
+    a view of ``parser``, must not have built its table yet). The first: the elements under
+    the root element (and it) that match, in document order, each once per selector of the
+    list it matches (as lexbor's engine lists them), less the ``<meta>`` elements
+    FastHeadFacts would read nothing of (see ``_meta_matters``), as FastNodes of ``doc``:
+    those of stripped elements are not to be read after ``strip_walked``. The others: the
+    elements below the document node with that tag and no prefix, in document order (as
+    lxb_dom_elements_by_tag_name finds them), as selectolax nodes."""
+    cdef HeadWalk head
     cdef list found = []
     cdef list scripts = [], styles = [], templates = []
-    cdef lxb_dom_node_t *top = &parser.document.dom_document.node
-    cdef lxb_dom_node_t *root = NULL
-    cdef lxb_dom_node_t *node
-    cdef uintptr_t tag
-    cdef int count
-    cdef bint inside = False
-    cdef NameMemo itemtype_memo = NameMemo(0, 0)
+    if doc.table != NULL or doc.parser is not parser:
+        raise ValueError("head_walk needs a new view of the parser")
+    head.parser = <PyObject *> parser
+    head.view = <PyObject *> doc
+    head.found = <PyObject *> found
+    head.stripped[0] = <PyObject *> scripts
+    head.stripped[1] = <PyObject *> styles
+    head.stripped[2] = <PyObject *> templates
     root_node = parser.root
-    if root_node is not None:
-        root = (<LexborNode> root_node).node
-    node = top.first_child
+    head.root = NULL if root_node is None else (<LexborNode> root_node).node
+    head.inside = False
+    head.itemtype_memo = NameMemo(0, 0)
+    _prefetch(doc, queries, &head)
+    return found, [scripts, styles, templates], doc
+
+
+cdef inline bint _head_element(HeadWalk *head, lxb_dom_node_t *node) except -1:
+    """``head_walk`` reaches the element ``node``: listed when it matches (or stripped);
+    whether it is stripped. Most elements are neither: told apart without Python objects."""
+    cdef uintptr_t tag = node.local_name
+    cdef int count = 0
+    cdef int stripped = -1
+    if node == head.root:
+        head.inside = True
+    if tag == LXB_TAG_SCRIPT:
+        stripped = 0
+        count = head.inside and _has_attribute(node, _TYPE, b"type")
+    elif tag == LXB_TAG_META:
+        count = head.inside and _meta_matters(node)
+    elif tag == LXB_TAG_TITLE:
+        count = head.inside
+    elif tag == LXB_TAG_BASE:
+        count = head.inside and _has_attribute(node, LXB_DOM_ATTR_HREF, b"href")
+    elif tag == LXB_TAG_STYLE:
+        stripped = 1
+    elif tag == LXB_TAG_TEMPLATE:
+        stripped = 2
+    if head.inside:
+        count += _has_named(node, _ITEMTYPE, _ITEMTYPE_NAME, _ITEMTYPE_CHARS, _ITEMTYPE_LENGTH,
+                            &head.itemtype_memo)
+    if stripped >= 0 and node.prefix != 0:
+        stripped = -1
+    if count == 0 and stripped < 0:
+        return False
+    return _head_keep(head, node, count, stripped)
+
+
+cdef bint _head_keep(HeadWalk *head, lxb_dom_node_t *node, int count, int stripped) except -1:
+    """List the element ``node`` ``count`` times among the matches, and among the elements
+    stripped (per tag: ``stripped``, or -1); whether it is stripped."""
+    while count > 0:
+        (<list> head.found).append((<FastDoc> head.view).wrap(node))
+        count -= 1
+    if stripped < 0:
+        return False
+    (<list> head.stripped[stripped]).append(LexborNode.new(node, <LexborHTMLParser> head.parser))
+    return True
+
+
+cdef inline void _head_leave(HeadWalk *head, lxb_dom_node_t *node) noexcept:
+    """``head_walk`` is done with ``node`` and what is below it."""
+    if node == head.root:
+        head.inside = False
+
+
+cdef int _head_below(HeadWalk *head, lxb_dom_node_t *top) except -1:
+    """``head_walk`` reaches each element below ``top`` (stripped with it: no text facts,
+    no prefetched answers)."""
+    cdef lxb_dom_node_t *node = top.first_child
     while node != NULL:
         if node.type == FASTDOM_ELEMENT:
-            if node == root:
-                inside = True
-            tag = node.local_name
-            count = 0
-            if tag == LXB_TAG_SCRIPT:
-                if node.prefix == 0:
-                    scripts.append(LexborNode.new(node, parser))
-                count = inside and _has_attribute(node, _TYPE, b"type")
-            elif tag == LXB_TAG_META:
-                count = inside and _meta_matters(node)
-            elif tag == LXB_TAG_TITLE:
-                count = inside
-            elif tag == LXB_TAG_BASE:
-                count = inside and _has_attribute(node, LXB_DOM_ATTR_HREF, b"href")
-            elif tag == LXB_TAG_STYLE:
-                if node.prefix == 0:
-                    styles.append(LexborNode.new(node, parser))
-            elif tag == LXB_TAG_TEMPLATE:
-                if node.prefix == 0:
-                    templates.append(LexborNode.new(node, parser))
-            if inside:
-                count += _has_named(node, _ITEMTYPE, _ITEMTYPE_NAME, &itemtype_memo)
-                while count > 0:
-                    found.append(facts_view.wrap(node))
-                    count -= 1
+            _head_element(head, node)
         if node.first_child != NULL:
             node = node.first_child
-            continue
-        while node.next == NULL and node != top:
-            node = node.parent
-            if node == root:
-                inside = False
-        if node == top:
-            break
-        if node == root:
-            inside = False
-        node = node.next
-    return found, [scripts, styles, templates], facts_view
+        else:
+            node = after_subtree(node, top)
+    return 0
 
 
 cdef class FastHeadFacts:
     """crawler.pagefacts.HeadFacts compiled, over the elements ``head_walk`` found (FastNodes
-    of its view, read before ``strip_walked`` releases it): the same answers, the ``<meta>``
+    of the view it was given, read before ``strip_walked``): the same answers, the ``<meta>``
     facts read in the one pass that sorts the elements (the methods' loops over the metas
     answer from their first matches)."""
 
@@ -223,7 +278,7 @@ cdef class FastHeadFacts:
         cdef FastNode script
         cdef dict attrs
         for script in self.json_ld:
-            _jsonld_types(_load_json(_text(script.ptr, True, b"")), found, 0)
+            _script_types(_text(script.ptr, True, b""), found)
         for attrs in self.items:
             prop = (attrs.get("itemprop") or "").strip()
             if prop and prop not in ("mainEntity", "mainEntityOfPage"):
@@ -442,11 +497,287 @@ cdef void _add_short_types(object value, set found) except *:
 
 
 def strip_walked(tuple walked):
-    """Release the view of ``head_walk``'s answer ``walked``, then remove the elements it
-    collected for stripping, tag after tag, as ``parser.strip_tags(list(STRIP_TAGS))`` does
-    (an element already taken out with an earlier one's subtree is unlinked from that
-    detached subtree: the document is the same)."""
-    (<FastDoc> walked[2]).release()
+    """Remove the elements ``head_walk``'s answer ``walked`` collected for stripping, tag
+    after tag, as ``parser.strip_tags(list(STRIP_TAGS))`` does (an element already taken
+    out with an earlier one's subtree is unlinked from that detached subtree: the document
+    is the same)."""
     for nodes in walked[1]:
         for node in nodes:
             node.decompose(False)  # recursive=False, passed by place: no keywords dict per node
+
+
+# The types of a JSON-LD script, read from its text in place: json.loads builds every
+# object of it (a page's JSON-LD runs to kilobytes) for the few @type values
+# _jsonld_types reads.
+
+ctypedef fused json_char:
+    Py_UCS1
+    Py_UCS2
+    Py_UCS4
+
+cdef enum:
+    JSON_INVALID = -1  # json.loads(strict=False) raises ValueError
+    JSON_UNDECIDED = -2  # json.loads is asked: nesting it may find too deep, an integer too long
+    JSON_MAX_DEPTH = 64
+    JSON_MAX_NUMBER = 4000  # characters (int() refuses more than 4300 digits)
+    JSONLD_MAX_DEPTH = 20  # _jsonld_types reads no deeper
+
+#: The keys _jsonld_types reads, @type first.
+cdef tuple _JSONLD_KEYS = ("@type", "@graph", "mainEntity", "mainEntityOfPage")
+cdef object _scanstring = json_decoder.scanstring
+
+
+cdef void _script_types(str text, set found) except *:
+    """``_jsonld_types(_load_json(text), found, 0)``: read in place, unless json.loads is
+    to decide."""
+    cdef str source = _json_text(text)
+    cdef int kind = PyUnicode_KIND(source)
+    cdef void *data = PyUnicode_DATA(source)
+    cdef Py_ssize_t length = len(source)
+    cdef bint read
+    if kind == PyUnicode_1BYTE_KIND:
+        read = _json_types(source, <Py_UCS1 *> data, length, found)
+    elif kind == PyUnicode_2BYTE_KIND:
+        read = _json_types(source, <Py_UCS2 *> data, length, found)
+    else:
+        read = _json_types(source, <Py_UCS4 *> data, length, found)
+    if not read:
+        _jsonld_types(_load_json(text), found, 0)
+
+
+cdef bint _json_types(str source, const json_char *text, Py_ssize_t length, set found) except -1:
+    """Add to ``found`` what ``_jsonld_types`` finds in ``json.loads(source, strict=False)``
+    (nothing when it raises ValueError) of ``source``, whose characters are ``text``;
+    False when json.loads is to decide."""
+    cdef Py_ssize_t start = _json_blank(text, 0, length)
+    cdef Py_ssize_t end = _json_end(text, start, length, 0)
+    if end == JSON_UNDECIDED:
+        return False
+    if end != JSON_INVALID and _json_blank(text, end, length) == length:
+        _jsonld_walk(source, text, start, length, found, 0)
+    return True
+
+
+cdef inline Py_ssize_t _json_blank(const json_char *text, Py_ssize_t at, Py_ssize_t length) noexcept:
+    """Past the JSON white space from ``at``."""
+    while at < length and (text[at] == 32 or text[at] == 10 or text[at] == 13 or text[at] == 9):
+        at += 1
+    return at
+
+
+cdef Py_ssize_t _json_end(const json_char *text, Py_ssize_t at, Py_ssize_t length, int depth) noexcept:
+    """Where the JSON value from ``at`` ends as json's scanner reads it (its c_scanner:
+    NaN and the infinities too, any character in strings), or JSON_INVALID, or
+    JSON_UNDECIDED; ``depth``: the arrays and objects it is in."""
+    cdef json_char code
+    if at >= length:
+        return JSON_INVALID
+    code = text[at]
+    if code == 34:  # "
+        return _json_string_end(text, at, length)
+    if code == 123 or code == 91:  # { [
+        if depth == JSON_MAX_DEPTH:
+            return JSON_UNDECIDED
+        return _json_container_end(text, at, length, depth + 1)
+    if code == 110:
+        return _json_word_end(text, at, length, b"null")
+    if code == 116:
+        return _json_word_end(text, at, length, b"true")
+    if code == 102:
+        return _json_word_end(text, at, length, b"false")
+    if code == 78:
+        return _json_word_end(text, at, length, b"NaN")
+    if code == 73:
+        return _json_word_end(text, at, length, b"Infinity")
+    if code == 45 and at + 1 < length and text[at + 1] == 73:
+        return _json_word_end(text, at, length, b"-Infinity")
+    return _json_number_end(text, at, length)
+
+
+cdef Py_ssize_t _json_word_end(const json_char *text, Py_ssize_t at, Py_ssize_t length, const char *word) noexcept:
+    """Past ``word`` when the text from ``at`` is it, else JSON_INVALID."""
+    cdef Py_ssize_t index = 0
+    while word[index] != 0:
+        if at + index >= length or text[at + index] != <unsigned char> word[index]:
+            return JSON_INVALID
+        index += 1
+    return at + index
+
+
+cdef inline bint _json_digit(json_char code) noexcept:
+    return 48 <= code <= 57
+
+
+cdef Py_ssize_t _json_number_end(const json_char *text, Py_ssize_t at, Py_ssize_t length) noexcept:
+    """Past the number from ``at`` (json's _match_number: a fraction or exponent without
+    digits is not read), else JSON_INVALID."""
+    cdef Py_ssize_t index = at, mark
+    if text[index] == 45:  # -
+        index += 1
+        if index >= length:
+            return JSON_INVALID
+    if 49 <= text[index] <= 57:
+        index += 1
+        while index < length and _json_digit(text[index]):
+            index += 1
+    elif text[index] == 48:
+        index += 1
+    else:
+        return JSON_INVALID
+    if index + 1 < length and text[index] == 46 and _json_digit(text[index + 1]):  # .
+        index += 2
+        while index < length and _json_digit(text[index]):
+            index += 1
+    if index + 1 < length and (text[index] == 101 or text[index] == 69):  # e E
+        mark = index
+        index += 1
+        if index + 1 < length and (text[index] == 45 or text[index] == 43):
+            index += 1
+        while index < length and _json_digit(text[index]):
+            index += 1
+        if not _json_digit(text[index - 1]):
+            index = mark
+    if index - at > JSON_MAX_NUMBER:
+        return JSON_UNDECIDED
+    return index
+
+
+cdef Py_ssize_t _json_string_end(const json_char *text, Py_ssize_t at, Py_ssize_t length) noexcept:
+    """Past the string whose quote is at ``at`` (its escapes valid), else JSON_INVALID."""
+    cdef Py_ssize_t index = at + 1, digit
+    cdef json_char code
+    while index < length:
+        code = text[index]
+        if code == 34:
+            return index + 1
+        if code == 92:  # backslash
+            index += 1
+            if index >= length:
+                return JSON_INVALID
+            code = text[index]
+            if code == 117:  # u
+                if index + 5 >= length:
+                    return JSON_INVALID
+                for digit in range(index + 1, index + 5):
+                    code = text[digit]
+                    if not (_json_digit(code) or 97 <= code <= 102 or 65 <= code <= 70):
+                        return JSON_INVALID
+                index += 4
+            elif not (code == 34 or code == 92 or code == 47 or code == 98 or code == 102 or code == 110
+                      or code == 114 or code == 116):
+                return JSON_INVALID
+        index += 1
+    return JSON_INVALID
+
+
+cdef Py_ssize_t _json_container_end(const json_char *text, Py_ssize_t at, Py_ssize_t length, int depth) noexcept:
+    """Past the array or object whose bracket is at ``at``, else JSON_INVALID or
+    JSON_UNDECIDED."""
+    cdef bint members = text[at] == 123
+    cdef json_char close = 125 if members else 93
+    at = _json_blank(text, at + 1, length)
+    if at < length and text[at] == close:
+        return at + 1
+    while True:
+        if members:
+            if at >= length or text[at] != 34:
+                return JSON_INVALID
+            at = _json_string_end(text, at, length)
+            if at < 0:
+                return at
+            at = _json_blank(text, at, length)
+            if at >= length or text[at] != 58:  # :
+                return JSON_INVALID
+            at = _json_blank(text, at + 1, length)
+        at = _json_end(text, at, length, depth)
+        if at < 0:
+            return at
+        at = _json_blank(text, at, length)
+        if at >= length:
+            return JSON_INVALID
+        if text[at] == close:
+            return at + 1
+        if text[at] != 44:  # ,
+            return JSON_INVALID
+        at = _json_blank(text, at + 1, length)
+
+
+cdef str _json_string(str source, const json_char *text, Py_ssize_t at, Py_ssize_t end):
+    """The value of the valid string from ``at`` to ``end`` of ``source``."""
+    cdef Py_ssize_t index
+    for index in range(at + 1, end - 1):
+        if text[index] == 92:
+            return _scanstring(source, at + 1, False)[0]
+    return PyUnicode_Substring(source, at + 1, end - 1)
+
+
+cdef Py_ssize_t _jsonld_walk(str source, const json_char *text, Py_ssize_t at, Py_ssize_t length, set found,
+                             int depth) except -1:
+    """``_jsonld_types`` of the valid JSON value from ``at`` (``source``'s characters
+    ``text``); past it."""
+    cdef Py_ssize_t places[4]
+    cdef Py_ssize_t end, which
+    if depth > JSONLD_MAX_DEPTH or (text[at] != 91 and text[at] != 123):
+        return _json_end(text, at, length, 0)
+    if text[at] == 91:  # a list: its items
+        at = _json_blank(text, at + 1, length)
+        while text[at] != 93:
+            at = _json_blank(text, _jsonld_walk(source, text, at, length, found, depth + 1), length)
+            if text[at] == 44:
+                at = _json_blank(text, at + 1, length)
+        return at + 1
+    places[0] = places[1] = places[2] = places[3] = -1  # the last value of each key read
+    at = _json_blank(text, at + 1, length)
+    while text[at] != 125:
+        end = _json_end(text, at, length, 0)
+        which = _jsonld_key(source, text, at, end)
+        at = _json_blank(text, _json_blank(text, end, length) + 1, length)
+        if which >= 0:
+            places[which] = at
+        at = _json_blank(text, _json_end(text, at, length, 0), length)
+        if text[at] == 44:
+            at = _json_blank(text, at + 1, length)
+    if places[0] >= 0:
+        _jsonld_short_types(source, text, places[0], length, found)
+    for which in range(1, 4):
+        if places[which] >= 0:
+            _jsonld_walk(source, text, places[which], length, found, depth + 1)
+    return at + 1
+
+
+cdef Py_ssize_t _jsonld_key(str source, const json_char *text, Py_ssize_t at, Py_ssize_t end) except -2:
+    """The place in _JSONLD_KEYS of the valid string from ``at`` to ``end``, or -1 (read
+    in place unless it has escapes)."""
+    cdef Py_ssize_t index, which
+    cdef str name
+    for index in range(at + 1, end - 1):
+        if text[index] == 92:
+            key = _json_string(source, text, at, end)
+            return _JSONLD_KEYS.index(key) if key in _JSONLD_KEYS else -1
+    for which in range(4):
+        name = <str> _JSONLD_KEYS[which]
+        if len(name) == end - at - 2:
+            for index in range(len(name)):
+                if text[at + 1 + index] != <Py_UCS4> name[index]:
+                    break
+            else:
+                return which
+    return -1
+
+
+cdef Py_ssize_t _jsonld_short_types(str source, const json_char *text, Py_ssize_t at, Py_ssize_t length,
+                                    set found) except -1:
+    """``_add_short_types`` of the valid JSON value from ``at``; past it."""
+    cdef Py_ssize_t end
+    if text[at] == 34:
+        end = _json_end(text, at, length, 0)
+        _add_short_types(_json_string(source, text, at, end), found)
+        return end
+    if text[at] != 91:
+        return _json_end(text, at, length, 0)
+    at = _json_blank(text, at + 1, length)
+    while text[at] != 93:
+        at = _json_blank(text, _jsonld_short_types(source, text, at, length, found), length)
+        if text[at] == 44:
+            at = _json_blank(text, at + 1, length)
+    return at + 1

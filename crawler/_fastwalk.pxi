@@ -133,11 +133,27 @@ cdef int _want_attribute(WalkState *state, Py_ssize_t which, tuple part) except 
     return 0
 
 
-cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
+cdef int _prefetch(FastDoc doc, list queries, HeadWalk *head) except -1:
+    """FastDoc.prefetch(queries); with ``head``, from ``head_walk``'s walk (which builds the
+    text facts table even when there is no root element to answer them from)."""
+    cdef lxb_dom_node_t *root = NULL
+    cdef FastNode root_node
+    found = doc.parser.root
+    if found is not None:
+        root_node = doc.wrap((<LexborNode> found).node)
+        root = root_node.ptr
+        queries = [(query, root_node if scope is None else scope) for query, scope in queries]
+    elif head == NULL:
+        return 0
+    doc.answers.update(_walk_answers(doc, root, queries, head))
+    return 0
+
+
+cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries, HeadWalk *head):
     """{(query, scope's address): the FastNodes ``scope.css(query)`` gives} for
     ``queries`` = [(query, scope FastNode)], scopes at or below ``root``, from one walk
-    (the text facts table's, when it is not built yet); queries of other kinds are left
-    out."""
+    (the text facts table's, when it is not built yet; ``head_walk``'s with ``head``, the
+    table then not built yet); queries of other kinds are left out."""
     cdef WalkState state
     cdef uintptr_t[MAX_TAGS] ids
     cdef Py_ssize_t index, matches
@@ -148,6 +164,7 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
     cdef tuple names, parts
     cdef uintptr_t highest_scope = 0
     state.count = 0
+    state.lowest_scope = state.scopes_span = 0
     state.quirks = doc.parser.document.dom_document.compat_mode == 1
     state.doc = <PyObject *> doc
     state.inside = 0
@@ -188,11 +205,12 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries):
         state.found[state.count] = <PyObject *> found
         answers[(query, <size_t> scope.ptr)] = found
         state.count += 1
-    if state.count == 0:
+    if state.count == 0 and head == NULL:
         return answers
-    state.scopes_span = highest_scope - state.lowest_scope
-    if doc.table == NULL and _within(root, &doc.parser.document.dom_document.node):
-        doc.table = _build_table(&doc.parser.document.dom_document.node, &state)
+    if state.count > 0:
+        state.scopes_span = highest_scope - state.lowest_scope
+    if head != NULL or (doc.table == NULL and _within(root, &doc.parser.document.dom_document.node)):
+        doc.table = _build_table(&doc.parser.document.dom_document.node, &state, head)
         return answers
     node = root
     while True:

@@ -263,20 +263,26 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
     # path also leaves out the script and style text stripped unread below (same output).
     tree = LexborHTMLParser(defuse(markup, quiet=using_compiled()))
 
-    # The head facts' elements and the elements stripped below, compiled: from one walk.
-    walked = head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
-    try:
-        base_url, page_nofollow_by, facts = _page_facts(tree, url, headers, walked)
-    finally:
-        # Script and style text is not page text: dropped before any text is read (this
-        # also releases the walk's view, should reading the facts have failed).
-        strip(tree, STRIPPED_TAGS, walked)
     # The heuristics walk the tree through a view: compiled (crawler._fastdom) when built.
     dom = view(tree)
     try:
+        # Compiled: the head facts' elements, the elements stripped below and the selectors
+        # the passes ask of the whole page (answered as the stripped tree will), from one walk.
+        walked = head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS, dom, _page_queries(dom))
+        try:
+            base_url, page_nofollow_by, facts = _page_facts(tree, url, headers, walked)
+        finally:
+            # Script and style text is not page text: dropped before any text is read.
+            strip(tree, STRIPPED_TAGS, walked)
         return _extract(dom, url, base_url, page_nofollow_by, encoding, facts)
     finally:
         dom.release()
+
+
+def _page_queries(dom: Any) -> list[tuple[str, Any]]:
+    """The selectors the passes of :func:`_extract` ask of the whole page: (query, scope
+    node, None for the root element)."""
+    return [(LINK_SELECTOR, None), (HEADINGS_SELECTOR, None), (MARKER_BOX_SELECTOR, None), (TO_SCORE, dom.body)]
 
 
 def _page_facts(tree: LexborHTMLParser, url: str, headers: Any, walked: Any) -> tuple[str, str, dict[str, Any]]:
@@ -314,9 +320,6 @@ def _extract(dom: Any, url: str, base_url: str, page_nofollow_by: str, encoding:
     if dom.__class__ is not PureView:
         # The compiled view: the same two passes, compiled.
         collect, emit = _compiled_passes()
-        # The selectors the passes below ask of the whole page, answered by one walk.
-        dom.prefetch([(LINK_SELECTOR, None), (HEADINGS_SELECTOR, None), (MARKER_BOX_SELECTOR, None),
-                      (TO_SCORE, dom.body)])
     texts = TextCache()
     # First the elements: targets, anchors and kinds (the anchors' texts also serve the
     # main-content scoring), then where each sits.

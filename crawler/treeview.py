@@ -96,15 +96,18 @@ def view(parser: Any) -> Any:
     return PureView(parser)
 
 
-def head_walk(parser: Any, query: str, stripped: tuple[str, ...]) -> tuple[list[Any], list[list[Any]], Any] | None:
-    """(``parser.css(query)`` as compiled nodes (less the ``<meta>`` elements whose name,
+def head_walk(parser: Any, query: str, stripped: tuple[str, ...], dom: Any,
+              queries: list[tuple[str, Any]]) -> tuple[list[Any], list[list[Any]], Any] | None:
+    """(``parser.css(query)`` as nodes of ``dom`` (less the ``<meta>`` elements whose name,
     property and http-equiv values name no fact the compiled HeadFacts reads), the elements
-    ``parser.strip_tags(list(stripped))`` will remove, the view of the first) for the page facts' selector
+    ``parser.strip_tags(list(stripped))`` will remove, ``dom``) for the page facts' selector
     (crawler.pagefacts.FACTS_SELECTOR) and the extractor's stripped tags, found by one
-    compiled walk; or None (pure path, or a selector or tags the walk does not know). The
-    compiled nodes serve until :func:`strip`."""
+    compiled walk, which also answers ``dom.prefetch(queries)`` as the tree will be after
+    :func:`strip` (``dom``: a new compiled view of ``parser``); or None (pure path, or a
+    selector or tags the walk does not know). The nodes of stripped elements serve until
+    :func:`strip`."""
     if _enabled and query == _fastdom.FACTS_QUERY and stripped == _fastdom.STRIP_TAGS:  # type: ignore[union-attr]
-        return _fastdom.head_walk(parser)  # type: ignore[union-attr]
+        return _fastdom.head_walk(parser, dom, queries)  # type: ignore[union-attr]
     return None
 
 
@@ -119,7 +122,7 @@ def head_facts(parser: Any, walked: tuple[list[Any], list[list[Any]], Any] | Non
 
 def strip(parser: Any, stripped: tuple[str, ...], walked: tuple[list[Any], list[list[Any]], Any] | None) -> None:
     """``parser.strip_tags(list(stripped))``, with the elements :func:`head_walk` found
-    when it found them (releasing its view first)."""
+    when it found them."""
     if walked is None:
         parser.strip_tags(list(stripped))
     else:

@@ -226,13 +226,41 @@ def test_head_walk_finds_what_lexbor_finds(both_paths: None, decode: bool) -> No
     for body in _sample_bodies() + HEAD_MARKUP + HEAD_FACTS_MARKUP:
         markup = _decode(body, None)[0] if decode else body
         tree, stripped = LexborHTMLParser(markup), LexborHTMLParser(markup)
-        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
+        dom = treeview.view(tree)
+        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS, dom, [])
         wanted = [node for node in tree.css(FACTS_SELECTOR) if node.tag != "meta" or _meta_matters(node)]
         assert [node.mem_id for node in walked[0]] == [node.mem_id for node in wanted]
         treeview.strip(tree, STRIPPED_TAGS, walked)
+        dom.release()
         stripped.strip_tags(list(STRIPPED_TAGS))
         assert tree.html == stripped.html
         assert (tree.body and tree.body.html) == (stripped.body and stripped.body.html)
+
+
+@needs_compiled
+def test_head_walk_answers_the_prefetch_and_text_facts_of_the_stripped_tree(both_paths: None) -> None:
+    """The walk before the strip passes over the stripped elements' subtrees: its answers
+    to the prefetched selectors and its text facts table are those of the stripped tree."""
+    def answers(dom: Any, queries: list) -> list:
+        places = {node.mem_id: place for place, node in enumerate(dom.css("*"))}
+        found = [[places[n.mem_id] for n in (dom.css(q) if s is None else s.css(q))] for q, s in queries]
+        return found + [node.text_piece() for node in dom.css("*")[::5] if node.child is not None]
+
+    for body in _sample_bodies() + HEAD_MARKUP + HEAD_FACTS_MARKUP:
+        markup = _decode(body, None)[0]
+        tree, stripped = LexborHTMLParser(markup), LexborHTMLParser(markup)
+        dom = treeview.view(tree)
+        queries = [(LINK_SELECTOR, None), (MARKER_BOX_SELECTOR, None), (TO_SCORE, dom.body), ("p, li", dom.body)]
+        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS, dom, queries)
+        treeview.strip(tree, STRIPPED_TAGS, walked)
+        stripped.strip_tags(list(STRIPPED_TAGS))
+        reference = treeview.view(stripped)
+        try:
+            asked = [(query, None if scope is None else reference.body) for query, scope in queries]
+            assert answers(dom, queries) == answers(reference, asked)
+        finally:
+            dom.release()
+            reference.release()
 
 
 HEAD_FACTS_MARKUP = [
@@ -273,13 +301,53 @@ def test_head_facts_read_compiled_match_the_loop(both_paths: None) -> None:
 
     for body in _sample_bodies() + HEAD_MARKUP + HEAD_FACTS_MARKUP:
         tree = LexborHTMLParser(_decode(body, None)[0])
-        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS)
+        dom = treeview.view(tree)
+        walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS, dom, [])
         assert walked is not None
         compiled = treeview.head_facts(tree, walked)
         assert compiled.__class__ is not HeadFacts
         for headers in HEADERS:
             assert facts(compiled, headers) == facts(HeadFacts(tree), headers)
         treeview.strip(tree, STRIPPED_TAGS, walked)
+        dom.release()
+
+
+#: JSON-LD texts whose types the compiled HeadFacts reads in place, as json.loads(strict=False)
+#: reads them or refuses them: escapes in keys and types, repeated keys (the last one
+#: counts), nested @type lists, numbers and constants json takes or not, control
+#: characters in strings, white space it does not take, text after the value.
+JSON_LD_READ_IN_PLACE = [
+    '{"@type": "A", "@graph": [{"@type": ["B", ["c:D"]]}, {"mainEntity": {"@type": "E/"}}], "x": [1, -0.5e+3]}',
+    '[{"\\u0040type": "F"}, {"@type": "G\\u0048", "@type": "I"}, {"@graph": [{"@type": "J"}], "@graph": 1}]',
+    '{"@type": "K", "n": [NaN, Infinity, -Infinity, true, false, null, "a\x01\\/\\ud83d\\ude00"]}',
+    '<!-- {"mainEntityOfPage": {"@type": "L\u00e9 M\U0001f600"}} -->', '<![CDATA[{"@type": "N"}]]>',
+    '{"@type": "O",}', '[1,]', '{"@type": "P"} x', '{"@type": "Q"}\x0c', '01', '1.', '1e+', '"\\u12"', '"\\x"',
+    '\ufeff{"@type": "R"}', '{"@type"\xa0: "S"}', '', '[' * 64 + ']' * 64,
+]
+#: And those json.loads decides: nesting it may refuse as too deep, an integer too long.
+JSON_LD_FOR_JSON_LOADS = ['[' * 65 + ']' * 65, '{"@type": "T", "n": ' + "1" * 4001 + '}']
+
+
+@needs_compiled
+def test_json_ld_types_read_in_place_match_json_loads(both_paths: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def schema_types(text: str) -> tuple:
+        tree = LexborHTMLParser(f"<html><head><script type=application/ld+json>{text}</script></head></html>")
+        dom = treeview.view(tree)
+        try:
+            walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS, dom, [])
+            return treeview.head_facts(tree, walked).schema_types(), HeadFacts(tree).schema_types()
+        finally:
+            dom.release()
+
+    loads = treeview._fastdom._load_json  # type: ignore[union-attr]
+    asked = []
+    monkeypatch.setattr(treeview._fastdom, "_load_json", lambda text: asked.append(text) or loads(text))
+    for text in JSON_LD_READ_IN_PLACE + JSON_LD_FOR_JSON_LOADS:
+        compiled, pure = schema_types(text)
+        assert compiled == pure, text
+        assert bool(asked) == (text in JSON_LD_FOR_JSON_LOADS), text
+        asked.clear()
+    assert schema_types(JSON_LD_READ_IN_PLACE[0])[0] == {"A", "B", "D", "E"}
 
 
 @needs_compiled
