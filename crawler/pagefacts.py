@@ -83,21 +83,15 @@ def _jsonld_types(data: Any, found: set[str], depth: int = 0) -> None:
                 _jsonld_types(data[key], found, depth + 1)
 
 
-def _json_text(text: str) -> str:
-    """A script's text without the comment or CDATA marks round its JSON."""
+def _load_json(text: str) -> Any:
     text = text.strip()
     if text.startswith("<!--"):
         text = text[4:]
     if text.endswith("-->"):
         text = text[:-3]
-    return text.replace("<![CDATA[", "").replace("]]>", "").strip()
-
-
-def _load_json(text: str) -> Any:
-    """The JSON of a script's text, or None (crawler._fastdom's _script_types reads the
-    types of the JSON-LD in it in place: change both)."""
+    text = text.replace("<![CDATA[", "").replace("]]>", "").strip()
     try:
-        return json.loads(_json_text(text), strict=False)
+        return json.loads(text, strict=False)
     except (ValueError, RecursionError):
         return None
 

@@ -312,44 +312,6 @@ def test_head_facts_read_compiled_match_the_loop(both_paths: None) -> None:
         dom.release()
 
 
-#: JSON-LD texts whose types the compiled HeadFacts reads in place, as json.loads(strict=False)
-#: reads them or refuses them: escapes in keys and types, repeated keys (the last one
-#: counts), nested @type lists, numbers and constants json takes or not, control
-#: characters in strings, white space it does not take, text after the value.
-JSON_LD_READ_IN_PLACE = [
-    '{"@type": "A", "@graph": [{"@type": ["B", ["c:D"]]}, {"mainEntity": {"@type": "E/"}}], "x": [1, -0.5e+3]}',
-    '[{"\\u0040type": "F"}, {"@type": "G\\u0048", "@type": "I"}, {"@graph": [{"@type": "J"}], "@graph": 1}]',
-    '{"@type": "K", "n": [NaN, Infinity, -Infinity, true, false, null, "a\x01\\/\\ud83d\\ude00"]}',
-    '<!-- {"mainEntityOfPage": {"@type": "L\u00e9 M\U0001f600"}} -->', '<![CDATA[{"@type": "N"}]]>',
-    '{"@type": "O",}', '[1,]', '{"@type": "P"} x', '{"@type": "Q"}\x0c', '01', '1.', '1e+', '"\\u12"', '"\\x"',
-    '\ufeff{"@type": "R"}', '{"@type"\xa0: "S"}', '', '[' * 64 + ']' * 64,
-]
-#: And those json.loads decides: nesting it may refuse as too deep, an integer too long.
-JSON_LD_FOR_JSON_LOADS = ['[' * 65 + ']' * 65, '{"@type": "T", "n": ' + "1" * 4001 + '}']
-
-
-@needs_compiled
-def test_json_ld_types_read_in_place_match_json_loads(both_paths: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    def schema_types(text: str) -> tuple:
-        tree = LexborHTMLParser(f"<html><head><script type=application/ld+json>{text}</script></head></html>")
-        dom = treeview.view(tree)
-        try:
-            walked = treeview.head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS, dom, [])
-            return treeview.head_facts(tree, walked).schema_types(), HeadFacts(tree).schema_types()
-        finally:
-            dom.release()
-
-    loads = treeview._fastdom._load_json  # type: ignore[union-attr]
-    asked = []
-    monkeypatch.setattr(treeview._fastdom, "_load_json", lambda text: asked.append(text) or loads(text))
-    for text in JSON_LD_READ_IN_PLACE + JSON_LD_FOR_JSON_LOADS:
-        compiled, pure = schema_types(text)
-        assert compiled == pure, text
-        assert bool(asked) == (text in JSON_LD_FOR_JSON_LOADS), text
-        asked.clear()
-    assert schema_types(JSON_LD_READ_IN_PLACE[0])[0] == {"A", "B", "D", "E"}
-
-
 @needs_compiled
 @pytest.mark.parametrize("table_first", [False, True], ids=["in the facts table's walk", "own walk"])
 def test_prefetched_selectors_answer_like_their_own_walks(table_first: bool) -> None:
