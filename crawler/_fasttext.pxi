@@ -170,12 +170,18 @@ cdef extern from *:
         __m128i before;  /* lane 0: whether the byte before the block is white space */
     } fasttext_lanes;
 
+    /* Per byte lane of 16 ASCII bytes, -1 where it is white space as str.split sees ASCII:
+       9 to 13, 28 to 32. */
+    static inline __m128i fasttext_blanks(__m128i bytes) {
+        return _mm_or_si128(
+            _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(8)), _mm_cmplt_epi8(bytes, _mm_set1_epi8(14))),
+            _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(27)), _mm_cmplt_epi8(bytes, _mm_set1_epi8(33))));
+    }
+
     /* Count the 16 ASCII bytes of ``bytes`` into ``lanes`` (white space as str.split sees
        ASCII: 9 to 13, 28 to 32). Lanes are 0 or -1 per test: subtracting counts one. */
     static inline void fasttext_count_block(fasttext_lanes *lanes, __m128i bytes) {
-        __m128i blank = _mm_or_si128(
-            _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(8)), _mm_cmplt_epi8(bytes, _mm_set1_epi8(14))),
-            _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(27)), _mm_cmplt_epi8(bytes, _mm_set1_epi8(33))));
+        __m128i blank = fasttext_blanks(bytes);
         __m128i blank_before = _mm_or_si128(_mm_slli_si128(blank, 1), lanes->before);
         lanes->starts = _mm_sub_epi8(lanes->starts, _mm_andnot_si128(blank, blank_before));
         lanes->blanks = _mm_sub_epi8(lanes->blanks, blank);
@@ -239,6 +245,50 @@ cdef extern from *:
     #endif
         return read;
     }
+
+    /* Copy data[0:n] to ``written`` as code points, 16 bytes at a time while a block of them
+       is its own collapsed text: ASCII, its white space single spaces (none next to another,
+       nor to the last byte of the block before), data[0] part of a word. Count the words
+       begun after data[0], the spaces and the commas into ``counts``; ``*ends_blank``: data[n
+       - 1] is a space. Returns n, a multiple of 16 (0 without SSE2). ``written`` has room
+       for 16 code points from each block's place (a space written there may be dropped). */
+    static Py_ssize_t fasttext_verbatim_blocks(const unsigned char *data, Py_ssize_t length, Py_UCS4 *written,
+                                               fasttext_ascii_counts *counts, int *ends_blank) {
+        Py_ssize_t read = 0;
+        int before = 0;
+        counts->words = counts->blanks = counts->commas = 0;
+    #if defined(__SSE2__)
+        fasttext_lanes lanes;
+        __m128i bytes, zero = _mm_setzero_si128(), low, high;
+        int spaces, blocks = 0;
+        lanes.starts = lanes.blanks = lanes.commas = lanes.before = zero;
+        for (; read + 16 <= length; read += 16) {
+            bytes = _mm_loadu_si128((const __m128i *) (data + read));
+            if (_mm_movemask_epi8(bytes)) {
+                break;
+            }
+            spaces = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' ')));
+            if (_mm_movemask_epi8(fasttext_blanks(bytes)) != spaces || (spaces & ((spaces << 1) | before))) {
+                break;
+            }
+            before = spaces >> 15;
+            fasttext_count_block(&lanes, bytes);
+            low = _mm_unpacklo_epi8(bytes, zero);
+            high = _mm_unpackhi_epi8(bytes, zero);
+            _mm_storeu_si128((__m128i *) (written + read), _mm_unpacklo_epi16(low, zero));
+            _mm_storeu_si128((__m128i *) (written + read + 4), _mm_unpackhi_epi16(low, zero));
+            _mm_storeu_si128((__m128i *) (written + read + 8), _mm_unpacklo_epi16(high, zero));
+            _mm_storeu_si128((__m128i *) (written + read + 12), _mm_unpackhi_epi16(high, zero));
+            if (++blocks == 255) {  /* a lane counts up to 255 */
+                fasttext_add_lanes(counts, &lanes);
+                blocks = 0;
+            }
+        }
+        fasttext_add_lanes(counts, &lanes);
+    #endif
+        *ends_blank = before;
+        return read;
+    }
     """
     ctypedef struct AsciiCounts "fasttext_ascii_counts":
         Py_ssize_t words
@@ -246,6 +296,8 @@ cdef extern from *:
         Py_ssize_t commas
     Py_ssize_t fasttext_ascii_blocks(const unsigned char *data, Py_ssize_t length, bint in_word,
                                      AsciiCounts *counts) noexcept
+    Py_ssize_t fasttext_verbatim_blocks(const unsigned char *data, Py_ssize_t length, Py_UCS4 *written,
+                                        AsciiCounts *counts, int *ends_blank) noexcept
 
 
 cdef inline int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words *out) except -1:
@@ -299,6 +351,8 @@ cdef int _scan_runs(const unsigned char *data, Py_ssize_t length, Facts *facts, 
     cdef bint lead = facts.lead, trail = facts.trail, in_word = facts.in_word
     cdef Py_UCS4 *written = NULL
     cdef Py_ssize_t count = 0
+    cdef AsciiCounts ascii
+    cdef int ends_blank
     if out != NULL:
         _reserve(out, length + 1)  # each code point, and one space before the first word
         written = out.data
@@ -323,6 +377,20 @@ cdef int _scan_runs(const unsigned char *data, Py_ssize_t length, Facts *facts, 
                 if written != NULL and words > 1:
                     written[count] = 32
                     count += 1
+            if written != NULL and i + 16 <= length:
+                # Prose: blocks of 16 bytes written as they are.
+                j = fasttext_verbatim_blocks(data + i, length - i, written + count, &ascii, &ends_blank)
+                if j > 0:
+                    count += j - ends_blank
+                    chars += j
+                    word_chars += j - ascii.blanks
+                    words += ascii.words
+                    commas += ascii.commas
+                    i += j
+                    if ends_blank:
+                        trail = True
+                        in_word = False
+                        continue
             j = i
             if written == NULL:
                 while j < length and _BYTE_CLASS[data[j]] <= _COMMA_BYTE:
