@@ -247,11 +247,12 @@ cdef extern from *:
     }
 
     /* Copy data[0:n] to ``written`` as code points, 16 bytes at a time while a block of them
-       is its own collapsed text: ASCII, its white space single spaces (none next to another,
-       nor to the last byte of the block before), data[0] part of a word. Count the words
-       begun after data[0], the spaces and the commas into ``counts``; ``*ends_blank``: data[n
-       - 1] is a space. Returns n, a multiple of 16 (0 without SSE2). ``written`` has room
-       for 16 code points from each block's place (a space written there may be dropped). */
+       is its own collapsed text once its white space is written as spaces: ASCII, no white
+       space byte next to another (nor to the last byte of the block before), data[0] part
+       of a word. Count the words begun after data[0], the white space bytes and the commas
+       into ``counts``; ``*ends_blank``: data[n - 1] is white space. Returns n, a multiple of
+       16 (0 without SSE2). ``written`` has room for 16 code points from each block's place
+       (a space written there may be dropped). */
     static Py_ssize_t fasttext_verbatim_blocks(const unsigned char *data, Py_ssize_t length, Py_UCS4 *written,
                                                fasttext_ascii_counts *counts, int *ends_blank) {
         Py_ssize_t read = 0;
@@ -259,7 +260,7 @@ cdef extern from *:
         counts->words = counts->blanks = counts->commas = 0;
     #if defined(__SSE2__)
         fasttext_lanes lanes;
-        __m128i bytes, zero = _mm_setzero_si128(), low, high;
+        __m128i bytes, blank, zero = _mm_setzero_si128(), low, high;
         int spaces, blocks = 0;
         lanes.starts = lanes.blanks = lanes.commas = lanes.before = zero;
         for (; read + 16 <= length; read += 16) {
@@ -267,12 +268,14 @@ cdef extern from *:
             if (_mm_movemask_epi8(bytes)) {
                 break;
             }
-            spaces = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' ')));
-            if (_mm_movemask_epi8(fasttext_blanks(bytes)) != spaces || (spaces & ((spaces << 1) | before))) {
+            blank = fasttext_blanks(bytes);
+            spaces = _mm_movemask_epi8(blank);
+            if (spaces & ((spaces << 1) | before)) {
                 break;
             }
             before = spaces >> 15;
             fasttext_count_block(&lanes, bytes);
+            bytes = _mm_or_si128(_mm_andnot_si128(blank, bytes), _mm_and_si128(blank, _mm_set1_epi8(' ')));
             low = _mm_unpacklo_epi8(bytes, zero);
             high = _mm_unpackhi_epi8(bytes, zero);
             _mm_storeu_si128((__m128i *) (written + read), _mm_unpacklo_epi16(low, zero));
