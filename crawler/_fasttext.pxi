@@ -50,6 +50,7 @@ cdef extern from "Python.h":
     int PyUnicode_4BYTE_KIND
     str PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
     unsigned char *PyUnicode_1BYTE_DATA(str text)
+    void *PyUnicode_DATA(str text)
 
 
 cdef struct Words:
@@ -57,7 +58,7 @@ cdef struct Words:
     Py_UCS4 *data
     Py_ssize_t length
     Py_ssize_t size
-    bint ascii  # nothing but ASCII written
+    Py_UCS4 widest  # the widest code point written (below 128: nothing but ASCII)
 
 
 #: The words of every read that writes them (anchor and block texts): the GIL is held and no
@@ -73,7 +74,7 @@ cdef enum:
 
 cdef inline Words *_scratch_words() noexcept:
     _scratch.length = 0
-    _scratch.ascii = True
+    _scratch.widest = 0
     return &_scratch
 
 
@@ -463,7 +464,8 @@ cdef int _scan_runs(const unsigned char *data, Py_ssize_t length, Facts *facts, 
         if written != NULL:
             written[count] = code
             count += 1
-            out.ascii = False
+            if code > out.widest:
+                out.widest = code
         if code == 0xFF0C:
             wide_commas += 1
     facts.chars = chars
@@ -552,7 +554,7 @@ cdef extern from *:
     #include <emmintrin.h>
     #endif
 
-    /* narrow[k] = wide[k] for k < n, every wide[k] below 128; 16, then 4 at a time with SSE2. */
+    /* narrow[k] = wide[k] for k < n, every wide[k] below 256; 16, then 4 at a time with SSE2. */
     static void fasttext_narrow(unsigned char *narrow, const Py_UCS4 *wide, Py_ssize_t n) {
         Py_ssize_t k = 0;
     #if defined(__SSE2__)
@@ -571,20 +573,45 @@ cdef extern from *:
     #endif
         for (; k < n; k++) narrow[k] = (unsigned char) wide[k];
     }
+
+    /* narrow[k] = wide[k] for k < n, every wide[k] below 65536; 8 at a time with SSE2 (packed
+       with signed saturation less 32768, which leaves them as they are). */
+    static void fasttext_narrow2(Py_UCS2 *narrow, const Py_UCS4 *wide, Py_ssize_t n) {
+        Py_ssize_t k = 0;
+    #if defined(__SSE2__)
+        __m128i half = _mm_set1_epi32(32768);
+        for (; k + 8 <= n; k += 8) {
+            __m128i packed = _mm_packs_epi32(_mm_sub_epi32(_mm_loadu_si128((const __m128i *) (wide + k)), half),
+                                             _mm_sub_epi32(_mm_loadu_si128((const __m128i *) (wide + k + 4)), half));
+            _mm_storeu_si128((__m128i *) (narrow + k), _mm_add_epi16(packed, _mm_set1_epi16((short) 0x8000)));
+        }
+    #endif
+        for (; k < n; k++) narrow[k] = (Py_UCS2) wide[k];
+    }
     """
     void fasttext_narrow(unsigned char *narrow, const Py_UCS4 *wide, Py_ssize_t n) noexcept
+    void fasttext_narrow2(void *narrow, const Py_UCS4 *wide, Py_ssize_t n) noexcept
 
 
 cdef str _words_text(const Words *out, Py_ssize_t length):
-    """The first ``length`` code points ``out`` holds (at most ``out.length``): ASCII
-    narrowed straight into the str, rather than looked over for its widest code point."""
+    """The first ``length`` code points ``out`` holds (at most ``out.length``), narrowed
+    straight into a str of the kind of the widest written, rather than looked over for it
+    (but for a shorter prefix holding other than ASCII, whose widest may be narrower)."""
     cdef str text
     if length == 0:
         return ""
-    if not out.ascii:
+    if out.widest < 128:
+        text = PyUnicode_New(length, 127)
+    elif length < out.length:
         return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, length)
-    text = PyUnicode_New(length, 127)
-    fasttext_narrow(PyUnicode_1BYTE_DATA(text), out.data, length)
+    else:
+        text = PyUnicode_New(length, out.widest)
+    if out.widest < 256:
+        fasttext_narrow(PyUnicode_1BYTE_DATA(text), out.data, length)
+    elif out.widest < 65536:
+        fasttext_narrow2(PyUnicode_DATA(text), out.data, length)
+    else:
+        memcpy(PyUnicode_DATA(text), out.data, length * sizeof(Py_UCS4))
     return text
 
 
