@@ -103,6 +103,14 @@ cdef int _reserve(Words *out, Py_ssize_t more) except -1:
     return 0
 
 
+cdef inline bint _wide_space(Py_UCS4 code) noexcept:
+    """``Py_UNICODE_ISSPACE`` of a code point past ASCII, without its call where no white
+    space is: below U+1680 only U+0085 and U+00A0 are, and none past U+3000."""
+    if code < 0x1680:
+        return code == 0x85 or code == 0xA0
+    return code <= 0x3000 and Py_UNICODE_ISSPACE(code)
+
+
 cdef inline bint _continuation(unsigned char byte) noexcept:
     return (byte & 0xC0) == 0x80
 
@@ -446,7 +454,7 @@ cdef int _scan_runs(const unsigned char *data, Py_ssize_t length, Facts *facts, 
         else:
             facts.invalid = True
             break
-        space = Py_UNICODE_ISSPACE(code)
+        space = _wide_space(code)
         if chars == 0:
             lead = space
         trail = space
