@@ -390,7 +390,8 @@ cdef int _scan_runs(const unsigned char *data, Py_ssize_t length, Facts *facts, 
                     written[count] = 32
                     count += 1
             if written != NULL and i + 16 <= length:
-                # Prose: blocks of 16 bytes written as they are.
+                # Prose: blocks of 16 bytes written as they are (their code points within the
+                # room reserved, the blocks lying within data).
                 j = fasttext_verbatim_blocks(data + i, length - i, written + count, &ascii, &ends_blank)
                 if j > 0:
                     count += j - ends_blank
