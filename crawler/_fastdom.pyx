@@ -570,7 +570,6 @@ cdef class TextReader:
         self.words = calloc(1, sizeof(Words))
         if self.words == NULL:
             raise MemoryError()
-        (<Words *> self.words).ascii = True
         _clear(&self.facts)
 
     def __dealloc__(self):

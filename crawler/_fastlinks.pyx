@@ -612,12 +612,18 @@ cdef int _collect_from_dict(FastNode node, str tag, dict attrs, FastResolver res
     return 0
 
 
+cdef extern from "Python.h":
+    # ``text[start:end]``, copied straight from ASCII text (Cython's slice looks it over
+    # again for its widest character).
+    str PyUnicode_Substring(str text, Py_ssize_t start, Py_ssize_t end)
+
+
 cdef str _window(str text, Py_ssize_t at, Py_ssize_t length):
     """links._window."""
     cdef Py_ssize_t room, start, end, space
     cdef Py_ssize_t size = len(text)
     if length >= _CHARS:
-        return text[at : at + _CHARS]
+        return PyUnicode_Substring(text, at, at + _CHARS)
     room = _CHARS - length
     start = max(0, at - room // 2)
     end = min(size, start + _CHARS)
@@ -630,7 +636,7 @@ cdef str _window(str text, Py_ssize_t at, Py_ssize_t length):
         space = PyUnicode_FindChar(text, " ", at + length, end, -1)
         if space >= 0:
             end = space
-    return text[start:end]
+    return PyUnicode_Substring(text, start, end)
 
 
 cdef bint _words_whole(lxb_dom_node_t *root) noexcept:

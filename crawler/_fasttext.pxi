@@ -50,6 +50,7 @@ cdef extern from "Python.h":
     int PyUnicode_4BYTE_KIND
     str PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
     unsigned char *PyUnicode_1BYTE_DATA(str text)
+    void *PyUnicode_DATA(str text)
 
 
 cdef struct Words:
@@ -57,7 +58,7 @@ cdef struct Words:
     Py_UCS4 *data
     Py_ssize_t length
     Py_ssize_t size
-    bint ascii  # nothing but ASCII written
+    Py_UCS4 widest  # the widest code point written (below 128: nothing but ASCII)
 
 
 #: The words of every read that writes them (anchor and block texts): the GIL is held and no
@@ -73,7 +74,7 @@ cdef enum:
 
 cdef inline Words *_scratch_words() noexcept:
     _scratch.length = 0
-    _scratch.ascii = True
+    _scratch.widest = 0
     return &_scratch
 
 
@@ -100,6 +101,14 @@ cdef int _reserve(Words *out, Py_ssize_t more) except -1:
     out.data = grown
     out.size = size
     return 0
+
+
+cdef inline bint _wide_space(Py_UCS4 code) noexcept:
+    """``Py_UNICODE_ISSPACE`` of a code point past ASCII, without its call where no white
+    space is: below U+1680 only U+0085 and U+00A0 are, and none past U+3000."""
+    if code < 0x1680:
+        return code == 0x85 or code == 0xA0
+    return code <= 0x3000 and Py_UNICODE_ISSPACE(code)
 
 
 cdef inline bint _continuation(unsigned char byte) noexcept:
@@ -170,12 +179,18 @@ cdef extern from *:
         __m128i before;  /* lane 0: whether the byte before the block is white space */
     } fasttext_lanes;
 
+    /* Per byte lane of 16 ASCII bytes, -1 where it is white space as str.split sees ASCII:
+       9 to 13, 28 to 32. */
+    static inline __m128i fasttext_blanks(__m128i bytes) {
+        return _mm_or_si128(
+            _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(8)), _mm_cmplt_epi8(bytes, _mm_set1_epi8(14))),
+            _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(27)), _mm_cmplt_epi8(bytes, _mm_set1_epi8(33))));
+    }
+
     /* Count the 16 ASCII bytes of ``bytes`` into ``lanes`` (white space as str.split sees
        ASCII: 9 to 13, 28 to 32). Lanes are 0 or -1 per test: subtracting counts one. */
     static inline void fasttext_count_block(fasttext_lanes *lanes, __m128i bytes) {
-        __m128i blank = _mm_or_si128(
-            _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(8)), _mm_cmplt_epi8(bytes, _mm_set1_epi8(14))),
-            _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(27)), _mm_cmplt_epi8(bytes, _mm_set1_epi8(33))));
+        __m128i blank = fasttext_blanks(bytes);
         __m128i blank_before = _mm_or_si128(_mm_slli_si128(blank, 1), lanes->before);
         lanes->starts = _mm_sub_epi8(lanes->starts, _mm_andnot_si128(blank, blank_before));
         lanes->blanks = _mm_sub_epi8(lanes->blanks, blank);
@@ -239,6 +254,53 @@ cdef extern from *:
     #endif
         return read;
     }
+
+    /* Copy data[0:n] to ``written`` as code points, 16 bytes at a time while a block of them
+       is its own collapsed text once its white space is written as spaces: ASCII, no white
+       space byte next to another (nor to the last byte of the block before), data[0] part
+       of a word. Count the words begun after data[0], the white space bytes and the commas
+       into ``counts``; ``*ends_blank``: data[n - 1] is white space. Returns n, a multiple of
+       16 (0 without SSE2). ``written`` has room for 16 code points from each block's place
+       (a space written there may be dropped). */
+    static Py_ssize_t fasttext_verbatim_blocks(const unsigned char *data, Py_ssize_t length, Py_UCS4 *written,
+                                               fasttext_ascii_counts *counts, int *ends_blank) {
+        Py_ssize_t read = 0;
+        int before = 0;
+        counts->words = counts->blanks = counts->commas = 0;
+    #if defined(__SSE2__)
+        fasttext_lanes lanes;
+        __m128i bytes, blank, zero = _mm_setzero_si128(), low, high;
+        int spaces, blocks = 0;
+        lanes.starts = lanes.blanks = lanes.commas = lanes.before = zero;
+        for (; read + 16 <= length; read += 16) {
+            bytes = _mm_loadu_si128((const __m128i *) (data + read));
+            if (_mm_movemask_epi8(bytes)) {
+                break;
+            }
+            blank = fasttext_blanks(bytes);
+            spaces = _mm_movemask_epi8(blank);
+            if (spaces & ((spaces << 1) | before)) {
+                break;
+            }
+            before = spaces >> 15;
+            fasttext_count_block(&lanes, bytes);
+            bytes = _mm_or_si128(_mm_andnot_si128(blank, bytes), _mm_and_si128(blank, _mm_set1_epi8(' ')));
+            low = _mm_unpacklo_epi8(bytes, zero);
+            high = _mm_unpackhi_epi8(bytes, zero);
+            _mm_storeu_si128((__m128i *) (written + read), _mm_unpacklo_epi16(low, zero));
+            _mm_storeu_si128((__m128i *) (written + read + 4), _mm_unpackhi_epi16(low, zero));
+            _mm_storeu_si128((__m128i *) (written + read + 8), _mm_unpacklo_epi16(high, zero));
+            _mm_storeu_si128((__m128i *) (written + read + 12), _mm_unpackhi_epi16(high, zero));
+            if (++blocks == 255) {  /* a lane counts up to 255 */
+                fasttext_add_lanes(counts, &lanes);
+                blocks = 0;
+            }
+        }
+        fasttext_add_lanes(counts, &lanes);
+    #endif
+        *ends_blank = before;
+        return read;
+    }
     """
     ctypedef struct AsciiCounts "fasttext_ascii_counts":
         Py_ssize_t words
@@ -246,6 +308,8 @@ cdef extern from *:
         Py_ssize_t commas
     Py_ssize_t fasttext_ascii_blocks(const unsigned char *data, Py_ssize_t length, bint in_word,
                                      AsciiCounts *counts) noexcept
+    Py_ssize_t fasttext_verbatim_blocks(const unsigned char *data, Py_ssize_t length, Py_UCS4 *written,
+                                        AsciiCounts *counts, int *ends_blank) noexcept
 
 
 cdef inline int _scan(const unsigned char *data, Py_ssize_t length, Facts *facts, Words *out) except -1:
@@ -299,6 +363,8 @@ cdef int _scan_runs(const unsigned char *data, Py_ssize_t length, Facts *facts, 
     cdef bint lead = facts.lead, trail = facts.trail, in_word = facts.in_word
     cdef Py_UCS4 *written = NULL
     cdef Py_ssize_t count = 0
+    cdef AsciiCounts ascii
+    cdef int ends_blank
     if out != NULL:
         _reserve(out, length + 1)  # each code point, and one space before the first word
         written = out.data
@@ -323,6 +389,21 @@ cdef int _scan_runs(const unsigned char *data, Py_ssize_t length, Facts *facts, 
                 if written != NULL and words > 1:
                     written[count] = 32
                     count += 1
+            if written != NULL and i + 16 <= length:
+                # Prose: blocks of 16 bytes written as they are (their code points within the
+                # room reserved, the blocks lying within data).
+                j = fasttext_verbatim_blocks(data + i, length - i, written + count, &ascii, &ends_blank)
+                if j > 0:
+                    count += j - ends_blank
+                    chars += j
+                    word_chars += j - ascii.blanks
+                    words += ascii.words
+                    commas += ascii.commas
+                    i += j
+                    if ends_blank:
+                        trail = True
+                        in_word = False
+                        continue
             j = i
             if written == NULL:
                 while j < length and _BYTE_CLASS[data[j]] <= _COMMA_BYTE:
@@ -374,7 +455,7 @@ cdef int _scan_runs(const unsigned char *data, Py_ssize_t length, Facts *facts, 
         else:
             facts.invalid = True
             break
-        space = Py_UNICODE_ISSPACE(code)
+        space = _wide_space(code)
         if chars == 0:
             lead = space
         trail = space
@@ -392,7 +473,8 @@ cdef int _scan_runs(const unsigned char *data, Py_ssize_t length, Facts *facts, 
         if written != NULL:
             written[count] = code
             count += 1
-            out.ascii = False
+            if code > out.widest:
+                out.widest = code
         if code == 0xFF0C:
             wide_commas += 1
     facts.chars = chars
@@ -481,7 +563,7 @@ cdef extern from *:
     #include <emmintrin.h>
     #endif
 
-    /* narrow[k] = wide[k] for k < n, every wide[k] below 128; 16, then 4 at a time with SSE2. */
+    /* narrow[k] = wide[k] for k < n, every wide[k] below 256; 16, then 4 at a time with SSE2. */
     static void fasttext_narrow(unsigned char *narrow, const Py_UCS4 *wide, Py_ssize_t n) {
         Py_ssize_t k = 0;
     #if defined(__SSE2__)
@@ -500,20 +582,45 @@ cdef extern from *:
     #endif
         for (; k < n; k++) narrow[k] = (unsigned char) wide[k];
     }
+
+    /* narrow[k] = wide[k] for k < n, every wide[k] below 65536; 8 at a time with SSE2 (packed
+       with signed saturation less 32768, which leaves them as they are). */
+    static void fasttext_narrow2(Py_UCS2 *narrow, const Py_UCS4 *wide, Py_ssize_t n) {
+        Py_ssize_t k = 0;
+    #if defined(__SSE2__)
+        __m128i half = _mm_set1_epi32(32768);
+        for (; k + 8 <= n; k += 8) {
+            __m128i packed = _mm_packs_epi32(_mm_sub_epi32(_mm_loadu_si128((const __m128i *) (wide + k)), half),
+                                             _mm_sub_epi32(_mm_loadu_si128((const __m128i *) (wide + k + 4)), half));
+            _mm_storeu_si128((__m128i *) (narrow + k), _mm_add_epi16(packed, _mm_set1_epi16((short) 0x8000)));
+        }
+    #endif
+        for (; k < n; k++) narrow[k] = (Py_UCS2) wide[k];
+    }
     """
     void fasttext_narrow(unsigned char *narrow, const Py_UCS4 *wide, Py_ssize_t n) noexcept
+    void fasttext_narrow2(void *narrow, const Py_UCS4 *wide, Py_ssize_t n) noexcept
 
 
 cdef str _words_text(const Words *out, Py_ssize_t length):
-    """The first ``length`` code points ``out`` holds (at most ``out.length``): ASCII
-    narrowed straight into the str, rather than looked over for its widest code point."""
+    """The first ``length`` code points ``out`` holds (at most ``out.length``), narrowed
+    straight into a str of the kind of the widest written, rather than looked over for it
+    (but for a shorter prefix holding other than ASCII, whose widest may be narrower)."""
     cdef str text
     if length == 0:
         return ""
-    if not out.ascii:
+    if out.widest < 128:
+        text = PyUnicode_New(length, 127)
+    elif length < out.length:
         return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, length)
-    text = PyUnicode_New(length, 127)
-    fasttext_narrow(PyUnicode_1BYTE_DATA(text), out.data, length)
+    else:
+        text = PyUnicode_New(length, out.widest)
+    if out.widest < 256:
+        fasttext_narrow(PyUnicode_1BYTE_DATA(text), out.data, length)
+    elif out.widest < 65536:
+        fasttext_narrow2(PyUnicode_DATA(text), out.data, length)
+    else:
+        memcpy(PyUnicode_DATA(text), out.data, length * sizeof(Py_UCS4))
     return text
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import random
 import re
 import subprocess
 import sys
@@ -1062,3 +1063,30 @@ def test_compiled_markers_answer_as_placement(
 
     expected = placement._markers.__wrapped__(tag, classes, ident, role, in_article)
     assert _fastplace.markers(tag, classes, ident, role, in_article) == expected
+
+
+@needs_compiled
+def test_collapsed_prose_written_in_blocks_equals_the_python_expressions() -> None:
+    """Prose is written 16 bytes at a time while its white space bytes stand alone (each
+    written as a space), and narrowed into a str of the kind of its widest code point: the
+    words and facts of random texts of single and doubled white space of each kind, commas
+    and code points of each width, long enough for more blocks than a byte lane counts,
+    are text()'s."""
+    chunks = ["a", "bc", "defgh", "ijklmnopqrstuvwxyz", ",", " ", " ", " ", "\n", "\t", "\x0b", "  ", " \n ",
+              "\u00e9", "\u2019", "\U0001f600", "\u00a0"]
+    rng = random.Random(7)
+    bodies = []
+    for size in (15, 16, 17, 31, 33, 64, 200, 5000):
+        for _ in range(12):
+            text = "".join(rng.choice(chunks[:10] if rng.random() < 0.5 else chunks) for _ in range(size))
+            bodies.append(f"<div>{text}<p>{text[:size]}</p>x{text}</div>".encode())
+    for _plain, fast in _trees(bodies, decode=False):
+        for node in fast:
+            text = node.text()
+            words = " ".join(node.text(separator=" ").split())
+            assert node.collapsed_text() == words
+            assert node.anchor_text() == (" ".join(text.split()), nodetext.piece(text))
+            assert node.paragraph_facts() == (len(text), nodetext.piece(text),
+                                              text.count(",") + text.count("\uff0c"))
+            for room in (1, 17, 100):
+                assert node.collapsed_prefix(room) == words[:room]
