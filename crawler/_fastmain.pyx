@@ -23,7 +23,7 @@ the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``
 
 from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, any_below, facts_piece, text_facts, wrapped
 from cpython.set cimport PySet_Contains
-from libc.stdlib cimport calloc, free, malloc, realloc
+from libc.stdlib cimport free, malloc, realloc
 from selectolax.lexbor cimport lxb_dom_node_t
 
 from crawler.mainblock import _UNREAD as UNREAD, DIV_BLOCKS, MAX_DEPTH, MIN_PARAGRAPH, SKIPPED_TAGS, TAG_SCORE, TO_SCORE
@@ -303,10 +303,10 @@ cdef object _paragraph(FastNode element, texts, dict pieces):
         known = _known_pieces(pieces)
         entry = known.find(element.ptr)
         if entry != NULL:
-            noted = <tuple> entry.piece
+            noted = <tuple> entry.value.piece
         else:
             noted = pieces[<size_t> element.ptr] = _piece_of(facts)
-            known.add(element.ptr, 0.0, noted)
+            known.add_piece(element.ptr, noted)
         length = noted[0]
     else:
         length = _collapsed_length(facts)
@@ -416,7 +416,6 @@ def score_paragraphs(FastNode body, ctx):
 # The entries are looked up in a Mirror of the cache's dict, not in the dict: the walks
 # pass lexbor's nodes, wrapped only to read what a FastNode holds.
 
-from cpython.ref cimport Py_DECREF
 from crawler._fastdom cimport NodeFacts
 
 from crawler.mainblock import MAX_COMPOSE_DEPTH, MAX_COMPOSED_CHILDREN
@@ -428,16 +427,20 @@ cdef tuple _JOINED_NOTHING = NOTHING
 cdef tuple _JOINED_BLANK = BLANK
 
 
+cdef union Recorded:
+    double length  # of TextCache.links
+    PyObject *piece  # of TextCache.pieces (the Mirror holds a reference)
+
+
 cdef struct Entry:
     # One entry of a Mirror: the node (NULL: a free slot) and its value in the dict.
     const void *node
-    double length  # of TextCache.links
-    PyObject *piece  # of TextCache.pieces (a reference held)
+    Recorded value
 
 
 cdef enum:
     #: The slots of a new Mirror's table (a power of two; the table doubles when half full).
-    _MIRROR_ROOM = 256
+    _MIRROR_ROOM = 64
 
 
 cdef class Mirror:
@@ -452,14 +455,10 @@ cdef class Mirror:
     cdef Entry *entries
     cdef size_t mask
     cdef Py_ssize_t count
+    #: The pieces entered (their references).
+    cdef list held
 
     def __dealloc__(self):
-        cdef size_t index
-        if self.entries == NULL:
-            return
-        for index in range(self.mask + 1):
-            if self.entries[index].piece != NULL:
-                Py_DECREF(<object> self.entries[index].piece)
         free(self.entries)
 
     cdef inline Entry *find(self, const void *node) noexcept:
@@ -471,8 +470,21 @@ cdef class Mirror:
             index = (index + 1) & self.mask
         return NULL
 
-    cdef int add(self, const void *node, double length, object piece) except -1:
-        """Enter ``node`` (not entered yet) with its link length or its piece (or None)."""
+    cdef int add_length(self, const void *node, double length) except -1:
+        """Enter ``node`` (not entered yet) with its link length."""
+        cdef Recorded *value = self._new_entry(node)
+        value.length = length
+        return 0
+
+    cdef int add_piece(self, const void *node, tuple piece) except -1:
+        """Enter ``node`` (not entered yet) with its piece."""
+        cdef Recorded *value = self._new_entry(node)
+        value.piece = <PyObject *> piece
+        self.held.append(piece)
+        return 0
+
+    cdef Recorded *_new_entry(self, const void *node) except NULL:
+        """The value of a new entry of ``node``."""
         cdef size_t index
         if 2 * (self.count + 1) > <Py_ssize_t> (self.mask + 1):
             self._grow()
@@ -480,19 +492,13 @@ cdef class Mirror:
         while self.entries[index].node != NULL:
             index = (index + 1) & self.mask
         self.entries[index].node = node
-        self.entries[index].length = length
-        if piece is not None:
-            Py_INCREF(piece)
-            self.entries[index].piece = <PyObject *> piece
         self.count += 1
-        return 0
+        return &self.entries[index].value
 
     cdef int _grow(self) except -1:
         cdef Entry *old = self.entries
         cdef size_t old_room = self.mask + 1, index, place
-        cdef Entry *grown = <Entry *> calloc(2 * old_room, sizeof(Entry))
-        if grown == NULL:
-            raise MemoryError()
+        cdef Entry *grown = _empty_table(2 * old_room)
         self.entries = grown
         self.mask = 2 * old_room - 1
         for index in range(old_room):
@@ -510,22 +516,29 @@ cdef inline size_t _slot(const void *node, size_t mask) noexcept:
     return ((<size_t> node * <size_t> 11400714819323198485ULL) >> 40) & mask
 
 
+cdef Entry *_empty_table(size_t room) except NULL:
+    cdef Entry *entries = <Entry *> malloc(room * sizeof(Entry))
+    if entries == NULL:
+        raise MemoryError()
+    memset(entries, 0, room * sizeof(Entry))
+    return entries
+
+
 cdef Mirror _mirror(dict owner, bint pieces):
     """A new Mirror of ``owner`` (``pieces``: the values are pieces, else link lengths)."""
     cdef Mirror mirror = Mirror.__new__(Mirror)
     cdef size_t room = _MIRROR_ROOM
     while room < 2 * <size_t> len(owner) + 2:
         room *= 2
-    mirror.entries = <Entry *> calloc(room, sizeof(Entry))
-    if mirror.entries == NULL:
-        raise MemoryError()
+    mirror.entries = _empty_table(room)
     mirror.mask = room - 1
     mirror.owner = owner
+    mirror.held = []
     for key, value in owner.items():
         if pieces:
-            mirror.add(<const void *> <size_t> key, 0.0, value)
+            mirror.add_piece(<const void *> <size_t> key, value)
         else:
-            mirror.add(<const void *> <size_t> key, <double> value, None)
+            mirror.add_length(<const void *> <size_t> key, value)
     return mirror
 
 
@@ -605,12 +618,12 @@ cdef tuple _piece(dict pieces, Mirror known, FastDoc doc, lxb_dom_node_t *node, 
     cdef Entry *entry = known.find(node)
     cdef tuple found
     if entry != NULL:
-        return <tuple> entry.piece
+        return <tuple> entry.value.piece
     found = _composed_piece(pieces, known, doc, node, depth) if depth < _MAX_COMPOSE_DEPTH else None
     if found is None:
         found = _node_piece(doc, node)
     pieces[<size_t> node] = found
-    known.add(node, 0.0, found)
+    known.add_piece(node, found)
     return found
 
 
@@ -681,7 +694,7 @@ cdef double _links_below(dict pieces, dict links, Mirror known, FastDoc doc, lxb
     cdef FastNode anchor
     cdef double found, coefficient
     if entry != NULL:
-        return entry.length
+        return entry.value.length
     if _is_anchor(doc, node):
         anchor = doc.wrap(node)
         coefficient = _IN_PAGE_WEIGHT if _href_in_page(anchor) else 1.0
@@ -697,7 +710,7 @@ cdef double _links_below(dict pieces, dict links, Mirror known, FastDoc doc, lxb
     else:
         found = _anchors_link_length(pieces, links, known, doc.wrap(node))
     links[<size_t> node] = found
-    known.add(node, found, None)
+    known.add_length(node, found)
     return found
 
 
