@@ -347,16 +347,18 @@ def score_paragraphs(FastNode body, ctx):
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
-    cdef object found, parent, score, ancestor_key, known
+    cdef object found, parent, score, known
     cdef long level
     # The running totals: an ancestor's place in ``totals`` and ``order`` is kept on its node
     # (FastNode.score_place), marked with this call's number.
     global _scorings
     _scorings += 1
     cdef size_t scoring = _scorings
-    cdef list order = []
+    cdef lxb_dom_node_t **order = NULL
     cdef double *totals = NULL
-    cdef double *grown
+    cdef void *grown
+    # (A new context's scores are empty, and stay so until the end: nothing to look up.)
+    cdef bint scored_before = len(scores) != 0
     cdef Py_ssize_t count = 0, room = 0, index, position
     cdef double points
     try:
@@ -382,18 +384,21 @@ def score_paragraphs(FastNode body, ctx):
                 if _html_or_document(ancestor):
                     break
                 if ancestor.scoring != scoring:
-                    ancestor_key = <size_t> ancestor.ptr
-                    known = scores.get(ancestor_key)
+                    known = scores.get(<size_t> ancestor.ptr) if scored_before else None
                     if count == room:
                         room = 2 * room if room else 64
-                        grown = <double *> realloc(totals, room * sizeof(double))
+                        grown = realloc(totals, room * sizeof(double))
                         if grown == NULL:
                             raise MemoryError()
-                        totals = grown
+                        totals = <double *> grown
+                        grown = realloc(order, room * sizeof(lxb_dom_node_t *))
+                        if grown == NULL:
+                            raise MemoryError()
+                        order = <lxb_dom_node_t **> grown
                     totals[count] = _initial(ancestor) if known is None else <double> known
                     ancestor.scoring = scoring
                     ancestor.score_place = count
-                    order.append(ancestor_key)
+                    order[count] = ancestor.ptr
                     index = count
                     count += 1
                 else:
@@ -403,9 +408,10 @@ def score_paragraphs(FastNode body, ctx):
                 if level < 5:  # (no parent wrapped past the fifth ancestor)
                     ancestor = ancestor.get_parent()
         for index in range(count):
-            scores[order[index]] = totals[index]
+            scores[<size_t> order[index]] = totals[index]
     finally:
         free(totals)
+        free(order)
 
 
 # TextCache._piece and _compose for the compiled view: the same walk over a container's
@@ -731,8 +737,10 @@ cdef double _anchors_link_length(dict pieces, dict links, Mirror known, FastNode
 
 
 cdef inline bint _is_anchor(FastDoc doc, lxb_dom_node_t *element) except -1:
-    """``_tagged`` of ``element`` for "a", not wrapped when its tag id names it."""
-    if (<_element_t *> element).qualified_name == 0 and element.local_name < LXB_TAG__LAST_ENTRY:
+    """``_tagged`` of ``element`` for "a", not wrapped when its tag id names it (any other
+    node is asked for its tag, as TextCache.link_length asks)."""
+    if (element.type == 1 and (<_element_t *> element).qualified_name == 0
+            and element.local_name < LXB_TAG__LAST_ENTRY):
         return element.local_name == LXB_TAG_A
     return _is(doc.wrap(element).get_tag(), "a")
 
