@@ -70,6 +70,7 @@ cdef extern from "lexbor/tag/const.h":
     enum:
         LXB_TAG__DOCUMENT
         LXB_TAG__LAST_ENTRY
+        LXB_TAG_A
         LXB_TAG_DIV
         LXB_TAG_HTML
         LXB_TAG_SECTION
@@ -271,7 +272,9 @@ cdef object _paragraph(FastNode element, texts, dict pieces):
     cdef Facts scratch
     cdef Facts *facts
     cdef long length
-    cdef object key, known
+    cdef Mirror known
+    cdef Entry *entry
+    cdef tuple noted
     if _tagged(element, LXB_TAG_DIV, "div"):
         facts = element.facts(False, &scratch)
         if facts.invalid:
@@ -297,11 +300,14 @@ cdef object _paragraph(FastNode element, texts, dict pieces):
         return None
     if whole:
         # TextCache.note, inline.
-        key = <size_t> element.ptr
-        known = pieces.get(key)
-        if known is None:
-            known = pieces[key] = _piece_of(facts)
-        length = known[0]
+        known = _known_pieces(pieces)
+        entry = known.find(element.ptr)
+        if entry != NULL:
+            noted = <tuple> entry.value.piece
+        else:
+            noted = pieces[<size_t> element.ptr] = _piece_of(facts)
+            known.add_piece(element.ptr, noted)
+        length = noted[0]
     else:
         length = _collapsed_length(facts)
     if length < _MIN_PARAGRAPH:
@@ -341,16 +347,18 @@ def score_paragraphs(FastNode body, ctx):
     cdef bint strip_unlikely = ctx.strip_unlikely
     cdef FastNode element
     cdef FastNode ancestor
-    cdef object found, parent, score, ancestor_key, known
+    cdef object found, parent, score, known
     cdef long level
     # The running totals: an ancestor's place in ``totals`` and ``order`` is kept on its node
     # (FastNode.score_place), marked with this call's number.
     global _scorings
     _scorings += 1
     cdef size_t scoring = _scorings
-    cdef list order = []
+    cdef lxb_dom_node_t **order = NULL
     cdef double *totals = NULL
-    cdef double *grown
+    cdef void *grown
+    # (A new context's scores are empty, and stay so until the end: nothing to look up.)
+    cdef bint scored_before = len(scores) != 0
     cdef Py_ssize_t count = 0, room = 0, index, position
     cdef double points
     try:
@@ -376,18 +384,21 @@ def score_paragraphs(FastNode body, ctx):
                 if _html_or_document(ancestor):
                     break
                 if ancestor.scoring != scoring:
-                    ancestor_key = <size_t> ancestor.ptr
-                    known = scores.get(ancestor_key)
+                    known = scores.get(<size_t> ancestor.ptr) if scored_before else None
                     if count == room:
                         room = 2 * room if room else 64
-                        grown = <double *> realloc(totals, room * sizeof(double))
+                        grown = realloc(totals, room * sizeof(double))
                         if grown == NULL:
                             raise MemoryError()
-                        totals = grown
+                        totals = <double *> grown
+                        grown = realloc(order, room * sizeof(lxb_dom_node_t *))
+                        if grown == NULL:
+                            raise MemoryError()
+                        order = <lxb_dom_node_t **> grown
                     totals[count] = _initial(ancestor) if known is None else <double> known
                     ancestor.scoring = scoring
                     ancestor.score_place = count
-                    order.append(ancestor_key)
+                    order[count] = ancestor.ptr
                     index = count
                     count += 1
                 else:
@@ -397,9 +408,10 @@ def score_paragraphs(FastNode body, ctx):
                 if level < 5:  # (no parent wrapped past the fifth ancestor)
                     ancestor = ancestor.get_parent()
         for index in range(count):
-            scores[order[index]] = totals[index]
+            scores[<size_t> order[index]] = totals[index]
     finally:
         free(totals)
+        free(order)
 
 
 # TextCache._piece and _compose for the compiled view: the same walk over a container's
@@ -407,6 +419,10 @@ def score_paragraphs(FastNode body, ctx):
 # read this way, and most of them walk up to MAX_COMPOSED_CHILDREN children to learn that
 # none is known). The same entries are filled with the same values, but for the anchors
 # collect noted: TextCache.anchor's entries for those are kept on their nodes (_noted).
+# The entries are looked up in a Mirror of the cache's dict, not in the dict: the walks
+# pass lexbor's nodes, wrapped only to read what a FastNode holds.
+
+from crawler._fastdom cimport NodeFacts
 
 from crawler.mainblock import MAX_COMPOSE_DEPTH, MAX_COMPOSED_CHILDREN
 from crawler.nodetext import BLANK, NOTHING, piece as python_piece
@@ -415,6 +431,147 @@ cdef long _MAX_COMPOSE_DEPTH = MAX_COMPOSE_DEPTH
 cdef Py_ssize_t _MAX_COMPOSED_CHILDREN = MAX_COMPOSED_CHILDREN
 cdef tuple _JOINED_NOTHING = NOTHING
 cdef tuple _JOINED_BLANK = BLANK
+
+
+cdef union Recorded:
+    double length  # of TextCache.links
+    PyObject *piece  # of TextCache.pieces (the Mirror holds a reference)
+
+
+cdef struct Entry:
+    # One entry of a Mirror: the node (NULL: a free slot) and its value in the dict.
+    const void *node
+    Recorded value
+
+
+cdef enum:
+    #: The slots of a new Mirror's table (a power of two; the table doubles when half full).
+    _MIRROR_ROOM = 64
+
+
+cdef class Mirror:
+    """TextCache's ``pieces`` or ``links`` dict (keyed by node address) copied into a C hash
+    table keyed by the lexbor node: an entry is found without an int key and a dict look-up.
+    The compiled functions add each entry to both; the dict stays the record the Python code
+    reads, and the table is trusted while it mirrors that same dict holding as many entries
+    (entries are only added, never changed: another writer of the dict shows as a count that
+    differs, and the table is made again from the dict)."""
+
+    cdef dict owner
+    cdef Entry *entries
+    cdef size_t mask
+    cdef Py_ssize_t count
+    #: The pieces entered (their references).
+    cdef list held
+
+    def __dealloc__(self):
+        free(self.entries)
+
+    cdef inline Entry *find(self, const void *node) noexcept:
+        """The entry of ``node``, or NULL."""
+        cdef size_t index = _slot(node, self.mask)
+        while self.entries[index].node != NULL:
+            if self.entries[index].node == node:
+                return &self.entries[index]
+            index = (index + 1) & self.mask
+        return NULL
+
+    cdef int add_length(self, const void *node, double length) except -1:
+        """Enter ``node`` (not entered yet) with its link length."""
+        cdef Recorded *value = self._new_entry(node)
+        value.length = length
+        return 0
+
+    cdef int add_piece(self, const void *node, tuple piece) except -1:
+        """Enter ``node`` (not entered yet) with its piece."""
+        cdef Recorded *value = self._new_entry(node)
+        value.piece = <PyObject *> piece
+        self.held.append(piece)
+        return 0
+
+    cdef Recorded *_new_entry(self, const void *node) except NULL:
+        """The value of a new entry of ``node``."""
+        cdef size_t index
+        if 2 * (self.count + 1) > <Py_ssize_t> (self.mask + 1):
+            self._grow()
+        index = _slot(node, self.mask)
+        while self.entries[index].node != NULL:
+            index = (index + 1) & self.mask
+        self.entries[index].node = node
+        self.count += 1
+        return &self.entries[index].value
+
+    cdef int _grow(self) except -1:
+        cdef Entry *old = self.entries
+        cdef size_t old_room = self.mask + 1, index, place
+        cdef Entry *grown = _empty_table(2 * old_room)
+        self.entries = grown
+        self.mask = 2 * old_room - 1
+        for index in range(old_room):
+            if old[index].node != NULL:
+                place = _slot(old[index].node, self.mask)
+                while grown[place].node != NULL:
+                    place = (place + 1) & self.mask
+                grown[place] = old[index]
+        free(old)
+        return 0
+
+
+cdef inline size_t _slot(const void *node, size_t mask) noexcept:
+    """Where the table of ``mask`` + 1 slots looks for ``node`` first (Fibonacci hashing)."""
+    return ((<size_t> node * <size_t> 11400714819323198485ULL) >> 40) & mask
+
+
+cdef Entry *_empty_table(size_t room) except NULL:
+    cdef Entry *entries = <Entry *> malloc(room * sizeof(Entry))
+    if entries == NULL:
+        raise MemoryError()
+    memset(entries, 0, room * sizeof(Entry))
+    return entries
+
+
+cdef Mirror _mirror(dict owner, bint pieces):
+    """A new Mirror of ``owner`` (``pieces``: the values are pieces, else link lengths)."""
+    cdef Mirror mirror = Mirror.__new__(Mirror)
+    cdef size_t room = _MIRROR_ROOM
+    while room < 2 * <size_t> len(owner) + 2:
+        room *= 2
+    mirror.entries = _empty_table(room)
+    mirror.mask = room - 1
+    mirror.owner = owner
+    mirror.held = []
+    for key, value in owner.items():
+        if pieces:
+            mirror.add_piece(<const void *> <size_t> key, value)
+        else:
+            mirror.add_length(<const void *> <size_t> key, value)
+    return mirror
+
+
+#: The Mirrors of the last cache's ``pieces`` and ``links`` (made again for another cache).
+cdef Mirror _pieces_mirror = None
+cdef Mirror _links_mirror = None
+
+
+cdef inline bint _mirrors(Mirror mirror, dict owner) except -1:
+    """Whether ``mirror`` holds the entries of ``owner``."""
+    return mirror is not None and mirror.owner is owner and mirror.count == len(owner)
+
+
+cdef Mirror _known_pieces(dict pieces):
+    """The Mirror of ``pieces``."""
+    global _pieces_mirror
+    if not _mirrors(_pieces_mirror, pieces):
+        _pieces_mirror = _mirror(pieces, True)
+    return _pieces_mirror
+
+
+cdef Mirror _known_links(dict links):
+    """The Mirror of ``links``."""
+    global _links_mirror
+    if not _mirrors(_links_mirror, links):
+        _links_mirror = _mirror(links, False)
+    return _links_mirror
 
 
 cdef tuple _join_pieces(tuple left, tuple right):
@@ -428,22 +585,16 @@ cdef tuple _join_pieces(tuple left, tuple right):
     return (left[0] + right[0] + (left[2] or right[1]), left[1], right[2], False, left[4] + right[4])
 
 
-cdef tuple _node_piece(FastNode node):
-    """crawler.nodetext.node_piece."""
+cdef tuple _node_piece(FastDoc doc, lxb_dom_node_t *node):
+    """crawler.nodetext.node_piece of ``node`` (FastNode.facts), wrapped only when its text
+    is not valid UTF-8."""
     cdef Facts scratch
-    cdef Facts *facts = node.facts(True, &scratch)
+    cdef Facts *facts
+    cdef NodeFacts *known = doc.facts_of(node) if node.first_child != NULL else NULL
+    facts = &known.deep if known != NULL else text_facts(node, &scratch)
     if facts.invalid:
-        return python_piece(node.text())
+        return python_piece(doc.wrap(node).text())
     return _piece_of(facts)
-
-
-cdef tuple _text_piece(FastDoc doc, lxb_dom_node_t *text):
-    """_node_piece of the text node ``text``, wrapped only when its text is not valid UTF-8."""
-    cdef Facts facts
-    text_facts(text, &facts)
-    if facts.invalid:
-        return python_piece(doc.wrap(text).text())
-    return _piece_of(&facts)
 
 
 cdef inline bint _noted(dict pieces, FastNode node) noexcept:
@@ -457,40 +608,55 @@ cdef tuple _cached_piece(dict pieces, FastNode node, long depth):
     """TextCache._piece."""
     if _noted(pieces, node):
         return node.anchor_piece
-    cdef object key = <size_t> node.ptr
-    cdef tuple found = pieces.get(key)
+    return _piece(pieces, _known_pieces(pieces), node.doc, node.ptr, depth)
+
+
+cdef tuple _element_piece(dict pieces, Mirror known, FastDoc doc, lxb_dom_node_t *element, long depth):
+    """_cached_piece of ``element``, not wrapped to be read (``known``: the Mirror of ``pieces``)."""
+    cdef FastNode node = wrapped(doc, element)
+    if _noted(pieces, node):
+        return node.anchor_piece
+    return _piece(pieces, known, doc, element, depth)
+
+
+cdef tuple _piece(dict pieces, Mirror known, FastDoc doc, lxb_dom_node_t *node, long depth):
+    """TextCache._piece of ``node``, which collect did not note."""
+    cdef Entry *entry = known.find(node)
+    cdef tuple found
+    if entry != NULL:
+        return <tuple> entry.value.piece
+    found = _composed_piece(pieces, known, doc, node, depth) if depth < _MAX_COMPOSE_DEPTH else None
     if found is None:
-        found = _composed_piece(pieces, node, depth) if depth < _MAX_COMPOSE_DEPTH else None
-        if found is None:
-            found = _node_piece(node)
-        pieces[key] = found
+        found = _node_piece(doc, node)
+    pieces[<size_t> node] = found
+    known.add_piece(node, found)
     return found
 
 
-cdef tuple _composed_piece(dict pieces, FastNode node, long depth):
+cdef tuple _composed_piece(dict pieces, Mirror known, FastDoc doc, lxb_dom_node_t *node, long depth):
     """TextCache._compose."""
-    cdef lxb_dom_node_t *child = node.ptr.first_child
+    cdef lxb_dom_node_t *child = node.first_child
     cdef Py_ssize_t count = 0
-    cdef bint known = False
+    cdef bint any_known = False
     cdef tuple total, part
     while child != NULL:
         count += 1
         if count > _MAX_COMPOSED_CHILDREN:
             return None
         # (Only elements are noted: a text child is not looked for among the wrapped nodes.)
-        if not known and ((child.type == 1 and _noted(pieces, wrapped(node.doc, child)))
-                          or (<size_t> child) in pieces):
-            known = True
+        if not any_known and ((child.type == 1 and _noted(pieces, wrapped(doc, child)))
+                              or known.find(child) != NULL):
+            any_known = True
         child = child.next
-    if not known:
+    if not any_known:
         return None
     total = _JOINED_NOTHING
-    child = node.ptr.first_child
+    child = node.first_child
     while child != NULL:
         if child.type == 1:
-            part = _cached_piece(pieces, node.doc.wrap(child), depth + 1)
+            part = _element_piece(pieces, known, doc, child, depth + 1)
         elif child.type == 3:
-            part = _text_piece(node.doc, child)
+            part = _node_piece(doc, child)
         else:
             child = child.next
             continue
@@ -512,51 +678,71 @@ cdef double _IN_PAGE_WEIGHT = 0.3
 
 cdef double _link_length(dict pieces, dict links, FastNode node, long depth) except? -1.0:
     """TextCache.link_length."""
-    cdef object key
-    cdef object known
-    cdef double found
-    cdef double coefficient
-    cdef lxb_dom_node_t *child
-    cdef FastNode anchor
-    cdef lxb_dom_node_t **anchors
-    cdef Py_ssize_t count, index
     if _noted(pieces, node):
         return node.anchor_weight
-    key = <size_t> node.ptr
-    known = links.get(key)
-    if known is not None:
-        return known
-    if _is(node.get_tag(), "a"):
-        coefficient = _IN_PAGE_WEIGHT if _href_in_page(node) else 1.0
-        found = <long> _cached_piece(pieces, node, 0)[0] * coefficient
-    elif depth < _MAX_COMPOSE_DEPTH and key in pieces and _has_known_child(pieces, links, node):
+    return _links_below(pieces, links, _known_links(links), node.doc, node.ptr, depth)
+
+
+cdef double _element_link_length(dict pieces, dict links, Mirror known, FastDoc doc, lxb_dom_node_t *element,
+                                 long depth) except? -1.0:
+    """_link_length of ``element``, not wrapped to be read (``known``: the Mirror of ``links``)."""
+    cdef FastNode node = wrapped(doc, element)
+    if _noted(pieces, node):
+        return node.anchor_weight
+    return _links_below(pieces, links, known, doc, element, depth)
+
+
+cdef double _links_below(dict pieces, dict links, Mirror known, FastDoc doc, lxb_dom_node_t *node,
+                         long depth) except? -1.0:
+    """TextCache.link_length of the element ``node``, which collect did not note."""
+    cdef Entry *entry = known.find(node)
+    cdef lxb_dom_node_t *child
+    cdef FastNode anchor
+    cdef double found, coefficient
+    if entry != NULL:
+        return entry.value.length
+    if _is_anchor(doc, node):
+        anchor = doc.wrap(node)
+        coefficient = _IN_PAGE_WEIGHT if _href_in_page(anchor) else 1.0
+        found = <long> _cached_piece(pieces, anchor, 0)[0] * coefficient
+    elif (depth < _MAX_COMPOSE_DEPTH and _known_pieces(pieces).find(node) != NULL
+            and _has_known_child(pieces, known, doc, node)):
         found = 0.0
-        child = node.ptr.first_child
+        child = node.first_child
         while child != NULL:
             if child.type == 1:
-                found += _link_length(pieces, links, node.doc.wrap(child), depth + 1)
+                found += _element_link_length(pieces, links, known, doc, child, depth + 1)
             child = child.next
     else:
-        found = 0.0
-        count = anchors_below(node, &anchors)  # node.css("a"), not wrapped unless unknown
-        if count >= 0:
-            for index in range(count):
-                anchor = wrapped(node.doc, anchors[index])
-                if _noted(pieces, anchor):
-                    found += anchor.anchor_weight
-                    continue
-                known = links.get(<size_t> anchors[index])
-                found += <double> known if known is not None else _link_length(
-                    pieces, links, node.doc.wrap(anchors[index]), 0)
-        else:
-            for anchor in node.css("a"):
-                if _noted(pieces, anchor):
-                    found += anchor.anchor_weight
-                    continue
-                known = links.get(<size_t> anchor.ptr)
-                found += <double> known if known is not None else _link_length(pieces, links, anchor, 0)
-    links[key] = found
+        found = _anchors_link_length(pieces, links, known, doc.wrap(node))
+    links[<size_t> node] = found
+    known.add_length(node, found)
     return found
+
+
+cdef double _anchors_link_length(dict pieces, dict links, Mirror known, FastNode node) except? -1.0:
+    """The sum of the link lengths of ``node.css("a")`` (TextCache.link_length's last way)."""
+    cdef double found = 0.0
+    cdef lxb_dom_node_t **anchors
+    cdef Py_ssize_t count = anchors_below(node, &anchors)  # node.css("a"), not wrapped
+    cdef Py_ssize_t index
+    cdef FastNode anchor
+    if count >= 0:
+        for index in range(count):
+            found += _element_link_length(pieces, links, known, node.doc, anchors[index], 0)
+    else:
+        for anchor in node.css("a"):
+            found += _element_link_length(pieces, links, known, node.doc, anchor.ptr, 0)
+    return found
+
+
+cdef inline bint _is_anchor(FastDoc doc, lxb_dom_node_t *element) except -1:
+    """``_tagged`` of ``element`` for "a", not wrapped when its tag id names it (any other
+    node is asked for its tag, as TextCache.link_length asks)."""
+    if (element.type == 1 and (<_element_t *> element).qualified_name == 0
+            and element.local_name < LXB_TAG__LAST_ENTRY):
+        return element.local_name == LXB_TAG_A
+    return _is(doc.wrap(element).get_tag(), "a")
 
 
 cdef extern from "lexbor/dom/interfaces/attr_const.h":
@@ -588,16 +774,16 @@ cdef bint _href_in_page(FastNode anchor) except -1:
             and href.value.data[0] == c"#")
 
 
-cdef bint _has_known_child(dict pieces, dict links, FastNode node) except -1:
+cdef bint _has_known_child(dict pieces, Mirror known, FastDoc doc, lxb_dom_node_t *node) except -1:
     """TextCache._has_known_child (``pieces``: the cache's, whose anchors are noted on
-    their nodes)."""
-    cdef lxb_dom_node_t *child = node.ptr.first_child
+    their nodes; ``known``: the Mirror of its ``links``)."""
+    cdef lxb_dom_node_t *child = node.first_child
     cdef Py_ssize_t count = 0
     while child != NULL:
         count += 1
         if count > _MAX_COMPOSED_CHILDREN:
             return False
-        if (child.type == 1 and _noted(pieces, wrapped(node.doc, child))) or (<size_t> child) in links:
+        if (child.type == 1 and _noted(pieces, wrapped(doc, child))) or known.find(child) != NULL:
             return True
         child = child.next
     return False

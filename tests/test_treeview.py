@@ -649,6 +649,31 @@ def test_composed_lengths_are_text_lengths() -> None:
 
 
 @needs_compiled
+def test_compiled_cache_sees_entries_written_elsewhere() -> None:
+    """crawler._fastmain looks TextCache's entries up in C mirrors of its dicts (Mirror): an
+    entry another writer put in a dict (TextCache.note, a second cache used in turns) is
+    seen as the reference sees it."""
+    from crawler.mainblock import TextCache
+
+    body = b"<html><body><div><p>one two <a href=/x>three</a></p><p>four <a href=#y>five</a></p></div></body></html>"
+    for plain, fast in _trees([body]):
+        div = [node.tag for node in plain].index("div")
+        first, second = (i for i, node in enumerate(plain) if node.tag == "p")
+        for nodes, texts, other in ((plain, TextCache(), TextCache()), (fast, TextCache(), TextCache())):
+            texts.length(nodes[second])
+            texts.link_length(nodes[second])
+            other.density(nodes[div])
+            texts.note(nodes[first], (40, False, False, False, 0))
+            texts.links[nodes[first].mem_id] = 7.0
+            texts.length(nodes[div])
+            texts.link_length(nodes[div])
+            if nodes is plain:
+                want = (dict(texts.pieces), dict(texts.links), dict(other.pieces), dict(other.links))
+        assert [*want] == [texts.pieces, texts.links, other.pieces, other.links]
+        assert texts.links[fast[div].mem_id] == 7.0 + 4 * 0.3  # the noted <p>, then <a href=#y>five</a>
+
+
+@needs_compiled
 def test_collected_anchors_are_noted_on_their_nodes() -> None:
     """crawler._fastlinks.collect keeps what TextCache.anchor records on the compiled nodes,
     not in the cache's dicts: the text lengths, link lengths and link densities read after
