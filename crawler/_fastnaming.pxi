@@ -314,6 +314,7 @@ cdef int _key_of(str tag, Naming *naming, AnswersKey *key) except -1:
     if at >= 0:
         at = _put(key.bytes, at, naming.role.data, naming.role.length)
     key.length = at
+    key.hash = 0
     if at >= 0:
         key.hash = _hash(key.bytes + 1, at - 1)
         _prefetch(&_table[key.hash & (_SLOTS - 1)])
@@ -322,8 +323,8 @@ cdef int _key_of(str tag, Naming *naming, AnswersKey *key) except -1:
 
 cdef Answers *_answers_of(str tag, Naming *naming, bint in_article, bint marked=True) except NULL:
     """The answers for an element with ``tag`` and ``naming`` (its placement._markers
-    worked out unless not ``marked``, then None: mainblock's scoring pass needs none; the
-    others when first asked); valid until the next call."""
+    worked out unless not ``marked``, then landmark and region None: mainblock's scoring
+    pass needs none; the others when first asked); valid until the next call."""
     cdef AnswersKey key
     _key_of(tag, naming, &key)
     return _answers_by(&key, tag, naming, in_article, marked)
@@ -355,17 +356,18 @@ cdef Answers *_answers_by(AnswersKey *key, str tag, Naming *naming, bint in_arti
                  else _markers_of(tag, classes, ident, role, in_article))
     if length < 0:
         free_slot = &_unkept
-    elif free_slot == NULL:
-        free_slot = &_table[(hashed + (hashed >> 32) % _PROBES) & (_SLOTS - 1)]
-    if length >= 0:
+        _forget(free_slot)
+    else:
+        if free_slot == NULL:
+            free_slot = &_table[(hashed + (hashed >> 32) % _PROBES) & (_SLOTS - 1)]
         copy = <unsigned char *> malloc(length)
         if copy == NULL:
             raise MemoryError()
+        _forget(free_slot)
         memcpy(copy, key.bytes, length)
-    _forget(free_slot)
-    free_slot.key = copy
-    free_slot.length = length if length >= 0 else 0
-    free_slot.hash = hashed
+        free_slot.key = copy
+        free_slot.length = length
+        free_slot.hash = hashed
     _keep_marks(free_slot, marks)
     return free_slot
 
