@@ -108,6 +108,20 @@ cdef extern from "lexbor/dom/interfaces/attr_const.h":
 
 cdef extern from *:
     """
+    /* __builtin_prefetch, which GCC (12) drops from some loops (when two come in a row). */
+    static inline void backlinks_prefetch(const void *address) {
+    #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+        __asm__ volatile ("prefetcht0 %0" : : "m" (*(const char *) address));
+    #else
+        __builtin_prefetch(address);
+    #endif
+    }
+    """
+    # Ask the processor to start loading the cache line at ``address`` (no effect otherwise).
+    void _prefetch "backlinks_prefetch" (const void *address)
+
+cdef extern from *:
+    """
     static PyObject *__Pyx_LinkAlloc(PyObject *kind) {
         return _PyObject_GC_New((PyTypeObject *) kind);
     }
@@ -881,6 +895,25 @@ cdef class FastContext:
         return _window(text, at, length)
 
 
+#: How many findings ahead of the one it emits emit has the objects of a finding loaded (the
+#: Link it makes takes a reference to each, and collect made them long before: they are out
+#: of the cache by then), and the lexbor node of its element (read for its parent).
+DEF OBJECTS_AHEAD = 4
+DEF NODE_AHEAD = 2
+
+
+cdef inline void _load_ahead(Findings found, Py_ssize_t index) noexcept:
+    """Start loading what emit reads of the findings after ``index`` (see OBJECTS_AHEAD)."""
+    cdef Finding *entry
+    if index + OBJECTS_AHEAD < found.count:
+        entry = &found.items[index + OBJECTS_AHEAD]
+        _prefetch(entry.node)
+        _prefetch(entry.target)
+        _prefetch(entry.anchor)
+    if index + NODE_AHEAD < found.count:
+        _prefetch((<FastNode> found.items[index + NODE_AHEAD].node).ptr)
+
+
 cdef str _position(object landmark, long zone, str region):
     """Placement.position of the facts."""
     if landmark is not None:
@@ -915,6 +948,7 @@ def emit(Findings found not None, placement, place, str page_nofollow_by):
     if type(owner) is FastPlacement and place == owner.place:
         fast = <FastPlacement> owner
     for index in range(found.count):
+        _load_ahead(found, index)
         entry = &found.items[index]
         node = <FastNode> entry.node
         rel_value = <object> entry.rel

@@ -25,11 +25,15 @@ cdef struct Naming:
 
 cdef struct Answers:
     # What follows from an element's tag, class, id and role (and whether it sits in an
-    # article, for placement._markers), kept by the key they were worked out for.
+    # article, for placement._markers), kept by the key they were worked out for. 64 bytes:
+    # one cache line of the answers' table (its slots are read at random; a miss each).
+    uint64_t hash
     unsigned char *key  # NULL: an empty slot
     size_t length
-    uint64_t hash
-    PyObject *marks  # placement._markers' (landmark, region)
+    # placement._markers' (landmark, region), a reference each (None, None when not worked
+    # out): no tuple to reach through another miss.
+    PyObject *landmark
+    PyObject *region
     int known  # which of the answers below are worked out (K_* bits)
     int flags  # cleanup._name_flags
     bint unlikely  # mainblock.unlikely_candidate

@@ -83,7 +83,7 @@ cdef enum:
 #: parse at a time: an entry handed out stays valid only until the next look-up, and a
 #: caller such as FastPlacement.dropped calls into Python meanwhile. Parsing pages in
 #: several threads at once would need a table per thread (or a lock) first.
-cdef size_t _SLOTS = 16384
+cdef size_t _SLOTS = 32768
 cdef size_t _PROBES = 4
 cdef enum:
     #: Keys (tag, class, id and role, with their lengths) longer than this are not kept:
@@ -92,9 +92,35 @@ cdef enum:
 #: The length written for a value that is None.
 cdef uint32_t _NONE = 0xFFFFFFFF
 
-cdef Answers *_table = <Answers *> calloc(_SLOTS, sizeof(Answers))
+cdef extern from "stdlib.h":
+    void *aligned_alloc(size_t alignment, size_t size)
+
+cdef extern from *:
+    # Ask the processor to start loading the cache line at ``address`` (no effect otherwise).
+    void _prefetch "__builtin_prefetch" (const void *address)
+
+cdef extern from *:
+    """
+    #if defined(__linux__)
+    #include <sys/mman.h>
+    #endif
+    /* Ask for huge pages behind ``length`` bytes from ``address`` (Linux; a hint). */
+    static void backlinks_huge_pages(void *address, size_t length) {
+    #if defined(__linux__) && defined(MADV_HUGEPAGE)
+        madvise(address, length, MADV_HUGEPAGE);
+    #endif
+    }
+    """
+    void _huge_pages "backlinks_huge_pages" (void *address, size_t length)
+
+#: The table (2 MB), each slot a cache line of its own, on one huge page where the system
+#: gives one: its slots are read at random, each read a TLB miss too on 4 kB pages.
+cdef size_t _TABLE_BYTES = _SLOTS * sizeof(Answers)
+cdef Answers *_table = <Answers *> aligned_alloc(_TABLE_BYTES, _TABLE_BYTES)
 if _table == NULL:
     raise MemoryError()
+_huge_pages(_table, _TABLE_BYTES)
+memset(_table, 0, _TABLE_BYTES)
 #: The answers of the element whose key is too long to keep (one element at a time).
 cdef Answers _unkept
 
@@ -263,69 +289,97 @@ cdef inline Py_ssize_t _put(unsigned char *key, Py_ssize_t at, const unsigned ch
     return at + 4
 
 
-cdef Py_ssize_t _key_of(str tag, Naming *naming, bint in_article, unsigned char *key) except -2:
-    """Write the key of an element's answers to ``key``; its length, or -1 when it is too
-    long to keep."""
+cdef struct AnswersKey:
+    # The key of an element's answers: whether it sits in an article (its first byte), then
+    # its tag, class, id and role; hashed without that first byte, so that the key's slots
+    # are known before it is (a key differing only there sits in the same slots).
+    Py_ssize_t length  # -1: too long to keep
+    uint64_t hash
+    unsigned char bytes[_KEY_ROOM]
+
+
+cdef int _key_of(str tag, Naming *naming, AnswersKey *key) except -1:
+    """Write the key of an element's answers (but its first byte) and its hash to ``key``,
+    and have its first slot loaded meanwhile (_answers_by reads it)."""
     cdef const unsigned char *name = NULL
     cdef Py_ssize_t length = 0
     cdef Py_ssize_t at = 1
     if tag is not None:
         name = <const unsigned char *> PyUnicode_AsUTF8AndSize(tag, &length)
-    key[0] = in_article
-    at = _put(key, at, name, length)
+    at = _put(key.bytes, at, name, length)
     if at >= 0:
-        at = _put(key, at, naming.classes.data, naming.classes.length)
+        at = _put(key.bytes, at, naming.classes.data, naming.classes.length)
     if at >= 0:
-        at = _put(key, at, naming.ident.data, naming.ident.length)
+        at = _put(key.bytes, at, naming.ident.data, naming.ident.length)
     if at >= 0:
-        at = _put(key, at, naming.role.data, naming.role.length)
-    return at
+        at = _put(key.bytes, at, naming.role.data, naming.role.length)
+    key.length = at
+    key.hash = 0
+    if at >= 0:
+        key.hash = _hash(key.bytes + 1, at - 1)
+        _prefetch(&_table[key.hash & (_SLOTS - 1)])
+    return 0
 
 
 cdef Answers *_answers_of(str tag, Naming *naming, bint in_article, bint marked=True) except NULL:
     """The answers for an element with ``tag`` and ``naming`` (its placement._markers
-    worked out unless not ``marked``, then None: mainblock's scoring pass needs none; the
-    others when first asked); valid until the next call."""
-    cdef unsigned char key[_KEY_ROOM]
-    cdef Py_ssize_t length = _key_of(tag, naming, in_article, key)
-    cdef uint64_t hashed = 0
+    worked out unless not ``marked``, then landmark and region None: mainblock's scoring
+    pass needs none; the others when first asked); valid until the next call."""
+    cdef AnswersKey key
+    _key_of(tag, naming, &key)
+    return _answers_by(&key, tag, naming, in_article, marked)
+
+
+cdef Answers *_answers_by(AnswersKey *key, str tag, Naming *naming, bint in_article, bint marked=True) except NULL:
+    """``_answers_of`` for the key _key_of wrote (of these ``tag`` and ``naming``)."""
+    cdef Py_ssize_t length = key.length
+    cdef uint64_t hashed = key.hash
     cdef Answers *slot
     cdef Answers *free_slot = NULL
     cdef unsigned char *copy = NULL
     cdef size_t probe
     if length >= 0:
-        hashed = _hash(key, length)
+        key.bytes[0] = in_article
         for probe in range(_PROBES):
             slot = &_table[(hashed + probe) & (_SLOTS - 1)]
             if slot.key == NULL:
                 if free_slot == NULL:
                     free_slot = slot
-            elif slot.hash == hashed and slot.length == <size_t> length and memcmp(slot.key, key, length) == 0:
+            elif (slot.hash == hashed and slot.length == <size_t> length
+                  and memcmp(slot.key, key.bytes, length) == 0):
                 return slot
-    marks = None
+    marks = (None, None)
     if marked:
         classes, ident, role = _decoded(&naming.classes), _decoded(&naming.ident), _decoded(&naming.role)
         # A key not kept here: placement's own cache of _markers keeps it by value.
         marks = (_markers_named(tag, classes, ident, role, in_article) if length >= 0
                  else _markers_of(tag, classes, ident, role, in_article))
     if length < 0:
-        _forget(&_unkept)
-        Py_INCREF(marks)
-        _unkept.marks = <PyObject *> marks
-        return &_unkept
-    if free_slot == NULL:
-        free_slot = &_table[(hashed + (hashed >> 32) % _PROBES) & (_SLOTS - 1)]
-    copy = <unsigned char *> malloc(length)
-    if copy == NULL:
-        raise MemoryError()
-    _forget(free_slot)
-    memcpy(copy, key, length)
-    free_slot.key = copy
-    free_slot.length = length
-    free_slot.hash = hashed
-    Py_INCREF(marks)
-    free_slot.marks = <PyObject *> marks
+        free_slot = &_unkept
+        _forget(free_slot)
+    else:
+        if free_slot == NULL:
+            free_slot = &_table[(hashed + (hashed >> 32) % _PROBES) & (_SLOTS - 1)]
+        copy = <unsigned char *> malloc(length)
+        if copy == NULL:
+            raise MemoryError()
+        _forget(free_slot)
+        memcpy(copy, key.bytes, length)
+        free_slot.key = copy
+        free_slot.length = length
+        free_slot.hash = hashed
+    _keep_marks(free_slot, marks)
     return free_slot
+
+
+cdef int _keep_marks(Answers *answers, tuple marks) except -1:
+    """Keep placement._markers' (landmark, region) in ``answers``, a reference each."""
+    landmark, region = marks
+    Py_INCREF(landmark)
+    Py_INCREF(region)
+    answers.landmark = <PyObject *> landmark
+    answers.region = <PyObject *> region
+    return 0
 
 
 cdef tuple _markers_named(str tag, str classes, str ident, str role, bint in_article):
@@ -381,7 +435,8 @@ cdef bint _has_nav_part(str token) except -1:
 cdef void _forget(Answers *answers) noexcept:
     """Empty an Answers (its key and its references)."""
     free(answers.key)
-    Py_XDECREF(answers.marks)
+    Py_XDECREF(answers.landmark)
+    Py_XDECREF(answers.region)
     memset(answers, 0, sizeof(Answers))
 
 

@@ -465,7 +465,11 @@ cdef class FastPlacement:
         cdef object own = None
         cdef str own_region = ""
         cdef Marks *marks
+        cdef AnswersKey key
         _read_naming(element, &naming)
+        if naming.any:
+            # Its answers' slot is loaded while the marks are read.
+            _key_of(tag, &naming, &key)
         if zone == _Z_PATH:
             marks = self._marked(<size_t> element.ptr, False)
             if marks != NULL and marks.main:
@@ -485,8 +489,9 @@ cdef class FastPlacement:
         if naming.any:
             # Its landmark and region are taken now: the clean-up's link-density judgement
             # below is Python, and the answers are valid only until the next look-up.
-            answers = _answers_of(tag, &naming, in_article != 0 or entering_main)
-            own, own_region = <tuple> <object> answers.marks
+            answers = _answers_by(&key, tag, &naming, in_article != 0 or entering_main)
+            own = <object> answers.landmark
+            own_region = <str> answers.region
         if judged and self.dropped(
             element, tag, kinds, &naming, answers, in_table, in_article & _IN_ARTICLE_TAG, in_article & _IN_LISTED
         ):
