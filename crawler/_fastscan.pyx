@@ -31,8 +31,8 @@ rest of the page) wherever it would have to follow more than that:
 * No more cutting after ``<select>`` and ``<template>`` (insertion modes where the spec
   ignores some script, style or RAWTEXT start tags, and lexbor's version of these modes
   differs), ``<frameset>`` (script tags ignored) and ``<plaintext>`` (text to the end).
-* Kept: the text of a script whose start tag holds "json" (any case; JSON-LD) or "&" (a
-  character reference could spell it); the text of RCDATA elements (titles are read) and of
+* Kept: the text of a script whose start tag holds "ld+json" (any case; JSON-LD, not other
+  JSON data) or "&" (a character reference could spell it); the text of RCDATA elements (titles are read) and of
   the other RAWTEXT ones. Only the text between the start tag and the end tag is left out;
   the tags stay, so the elements are the same.
 * Also left out: the start tags' attributes that the extractor never reads (``data-*``,
@@ -453,16 +453,18 @@ cdef extern from *:
         return 0;
     }
 
-    /* Whether the start tag from lt to end may make its script's text read: it holds "json"
-       in any case (JSON-LD, read for the page's schema.org types) or a character reference. */
+    /* Whether the start tag from lt to end may make its script's text read: it holds "ld+json"
+       in any case (JSON-LD, read for the page's schema.org types; crawler.pagefacts reads the
+       text of a script whose type starts with "application/ld+json") or a character reference. */
     static int backlinks_text_read(const unsigned char *lt, const unsigned char *end) {
+        const unsigned char *start = lt;
         for (; lt < end; lt++) {
     #ifdef __SSE2__
-            const __m128i amp = _mm_set1_epi8('&'), j = _mm_set1_epi8('j'), lower = _mm_set1_epi8(0x20);
-            for (; end - lt >= 16; lt += 16) {  /* to the first "&", "j" or "J" */
+            const __m128i amp = _mm_set1_epi8('&'), plus = _mm_set1_epi8('+');
+            for (; end - lt >= 16; lt += 16) {  /* to the first "&" or "+" */
                 __m128i bytes = _mm_loadu_si128((const __m128i *) lt);
                 unsigned mask = (unsigned) _mm_movemask_epi8(_mm_or_si128(
-                    _mm_cmpeq_epi8(bytes, amp), _mm_cmpeq_epi8(_mm_or_si128(bytes, lower), j)));
+                    _mm_cmpeq_epi8(bytes, amp), _mm_cmpeq_epi8(bytes, plus)));
                 if (mask != 0) {
                     lt += __builtin_ctz(mask);
                     break;
@@ -471,8 +473,8 @@ cdef extern from *:
             if (lt >= end) break;
     #endif
             if (*lt == '&') return 1;
-            if ((*lt | 0x20) == 'j' && end - lt >= 4 && (lt[1] | 0x20) == 's' && (lt[2] | 0x20) == 'o'
-                    && (lt[3] | 0x20) == 'n') return 1;
+            if (*lt == '+' && lt - start >= 2 && end - lt >= 5 && backlinks_name_is(lt - 2, 2, "ld")
+                    && backlinks_name_is(lt + 1, 4, "json")) return 1;
         }
         return 0;
     }

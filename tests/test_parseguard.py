@@ -70,6 +70,13 @@ CUT = [
      b"<script type=application/ld+json>{}</script><script type='x&#106;son'>{}</script>"),
     (b"<script type=\"application/LD+JSON\">{}</script><script>x</script>",
      b"<script type=\"application/LD+JSON\">{}</script><script></script>"),
+    # Other JSON data is not read: cut (but "ld+json" anywhere in the tag keeps the text).
+    (b"<script type=application/json id=__NEXT_DATA__>{}</script><script type=text/x-json>[1]</script>",
+     b"<script type=application/json id=__NEXT_DATA__></script><script type=text/x-json></script>"),
+    (b"<script id=ld+json type=application/json>{}</script><script src=/Ld+JsOn>x</script><script l+json d+json>x</script>",
+     b"<script id=ld+json type=application/json>{}</script><script src=/Ld+JsOn>x</script><script l+json d+json></script>"),
+    (b"<script type=\"application/ld+json-with-a-long-name-past-16-bytes\">{}</script><script type=+json>x</script>",
+     b"<script type=\"application/ld+json-with-a-long-name-past-16-bytes\">{}</script><script type=+json></script>"),
     # Escaped script text: "</script>" inside "<!--<script>" does not end the script.
     (b"<script><!--<script>x</script>y--></script><a href=/a>a</a>",
      b"<script></script><a href=/a>a</a>"),
