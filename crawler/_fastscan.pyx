@@ -40,6 +40,8 @@ rest of the page) wherever it would have to follow more than that:
   link targets, form values, SVG drawing attributes ...: ``unread_attribute``), name and
   value, but not the white space before them. Of the 1,340 attributes the parser builds
   for a corpus page, 335 are of these kinds, many with names (``data-*``) it must also hash.
+* And the text of comments (the tokenizer copies it byte by byte; nothing reads it): the
+  comment's "<!--" and the dashes ending it stay, so the comment node is still there, empty.
 * Bytes are read as lexbor reads UTF-8: a broken sequence never swallows the ASCII byte
   after it (checked), so every "<", quote and name is where the tokenizer sees it; CR is
   white space (the input stream makes it LF)."""
@@ -328,17 +330,32 @@ cdef extern from *:
     }
 
     /* After the comment whose "<!--" ends at p: after its first "-->" or "--!>" (the
-       dashes after "<!--"), or the ">" of "<!-->" and "<!--->"; NULL at the end. */
-    static const unsigned char *backlinks_comment_end(const unsigned char *p, const unsigned char *end) {
+       dashes after "<!--"), or the ">" of "<!-->" and "<!--->"; NULL at the end. Its text
+       ends at *text_end: the dashes ending it (p for "<!-->" and "<!--->"). */
+    static const unsigned char *backlinks_comment_end(const unsigned char *p, const unsigned char *end,
+                                                      const unsigned char **text_end) {
         const unsigned char *close = p;
+        *text_end = p;
         if (p < end && *p == '>') return p + 1;
         if (end - p >= 2 && p[0] == '-' && p[1] == '>') return p + 2;
         while ((close = memchr(close, '>', (size_t) (end - close))) != NULL) {
-            if (close - p >= 2 && close[-1] == '-' && close[-2] == '-') return close + 1;
-            if (close - p >= 3 && close[-1] == '!' && close[-2] == '-' && close[-3] == '-') return close + 1;
+            if (close - p >= 2 && close[-1] == '-' && close[-2] == '-') {
+                *text_end = close - 2;
+                return close + 1;
+            }
+            if (close - p >= 3 && close[-1] == '!' && close[-2] == '-' && close[-3] == '-') {
+                *text_end = close - 3;
+                return close + 1;
+            }
             close++;
         }
         return NULL;
+    }
+    /* The comment whose "<!--" ends at p, its text left out (nothing reads a comment; the
+       comment node stays, empty): where the data state resumes, or NULL. */
+    static const unsigned char *backlinks_comment(backlinks_quiet *q, const unsigned char *p) {
+        const unsigned char *text_end, *after = backlinks_comment_end(p, q->end, &text_end);
+        return after != NULL && backlinks_leave_out(q, p, text_end) ? after : NULL;
     }
 
     /* The "<" of the first "</name" (any case) ending its name at or after p: where the
@@ -543,7 +560,7 @@ cdef extern from *:
         backlinks_tag tag;
         if (p >= end) return NULL;
         if (*p == '!') {
-            if (end - p >= 3 && p[1] == '-' && p[2] == '-') return backlinks_comment_end(p + 3, end);
+            if (end - p >= 3 && p[1] == '-' && p[2] == '-') return backlinks_comment(q, p + 3);
             if (q->depth > 0 && end - p >= 8 && memcmp(p + 1, "[CDATA[", 7) == 0) {
                 p = backlinks_find(p + 8, end, "]]>", 3);
                 return p == NULL ? NULL : p + 3;

@@ -32,7 +32,7 @@ through untouched.
 ``defuse(markup, quiet=True)`` also leaves out, from a page in bytes, the text of its scripts
 and styles that nothing reads (all but JSON-LD: the extractor strips these elements before
 reading any text) and the start tags' attributes that nothing reads (``data-*``, event
-handlers, titles ...), so that the parser has less to build: found in the same compiled pass as
+handlers, titles ...) and the text of its comments, so that the parser has less to build: found in the same compiled pass as
 the counts (crawler._fastscan.tag_counts_quieted, whose docstring says where it cuts and
 where it stops). Without the compiled module, the page is parsed whole (same output): a
 Python twin of that pass would cost more than the parse saves.

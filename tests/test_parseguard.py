@@ -87,10 +87,10 @@ CUT = [
     (b"<script><!--<script>--></script><a href=/a>a</a>", b"<script></script><a href=/a>a</a>"),
     # Tags and comments holding "<script>": not scripts.
     (b"<a title='<script>' href=/a>a</a><script>x</script>", b"<a  href=/a>a</a><script></script>"),
-    (b"<!-- <script> --><a href=/a>a</a><script>x</script>", b"<!-- <script> --><a href=/a>a</a><script></script>"),
+    (b"<!-- <script> --><a href=/a>a</a><script>x</script>", b"<!----><a href=/a>a</a><script></script>"),
     (b"<!--><script>x</script>", b"<!--><script></script>"),
     (b"<!---><script>x</script>", b"<!---><script></script>"),
-    (b"<!-- a --!><script>x</script>", b"<!-- a --!><script></script>"),
+    (b"<!-- a --!><script>x</script>", b"<!----!><script></script>"),
     (b"<!x <script>><script>x</script>", b"<!x <script>><script></script>"),
     (b"<?x <script>?><script>x</script>", b"<?x <script>?><script></script>"),
     (b"</1 <script>><script>x</script>", b"</1 <script>><script></script>"),
@@ -110,6 +110,12 @@ CUT = [
     (b"<svg/><script>x</script><math><mrow></mrow></math><script>y</script>",
      b"<svg/><script></script><math><mrow></mrow></math><script></script>"),
     (b"<p><script>unclosed <a href=/x>", b"<p><script>"),
+    # Comments: their text is cut to the first "-->" or "--!>" (the node stays, empty).
+    (b"<p>a<!-- x -- y --->b<!---->c<!--->d<!---x--->e<!--<!-->f<!-- --!-- -->g",
+     b"<p>a<!---->b<!---->c<!--->d<!---->e<!---->f<!---->g"),
+    (b"<!-- x -!> y --!x --\x00> <a href=/in>in</a> -->", b"<!---->"),
+    (b"<table><!-- a --><tr><!--b--></table><svg><!-- c --><g/></svg><p>unclosed <!-- d",
+     b"<table><!----><tr><!----></table><svg><!----><g/></svg><p>unclosed <!-- d"),
     # End tags: a short name and ">" (read byte by byte), or attributes and long names.
     (b"</div><script>x</script></p ><script>y</script>", b"</div><script></script></p ><script></script>"),
     (b"</div title='<script>'><script>x</script></a/><script>y</script>",
