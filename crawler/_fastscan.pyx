@@ -28,9 +28,13 @@ rest of the page) wherever it would have to follow more than that:
   an integration point (foreignObject, desc, title, mi, mo, mn, ms, mtext, annotation-xml)
   may hold text only, up to its end tag. Any other start tag, an end tag of no open foreign
   element (the HTML rules take it), or deeper nesting than 64: no more cutting.
-* No more cutting after ``<select>`` and ``<template>`` (insertion modes where the spec
-  ignores some script, style or RAWTEXT start tags, and lexbor's version of these modes
-  differs), ``<frameset>`` (script tags ignored) and ``<plaintext>`` (text to the end).
+* No more cutting after ``<template>`` (an insertion mode where the spec ignores some
+  script, style or RAWTEXT start tags, and lexbor's version of it differs), ``<frameset>``
+  (script tags ignored), ``<plaintext>`` (text to the end) and a ``<select>`` holding more
+  than text, comments, options, option groups and ``<hr>`` before its end tag (the same).
+  A select followed to its end tag gets a ``multiple`` attribute (its own left out): lexbor
+  then skips the selectedness algorithm it runs at each option inserted, over all the
+  select's options (4% of its work on the corpus pages); nothing reads the attribute.
 * Kept: the text of a script whose start tag holds "ld+json" (any case; JSON-LD, not other
   JSON data) or "&" (a character reference could spell it); the text of RCDATA elements (titles are read) and of
   the other RAWTEXT ones. Only the text between the start tag and the end tag is left out;
@@ -48,7 +52,7 @@ rest of the page) wherever it would have to follow more than that:
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from libc.stdlib cimport free
-from libc.string cimport memchr, memcpy
+from libc.string cimport memchr, memcpy, strlen
 
 cdef extern from *:
     """
@@ -63,7 +67,10 @@ cdef extern from *:
     #define BACKLINKS_FOREIGN 64  /* the deepest svg and math nesting followed */
     #define BACKLINKS_SHORT 8     /* the end tag names read byte by byte */
 
-    typedef struct { Py_ssize_t start, end; } backlinks_span;
+    typedef struct {
+        Py_ssize_t start, end;
+        const char *text;  /* put in place of the bytes from start to end, or NULL */
+    } backlinks_span;
 
     typedef struct {
         const unsigned char *at;  /* the name as written */
@@ -75,7 +82,7 @@ cdef extern from *:
 
     typedef struct {
         const unsigned char *base, *end;
-        backlinks_span *spans;  /* the texts to leave out, in order */
+        backlinks_span *spans;  /* the texts to leave out (or replace), in order */
         Py_ssize_t count, room;
         /* the open foreign elements (svg, math and those inside), outermost first */
         int depth;
@@ -164,9 +171,8 @@ cdef extern from *:
         return NULL;
     }
 
-    /* Leave out the text from start to end (none when it is empty). */
-    static int backlinks_leave_out(backlinks_quiet *q, const unsigned char *start, const unsigned char *end) {
-        if (end == start) return 1;
+    /* Whether there is room for one more span (0: out of memory). */
+    static int backlinks_room(backlinks_quiet *q) {
         if (q->count == q->room) {
             Py_ssize_t room = q->room ? 2 * q->room : 32;
             backlinks_span *spans = realloc(q->spans, (size_t) room * sizeof(backlinks_span));
@@ -174,8 +180,26 @@ cdef extern from *:
             q->spans = spans;
             q->room = room;
         }
+        return 1;
+    }
+    /* Leave out the text from start to end (none when it is empty). */
+    static int backlinks_leave_out(backlinks_quiet *q, const unsigned char *start, const unsigned char *end) {
+        if (end == start) return 1;
+        if (!backlinks_room(q)) return 0;
         q->spans[q->count].start = start - q->base;
         q->spans[q->count].end = end - q->base;
+        q->spans[q->count].text = NULL;
+        q->count++;
+        return 1;
+    }
+    /* Put text at the position at, before the spans left out after it. */
+    static int backlinks_insert(backlinks_quiet *q, const unsigned char *at, const char *text) {
+        Py_ssize_t index, offset = at - q->base;
+        if (!backlinks_room(q)) return 0;
+        for (index = q->count; index > 0 && q->spans[index - 1].start >= offset; index--) {}
+        memmove(q->spans + index + 1, q->spans + index, (size_t) (q->count - index) * sizeof(backlinks_span));
+        q->spans[index].start = q->spans[index].end = offset;
+        q->spans[index].text = text;
         q->count++;
         return 1;
     }
@@ -209,7 +233,9 @@ cdef extern from *:
                    || BACKLINKS_IS(3, "for");
         case 'h': return BACKLINKS_IS(6, "height") || BACKLINKS_IS(8, "hreflang");
         case 'l': return BACKLINKS_IS(7, "loading");
-        case 'm': return BACKLINKS_IS(5, "media") || BACKLINKS_IS(12, "marginheight") || BACKLINKS_IS(11, "marginwidth");
+        case 'm':
+            return BACKLINKS_IS(5, "media") || BACKLINKS_IS(12, "marginheight") || BACKLINKS_IS(11, "marginwidth")
+                   || BACKLINKS_IS(8, "multiple");
         case 'o': return length >= 3 && (name[1] | 0x20) == 'n';  /* event handlers */
         case 'p': return BACKLINKS_IS(6, "points") || BACKLINKS_IS(11, "placeholder");
         case 'r': return BACKLINKS_IS(7, "rowspan");
@@ -512,10 +538,52 @@ cdef extern from *:
         }
         return 1;
     }
+    /* The content of a select, from p (after its start tag): where the data state resumes
+       after its "</select>", or NULL where it holds more than text, comments (their text
+       left out), options, option groups and hr (where the spec's and lexbor's select
+       parsing may differ). */
+    static const unsigned char *backlinks_select_content(backlinks_quiet *q, const unsigned char *p) {
+        const unsigned char *end = q->end, *lt;
+        backlinks_tag tag;
+        while ((lt = memchr(p, '<', (size_t) (end - p))) != NULL) {
+            p = lt + 1;
+            if (p >= end) return NULL;
+            if (*p == '!') {
+                if (end - p < 3 || p[1] != '-' || p[2] != '-' || (p = backlinks_comment(q, p + 3)) == NULL) return NULL;
+                continue;
+            }
+            if (*p == '/') {
+                if (end - p < 2 || !backlinks_alpha(p[1]) || (p = backlinks_read_tag(p + 1, end, &tag, NULL)) == NULL) {
+                    return NULL;
+                }
+                if (tag.length == 6 && backlinks_named(&tag, "select", 6)) return p;
+            } else if (backlinks_alpha(*p)) {
+                if ((p = backlinks_read_tag(p, end, &tag, q)) == NULL) return NULL;
+                if (tag.length == 2 && backlinks_named(&tag, "hr", 2)) continue;
+            } else {
+                continue;  /* a "<" of text */
+            }
+            if (!(tag.length == 6 && backlinks_named(&tag, "option", 6))
+                    && !(tag.length == 8 && backlinks_named(&tag, "optgroup", 8))) return NULL;
+        }
+        return NULL;
+    }
+    /* A select whose start tag runs from lt to p (after its ">"), followed to its end tag:
+       where the data state resumes, or NULL. The start tag gets a ``multiple`` attribute
+       (its own is left out: backlinks_unread_attribute): lexbor runs the selectedness
+       algorithm, a walk of all the select's options, at every option inserted unless the
+       select has one (a quadratic cost); nothing reads it. Only for a select followed
+       whole: then it holds no selectedcontent (whose content the algorithm would copy). */
+    static const unsigned char *backlinks_select(backlinks_quiet *q, const unsigned char *lt,
+                                                 const unsigned char *p) {
+        p = backlinks_select_content(q, p);
+        return p != NULL && backlinks_insert(q, lt + 7, " multiple=\\"\\"") ? p : NULL;
+    }
+
     /* An HTML start tag from lt to p (after its ">"): where the data state resumes, or NULL
        where following stops: text to the end (plaintext), insertion modes where script,
-       style and RAWTEXT start tags may be ignored (select, template: the spec's and lexbor's
-       differ) and framesets. */
+       style and RAWTEXT start tags may be ignored (template: the spec's and lexbor's
+       differ), framesets and selects holding more than options (backlinks_select). */
     static const unsigned char *backlinks_html_start(backlinks_quiet *q, const unsigned char *lt,
                                                      const unsigned char *p, const backlinks_tag *tag) {
         switch (tag->length) {
@@ -535,7 +603,7 @@ cdef extern from *:
                 return backlinks_raw_text(q, p, "script", !backlinks_text_read(lt, p));
             }
             if (backlinks_named(tag, "iframe", 6)) return backlinks_raw_text(q, p, "iframe", 0);
-            if (backlinks_named(tag, "select", 6)) return NULL;
+            if (backlinks_named(tag, "select", 6)) return backlinks_select(q, lt, p);
             break;
         case 7:
             if (backlinks_named(tag, "noembed", 7)) return backlinks_raw_text(q, p, "noembed", 0);
@@ -588,6 +656,7 @@ cdef extern from *:
     ctypedef struct backlinks_span:
         Py_ssize_t start
         Py_ssize_t end
+        const char *text
     ctypedef struct backlinks_quiet:
         const unsigned char *base
         const unsigned char *end
@@ -733,12 +802,17 @@ def tag_counts_quieted(bytes data):
         kept = size
         for i in range(quiet.count):
             kept -= quiet.spans[i].end - quiet.spans[i].start
+            if quiet.spans[i].text != NULL:
+                kept += strlen(quiet.spans[i].text)
         quieted = PyBytes_FromStringAndSize(NULL, kept)
         into = PyBytes_AS_STRING(quieted)
         for i in range(quiet.count):
             memcpy(into, base + copied, quiet.spans[i].start - copied)
             into += quiet.spans[i].start - copied
             copied = quiet.spans[i].end
+            if quiet.spans[i].text != NULL:
+                memcpy(into, quiet.spans[i].text, strlen(quiet.spans[i].text))
+                into += strlen(quiet.spans[i].text)
         memcpy(into, base + copied, size - copied)
         return (lt, options, formatting), quieted
     finally:

@@ -116,6 +116,17 @@ CUT = [
     (b"<!-- x -!> y --!x --\x00> <a href=/in>in</a> -->", b"<!---->"),
     (b"<table><!-- a --><tr><!--b--></table><svg><!-- c --><g/></svg><p>unclosed <!-- d",
      b"<table><!----><tr><!----></table><svg><!----><g/></svg><p>unclosed <!-- d"),
+    # Selects holding only text, comments, options, option groups and hr: followed to their
+    # end tag, and given a "multiple" attribute (their own is left out).
+    (b"<select name=s data-x=1><option value=1 data-y>a<option>b</option><optgroup label=g><option>c"
+     b"</optgroup><hr><!-- x -->d < e</select><script>x</script>",
+     b"<select multiple=\"\" name=s ><option  >a<option>b</option><optgroup label=g><option>c"
+     b"</optgroup><hr><!---->d < e</select><script></script>"),
+    (b"<SELECT multiple size=3><OPTION>a</Select ><select/><option>b</select><select\n=x></select>",
+     b"<SELECT multiple=\"\"  size=3><OPTION>a</Select ><select multiple=\"\"/><option>b</select>"
+     b"<select multiple=\"\"\n=x></select>"),
+    # A select holding more is not followed (its start tag keeps its attributes' cuts).
+    (b"<select data-x=1><option data-y>a<input><script>x</script>", b"<select ><option >a<input><script>x</script>"),
     # End tags: a short name and ">" (read byte by byte), or attributes and long names.
     (b"</div><script>x</script></p ><script>y</script>", b"</div><script></script></p ><script></script>"),
     (b"</div title='<script>'><script>x</script></a/><script>y</script>",
@@ -179,6 +190,11 @@ UNCUT = [
     b"<svg><g></path></g></svg><script>x</script>",
     b"<math><mi><script><a href=/1>1</a></script></mi></math>",
     b"<select><style><a href=x>y</a></style></select><script>x</script>",
+    b"<select><button><selectedcontent></selectedcontent></button><option>a</select><script>x</script>",
+    b"<select><option>a<script>x</script></select><script>y</script>",
+    b"<select><option>a<!x></select><script>y</script>",
+    b"<select><option>a</b></select><script>y</script>",
+    b"<select><option>a",
     b"<template><col><script><a href=x>y</a></script></template><script>x</script>",
     b"<frameset><script>x</script></frameset>",
     b"<plaintext><script>x</script>",
@@ -257,7 +273,8 @@ PIECES = st.sampled_from([
     "</xmp>", "<iframe>", "</iframe>", "<noscript>", "</noscript>", "<select>", "<template>", "<table>",
     "<td>", "<p>", "<div>", "</div>", "<b>", "<a href=/x>", "<a href='/y'>", "</a>", "<a title=\"",
     "\">", "'", "\"", "=", "<", ">", "/", " ", "\n", "x", "{}", "<!DOCTYPE html>", "<?x>", "</1>",
-    "<plaintext>", "<frameset>", "&amp;", "\x00", "\xe9", "<a data-x=1 href=/z>", " title=", " data-y",
+    "<plaintext>", "<frameset>", "<option>", "</option>", "<optgroup>", "</optgroup>", "</select>", "<hr>",
+    " multiple", "<button>", "<selectedcontent>", "&amp;", "\x00", "\xe9", "<a data-x=1 href=/z>", " title=", " data-y",
     " aria-hidden=true", " aria-label='", " onclick=\"", " hidden", " style=display:none", " class=nav",
 ])  # fmt: skip
 
