@@ -172,7 +172,7 @@ CUT = [
 READ_ATTRIBUTES = [
     "href", "src", "action", "alt", "rel", "http-equiv", "content", "style", "hidden", "class", "id", "role",
     "aria-hidden", "name", "property", "type", "itemtype", "itemprop", "itemscope", "lang", "xml:lang",
-    "charset", "summary", "datatable",
+    "charset", "summary", "datatable", "data",
 ]  # fmt: skip
 
 
