@@ -560,6 +560,8 @@ cdef extern from *:
             } else if (backlinks_alpha(*p)) {
                 if ((p = backlinks_read_tag(p, end, &tag, q)) == NULL) return NULL;
                 if (tag.length == 2 && backlinks_named(&tag, "hr", 2)) continue;
+            } else if (*p == '?') {
+                return NULL;  /* a bogus comment */
             } else {
                 continue;  /* a "<" of text */
             }

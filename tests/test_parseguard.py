@@ -193,6 +193,7 @@ UNCUT = [
     b"<select><button><selectedcontent></selectedcontent></button><option>a</select><script>x</script>",
     b"<select><option>a<script>x</script></select><script>y</script>",
     b"<select><option>a<!x></select><script>y</script>",
+    b"<select><option>a<?x <option data-x=1>></select><script>y</script>",
     b"<select><option>a</b></select><script>y</script>",
     b"<select><option>a",
     b"<template><col><script><a href=x>y</a></script></template><script>x</script>",
