@@ -73,8 +73,10 @@ CUT = [
     # Other JSON data is not read: cut (but "ld+json" anywhere in the tag keeps the text).
     (b"<script type=application/json id=__NEXT_DATA__>{}</script><script type=text/x-json>[1]</script>",
      b"<script type=application/json id=__NEXT_DATA__></script><script type=text/x-json></script>"),
-    (b"<script id=ld+json type=application/json>{}</script><script src=/Ld+JsOn>x</script><script l+json d+json>x</script>",
-     b"<script id=ld+json type=application/json>{}</script><script src=/Ld+JsOn>x</script><script l+json d+json></script>"),
+    (b"<script id=ld+json type=application/json>{}</script><script src=/Ld+JsOn>x</script>"
+     b"<script l+json d+json>x</script>",
+     b"<script id=ld+json type=application/json>{}</script><script src=/Ld+JsOn>x</script>"
+     b"<script l+json d+json></script>"),
     (b"<script type=\"application/ld+json-with-a-long-name-past-16-bytes\">{}</script><script type=+json>x</script>",
      b"<script type=\"application/ld+json-with-a-long-name-past-16-bytes\">{}</script><script type=+json></script>"),
     # Escaped script text: "</script>" inside "<!--<script>" does not end the script.
@@ -275,7 +277,8 @@ PIECES = st.sampled_from([
     "<td>", "<p>", "<div>", "</div>", "<b>", "<a href=/x>", "<a href='/y'>", "</a>", "<a title=\"",
     "\">", "'", "\"", "=", "<", ">", "/", " ", "\n", "x", "{}", "<!DOCTYPE html>", "<?x>", "</1>",
     "<plaintext>", "<frameset>", "<option>", "</option>", "<optgroup>", "</optgroup>", "</select>", "<hr>",
-    " multiple", "<button>", "<selectedcontent>", "&amp;", "\x00", "\xe9", "<a data-x=1 href=/z>", " title=", " data-y",
+    " multiple", "<button>", "<selectedcontent>", "<script type=application/json>", "&amp;", "\x00", "\xe9",
+    "<a data-x=1 href=/z>", " title=", " data-y",
     " aria-hidden=true", " aria-label='", " onclick=\"", " hidden", " style=display:none", " class=nav",
 ])  # fmt: skip
 
