@@ -28,25 +28,31 @@ rest of the page) wherever it would have to follow more than that:
   an integration point (foreignObject, desc, title, mi, mo, mn, ms, mtext, annotation-xml)
   may hold text only, up to its end tag. Any other start tag, an end tag of no open foreign
   element (the HTML rules take it), or deeper nesting than 64: no more cutting.
-* No more cutting after ``<select>`` and ``<template>`` (insertion modes where the spec
-  ignores some script, style or RAWTEXT start tags, and lexbor's version of these modes
-  differs), ``<frameset>`` (script tags ignored) and ``<plaintext>`` (text to the end).
-* Kept: the text of a script whose start tag holds "json" (any case; JSON-LD) or "&" (a
-  character reference could spell it); the text of RCDATA elements (titles are read) and of
-  the other RAWTEXT ones. Only the text between the start tag and the end tag is left out;
+* No more cutting after ``<template>`` (an insertion mode where the spec ignores some
+  script, style or RAWTEXT start tags, and lexbor's version of it differs), ``<frameset>``
+  (script tags ignored), ``<plaintext>`` (text to the end) and a ``<select>`` holding more
+  than text, comments, options, option groups and ``<hr>`` before its end tag (the same).
+  A select followed to its end tag gets a ``multiple`` attribute (its own left out): lexbor
+  then skips the selectedness algorithm it runs at each option inserted, over all the
+  select's options (1.5% of its work on the corpus pages); nothing reads the attribute.
+* Kept: the text of a script whose start tag holds "ld+json" (any case; JSON-LD, not other
+  JSON data) or "&" (a character reference could spell it); the text of RCDATA elements
+  (titles are read) and of the other RAWTEXT ones. Only the text between the start tag and the end tag is left out;
   the tags stay, so the elements are the same.
 * Also left out: the start tags' attributes that the extractor never reads (``data-*``,
   event handlers, ``aria-*`` but ``aria-hidden``, ``title``, image sizes and source sets,
   link targets, form values, SVG drawing attributes ...: ``unread_attribute``), name and
   value, but not the white space before them. Of the 1,340 attributes the parser builds
   for a corpus page, 335 are of these kinds, many with names (``data-*``) it must also hash.
+* And the text of comments (the tokenizer copies it byte by byte; nothing reads it): the
+  comment's "<!--" and the dashes ending it stay, so the comment node is still there, empty.
 * Bytes are read as lexbor reads UTF-8: a broken sequence never swallows the ASCII byte
   after it (checked), so every "<", quote and name is where the tokenizer sees it; CR is
   white space (the input stream makes it LF)."""
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from libc.stdlib cimport free
-from libc.string cimport memchr, memcpy
+from libc.string cimport memchr, memcpy, strlen
 
 cdef extern from *:
     """
@@ -61,7 +67,10 @@ cdef extern from *:
     #define BACKLINKS_FOREIGN 64  /* the deepest svg and math nesting followed */
     #define BACKLINKS_SHORT 8     /* the end tag names read byte by byte */
 
-    typedef struct { Py_ssize_t start, end; } backlinks_span;
+    typedef struct {
+        Py_ssize_t start, end;
+        const char *text;  /* put in place of the bytes from start to end, or NULL */
+    } backlinks_span;
 
     typedef struct {
         const unsigned char *at;  /* the name as written */
@@ -73,7 +82,7 @@ cdef extern from *:
 
     typedef struct {
         const unsigned char *base, *end;
-        backlinks_span *spans;  /* the texts to leave out, in order */
+        backlinks_span *spans;  /* the texts to leave out (or replace), in order */
         Py_ssize_t count, room;
         /* the open foreign elements (svg, math and those inside), outermost first */
         int depth;
@@ -162,9 +171,8 @@ cdef extern from *:
         return NULL;
     }
 
-    /* Leave out the text from start to end (none when it is empty). */
-    static int backlinks_leave_out(backlinks_quiet *q, const unsigned char *start, const unsigned char *end) {
-        if (end == start) return 1;
+    /* Whether there is room for one more span (0: out of memory). */
+    static int backlinks_room(backlinks_quiet *q) {
         if (q->count == q->room) {
             Py_ssize_t room = q->room ? 2 * q->room : 32;
             backlinks_span *spans = realloc(q->spans, (size_t) room * sizeof(backlinks_span));
@@ -172,8 +180,26 @@ cdef extern from *:
             q->spans = spans;
             q->room = room;
         }
+        return 1;
+    }
+    /* Leave out the text from start to end (none when it is empty). */
+    static int backlinks_leave_out(backlinks_quiet *q, const unsigned char *start, const unsigned char *end) {
+        if (end == start) return 1;
+        if (!backlinks_room(q)) return 0;
         q->spans[q->count].start = start - q->base;
         q->spans[q->count].end = end - q->base;
+        q->spans[q->count].text = NULL;
+        q->count++;
+        return 1;
+    }
+    /* Put text at the position at, before the spans left out after it. */
+    static int backlinks_insert(backlinks_quiet *q, const unsigned char *at, const char *text) {
+        Py_ssize_t index, offset = at - q->base;
+        if (!backlinks_room(q)) return 0;
+        for (index = q->count; index > 0 && q->spans[index - 1].start >= offset; index--) {}
+        memmove(q->spans + index + 1, q->spans + index, (size_t) (q->count - index) * sizeof(backlinks_span));
+        q->spans[index].start = q->spans[index].end = offset;
+        q->spans[index].text = text;
         q->count++;
         return 1;
     }
@@ -207,7 +233,9 @@ cdef extern from *:
                    || BACKLINKS_IS(3, "for");
         case 'h': return BACKLINKS_IS(6, "height") || BACKLINKS_IS(8, "hreflang");
         case 'l': return BACKLINKS_IS(7, "loading");
-        case 'm': return BACKLINKS_IS(5, "media") || BACKLINKS_IS(12, "marginheight") || BACKLINKS_IS(11, "marginwidth");
+        case 'm':
+            return BACKLINKS_IS(5, "media") || BACKLINKS_IS(12, "marginheight") || BACKLINKS_IS(11, "marginwidth")
+                   || BACKLINKS_IS(8, "multiple");
         case 'o': return length >= 3 && (name[1] | 0x20) == 'n';  /* event handlers */
         case 'p': return BACKLINKS_IS(6, "points") || BACKLINKS_IS(11, "placeholder");
         case 'r': return BACKLINKS_IS(7, "rowspan");
@@ -328,17 +356,32 @@ cdef extern from *:
     }
 
     /* After the comment whose "<!--" ends at p: after its first "-->" or "--!>" (the
-       dashes after "<!--"), or the ">" of "<!-->" and "<!--->"; NULL at the end. */
-    static const unsigned char *backlinks_comment_end(const unsigned char *p, const unsigned char *end) {
+       dashes after "<!--"), or the ">" of "<!-->" and "<!--->"; NULL at the end. Its text
+       ends at *text_end: the dashes ending it (p for "<!-->" and "<!--->"). */
+    static const unsigned char *backlinks_comment_end(const unsigned char *p, const unsigned char *end,
+                                                      const unsigned char **text_end) {
         const unsigned char *close = p;
+        *text_end = p;
         if (p < end && *p == '>') return p + 1;
         if (end - p >= 2 && p[0] == '-' && p[1] == '>') return p + 2;
         while ((close = memchr(close, '>', (size_t) (end - close))) != NULL) {
-            if (close - p >= 2 && close[-1] == '-' && close[-2] == '-') return close + 1;
-            if (close - p >= 3 && close[-1] == '!' && close[-2] == '-' && close[-3] == '-') return close + 1;
+            if (close - p >= 2 && close[-1] == '-' && close[-2] == '-') {
+                *text_end = close - 2;
+                return close + 1;
+            }
+            if (close - p >= 3 && close[-1] == '!' && close[-2] == '-' && close[-3] == '-') {
+                *text_end = close - 3;
+                return close + 1;
+            }
             close++;
         }
         return NULL;
+    }
+    /* The comment whose "<!--" ends at p, its text left out (nothing reads a comment; the
+       comment node stays, empty): where the data state resumes, or NULL. */
+    static const unsigned char *backlinks_comment(backlinks_quiet *q, const unsigned char *p) {
+        const unsigned char *text_end, *after = backlinks_comment_end(p, q->end, &text_end);
+        return after != NULL && backlinks_leave_out(q, p, text_end) ? after : NULL;
     }
 
     /* The "<" of the first "</name" (any case) ending its name at or after p: where the
@@ -453,16 +496,18 @@ cdef extern from *:
         return 0;
     }
 
-    /* Whether the start tag from lt to end may make its script's text read: it holds "json"
-       in any case (JSON-LD, read for the page's schema.org types) or a character reference. */
+    /* Whether the start tag from lt to end may make its script's text read: it holds "ld+json"
+       in any case (JSON-LD, read for the page's schema.org types; crawler.pagefacts reads the
+       text of a script whose type starts with "application/ld+json") or a character reference. */
     static int backlinks_text_read(const unsigned char *lt, const unsigned char *end) {
+        const unsigned char *start = lt;
         for (; lt < end; lt++) {
     #ifdef __SSE2__
-            const __m128i amp = _mm_set1_epi8('&'), j = _mm_set1_epi8('j'), lower = _mm_set1_epi8(0x20);
-            for (; end - lt >= 16; lt += 16) {  /* to the first "&", "j" or "J" */
+            const __m128i amp = _mm_set1_epi8('&'), plus = _mm_set1_epi8('+');
+            for (; end - lt >= 16; lt += 16) {  /* to the first "&" or "+" */
                 __m128i bytes = _mm_loadu_si128((const __m128i *) lt);
                 unsigned mask = (unsigned) _mm_movemask_epi8(_mm_or_si128(
-                    _mm_cmpeq_epi8(bytes, amp), _mm_cmpeq_epi8(_mm_or_si128(bytes, lower), j)));
+                    _mm_cmpeq_epi8(bytes, amp), _mm_cmpeq_epi8(bytes, plus)));
                 if (mask != 0) {
                     lt += __builtin_ctz(mask);
                     break;
@@ -471,8 +516,8 @@ cdef extern from *:
             if (lt >= end) break;
     #endif
             if (*lt == '&') return 1;
-            if ((*lt | 0x20) == 'j' && end - lt >= 4 && (lt[1] | 0x20) == 's' && (lt[2] | 0x20) == 'o'
-                    && (lt[3] | 0x20) == 'n') return 1;
+            if (*lt == '+' && lt - start >= 2 && end - lt >= 5 && backlinks_name_is(lt - 2, 2, "ld")
+                    && backlinks_name_is(lt + 1, 4, "json")) return 1;
         }
         return 0;
     }
@@ -493,10 +538,54 @@ cdef extern from *:
         }
         return 1;
     }
+    /* The content of a select, from p (after its start tag): where the data state resumes
+       after its "</select>", or NULL where it holds more than text, comments (their text
+       left out), options, option groups and hr (where the spec's and lexbor's select
+       parsing may differ). */
+    static const unsigned char *backlinks_select_content(backlinks_quiet *q, const unsigned char *p) {
+        const unsigned char *end = q->end, *lt;
+        backlinks_tag tag;
+        while ((lt = memchr(p, '<', (size_t) (end - p))) != NULL) {
+            p = lt + 1;
+            if (p >= end) return NULL;
+            if (*p == '!') {
+                if (end - p < 3 || p[1] != '-' || p[2] != '-') return NULL;
+                if ((p = backlinks_comment(q, p + 3)) == NULL) return NULL;
+                continue;
+            }
+            if (*p == '/') {
+                if (end - p < 2 || !backlinks_alpha(p[1])) return NULL;
+                if ((p = backlinks_read_tag(p + 1, end, &tag, NULL)) == NULL) return NULL;
+                if (tag.length == 6 && backlinks_named(&tag, "select", 6)) return p;
+            } else if (backlinks_alpha(*p)) {
+                if ((p = backlinks_read_tag(p, end, &tag, q)) == NULL) return NULL;
+                if (tag.length == 2 && backlinks_named(&tag, "hr", 2)) continue;
+            } else if (*p == '?') {
+                return NULL;  /* a bogus comment */
+            } else {
+                continue;  /* a "<" of text */
+            }
+            if (!(tag.length == 6 && backlinks_named(&tag, "option", 6))
+                    && !(tag.length == 8 && backlinks_named(&tag, "optgroup", 8))) return NULL;
+        }
+        return NULL;
+    }
+    /* A select whose start tag runs from lt to p (after its ">"), followed to its end tag:
+       where the data state resumes, or NULL. The start tag gets a ``multiple`` attribute
+       (its own is left out: backlinks_unread_attribute): lexbor runs the selectedness
+       algorithm, a walk of all the select's options, at every option inserted unless the
+       select has one (a quadratic cost); nothing reads it. Only for a select followed
+       whole: then it holds no selectedcontent (whose content the algorithm would copy). */
+    static const unsigned char *backlinks_select(backlinks_quiet *q, const unsigned char *lt,
+                                                 const unsigned char *p) {
+        p = backlinks_select_content(q, p);
+        return p != NULL && backlinks_insert(q, lt + 7, " multiple=\\"\\"") ? p : NULL;
+    }
+
     /* An HTML start tag from lt to p (after its ">"): where the data state resumes, or NULL
        where following stops: text to the end (plaintext), insertion modes where script,
-       style and RAWTEXT start tags may be ignored (select, template: the spec's and lexbor's
-       differ) and framesets. */
+       style and RAWTEXT start tags may be ignored (template: the spec's and lexbor's
+       differ), framesets and selects holding more than options (backlinks_select). */
     static const unsigned char *backlinks_html_start(backlinks_quiet *q, const unsigned char *lt,
                                                      const unsigned char *p, const backlinks_tag *tag) {
         switch (tag->length) {
@@ -516,7 +605,7 @@ cdef extern from *:
                 return backlinks_raw_text(q, p, "script", !backlinks_text_read(lt, p));
             }
             if (backlinks_named(tag, "iframe", 6)) return backlinks_raw_text(q, p, "iframe", 0);
-            if (backlinks_named(tag, "select", 6)) return NULL;
+            if (backlinks_named(tag, "select", 6)) return backlinks_select(q, lt, p);
             break;
         case 7:
             if (backlinks_named(tag, "noembed", 7)) return backlinks_raw_text(q, p, "noembed", 0);
@@ -541,7 +630,7 @@ cdef extern from *:
         backlinks_tag tag;
         if (p >= end) return NULL;
         if (*p == '!') {
-            if (end - p >= 3 && p[1] == '-' && p[2] == '-') return backlinks_comment_end(p + 3, end);
+            if (end - p >= 3 && p[1] == '-' && p[2] == '-') return backlinks_comment(q, p + 3);
             if (q->depth > 0 && end - p >= 8 && memcmp(p + 1, "[CDATA[", 7) == 0) {
                 p = backlinks_find(p + 8, end, "]]>", 3);
                 return p == NULL ? NULL : p + 3;
@@ -569,6 +658,7 @@ cdef extern from *:
     ctypedef struct backlinks_span:
         Py_ssize_t start
         Py_ssize_t end
+        const char *text
     ctypedef struct backlinks_quiet:
         const unsigned char *base
         const unsigned char *end
@@ -696,8 +786,9 @@ def tag_counts(bytes data):
 
 
 def tag_counts_quieted(bytes data):
-    """(``tag_counts(data)``, ``data`` without the text of its scripts and styles that no one
-    reads, or ``data`` itself when it has none), from one pass: see the module docstring."""
+    """(``tag_counts(data)``, ``data`` without the script and style text, attributes and
+    comment text that no one reads, its followed selects given a ``multiple`` attribute, or
+    ``data`` itself when there is nothing to change), from one pass: see the module docstring."""
     cdef const unsigned char *base = <const unsigned char *> <char *> data
     cdef Py_ssize_t size = len(data), lt = 0, options = 0, formatting = 0, copied = 0, kept, i
     cdef backlinks_quiet quiet
@@ -714,12 +805,17 @@ def tag_counts_quieted(bytes data):
         kept = size
         for i in range(quiet.count):
             kept -= quiet.spans[i].end - quiet.spans[i].start
+            if quiet.spans[i].text != NULL:
+                kept += strlen(quiet.spans[i].text)
         quieted = PyBytes_FromStringAndSize(NULL, kept)
         into = PyBytes_AS_STRING(quieted)
         for i in range(quiet.count):
             memcpy(into, base + copied, quiet.spans[i].start - copied)
             into += quiet.spans[i].start - copied
             copied = quiet.spans[i].end
+            if quiet.spans[i].text != NULL:
+                memcpy(into, quiet.spans[i].text, strlen(quiet.spans[i].text))
+                into += strlen(quiet.spans[i].text)
         memcpy(into, base + copied, size - copied)
         return (lt, options, formatting), quieted
     finally:

@@ -31,10 +31,12 @@ through untouched.
 
 ``defuse(markup, quiet=True)`` also leaves out, from a page in bytes, the text of its scripts
 and styles that nothing reads (all but JSON-LD: the extractor strips these elements before
-reading any text) and the start tags' attributes that nothing reads (``data-*``, event
-handlers, titles ...), so that the parser has less to build: found in the same compiled pass as
-the counts (crawler._fastscan.tag_counts_quieted, whose docstring says where it cuts and
-where it stops). Without the compiled module, the page is parsed whole (same output): a
+reading any text), the start tags' attributes that nothing reads (``data-*``, event
+handlers, titles ...) and the text of its comments, and gives its selects a ``multiple``
+attribute (sparing lexbor a walk of their options at each option), so that the parser has
+less to do: found in the same compiled pass as the counts
+(crawler._fastscan.tag_counts_quieted, whose docstring says where it cuts and where it
+stops). Without the compiled module, the page is parsed whole (same output): a
 Python twin of that pass would cost more than the parse saves.
 """
 
@@ -343,8 +345,9 @@ def trim_giant_tags(markup: str | bytes) -> str | bytes:
 
 def defuse(markup: str | bytes, *, quiet: bool = False) -> str | bytes:
     """``markup`` without the shapes that make the parse quadratic (see the module); with
-    ``quiet``, a page in bytes also without the script and style text and the attributes
-    nothing reads, when the compiled scan is built and the page needs no thinning out (rare)."""
+    ``quiet``, a page in bytes also without the script, style and comment text and the
+    attributes nothing reads (its selects given ``multiple``), when the compiled scan is
+    built and the page needs no thinning out (rare)."""
     markup = trim_giant_tags(markup)
     if quiet and _compiled_counts_quieted is not None and isinstance(markup, bytes):
         counts, quieted = _compiled_counts_quieted(markup)

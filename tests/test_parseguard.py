@@ -70,6 +70,15 @@ CUT = [
      b"<script type=application/ld+json>{}</script><script type='x&#106;son'>{}</script>"),
     (b"<script type=\"application/LD+JSON\">{}</script><script>x</script>",
      b"<script type=\"application/LD+JSON\">{}</script><script></script>"),
+    # Other JSON data is not read: cut (but "ld+json" anywhere in the tag keeps the text).
+    (b"<script type=application/json id=__NEXT_DATA__>{}</script><script type=text/x-json>[1]</script>",
+     b"<script type=application/json id=__NEXT_DATA__></script><script type=text/x-json></script>"),
+    (b"<script id=ld+json type=application/json>{}</script><script src=/Ld+JsOn>x</script>"
+     b"<script l+json d+json>x</script>",
+     b"<script id=ld+json type=application/json>{}</script><script src=/Ld+JsOn>x</script>"
+     b"<script l+json d+json></script>"),
+    (b"<script type=\"application/ld+json-with-a-long-name-past-16-bytes\">{}</script><script type=+json>x</script>",
+     b"<script type=\"application/ld+json-with-a-long-name-past-16-bytes\">{}</script><script type=+json></script>"),
     # Escaped script text: "</script>" inside "<!--<script>" does not end the script.
     (b"<script><!--<script>x</script>y--></script><a href=/a>a</a>",
      b"<script></script><a href=/a>a</a>"),
@@ -80,10 +89,10 @@ CUT = [
     (b"<script><!--<script>--></script><a href=/a>a</a>", b"<script></script><a href=/a>a</a>"),
     # Tags and comments holding "<script>": not scripts.
     (b"<a title='<script>' href=/a>a</a><script>x</script>", b"<a  href=/a>a</a><script></script>"),
-    (b"<!-- <script> --><a href=/a>a</a><script>x</script>", b"<!-- <script> --><a href=/a>a</a><script></script>"),
+    (b"<!-- <script> --><a href=/a>a</a><script>x</script>", b"<!----><a href=/a>a</a><script></script>"),
     (b"<!--><script>x</script>", b"<!--><script></script>"),
     (b"<!---><script>x</script>", b"<!---><script></script>"),
-    (b"<!-- a --!><script>x</script>", b"<!-- a --!><script></script>"),
+    (b"<!-- a --!><script>x</script>", b"<!----!><script></script>"),
     (b"<!x <script>><script>x</script>", b"<!x <script>><script></script>"),
     (b"<?x <script>?><script>x</script>", b"<?x <script>?><script></script>"),
     (b"</1 <script>><script>x</script>", b"</1 <script>><script></script>"),
@@ -103,6 +112,23 @@ CUT = [
     (b"<svg/><script>x</script><math><mrow></mrow></math><script>y</script>",
      b"<svg/><script></script><math><mrow></mrow></math><script></script>"),
     (b"<p><script>unclosed <a href=/x>", b"<p><script>"),
+    # Comments: their text is cut to the first "-->" or "--!>" (the node stays, empty).
+    (b"<p>a<!-- x -- y --->b<!---->c<!--->d<!---x--->e<!--<!-->f<!-- --!-- -->g",
+     b"<p>a<!---->b<!---->c<!--->d<!---->e<!---->f<!---->g"),
+    (b"<!-- x -!> y --!x --\x00> <a href=/in>in</a> -->", b"<!---->"),
+    (b"<table><!-- a --><tr><!--b--></table><svg><!-- c --><g/></svg><p>unclosed <!-- d",
+     b"<table><!----><tr><!----></table><svg><!----><g/></svg><p>unclosed <!-- d"),
+    # Selects holding only text, comments, options, option groups and hr: followed to their
+    # end tag, and given a "multiple" attribute (their own is left out).
+    (b"<select name=s data-x=1><option value=1 data-y>a<option>b</option><optgroup label=g><option>c"
+     b"</optgroup><hr><!-- x -->d < e</select><script>x</script>",
+     b"<select multiple=\"\" name=s ><option  >a<option>b</option><optgroup label=g><option>c"
+     b"</optgroup><hr><!---->d < e</select><script></script>"),
+    (b"<SELECT multiple size=3><OPTION>a</Select ><select/><option>b</select><select\n=x></select>",
+     b"<SELECT multiple=\"\"  size=3><OPTION>a</Select ><select multiple=\"\"/><option>b</select>"
+     b"<select multiple=\"\"\n=x></select>"),
+    # A select holding more is not followed (its start tag keeps its attributes' cuts).
+    (b"<select data-x=1><option data-y>a<input><script>x</script>", b"<select ><option >a<input><script>x</script>"),
     # End tags: a short name and ">" (read byte by byte), or attributes and long names.
     (b"</div><script>x</script></p ><script>y</script>", b"</div><script></script></p ><script></script>"),
     (b"</div title='<script>'><script>x</script></a/><script>y</script>",
@@ -148,7 +174,7 @@ CUT = [
 READ_ATTRIBUTES = [
     "href", "src", "action", "alt", "rel", "http-equiv", "content", "style", "hidden", "class", "id", "role",
     "aria-hidden", "name", "property", "type", "itemtype", "itemprop", "itemscope", "lang", "xml:lang",
-    "charset", "summary", "datatable",
+    "charset", "summary", "datatable", "data",
 ]  # fmt: skip
 
 
@@ -166,6 +192,12 @@ UNCUT = [
     b"<svg><g></path></g></svg><script>x</script>",
     b"<math><mi><script><a href=/1>1</a></script></mi></math>",
     b"<select><style><a href=x>y</a></style></select><script>x</script>",
+    b"<select><button><selectedcontent></selectedcontent></button><option>a</select><script>x</script>",
+    b"<select><option>a<script>x</script></select><script>y</script>",
+    b"<select><option>a<!x></select><script>y</script>",
+    b"<select><option>a<?x <option data-x=1>></select><script>y</script>",
+    b"<select><option>a</b></select><script>y</script>",
+    b"<select><option>a",
     b"<template><col><script><a href=x>y</a></script></template><script>x</script>",
     b"<frameset><script>x</script></frameset>",
     b"<plaintext><script>x</script>",
@@ -244,7 +276,9 @@ PIECES = st.sampled_from([
     "</xmp>", "<iframe>", "</iframe>", "<noscript>", "</noscript>", "<select>", "<template>", "<table>",
     "<td>", "<p>", "<div>", "</div>", "<b>", "<a href=/x>", "<a href='/y'>", "</a>", "<a title=\"",
     "\">", "'", "\"", "=", "<", ">", "/", " ", "\n", "x", "{}", "<!DOCTYPE html>", "<?x>", "</1>",
-    "<plaintext>", "<frameset>", "&amp;", "\x00", "\xe9", "<a data-x=1 href=/z>", " title=", " data-y",
+    "<plaintext>", "<frameset>", "<option>", "</option>", "<optgroup>", "</optgroup>", "</select>", "<hr>",
+    " multiple", "<button>", "<selectedcontent>", "<script type=application/json>", "&amp;", "\x00", "\xe9",
+    "<a data-x=1 href=/z>", " title=", " data-y",
     " aria-hidden=true", " aria-label='", " onclick=\"", " hidden", " style=display:none", " class=nav",
 ])  # fmt: skip
 
