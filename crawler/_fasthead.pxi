@@ -13,7 +13,6 @@ from crawler.pagefacts import _directives, _header_robots, _load_json
 
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object text)
-    const unsigned char *PyUnicode_1BYTE_DATA(object text)
 
 #: The selector ``head_walk`` answers (crawler.treeview uses it only while
 #: crawler.pagefacts.FACTS_SELECTOR is this one).
@@ -304,7 +303,7 @@ cdef bint _reads_as(object value, str name, bint prefix) except -1:
     if not PyUnicode_IS_ASCII(value):
         lowered = (<str> value).strip().lower()
         return lowered.startswith(name) if prefix else lowered == name
-    text = PyUnicode_1BYTE_DATA(value)
+    text = PyUnicode_1BYTE_DATA(<str> value)  # (declared in _fasttext.pxi)
     end = len(<str> value)
     while start < end and Py_UNICODE_ISSPACE(text[start]):
         start += 1

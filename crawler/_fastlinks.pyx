@@ -33,7 +33,7 @@ from selectolax.lexbor cimport (
 
 from crawler._fastdom cimport (
     Facts, FastDoc, FastNode, NodeFacts, TextReader, after_subtree, anchor_of, facts_piece, learn_attribute_name,
-    text_reader,
+    prefetch_line, text_reader,
 )
 from crawler._fastplace cimport FastPlacement, Place
 
@@ -105,20 +105,6 @@ cdef extern from "lexbor/dom/interfaces/attr_const.h":
         LXB_DOM_ATTR_REL
         LXB_DOM_ATTR_SRC
         LXB_DOM_ATTR_STYLE
-
-cdef extern from *:
-    """
-    /* __builtin_prefetch, which GCC (12) drops from some loops (when two come in a row). */
-    static inline void backlinks_prefetch(const void *address) {
-    #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-        __asm__ volatile ("prefetcht0 %0" : : "m" (*(const char *) address));
-    #else
-        __builtin_prefetch(address);
-    #endif
-    }
-    """
-    # Ask the processor to start loading the cache line at ``address`` (no effect otherwise).
-    void _prefetch "backlinks_prefetch" (const void *address)
 
 cdef extern from *:
     """
@@ -907,11 +893,11 @@ cdef inline void _load_ahead(Findings found, Py_ssize_t index) noexcept:
     cdef Finding *entry
     if index + OBJECTS_AHEAD < found.count:
         entry = &found.items[index + OBJECTS_AHEAD]
-        _prefetch(entry.node)
-        _prefetch(entry.target)
-        _prefetch(entry.anchor)
+        prefetch_line(entry.node)
+        prefetch_line(entry.target)
+        prefetch_line(entry.anchor)
     if index + NODE_AHEAD < found.count:
-        _prefetch((<FastNode> found.items[index + NODE_AHEAD].node).ptr)
+        prefetch_line((<FastNode> found.items[index + NODE_AHEAD].node).ptr)
 
 
 cdef str _position(object landmark, long zone, str region):

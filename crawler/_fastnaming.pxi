@@ -95,9 +95,7 @@ cdef uint32_t _NONE = 0xFFFFFFFF
 cdef extern from "stdlib.h":
     void *aligned_alloc(size_t alignment, size_t size)
 
-cdef extern from *:
-    # Ask the processor to start loading the cache line at ``address`` (no effect otherwise).
-    void _prefetch "__builtin_prefetch" (const void *address)
+from crawler._fastdom cimport prefetch_line
 
 cdef extern from *:
     """
@@ -317,7 +315,7 @@ cdef int _key_of(str tag, Naming *naming, AnswersKey *key) except -1:
     key.hash = 0
     if at >= 0:
         key.hash = _hash(key.bytes + 1, at - 1)
-        _prefetch(&_table[key.hash & (_SLOTS - 1)])
+        prefetch_line(&_table[key.hash & (_SLOTS - 1)])
     return 0
 
 
