@@ -173,8 +173,8 @@ cdef extern from *:
 
     /* Whether there is room for one more span (0: out of memory). */
     static int backlinks_room(backlinks_quiet *q) {
-        if (q->count == q->room) {
-            Py_ssize_t room = q->room ? 2 * q->room : 32;
+        if (q->count == q->room) {  /* at first, room for a span every 64 bytes of the page */
+            Py_ssize_t room = q->room ? 2 * q->room : 32 + (q->end - q->base) / 64;
             backlinks_span *spans = realloc(q->spans, (size_t) room * sizeof(backlinks_span));
             if (spans == NULL) return 0;
             q->spans = spans;
@@ -183,9 +183,9 @@ cdef extern from *:
         return 1;
     }
     /* Leave out the text from start to end (none when it is empty). */
-    static int backlinks_leave_out(backlinks_quiet *q, const unsigned char *start, const unsigned char *end) {
+    static inline int backlinks_leave_out(backlinks_quiet *q, const unsigned char *start, const unsigned char *end) {
         if (end == start) return 1;
-        if (!backlinks_room(q)) return 0;
+        if (q->count == q->room && !backlinks_room(q)) return 0;
         q->spans[q->count].start = start - q->base;
         q->spans[q->count].end = end - q->base;
         q->spans[q->count].text = NULL;
