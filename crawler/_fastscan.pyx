@@ -84,6 +84,7 @@ cdef extern from *:
         const unsigned char *base, *end;
         backlinks_span *spans;  /* the texts to leave out (or replace), in order */
         Py_ssize_t count, room;
+        Py_ssize_t kept;  /* the page's length with the spans applied */
         /* the open foreign elements (svg, math and those inside), outermost first */
         int depth;
         backlinks_tag foreign[BACKLINKS_FOREIGN];
@@ -173,8 +174,8 @@ cdef extern from *:
 
     /* Whether there is room for one more span (0: out of memory). */
     static int backlinks_room(backlinks_quiet *q) {
-        if (q->count == q->room) {
-            Py_ssize_t room = q->room ? 2 * q->room : 32;
+        if (q->count == q->room) {  /* at first, room for a span every 64 bytes of the page */
+            Py_ssize_t room = q->room ? 2 * q->room : 32 + (q->end - q->base) / 64;
             backlinks_span *spans = realloc(q->spans, (size_t) room * sizeof(backlinks_span));
             if (spans == NULL) return 0;
             q->spans = spans;
@@ -183,13 +184,14 @@ cdef extern from *:
         return 1;
     }
     /* Leave out the text from start to end (none when it is empty). */
-    static int backlinks_leave_out(backlinks_quiet *q, const unsigned char *start, const unsigned char *end) {
+    static inline int backlinks_leave_out(backlinks_quiet *q, const unsigned char *start, const unsigned char *end) {
         if (end == start) return 1;
-        if (!backlinks_room(q)) return 0;
+        if (q->count == q->room && !backlinks_room(q)) return 0;
         q->spans[q->count].start = start - q->base;
         q->spans[q->count].end = end - q->base;
         q->spans[q->count].text = NULL;
         q->count++;
+        q->kept -= end - start;
         return 1;
     }
     /* Put text at the position at, before the spans left out after it. */
@@ -201,6 +203,7 @@ cdef extern from *:
         q->spans[index].start = q->spans[index].end = offset;
         q->spans[index].text = text;
         q->count++;
+        q->kept += (Py_ssize_t) strlen(text);
         return 1;
     }
     /* Whether the n bytes at p are name (lower-case) in any case. */
@@ -665,6 +668,7 @@ cdef extern from *:
         backlinks_span *spans
         Py_ssize_t count
         Py_ssize_t room
+        Py_ssize_t kept
         int depth
 
 
@@ -790,24 +794,20 @@ def tag_counts_quieted(bytes data):
     comment text that no one reads, its followed selects given a ``multiple`` attribute, or
     ``data`` itself when there is nothing to change), from one pass: see the module docstring."""
     cdef const unsigned char *base = <const unsigned char *> <char *> data
-    cdef Py_ssize_t size = len(data), lt = 0, options = 0, formatting = 0, copied = 0, kept, i
+    cdef Py_ssize_t size = len(data), lt = 0, options = 0, formatting = 0, copied = 0, i
     cdef backlinks_quiet quiet
     cdef char *into
     quiet.base = base
     quiet.end = base + size
     quiet.spans = NULL
     quiet.count = quiet.room = 0
+    quiet.kept = size
     quiet.depth = 0
     try:
         backlinks_tag_counts(base, size, &lt, &options, &formatting, &quiet)
         if quiet.count == 0:
             return (lt, options, formatting), data
-        kept = size
-        for i in range(quiet.count):
-            kept -= quiet.spans[i].end - quiet.spans[i].start
-            if quiet.spans[i].text != NULL:
-                kept += strlen(quiet.spans[i].text)
-        quieted = PyBytes_FromStringAndSize(NULL, kept)
+        quieted = PyBytes_FromStringAndSize(NULL, quiet.kept)
         into = PyBytes_AS_STRING(quieted)
         for i in range(quiet.count):
             memcpy(into, base + copied, quiet.spans[i].start - copied)
