@@ -1062,6 +1062,16 @@ cdef list _listing_children(FastNode block, bint *wrapped):
     return children
 
 
+cdef str _class_of(FastNode element):
+    """``element.get_attributes().get("class") or ""``, read from lexbor (a Naming): no
+    attribute dict is built."""
+    cdef Naming naming
+    _read_naming(element, &naming)
+    if naming.classes.length == 0:
+        return ""
+    return _decoded(&naming.classes)
+
+
 def listing_items(tuple blocks, texts):
     """placement._listing_items for blocks of the compiled view."""
     cdef dict pieces = texts.pieces
@@ -1073,13 +1083,13 @@ def listing_items(tuple blocks, texts):
     cdef FastNode block, child
     cdef bint wrapped
     cdef Py_ssize_t dense
-    cdef str tag
-    cdef object classes, key
+    cdef str tag, classes
+    cdef object key
     for block in blocks:
         children = _listing_children(block, &wrapped)
         groups = {}
         for child in children:
-            classes = child.get_attributes().get("class") or ""
+            classes = _class_of(child)
             tag = child.get_tag()
             if classes or _is(tag, "article") or _is(tag, "section") or _is(tag, "li"):
                 key = (tag, classes)
