@@ -1127,11 +1127,11 @@ cdef int _Z_BEFORE = Z_BEFORE
 cdef int _Z_RAIL = Z_RAIL
 
 
-cdef bint _only_significant_child(FastNode parent) except -1:
-    """Whether one element child of ``parent`` is not a SKIPPED_TAGS element."""
+cdef bint _only_significant_child(list children) except -1:
+    """Whether one of the element ``children`` of a parent is not a SKIPPED_TAGS element."""
     cdef Py_ssize_t count = 0
     cdef FastNode child
-    for child in parent.element_children():
+    for child in children:
         if not _skipped(child.get_tag()):
             count += 1
     return count == 1
@@ -1142,9 +1142,10 @@ def map_zones(placement, main):
     cdef frozenset main_ids = placement.main_ids
     cdef dict child_zone = placement.child_zone
     cdef list path = []  # (ancestor, its child on the path)
-    cdef list children
+    cdef list children = None
     cdef FastNode current = (<FastNode> main.blocks[0]).get_parent()
     cdef FastNode child = None
+    cdef FastNode above = None  # the ancestor before on the path, whose children are ``children``
     cdef FastNode ancestor, path_child, element, grand
     cdef bint page_level = True
     cdef Py_ssize_t index, last_main
@@ -1160,10 +1161,12 @@ def map_zones(placement, main):
     for ancestor, path_child in path:
         tag = ancestor.get_tag()
         grand = ancestor.get_parent()
-        if not _is(tag, "html") and not _is(tag, "body") and grand is not None:
-            page_level = page_level and _only_significant_child(grand)
+        if page_level and not _is(tag, "html") and not _is(tag, "body") and grand is not None:
+            page_level = _only_significant_child(
+                children if above is not None and above.ptr == grand.ptr else grand.element_children())
         side = _Z_BEFORE
         children = ancestor.element_children()
+        above = ancestor
         last_main = -1
         if path_child is None:
             for index in range(len(children)):
