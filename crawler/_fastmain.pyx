@@ -87,6 +87,28 @@ cdef inline bint _tagged(FastNode element, uintptr_t tag_id, str name) except -1
     return _is(element.get_tag(), name)
 
 
+cdef list _element_children(FastNode parent):
+    """``parent.element_children()`` (FastNode.element_children), without the Python
+    method call."""
+    cdef list children = []
+    cdef lxb_dom_node_t *child = parent.ptr.first_child
+    while child != NULL:
+        if child.type == 1:
+            children.append(parent.doc.wrap(child))
+        child = child.next
+    return children
+
+
+cdef str _class_of(FastNode element):
+    """``element.get_attributes().get("class") or ""``, read from lexbor (a Naming): no
+    attribute dict is built."""
+    cdef Naming naming
+    _read_naming(element, &naming)
+    if naming.classes.length == 0:
+        return ""
+    return _decoded(&naming.classes)
+
+
 cdef inline bint _html_or_document(FastNode element) except -1:
     """``_tagged`` of ``element`` for "html" or "#document", its names read once."""
     cdef uintptr_t tag_id = element.ptr.local_name
@@ -962,7 +984,7 @@ def top_candidate(FastNode body, ctx):
     # An only child is no different from its parent.
     parent = top.get_parent()
     while parent is not None and not _is(parent.get_tag(), "body") and not _is(parent.get_tag(), "html"):
-        children = [c for c in parent.element_children() if not _skipped((<FastNode> c).get_tag())]
+        children = [c for c in _element_children(parent) if not _skipped((<FastNode> c).get_tag())]
         if len(children) != 1:
             break
         top = parent
@@ -995,7 +1017,8 @@ def siblings(FastNode top, ctx):
     cdef list children, alike, blocks
     cdef str top_tag, tag
     cdef object top_key = <size_t> top.ptr
-    cdef object key, top_class
+    cdef str top_class
+    cdef object key
     cdef set alike_ids
     cdef double top_score, threshold, bonus, density
     cdef long length
@@ -1005,7 +1028,7 @@ def siblings(FastNode top, ctx):
     threshold = max(_MIN_SIBLING_SCORE, top_score * 0.2)
     top_class = top.get_attributes().get("class") or ""
     top_tag = top.get_tag()
-    children = parent.element_children()
+    children = _element_children(parent)
     # A listing or a thread: the best block is one of several alike (same tag and class).
     alike = [c for c in children
              if _is((<FastNode> c).get_tag(), top_tag) and ((<FastNode> c).get_attributes().get("class") or "") == top_class]
@@ -1049,7 +1072,7 @@ cdef Py_ssize_t _MAX_WRAPPERS = 4
 cdef list _listing_children(FastNode block, bint *wrapped):
     """The children of ``block`` where _listing_items looks for a listing: below up to four
     wrappers that are only children (``wrapped``: the last is not a ``<main>``)."""
-    cdef list children = block.element_children()
+    cdef list children = _element_children(block)
     cdef list significant
     cdef Py_ssize_t step
     wrapped[0] = False
@@ -1057,7 +1080,7 @@ cdef list _listing_children(FastNode block, bint *wrapped):
         significant = [c for c in children if not _skipped((<FastNode> c).get_tag())]
         if len(significant) != 1:
             break
-        children = (<FastNode> significant[0]).element_children()
+        children = _element_children(<FastNode> significant[0])
         wrapped[0] = not _is((<FastNode> significant[0]).get_tag(), "main")
     return children
 
@@ -1073,13 +1096,13 @@ def listing_items(tuple blocks, texts):
     cdef FastNode block, child
     cdef bint wrapped
     cdef Py_ssize_t dense
-    cdef str tag
-    cdef object classes, key
+    cdef str tag, classes
+    cdef object key
     for block in blocks:
         children = _listing_children(block, &wrapped)
         groups = {}
         for child in children:
-            classes = child.get_attributes().get("class") or ""
+            classes = _class_of(child)
             tag = child.get_tag()
             if classes or _is(tag, "article") or _is(tag, "section") or _is(tag, "li"):
                 key = (tag, classes)
@@ -1117,11 +1140,11 @@ cdef int _Z_BEFORE = Z_BEFORE
 cdef int _Z_RAIL = Z_RAIL
 
 
-cdef bint _only_significant_child(FastNode parent) except -1:
-    """Whether one element child of ``parent`` is not a SKIPPED_TAGS element."""
+cdef bint _only_significant_child(list children) except -1:
+    """Whether one of the element ``children`` of a parent is not a SKIPPED_TAGS element."""
     cdef Py_ssize_t count = 0
     cdef FastNode child
-    for child in parent.element_children():
+    for child in children:
         if not _skipped(child.get_tag()):
             count += 1
     return count == 1
@@ -1132,9 +1155,10 @@ def map_zones(placement, main):
     cdef frozenset main_ids = placement.main_ids
     cdef dict child_zone = placement.child_zone
     cdef list path = []  # (ancestor, its child on the path)
-    cdef list children
+    cdef list children = None
     cdef FastNode current = (<FastNode> main.blocks[0]).get_parent()
     cdef FastNode child = None
+    cdef FastNode above = None  # the ancestor before on the path, whose children are ``children``
     cdef FastNode ancestor, path_child, element, grand
     cdef bint page_level = True
     cdef Py_ssize_t index, last_main
@@ -1150,10 +1174,12 @@ def map_zones(placement, main):
     for ancestor, path_child in path:
         tag = ancestor.get_tag()
         grand = ancestor.get_parent()
-        if not _is(tag, "html") and not _is(tag, "body") and grand is not None:
-            page_level = page_level and _only_significant_child(grand)
+        if page_level and not _is(tag, "html") and not _is(tag, "body") and grand is not None:
+            page_level = _only_significant_child(
+                children if above is not None and above.ptr == grand.ptr else _element_children(grand))
         side = _Z_BEFORE
-        children = ancestor.element_children()
+        children = _element_children(ancestor)
+        above = ancestor
         last_main = -1
         if path_child is None:
             for index in range(len(children)):

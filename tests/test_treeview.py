@@ -759,6 +759,28 @@ def test_compiled_listing_items_are_the_listing_items() -> None:
 
 
 @needs_compiled
+def test_compiled_listing_items_group_by_the_class_attribute() -> None:
+    """listing_items reads each child's class from lexbor, not from an attribute dict: the
+    groups are the reference's for duplicated, empty, valueless, upper-case-named and
+    non-UTF-8 class attributes too. (Each group of three is one only when its members are
+    told apart as the reference tells them; the pairs are never listed.)"""
+    from crawler import _fastmain
+    from crawler.mainblock import TextCache
+    from crawler.placement import _listing_items
+
+    items = [b"<li class='a' class='b'>"] * 2 + [b"<li CLASS='a'>"]  # the first of a name counts
+    items += [b"<li class='\xff'>"] * 2 + [b"<li class='\xef\xbf\xbd'>"]  # both U+FFFD, undecoded
+    items += [b"<li class=''>", b"<li class>", b"<li>"]  # no class
+    items += [b"<li class='c'>"] * 2 + [b"<div class=''>"] * 2
+    body = b"<ul>" + b"".join(item + b"x</li>" for item in items) + b"</ul>"
+    for plain, fast in [*_trees([body]), *_trees([body], decode=False)]:
+        a, b = next((a, b) for a, b in zip(plain, fast, strict=True) if a.tag == "ul")
+        want = _listing_items((a,), TextCache())
+        assert want
+        assert _fastmain.listing_items((b,), TextCache()) == want
+
+
+@needs_compiled
 def test_compiled_zones_are_placement_zones() -> None:
     """Placement maps the same zones around a main block through crawler._fastmain.map_zones
     (compiled view) as through Placement._map_zones, wherever the main block is."""
