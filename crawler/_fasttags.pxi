@@ -112,13 +112,30 @@ cdef inline bint _blank(unsigned char byte) noexcept:
     return byte <= 32 and (byte == 32 or byte == 9 or byte == 10 or byte == 12 or byte == 13)
 
 
+cdef extern from *:
+    """
+    /* The place in a word read from memory of its first byte flagged in ``bits`` by a
+       byte-wise compare: on little-endian machines its lowest flag (exact: a borrow runs
+       towards the later bytes only); elsewhere 0 (the caller's byte loop goes on). */
+    #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    #define backlinks_first_flagged_byte(bits) (__builtin_ctzll(bits) >> 3)
+    #else
+    #define backlinks_first_flagged_byte(bits) 0
+    #endif
+    """
+    Py_ssize_t backlinks_first_flagged_byte(unsigned long long bits) nogil
+
+
 cdef inline Py_ssize_t _token_end(const unsigned char *value, Py_ssize_t index, Py_ssize_t size) noexcept:
     """Where the token of a class value from ``index`` ends: at the first blank from there,
-    or at ``size``. Eight bytes at a time while none of them is below "!" (a blank is)."""
-    cdef unsigned long long word
+    or at ``size``. Eight bytes at a time while none of them is below "!" (a blank is),
+    then on from the first that is."""
+    cdef unsigned long long word, below
     while index + 8 <= size:
         memcpy(&word, value + index, 8)
-        if (word - 0x2121212121212121ULL) & ~word & 0x8080808080808080ULL:
+        below = (word - 0x2121212121212121ULL) & ~word & 0x8080808080808080ULL
+        if below:
+            index += backlinks_first_flagged_byte(below)
             break
         index += 8
     while index < size and not _blank(value[index]):
