@@ -158,7 +158,7 @@ cdef int _grow(FactsTable *table) except -1:
 
 #: The table last freed, emptied and kept for the next page's (its arrays then need no
 #: growing: most pages are alike in size), unless it is larger than this many slots.
-DEF SPARE_TABLE_SLOTS = 8192
+DEF SPARE_TABLE_SLOTS = 32768
 cdef FactsTable *_spare_table = NULL
 
 

@@ -112,13 +112,30 @@ cdef inline bint _blank(unsigned char byte) noexcept:
     return byte <= 32 and (byte == 32 or byte == 9 or byte == 10 or byte == 12 or byte == 13)
 
 
+cdef extern from *:
+    """
+    /* The place in a word read from memory of its first byte flagged in ``bits`` by a
+       byte-wise compare: on little-endian machines its lowest flag (exact: a borrow runs
+       towards the later bytes only); elsewhere 0 (the caller's byte loop goes on). */
+    #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    #define backlinks_first_flagged_byte(bits) (__builtin_ctzll(bits) >> 3)
+    #else
+    #define backlinks_first_flagged_byte(bits) 0
+    #endif
+    """
+    Py_ssize_t backlinks_first_flagged_byte(unsigned long long bits) nogil
+
+
 cdef inline Py_ssize_t _token_end(const unsigned char *value, Py_ssize_t index, Py_ssize_t size) noexcept:
     """Where the token of a class value from ``index`` ends: at the first blank from there,
-    or at ``size``. Eight bytes at a time while none of them is below "!" (a blank is)."""
-    cdef unsigned long long word
+    or at ``size``. Eight bytes at a time while none of them is below "!" (a blank is),
+    then on from the first that is."""
+    cdef unsigned long long word, below
     while index + 8 <= size:
         memcpy(&word, value + index, 8)
-        if (word - 0x2121212121212121ULL) & ~word & 0x8080808080808080ULL:
+        below = (word - 0x2121212121212121ULL) & ~word & 0x8080808080808080ULL
+        if below:
+            index += backlinks_first_flagged_byte(below)
             break
         index += 8
     while index < size and not _blank(value[index]):
@@ -126,30 +143,47 @@ cdef inline Py_ssize_t _token_end(const unsigned char *value, Py_ssize_t index, 
     return index
 
 
-cdef inline unsigned long long _length_bit(Py_ssize_t length) noexcept:
-    """The bit of a name length in a set of lengths (lengths from 63 up share the last)."""
-    return 1ULL << (length if length < 63 else 63)
+cdef inline Py_ssize_t _length_place(Py_ssize_t length) noexcept:
+    """A name length's place in ClassNames.by_length (lengths from 63 up share the last)."""
+    return length if length < 63 else 63
 
 
-cdef unsigned long long _name_lengths(tuple names):
-    """The set of the lengths of ``names`` (see _length_bit), for _class_matches."""
-    cdef unsigned long long lengths = 0
-    for name in names:
-        lengths |= _length_bit(len(<bytes> name))
-    return lengths
+cdef extern from *:
+    int __builtin_ctzll(unsigned long long bits) nogil
 
 
-cdef Py_ssize_t _class_matches(const unsigned char *value, Py_ssize_t size, tuple names, bint quirks,
-                               unsigned long long lengths=~0ULL) except -1:
-    """How many of ``names`` are tokens of the class attribute ``value`` (each name once):
-    lxb_selectors_match_class for each, with one pass over the tokens. ``lengths``: a set
-    holding the lengths of ``names`` (_name_lengths), so that most tokens are passed over
-    without comparing them with each name."""
-    cdef Py_ssize_t start, index = 0, count = 0, which, length
-    cdef unsigned long long matched = 0
-    cdef bytes name
+cdef struct ClassNames:
+    # A plain list of class names as _class_matches reads them: the names (UTF-8, borrowed
+    # from the list's tuple, which the user holds), their lengths, and per length (its
+    # _length_place) the set of the names of that length (bit ``which`` for name ``which``).
+    Py_ssize_t count
+    const unsigned char *names[64]
+    Py_ssize_t lengths[64]
+    unsigned long long by_length[64]
+
+
+cdef int _class_names(tuple names, ClassNames *table) except -1:
+    """Fill ``table`` with ``names`` (bytes, at most 64: _class_query's) for _class_matches."""
+    cdef Py_ssize_t which, length
     if len(names) > 64:
         raise ValueError("at most 64 class names")
+    memset(table.by_length, 0, sizeof(table.by_length))
+    table.count = len(names)
+    for which in range(table.count):
+        length = len(<bytes> names[which])
+        table.names[which] = <bytes> names[which]
+        table.lengths[which] = length
+        table.by_length[_length_place(length)] |= 1ULL << which
+    return 0
+
+
+cdef Py_ssize_t _class_matches(const unsigned char *value, Py_ssize_t size, const ClassNames *table,
+                               bint quirks) noexcept:
+    """How many of the names of ``table`` are tokens of the class attribute ``value`` (each
+    name once): lxb_selectors_match_class for each, with one pass over the tokens. A token
+    is compared only with the names of its length that it has not matched yet."""
+    cdef Py_ssize_t start, index = 0, count = 0, which, length
+    cdef unsigned long long matched = 0, candidates
     while True:
         while index < size and _blank(value[index]):
             index += 1
@@ -158,13 +192,13 @@ cdef Py_ssize_t _class_matches(const unsigned char *value, Py_ssize_t size, tupl
         start = index
         index = _token_end(value, index, size)
         length = index - start
-        if lengths & _length_bit(length):
-            for which in range(len(names)):
-                name = <bytes> names[which]
-                if len(name) == length and not (matched >> which) & 1 and _same(
-                        value + start, name, length, quirks):
-                    matched |= 1ULL << which
-                    count += 1
+        candidates = table.by_length[_length_place(length)] & ~matched
+        while candidates:
+            which = __builtin_ctzll(candidates)
+            candidates &= candidates - 1
+            if table.lengths[which] == length and _same(value + start, table.names[which], length, quirks):
+                matched |= 1ULL << which
+                count += 1
 
 
 cdef extern from "lexbor/dom/interfaces/attr_const.h":
@@ -344,12 +378,14 @@ cdef list _with_classes(FastNode origin, tuple names):
     cdef lxb_dom_attr_t *classes
     cdef bint quirks = origin.doc.parser.document.dom_document.compat_mode == 1
     cdef Py_ssize_t count
+    cdef ClassNames table
+    _class_names(names, &table)
     while True:
         if node.type == FASTDOM_ELEMENT:
             classes = (<element_t *> node).attr_class
             if classes != NULL and classes.value != NULL:
                 # lexbor lists an element once per selector of the list it matches.
-                count = _class_matches(classes.value.data, classes.value.length, names, quirks)
+                count = _class_matches(classes.value.data, classes.value.length, &table, quirks)
                 while count > 0:
                     found.append(origin.doc.wrap(node))
                     count -= 1

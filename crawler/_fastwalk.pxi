@@ -31,9 +31,8 @@ cdef struct WalkState:
     unsigned int inside
     unsigned int tag_queries[256]
     unsigned int class_queries
-    # Per class list, its names (a tuple, borrowed) and the set of their lengths.
-    PyObject *names[MAX_WALK_QUERIES]
-    unsigned long long name_lengths[MAX_WALK_QUERIES]
+    # Per class list, its names.
+    ClassNames classes[MAX_WALK_QUERIES]
     # Per tag[attribute] list, its parts.
     WantedAttribute attributes[MAX_WALK_QUERIES][MAX_TAGS]
     Py_ssize_t attribute_counts[MAX_WALK_QUERIES]
@@ -89,8 +88,7 @@ cdef int _match(WalkState *state, lxb_dom_node_t *node, unsigned int wanted) exc
                 # an element once per selector of the list it matches.
                 classes = (<element_t *> node).attr_class
                 matches = 0 if classes.value == NULL else _class_matches(
-                    classes.value.data, classes.value.length, <tuple> state.names[index], state.quirks,
-                    state.name_lengths[index])
+                    classes.value.data, classes.value.length, &state.classes[index], state.quirks)
             else:
                 matches = _has_wanted_attribute(state, node, index)
             while matches > 0:
@@ -185,8 +183,7 @@ cdef dict _walk_answers(FastDoc doc, lxb_dom_node_t *root, list queries, HeadWal
             state.kinds[state.count] = KIND_CLASSES
             state.class_queries |= 1U << state.count
             held.append(names)
-            state.names[state.count] = <PyObject *> names
-            state.name_lengths[state.count] = _name_lengths(names)
+            _class_names(names, &state.classes[state.count])
         elif parts and len(parts) <= MAX_TAGS and all(<uintptr_t> part[0] < 256 for part in parts):
             state.kinds[state.count] = KIND_ATTRIBUTES
             held.append(parts)

@@ -194,6 +194,38 @@ def test_selectors_match_like_lexbor() -> None:
                 assert (first and first.mem_id) == (b.css_first(query) and b.css_first(query).mem_id), query
 
 
+#: Class values whose tokens the compiled class lists take apart: names of equal lengths,
+#: tokens ending inside and at the end of an eight-byte word, control bytes that are not
+#: blanks, names of 63 bytes and longer (which share a length slot), upper case (quirks).
+CLASS_MARKUP = [
+    b"<div class='author-box author-bio\tbio-box\ndisclosure'>a</div><p class='xauthor-bio author-bi'>b</p>"
+    b"<i class='author-bio\x01 \x01bio-box bio-box bio-boxes disclosur'>c</i><b class=' \f\r '>d</b>"
+    b"<u class='abcdefg author-info abcdefgh sponsored-label1 sponsored-label'>e</u><s class=''>f</s>",
+    b"<span class='" + b"n" * 63 + b" " + b"n" * 64 + b" " + b"n" * 70 + b" q" + b"n" * 7 + b"'>g</span>",
+]
+CLASS_QUERIES = [MARKER_BOX_SELECTOR, ".bio-box, .author-bio, .bio-box", "." + "n" * 64 + ", ." + "n" * 70,
+                 "." + "n" * 63 + ", .qnnnnnnn", ".ABOUT-AUTHOR, .Author-Box"]
+
+
+@needs_compiled
+def test_class_lists_match_tokens_like_lexbor() -> None:
+    """The compiled class lists (css and the prefetch walk) find what lexbor's css finds,
+    in documents of both modes (lexbor folds the case of class names in quirks mode)."""
+    for doctype in (b"<!DOCTYPE html>", b""):
+        for body in CLASS_MARKUP:
+            markup = doctype + body + body.upper()
+            tree = LexborHTMLParser(markup)
+            dom = treeview._fastdom.FastDoc(tree)  # type: ignore[union-attr]
+            try:
+                dom.prefetch([(query, None) for query in CLASS_QUERIES])
+                for query in CLASS_QUERIES:
+                    expected = [node.mem_id for node in tree.css(query)]
+                    assert [node.mem_id for node in dom.css(query)] == expected, query  # prefetched
+                    assert [node.mem_id for node in dom.css(query)] == expected, query  # walked
+            finally:
+                dom.release()
+
+
 HEAD_MARKUP = [
     b"<svg><style><script>a</script><template>t</template></style><script><style>s</style></script></svg>"
     b"<template><script>x</script></template><style>p{}</style><x:script>y</x:script>",
