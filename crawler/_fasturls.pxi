@@ -203,10 +203,8 @@ cdef class FastResolver:
     cdef str origin
     #: The base's scheme and its colon ("http:", "https:"), when it has an origin.
     cdef str scheme
-    #: What an empty or ``#fragment`` href resolves to (Resolver.here), once known (from
-    #: the start when the base is settled: _here_of).
+    #: What an empty or ``#fragment`` href resolves to (Resolver.here).
     cdef object here
-    cdef bint here_known
 
     def __init__(self, resolver):
         self.resolver = resolver
@@ -214,8 +212,7 @@ cdef class FastResolver:
         # (ada's serialisation is ASCII: _ascii_url copies its bytes.)
         self.origin = resolver.origin
         self.scheme = None if self.origin is None else self.origin[:self.origin.index(":") + 1]
-        self.here = _here_of(resolver.base)
-        self.here_known = self.here is not _UNSETTLED
+        self.here = resolver.here
 
     def __call__(self, href not None):
         """The URL of ``href``: a str, or an attribute value's UTF-8 bytes (for tests)."""
@@ -241,13 +238,6 @@ cdef class FastResolver:
         cdef PyObject *known = PyDict_GetItem(self.cache, href)
         if known != NULL:
             return <object> known
-        if len(href) == 0 or href[0] == u"#":
-            # The page itself: the resolver's answer for "#", which it keeps once it has
-            # joined it (a page has many: footnotes, tables of contents). join(base, "")
-            # gives the same as any "#fragment".
-            self.here = self.resolver("#")
-            self.here_known = True
-            return self.here
         return self.resolver(href)
 
     cdef object _shortcut(self, const unsigned char *text, Py_ssize_t size, str href):
@@ -256,7 +246,7 @@ cdef class FastResolver:
         cdef Py_ssize_t end, host_end
         cdef bint upper = False
         if size == 0 or text[0] == 35:
-            return self.here if self.here_known else _UNSETTLED
+            return self.here  # the page itself
         end = _fragment_at(text, size)
         if text[0] == 47:
             if size > 1 and text[1] == 47:
@@ -277,24 +267,6 @@ cdef class FastResolver:
         if _other_scheme(text, end):
             return None
         return _UNSETTLED
-
-
-cdef object _here_of(base):
-    """What an empty or ``#fragment`` href resolves to (join(base, "")) when the base is an
-    absolute URL the shortcuts settle: the base without its fragment (then it is its own
-    serialisation, which join(base, "") gives); else _UNSETTLED."""
-    cdef const unsigned char *text
-    cdef Py_ssize_t size, end, host_end
-    cdef bint upper = False
-    if type(base) is not str or PyUnicode_KIND(base) != PyUnicode_1BYTE_KIND:
-        return _UNSETTLED
-    text = <const unsigned char *> PyUnicode_DATA(base)
-    size = len(base)
-    end = _fragment_at(text, size)
-    host_end = _canonical_host_end(text, end, &upper)
-    if not _canonical_rest(text, host_end, end, size):
-        return _UNSETTLED
-    return _host_lowered(_ascii_url(None, text, _slash_at(text, host_end, end), end), host_end, upper)
 
 
 cdef str _host_lowered(str url, Py_ssize_t host_end, bint upper):

@@ -124,9 +124,10 @@ class Resolver:
         self.base = base
         self.cache: dict[str, str | None] = {}
         self.origin: str | None = None
-        #: What a ``#fragment`` href resolves to (the base without its fragment), once known.
-        self.here: str | None | bool = False
         normal = _ada_href(base)
+        #: What an empty or ``#fragment`` href resolves to, join(base, ""): the base's own
+        #: serialisation without its fragment (None unless it is an http(s) URL).
+        self.here = _http_only(normal) if normal is not None else None
         if normal is not None and normal.startswith((_HTTP, _HTTPS)):
             self.origin = normal[: normal.index("/", normal.index("://") + 3)]
 
@@ -138,12 +139,9 @@ class Resolver:
             pass
         url = None
         if href[:1] == "#":
-            # An in-page link: the base itself, whatever the fragment (one join per page).
-            here = self.here
-            if here is False:
-                here = self.here = join(self.base, "")
-            cache[href] = here  # type: ignore[assignment]
-            return here  # type: ignore[return-value]
+            # An in-page link: the base itself, whatever the fragment.
+            cache[href] = self.here
+            return self.here
         if self.origin is not None and href.startswith("/"):
             hash_at = href.find("#")
             head = href if hash_at < 0 else href[:hash_at]
