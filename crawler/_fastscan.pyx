@@ -32,7 +32,8 @@ rest of the page) wherever it would have to follow more than that:
   script, style or RAWTEXT start tags, and lexbor's version of it differs), ``<frameset>``
   (script tags ignored), ``<plaintext>`` (text to the end) and a ``<select>`` holding more
   than text, comments, options, option groups and ``<hr>`` before its end tag (the same).
-  A select followed to its end tag gets a ``multiple`` attribute (its own left out): lexbor
+  A select followed to its end tag gets a ``multiple`` attribute (its own, now a duplicate
+  the parser ignores, stays, as it does on a select not followed): lexbor
   then skips the selectedness algorithm it runs at each option inserted, over all the
   select's options (1.5% of its work on the corpus pages); nothing reads the attribute.
 * Kept: the text of a script whose start tag holds "ld+json" (any case; JSON-LD, not other
@@ -237,8 +238,7 @@ cdef extern from *:
         case 'h': return BACKLINKS_IS(6, "height") || BACKLINKS_IS(8, "hreflang");
         case 'l': return BACKLINKS_IS(7, "loading");
         case 'm':
-            return BACKLINKS_IS(5, "media") || BACKLINKS_IS(12, "marginheight") || BACKLINKS_IS(11, "marginwidth")
-                   || BACKLINKS_IS(8, "multiple");
+            return BACKLINKS_IS(5, "media") || BACKLINKS_IS(12, "marginheight") || BACKLINKS_IS(11, "marginwidth");
         case 'o': return length >= 3 && (name[1] | 0x20) == 'n';  /* event handlers */
         case 'p': return BACKLINKS_IS(6, "points") || BACKLINKS_IS(11, "placeholder");
         case 'r': return BACKLINKS_IS(7, "rowspan");

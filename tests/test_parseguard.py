@@ -34,7 +34,7 @@ def quieted(markup: bytes) -> bytes:
 def shape(markup: bytes) -> list[tuple[str, tuple, str | None]]:
     """Every node of the parsed tree, in order: its tag, attributes and text, but the text
     directly inside a script or style element and the attributes no one reads (what the
-    cut may leave out)."""
+    cut may leave out), and a select's ``multiple`` (what the cut may add)."""
     tree = LexborHTMLParser(markup)
     nodes = []
     for node in tree.root.traverse(include_text=True) if tree.root is not None else ():
@@ -45,7 +45,7 @@ def shape(markup: bytes) -> list[tuple[str, tuple, str | None]]:
         else:
             attributes = tuple(
                 (name, value) for name, value in node.attributes.items()
-                if not fastscan.unread_attribute(name.encode())
+                if not fastscan.unread_attribute(name.encode()) and not (node.tag == "select" and name == "multiple")
             )
             nodes.append((node.tag, attributes, None))
     return nodes
@@ -119,16 +119,18 @@ CUT = [
     (b"<table><!-- a --><tr><!--b--></table><svg><!-- c --><g/></svg><p>unclosed <!-- d",
      b"<table><!----><tr><!----></table><svg><!----><g/></svg><p>unclosed <!-- d"),
     # Selects holding only text, comments, options, option groups and hr: followed to their
-    # end tag, and given a "multiple" attribute (their own is left out).
+    # end tag, and given a "multiple" attribute (their own stays: a duplicate, ignored).
     (b"<select name=s data-x=1><option value=1 data-y>a<option>b</option><optgroup label=g><option>c"
      b"</optgroup><hr><!-- x -->d < e</select><script>x</script>",
      b"<select multiple=\"\" name=s ><option  >a<option>b</option><optgroup label=g><option>c"
      b"</optgroup><hr><!---->d < e</select><script></script>"),
     (b"<SELECT multiple size=3><OPTION>a</Select ><select/><option>b</select><select\n=x></select>",
-     b"<SELECT multiple=\"\"  size=3><OPTION>a</Select ><select multiple=\"\"/><option>b</select>"
+     b"<SELECT multiple=\"\" multiple size=3><OPTION>a</Select ><select multiple=\"\"/><option>b</select>"
      b"<select multiple=\"\"\n=x></select>"),
-    # A select holding more is not followed (its start tag keeps its attributes' cuts).
+    # A select holding more is not followed (its start tag keeps its attributes' cuts, and
+    # its own "multiple", which spares lexbor the quadratic walk over its options).
     (b"<select data-x=1><option data-y>a<input><script>x</script>", b"<select ><option >a<input><script>x</script>"),
+    (b"<select multiple data-x=1><option>a<div>b</div>", b"<select multiple ><option>a<div>b</div>"),
     # End tags: a short name and ">" (read byte by byte), or attributes and long names.
     (b"</div><script>x</script></p ><script>y</script>", b"</div><script></script></p ><script></script>"),
     (b"</div title='<script>'><script>x</script></a/><script>y</script>",
