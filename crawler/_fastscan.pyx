@@ -648,7 +648,7 @@ cdef extern from *:
             if (!backlinks_alpha(*p)) return backlinks_after(p, end, '>');
             if (q->depth == 0) return backlinks_end_tag(p, end);
             p = backlinks_read_tag(p, end, &tag, NULL);
-            return p != NULL && (q->depth == 0 || backlinks_close_foreign(q, &tag)) ? p : NULL;
+            return p != NULL && backlinks_close_foreign(q, &tag) ? p : NULL;
         }
         if (!backlinks_alpha(*p)) return p;  /* a "<" of text */
         p = backlinks_read_tag(p, end, &tag, q);
@@ -862,9 +862,11 @@ def first_window_without_close(bytes data, Py_ssize_t window, Py_ssize_t start):
         return -1
     if start < 0:
         start = 0
-    for at in range((start + window - 1) // window * window, size - window + 1, window):
+    at = (start + window - 1) // window * window
+    while at <= size - window:  # (a C loop: range() with a step known only at run time is not)
         if memchr(base + at, b'>', <size_t> window) == NULL:
             return at
+        at += window
     return -1
 
 
