@@ -68,6 +68,7 @@ cdef class FastNode:
     cdef str get_tag(self)
     cdef dict get_attributes(self)
     cdef FastNode get_parent(self)
+    cpdef list element_children(self)
     cdef Facts *facts(self, bint deep, Facts *scratch) except? NULL
     cdef str collapsed(self, bint spaced)
     cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=*)

@@ -303,7 +303,7 @@ cdef class FastNode:
             return None
         return self.doc.wrap(self.ptr.next)
 
-    def element_children(self):
+    cpdef list element_children(self):
         """``crawler.mainblock.element_children(self)``: the element children, in order."""
         cdef list children = []
         cdef lxb_dom_node_t *child = self.ptr.first_child

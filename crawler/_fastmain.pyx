@@ -68,7 +68,6 @@ cdef inline bint _skipped(str tag) except -1:
 
 cdef extern from "lexbor/tag/const.h":
     enum:
-        LXB_TAG__DOCUMENT
         LXB_TAG__LAST_ENTRY
         LXB_TAG_A
         LXB_TAG_DIV
@@ -87,18 +86,6 @@ cdef inline bint _tagged(FastNode element, uintptr_t tag_id, str name) except -1
     return _is(element.get_tag(), name)
 
 
-cdef list _element_children(FastNode parent):
-    """``parent.element_children()`` (FastNode.element_children), without the Python
-    method call."""
-    cdef list children = []
-    cdef lxb_dom_node_t *child = parent.ptr.first_child
-    while child != NULL:
-        if child.type == 1:
-            children.append(parent.doc.wrap(child))
-        child = child.next
-    return children
-
-
 cdef str _class_of(FastNode element):
     """``element.get_attributes().get("class") or ""``, read from lexbor (a Naming): no
     attribute dict is built."""
@@ -107,16 +94,6 @@ cdef str _class_of(FastNode element):
     if naming.classes.length == 0:
         return ""
     return _decoded(&naming.classes)
-
-
-cdef inline bint _html_or_document(FastNode element) except -1:
-    """``_tagged`` of ``element`` for "html" or "#document", its names read once."""
-    cdef uintptr_t tag_id = element.ptr.local_name
-    cdef str tag
-    if (<_element_t *> element.ptr).qualified_name == 0 and tag_id < LXB_TAG__LAST_ENTRY:
-        return tag_id == LXB_TAG_HTML or tag_id == LXB_TAG__DOCUMENT
-    tag = element.get_tag()
-    return _is(tag, "html") or _is(tag, "#document")
 
 
 cdef unsigned int _child_state(FastNode element, unsigned int above, bint strip_unlikely) except 0:
@@ -401,9 +378,8 @@ def score_paragraphs(FastNode body, ctx):
             ancestor = <FastNode> parent
             level = 0
             while ancestor is not None and level < 5:
-                if ancestor.ptr.type != 1:
-                    break
-                if _html_or_document(ancestor):
+                # (mainblock stops at "html" and "#document": the document is no element.)
+                if ancestor.ptr.type != 1 or _tagged(ancestor, LXB_TAG_HTML, "html"):
                     break
                 if ancestor.scoring != scoring:
                     known = scores.get(<size_t> ancestor.ptr) if scored_before else None
@@ -984,7 +960,7 @@ def top_candidate(FastNode body, ctx):
     # An only child is no different from its parent.
     parent = top.get_parent()
     while parent is not None and not _is(parent.get_tag(), "body") and not _is(parent.get_tag(), "html"):
-        children = [c for c in _element_children(parent) if not _skipped((<FastNode> c).get_tag())]
+        children = [c for c in parent.element_children() if not _skipped((<FastNode> c).get_tag())]
         if len(children) != 1:
             break
         top = parent
@@ -1028,7 +1004,7 @@ def siblings(FastNode top, ctx):
     threshold = max(_MIN_SIBLING_SCORE, top_score * 0.2)
     top_class = top.get_attributes().get("class") or ""
     top_tag = top.get_tag()
-    children = _element_children(parent)
+    children = parent.element_children()
     # A listing or a thread: the best block is one of several alike (same tag and class).
     alike = [c for c in children
              if _is((<FastNode> c).get_tag(), top_tag) and ((<FastNode> c).get_attributes().get("class") or "") == top_class]
@@ -1072,7 +1048,7 @@ cdef Py_ssize_t _MAX_WRAPPERS = 4
 cdef list _listing_children(FastNode block, bint *wrapped):
     """The children of ``block`` where _listing_items looks for a listing: below up to four
     wrappers that are only children (``wrapped``: the last is not a ``<main>``)."""
-    cdef list children = _element_children(block)
+    cdef list children = block.element_children()
     cdef list significant
     cdef Py_ssize_t step
     wrapped[0] = False
@@ -1080,7 +1056,7 @@ cdef list _listing_children(FastNode block, bint *wrapped):
         significant = [c for c in children if not _skipped((<FastNode> c).get_tag())]
         if len(significant) != 1:
             break
-        children = _element_children(<FastNode> significant[0])
+        children = (<FastNode> significant[0]).element_children()
         wrapped[0] = not _is((<FastNode> significant[0]).get_tag(), "main")
     return children
 
@@ -1176,9 +1152,9 @@ def map_zones(placement, main):
         grand = ancestor.get_parent()
         if page_level and not _is(tag, "html") and not _is(tag, "body") and grand is not None:
             page_level = _only_significant_child(
-                children if above is not None and above.ptr == grand.ptr else _element_children(grand))
+                children if above is not None and above.ptr == grand.ptr else grand.element_children())
         side = _Z_BEFORE
-        children = _element_children(ancestor)
+        children = ancestor.element_children()
         above = ancestor
         last_main = -1
         if path_child is None:
