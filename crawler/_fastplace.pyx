@@ -230,6 +230,8 @@ cdef class FastPlacement:
         cdef dict child_zone = placement.child_zone
         cdef size_t count = len(main_ids) + len(listed) + len(child_zone)
         cdef size_t room = 8
+        free(self.marks)  # (a table of an earlier __init__ call)
+        self.marks = NULL
         if count == 0:
             return 0
         while room < 2 * count:
