@@ -12,10 +12,10 @@ Targets: at least 5x LinkExtractor's pages/s, at most 2.5x the bare parse time. 
 are those of the path ``extract_links`` takes by default: compiled (crawler._fastdom, when
 built) or pure Python (``BACKLINKS_PURE_PYTHON=1``, or not built); when the compiled path is
 there, the pure-Python one is timed too, in the same run, for the before/after ratio.
-The contenders are timed in rounds, one pass of each in turn per round, so that a ratio
-compares passes made within the same second or so (the shared machine's speed drifts by
-several per cent within minutes); the ratio of the bests is printed, and the spread of the
-ratios of the same round's passes. Those are warm figures (the best of several passes over
+The contenders are timed in rounds, one pass of each in turn per round, so that their best
+passes come from the same minute (the shared machine's speed drifts by several per cent
+within minutes); the ratio of the bests is printed, and the spread of the ratios of the
+same round's passes (each a comparison within a second or so). Those are warm figures (the best of several passes over
 the same pages, so the caches of class and id names, URLs and markers hold every page's); a
 crawler keeps meeting new sites, so the first pass over the pages in a fresh interpreter,
 with every cache empty, is reported too (``first pass``, the best of that many fresh
