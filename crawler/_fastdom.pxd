@@ -96,7 +96,7 @@ cdef int any_below(FastNode node, str query) except -1
 cdef Py_ssize_t anchors_below(FastNode node, lxb_dom_node_t ***anchors) except -2
 cdef str anchor_of(FastNode node, Facts *facts)
 cdef tuple facts_piece(Facts *facts)
-cdef Facts *text_facts(lxb_dom_node_t *text, Facts *scratch) except? NULL
+cdef Facts *node_facts(FastDoc doc, lxb_dom_node_t *node, bint deep, Facts *scratch) except? NULL
 cdef str learn_attribute_name(FastDoc doc, lxb_dom_attr_t *attr)
 
 

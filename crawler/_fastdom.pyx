@@ -339,13 +339,7 @@ cdef class FastNode:
     cdef Facts *facts(self, bint deep, Facts *scratch) except? NULL:
         """The facts of ``text(deep)``: from the view's table for a node with children,
         else (a text node, an empty element) by scanning into ``scratch``."""
-        cdef NodeFacts *found
-        if self.ptr.first_child != NULL:
-            found = self.doc.facts_of(self.ptr)
-            if found != NULL:
-                return &found.deep if deep else &found.own
-        _scan_node(self.ptr, deep, False, scratch, NULL)
-        return scratch
+        return node_facts(self.doc, self.ptr, deep, scratch)
 
     cdef list with_tags(self, const uintptr_t *ids, Py_ssize_t count, bint first=False):
         return _with_tags(self, ids, count, first)
@@ -631,10 +625,16 @@ cdef tuple facts_piece(Facts *facts):
     return _piece(facts)
 
 
-cdef Facts *text_facts(lxb_dom_node_t *text, Facts *scratch) except? NULL:
-    """FastNode.facts of the text node ``text`` (which has no children: scanned into
-    ``scratch``), read without wrapping it."""
-    _scan_node(text, True, False, scratch, NULL)
+cdef Facts *node_facts(FastDoc doc, lxb_dom_node_t *node, bint deep, Facts *scratch) except? NULL:
+    """FastNode.facts of ``node`` of ``doc``, read without wrapping it: from the view's table
+    for a node with children, else (a text node, an empty element) by scanning into
+    ``scratch``."""
+    cdef NodeFacts *found
+    if node.first_child != NULL:
+        found = doc.facts_of(node)
+        if found != NULL:
+            return &found.deep if deep else &found.own
+    _scan_node(node, deep, False, scratch, NULL)
     return scratch
 
 

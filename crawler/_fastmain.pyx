@@ -21,7 +21,7 @@ the nodes, compiled alike: TextCache's text and link lengths, ``_top_candidate``
 ``_siblings``, and placement's ``_listing_items`` and ``Placement._map_zones``.
 """
 
-from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, any_below, facts_piece, text_facts, wrapped
+from crawler._fastdom cimport Facts, FastDoc, FastNode, anchors_below, any_below, facts_piece, node_facts, wrapped
 from cpython.set cimport PySet_Contains
 from libc.stdlib cimport free, malloc, realloc
 from selectolax.lexbor cimport lxb_dom_node_t
@@ -420,8 +420,6 @@ def score_paragraphs(FastNode body, ctx):
 # The entries are looked up in a Mirror of the cache's dict, not in the dict: the walks
 # pass lexbor's nodes, wrapped only to read what a FastNode holds.
 
-from crawler._fastdom cimport NodeFacts
-
 from crawler.mainblock import MAX_COMPOSE_DEPTH, MAX_COMPOSED_CHILDREN
 from crawler.nodetext import BLANK, NOTHING, piece as python_piece
 
@@ -587,9 +585,7 @@ cdef tuple _node_piece(FastDoc doc, lxb_dom_node_t *node):
     """crawler.nodetext.node_piece of ``node`` (FastNode.facts), wrapped only when its text
     is not valid UTF-8."""
     cdef Facts scratch
-    cdef Facts *facts
-    cdef NodeFacts *known = doc.facts_of(node) if node.first_child != NULL else NULL
-    facts = &known.deep if known != NULL else text_facts(node, &scratch)
+    cdef Facts *facts = node_facts(doc, node, True, &scratch)
     if facts.invalid:
         return python_piece(doc.wrap(node).text())
     return _piece_of(facts)
