@@ -536,10 +536,7 @@ cdef extern from *:
     }
     /* Whether the tag's name is name (lower-case letters, as long as the name) in any case. */
     static inline int backlinks_named(const backlinks_tag *tag, const char *name, int length) {
-        for (int i = 0; i < length; i++) {
-            if ((tag->at[i] | 0x20) != (unsigned char) name[i]) return 0;
-        }
-        return 1;
+        return backlinks_name_is(tag->at, (size_t) length, name);
     }
     /* The content of a select, from p (after its start tag): where the data state resumes
        after its "</select>", or NULL where it holds more than text, comments (their text
