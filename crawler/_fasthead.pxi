@@ -22,42 +22,7 @@ STRIP_TAGS = ("script", "style", "template")
 
 cdef uintptr_t _ITEMTYPE = _ATTR_IDS.get("itemtype", 0)
 cdef bytes _ITEMTYPE_NAME = b"itemtype"
-cdef const unsigned char *_ITEMTYPE_CHARS = <bytes> _ITEMTYPE_NAME
-cdef size_t _ITEMTYPE_LENGTH = len(_ITEMTYPE_NAME)
 cdef uintptr_t _TYPE = _ATTR_IDS.get("type", 0)
-
-
-cdef struct NameMemo:
-    # The ids of the document's own attribute names (not lexbor's fixed ones) last found to
-    # be, and not to be, the name looked for (``_has_named``).
-    uintptr_t named
-    uintptr_t other
-
-
-cdef inline bint _has_named(lxb_dom_node_t *node, uintptr_t attr_id, bytes name, const unsigned char *chars,
-                            size_t length, NameMemo *memo) noexcept:
-    """``_has_attribute(node, attr_id, name)`` (``chars``: the ``length`` bytes of
-    ``name``, read without the bytes object), an id of the document's own names compared
-    by its name only when it is neither id ``memo`` holds: a page's elements carry a few
-    such names (data-*, aria-* ...) over and over."""
-    cdef lxb_dom_attr_t *attr
-    cdef uintptr_t local
-    cdef const hash_entry_t *entry
-    if attr_id != 0:
-        return _has_attribute(node, attr_id, name)
-    attr = <lxb_dom_attr_t *> (<element_t *> node).first_attr
-    while attr != NULL:
-        local = attr.node.local_name
-        if local >= LXB_DOM_ATTR__LAST_ENTRY and local != memo.other:
-            if local == memo.named:
-                return True
-            entry = <const hash_entry_t *> local
-            if entry.length == length and _same(lexbor_hash_entry_str(entry), chars, length, True):
-                memo.named = local
-                return True
-            memo.other = local
-        attr = attr.next
-    return False
 
 
 cdef struct HeadWalk:
@@ -70,7 +35,6 @@ cdef struct HeadWalk:
     # The root element, and whether the walk is at or below it.
     lxb_dom_node_t *root
     bint inside
-    NameMemo itemtype_memo
 
 
 def head_walk(LexborHTMLParser parser not None, FastDoc doc not None, list queries not None):
@@ -99,7 +63,6 @@ def head_walk(LexborHTMLParser parser not None, FastDoc doc not None, list queri
     root_node = parser.root
     head.root = NULL if root_node is None else (<LexborNode> root_node).node
     head.inside = False
-    head.itemtype_memo = NameMemo(0, 0)
     _prefetch(doc, queries, &head)
     return found, [scripts, styles, templates], doc
 
@@ -126,8 +89,7 @@ cdef inline bint _head_element(HeadWalk *head, lxb_dom_node_t *node) except -1:
     elif tag == LXB_TAG_TEMPLATE:
         stripped = 2
     if head.inside:
-        count += _has_named(node, _ITEMTYPE, _ITEMTYPE_NAME, _ITEMTYPE_CHARS, _ITEMTYPE_LENGTH,
-                            &head.itemtype_memo)
+        count += _has_attribute(node, _ITEMTYPE, _ITEMTYPE_NAME)
     if stripped >= 0 and node.prefix != 0:
         stripped = -1
     if count == 0 and stripped < 0:
