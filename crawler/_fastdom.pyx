@@ -645,14 +645,10 @@ cdef str learn_attribute_name(FastDoc doc, lxb_dom_attr_t *attr):
     ``doc`` learns it for that id (FastDoc.attribute_names), as ``_learn_names`` would
     without building the element's attribute dict. None for an id lexbor has no entry for."""
     cdef uintptr_t name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
-    cdef const hash_entry_t *entry
+    cdef const hash_entry_t *entry = _qualified_name_entry(attr)
     cdef str name
-    if name_id == 0 or name_id == LXB_DOM_ATTR__LAST_ENTRY:
+    if entry == NULL:
         return None
-    if name_id > LXB_DOM_ATTR__LAST_ENTRY:
-        entry = &(<const attr_data_t *> name_id).entry
-    else:
-        entry = &lxb_dom_attr_res_data_default[name_id].entry
     name = PyUnicode_DecodeUTF8(<const char *> lexbor_hash_entry_str(entry), entry.length, "replace")
     doc.attribute_names[name_id] = name
     return name

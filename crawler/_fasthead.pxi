@@ -257,16 +257,21 @@ cdef bint _reads_as(object value, str name, bint prefix) except -1:
     """``(value or "").strip().lower() == name`` (``.startswith(name)`` with ``prefix``) for
     an attribute's value (a str or None) and an ASCII, lower-case ``name``: read in place
     when the value is ASCII, else by the string methods."""
-    cdef const unsigned char *text
-    cdef Py_ssize_t start = 0, end, length = len(name), index
-    cdef unsigned char code
     if not value:
-        return length == 0
+        return len(name) == 0
     if not PyUnicode_IS_ASCII(value):
         lowered = (<str> value).strip().lower()
         return lowered.startswith(name) if prefix else lowered == name
-    text = PyUnicode_1BYTE_DATA(<str> value)  # (declared in _fasttext.pxi)
-    end = len(<str> value)
+    return _ascii_reads_as(PyUnicode_1BYTE_DATA(<str> value), len(<str> value),  # (declared in _fasttext.pxi)
+                           PyUnicode_1BYTE_DATA(name), len(name), prefix)
+
+
+cdef bint _ascii_reads_as(const unsigned char *text, Py_ssize_t size, const unsigned char *name,
+                          Py_ssize_t length, bint prefix) noexcept:
+    """Whether the ASCII ``text[:size]``, stripped of the white space str.strip strips and
+    lower-cased, is the lower-case ``name[:length]`` (starts with it, with ``prefix``)."""
+    cdef Py_ssize_t start = 0, end = size, index
+    cdef unsigned char code
     while start < end and Py_UNICODE_ISSPACE(text[start]):
         start += 1
     while end > start and Py_UNICODE_ISSPACE(text[end - 1]):
@@ -277,7 +282,7 @@ cdef bint _reads_as(object value, str name, bint prefix) except -1:
         code = text[start + index]
         if 65 <= code <= 90:
             code += 32
-        if code != <Py_UCS4> name[index]:
+        if code != name[index]:
             return False
     return True
 
@@ -312,16 +317,11 @@ cdef dict _head_attributes(FastNode node):
     cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node.ptr).first_attr
     cdef dict found = {}
     cdef const hash_entry_t *entry
-    cdef uintptr_t name_id
     cdef Py_ssize_t index
     while attr != NULL:
-        name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
-        if name_id == 0 or name_id == LXB_DOM_ATTR__LAST_ENTRY:
+        entry = _qualified_name_entry(attr)
+        if entry == NULL:
             return node.get_attributes()
-        if name_id > LXB_DOM_ATTR__LAST_ENTRY:
-            entry = &(<const attr_data_t *> name_id).entry
-        else:
-            entry = &lxb_dom_attr_res_data_default[name_id].entry
         for index in range(HEAD_NAME_COUNT):
             if entry.length == _HEAD_NAME_LENGTHS[index] and memcmp(
                     lexbor_hash_entry_str(entry), _HEAD_NAME_CHARS[index], entry.length) == 0:
@@ -346,16 +346,11 @@ cdef bint _meta_matters(lxb_dom_node_t *node) except -1:
     Read from the raw attributes: no dict, no str."""
     cdef lxb_dom_attr_t *attr = <lxb_dom_attr_t *> (<element_t *> node).first_attr
     cdef const hash_entry_t *entry
-    cdef uintptr_t name_id
     cdef bytes name
     while attr != NULL:
-        name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
-        if name_id == 0 or name_id == LXB_DOM_ATTR__LAST_ENTRY:
+        entry = _qualified_name_entry(attr)
+        if entry == NULL:
             return True
-        if name_id > LXB_DOM_ATTR__LAST_ENTRY:
-            entry = &(<const attr_data_t *> name_id).entry
-        else:
-            entry = &lxb_dom_attr_res_data_default[name_id].entry
         if _entry_is(entry, _ITEMTYPE_NAME):
             return True
         for name in _META_NAMES:
@@ -376,27 +371,14 @@ cdef inline bint _entry_is(const hash_entry_t *entry, bytes name) noexcept:
 
 cdef bint _value_may_read_as(const unsigned char *data, size_t length) noexcept:
     """Whether the raw value may read as one of _META_VALUES in ``_reads_as``: when it is
-    not ASCII, or, stripped of the whitespace str.strip strips and lower-cased, it is one."""
-    cdef size_t start = 0, end = length, index
+    not ASCII, or when it reads as one there."""
+    cdef size_t index
     cdef bytes wanted
-    cdef unsigned char code
     for index in range(length):
         if data[index] >= 128:
             return True
-    while start < end and Py_UNICODE_ISSPACE(data[start]):
-        start += 1
-    while end > start and Py_UNICODE_ISSPACE(data[end - 1]):
-        end -= 1
     for wanted in _META_VALUES:
-        if end - start != <size_t> len(wanted):
-            continue
-        for index in range(end - start):
-            code = data[start + index]
-            if 65 <= code <= 90:
-                code += 32
-            if code != <unsigned char> (<const char *> wanted)[index]:
-                break
-        else:
+        if _ascii_reads_as(data, length, <const unsigned char *> <const char *> wanted, len(wanted), False):
             return True
     return False
 

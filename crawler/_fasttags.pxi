@@ -222,6 +222,18 @@ cdef extern from "lexbor/dom/interfaces/attr_res.h":
     const attr_data_t lxb_dom_attr_res_data_default[]
 
 
+cdef inline const hash_entry_t *_qualified_name_entry(lxb_dom_attr_t *attr) noexcept:
+    """The entry of ``attr``'s qualified name as lxb_dom_attr_qualified_name finds it: of
+    its qualified name id, else of its local name id, in lexbor's fixed table or the
+    document's; NULL for an id lexbor has no entry for."""
+    cdef uintptr_t name_id = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+    if name_id == 0 or name_id == LXB_DOM_ATTR__LAST_ENTRY:
+        return NULL
+    if name_id > LXB_DOM_ATTR__LAST_ENTRY:
+        return &(<const attr_data_t *> name_id).entry
+    return &lxb_dom_attr_res_data_default[name_id].entry
+
+
 cdef dict _fixed_attribute_ids():
     cdef dict ids = {}
     cdef Py_ssize_t index
