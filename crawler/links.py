@@ -265,15 +265,20 @@ def parse_page(body: bytes, url: str, *, headers: Any = None) -> Page:
 
     # The heuristics walk the tree through a view: compiled (crawler._fastdom) when built.
     dom = view(tree)
+    compiled = dom.__class__ is not PureView
     try:
         # Compiled: the head facts' elements, the elements stripped below and the selectors
         # the passes ask of the whole page (answered as the stripped tree will), from one walk.
-        walked = head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS, dom, _page_queries(dom))
+        walked = head_walk(tree, FACTS_SELECTOR, STRIPPED_TAGS, dom, _page_queries(dom) if compiled else [])
         try:
             base_url, page_nofollow_by, facts = _page_facts(tree, url, headers, walked)
         finally:
             # Script and style text is not page text: dropped before any text is read.
             strip(tree, STRIPPED_TAGS, walked)
+        if compiled and walked is None:
+            # A compiled view whose head walk did not run (a selector or tags it does not
+            # know): the passes' selectors answered by one walk of the stripped tree.
+            dom.prefetch(_page_queries(dom))
         return _extract(dom, url, base_url, page_nofollow_by, encoding, facts)
     finally:
         dom.release()

@@ -296,6 +296,25 @@ def test_head_walk_answers_the_prefetch_and_text_facts_of_the_stripped_tree(both
             reference.release()
 
 
+@needs_compiled
+def test_pages_whose_head_walk_does_not_run_get_the_selectors_answered_after_the_strip(
+        both_paths: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the compiled head walk does not run (here: the facts' selector written another
+    way), the passes' selectors are still answered by one walk, of the stripped tree, and
+    the records are the same."""
+    from crawler import links
+
+    bodies = _sample_bodies()
+    expected = [page_record(parse_page(body, "http://example.com/p")) for body in bodies]
+    asked = []
+    page_queries = links._page_queries
+    monkeypatch.setattr(links, "FACTS_SELECTOR", FACTS_SELECTOR.replace(", ", " , "))
+    monkeypatch.setattr(links, "_page_queries", lambda dom: asked.append(dom) or page_queries(dom))
+    assert [page_record(parse_page(body, "http://example.com/p")) for body in bodies] == expected
+    # Each page's queries made twice: for the walk that did not run, and for dom.prefetch.
+    assert len(asked) == 2 * len(bodies)
+
+
 HEAD_FACTS_MARKUP = [
     b"<html lang=de><head><title> A  b </title><base href=/x><base href=/y><meta name=Robots content='NoIndex'>"
     b"<meta property=og:type content=Article itemtype=http://schema.org/Thing><meta name=generator content=G>"
