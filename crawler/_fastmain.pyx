@@ -811,24 +811,30 @@ cdef Py_ssize_t _ranked(dict scores, PyObject **keys, double *raws, Py_ssize_t r
     ``scores``) and raw scores written to ``keys`` and ``raws``; how many. Each entry is
     inserted after those that score as much (a stable sort keeps equal scores in the dict's
     order), and those that cannot make the first ``room`` are passed over."""
-    cdef Py_ssize_t count = 0, place, at = 0
+    cdef Py_ssize_t count = 0, at = 0
     cdef PyObject *key
     cdef PyObject *value
-    cdef double raw
     while PyDict_Next(scores, &at, &key, &value):
-        raw = <double> (<object> value)
-        if count == room and not raw > raws[count - 1]:
-            continue
-        place = count if count < room else room - 1
-        while place > 0 and raw > raws[place - 1]:
-            raws[place] = raws[place - 1]
-            keys[place] = keys[place - 1]
-            place -= 1
-        raws[place] = raw
-        keys[place] = key
-        if count < room:
-            count += 1
+        count = _insert_ranked(raws, keys, count, room, <double> (<object> value), key)
     return count
+
+
+cdef inline Py_ssize_t _insert_ranked(double *scores, PyObject **keys, Py_ssize_t count, Py_ssize_t room,
+                                      double score, PyObject *key) noexcept:
+    """Insert ``key`` with ``score`` into the ``count`` entries of ``scores`` and ``keys``,
+    ranked highest first, after those that score as much (as a stable sort places it), at
+    most ``room`` kept (one that cannot make them is passed over); the new count."""
+    cdef Py_ssize_t place
+    if count == room and not score > scores[count - 1]:
+        return count
+    place = count if count < room else room - 1
+    while place > 0 and score > scores[place - 1]:
+        scores[place] = scores[place - 1]
+        keys[place] = keys[place - 1]
+        place -= 1
+    scores[place] = score
+    keys[place] = key
+    return count + 1 if count < room else count
 
 
 cdef double _density(dict pieces, dict links, dict densities, FastNode node) except? -1.0:
@@ -871,13 +877,13 @@ def top_candidate(FastNode body, ctx):
     cdef object key, top_key
     cdef double top_score, last, threshold, parent_score, scaled
     cdef set path
-    cdef Py_ssize_t shared, count, index, kept, place
+    cdef Py_ssize_t shared, count, index, kept
     cdef PyObject **ranked_keys
     cdef double *raws
-    # The best candidates by scaled score, best first (a sixth place for the one that
-    # comes in last), and their keys, borrowed from ``scores`` while it is not changed.
-    cdef double best_scores[_KEPT + 1]
-    cdef PyObject *best_keys[_KEPT + 1]
+    # The best candidates by scaled score, best first, and their keys, borrowed from
+    # ``scores`` while it is not changed.
+    cdef double best_scores[_KEPT]
+    cdef PyObject *best_keys[_KEPT]
     if not scores:
         return None
     ranked_keys = <PyObject **> malloc(_MAX_CANDIDATES * sizeof(PyObject *))
@@ -894,15 +900,7 @@ def top_candidate(FastNode body, ctx):
             _cached_piece(pieces, node, 0)  # mainblock._length
             scaled = _scaled(scores, scaled_scores, pieces, links, densities, node)
             # By score alone: a stable sort keeps equal scores in the order they were ranked.
-            place = kept
-            while place > 0 and scaled > best_scores[place - 1]:
-                best_scores[place] = best_scores[place - 1]
-                best_keys[place] = best_keys[place - 1]
-                place -= 1
-            best_scores[place] = scaled
-            best_keys[place] = ranked_keys[index]
-            if kept < _KEPT:
-                kept += 1
+            kept = _insert_ranked(best_scores, best_keys, kept, _KEPT, scaled, ranked_keys[index])
     finally:
         free(ranked_keys)
         free(raws)
